@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { detectLang } from '../../src/core/lang.ts';
+import { describeUnexpected, UserError } from '../../src/core/errors.ts';
+
+describe('detectLang', () => {
+  it.each([
+    ['エポックって何ですか', 'ja'],
+    ['lrってなに', 'ja'],
+    ['ValueError: Shapes (None, 1) and (None, 10) are incompatible って出ました', 'ja'],
+    ['Why does my loss become NaN?', 'en'],
+    ['model.fit(x_train, y_train, epochs=5)', 'en'],
+    ['学習', 'ja'],
+  ])('%s → %s', (text, lang) => {
+    expect(detectLang(text)).toBe(lang);
+  });
+
+  it('falls back when there is no letter at all', () => {
+    expect(detectLang('???', 'en')).toBe('en');
+    expect(detectLang('123', 'ja')).toBe('ja');
+  });
+});
+
+describe('errors', () => {
+  it('shows a UserError in the person\'s language', () => {
+    const e = new UserError('bad-epochs', { ja: 'エポック数は1〜200です', en: 'epochs must be 1-200' }, { value: 0 });
+    expect(describeUnexpected(e, 'ja')).toBe('エポック数は1〜200です');
+    expect(describeUnexpected(e, 'en')).toBe('epochs must be 1-200');
+    expect(e.toJSON()).toEqual({ id: 'bad-epochs', message: e.messages, context: { value: 0 } });
+  });
+
+  it('hides an unexpected error behind a reference id that is logged', () => {
+    const logged: string[] = [];
+    const shown = describeUnexpected(new TypeError('boom'), 'ja', (l) => logged.push(l));
+    const ref = /参照ID: ([0-9a-f]{8})/.exec(shown)?.[1];
+    expect(ref).toBeDefined();
+    expect(logged[0]).toContain(ref!);
+    expect(logged[0]).toContain('boom');
+    expect(shown).not.toContain('boom');
+  });
+});
