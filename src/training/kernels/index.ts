@@ -1,0 +1,50 @@
+/**
+ * tasuke's own TensorFlow.js kernels, registered for the backend that needs
+ * them. The kernels a backend already had are kept (see `builtinKernel`) so
+ * that tests can check ours against them.
+ */
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
+import type { KernelConfig } from '@tensorflow/tfjs';
+import type { BackendName } from '../types.ts';
+import { conv2DBackpropFilterCpuConfig, conv2DBackpropFilterWasmConfig } from './conv2d_backprop_filter.ts';
+import { maxPoolGradCpuConfig } from './max_pool_grad.ts';
+
+/** Which kernels replace or fill in which backend's (native TensorFlow needs none). */
+export const CUSTOM_KERNELS: Partial<Record<BackendName, KernelConfig[]>> = {
+  cpu: [conv2DBackpropFilterCpuConfig, maxPoolGradCpuConfig],
+  wasm: [conv2DBackpropFilterWasmConfig],
+};
+
+const builtins = new Map<string, KernelConfig | undefined>();
+const key = (kernelName: string, backendName: string) => `${backendName}/${kernelName}`;
+
+/** The kernel the backend shipped with, before ours replaced it (undefined if it had none). */
+export function builtinKernel(kernelName: string, backendName: string): KernelConfig | undefined {
+  const k = key(kernelName, backendName);
+  return builtins.has(k) ? builtins.get(k) : getKernel(kernelName, backendName);
+}
+
+/** Registers our kernels for `backend` (once; later calls do nothing). Returns the kernel names. */
+export function registerCustomKernels(backend: BackendName): string[] {
+  const configs = CUSTOM_KERNELS[backend] ?? [];
+  for (const config of configs) {
+    const k = key(config.kernelName, config.backendName);
+    const existing = getKernel(config.kernelName, config.backendName);
+    if (existing === config) continue;
+    if (!builtins.has(k)) builtins.set(k, existing);
+    // registerKernel warns and keeps going when a name is taken; replacing on purpose is quieter.
+    if (existing) unregisterKernel(config.kernelName, config.backendName);
+    registerKernel(config);
+  }
+  return configs.map((c) => c.kernelName);
+}
+
+/** Puts the backend's own kernels back (tests and benchmarks compare with them). */
+export function unregisterCustomKernels(backend: BackendName): void {
+  for (const config of CUSTOM_KERNELS[backend] ?? []) {
+    if (getKernel(config.kernelName, config.backendName) !== config) continue;
+    unregisterKernel(config.kernelName, config.backendName);
+    const original = builtins.get(key(config.kernelName, config.backendName));
+    if (original) registerKernel(original);
+  }
+}

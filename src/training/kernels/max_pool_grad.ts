@@ -1,0 +1,113 @@
+/**
+ * MaxPoolGrad for NHWC data: routes each dy value to the position of its
+ * window's maximum in x. The cpu backend's own kernel reads through
+ * TensorBuffer.get for every input position and window tap, which is slow.
+ * Ties go to the first maximum in row-major window order, as in tfjs-core.
+ */
+import { backend_util } from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { numeric, type CpuLikeBackend, type WasmLikeBackend } from './util.ts';
+
+type Conv2DInfo = backend_util.Conv2DInfo;
+
+export interface MaxPoolGradAttrs {
+  filterSize: number | [number, number];
+  strides: number | [number, number];
+  pad: 'same' | 'valid' | number | backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+export function maxPoolGradInfo(xShape: number[], attrs: MaxPoolGradAttrs): Conv2DInfo {
+  return backend_util.computePool2DInfo(
+    xShape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+}
+
+/** dx has x's shape; every dy value is added at the argmax of its window. */
+export function maxPoolGradNHWC(x: ArrayLike<number>, dy: ArrayLike<number>, info: Conv2DInfo): Float32Array {
+  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
+  const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const efh = info.effectiveFilterHeight;
+  const efw = info.effectiveFilterWidth;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  const dx = new Float32Array(batchSize * inHeight * inWidth * c);
+  const xRow = inWidth * c;
+  const xImg = inHeight * xRow;
+  for (let b = 0; b < batchSize; b++) {
+    const xB = b * xImg;
+    let dyOff = b * outHeight * outWidth * c;
+    for (let oh = 0; oh < outHeight; oh++) {
+      const r0 = oh * sh - padTop;
+      // First tap at or after row 0 on the dilation grid, last one before inHeight.
+      let rMin = r0;
+      while (rMin < 0) rMin += dh;
+      const rMax = Math.min(inHeight, r0 + efh);
+      for (let ow = 0; ow < outWidth; ow++, dyOff += c) {
+        const c0 = ow * sw - padLeft;
+        let cMin = c0;
+        while (cMin < 0) cMin += dw;
+        const cMax = Math.min(inWidth, c0 + efw);
+        for (let ch = 0; ch < c; ch++) {
+          const g = dy[dyOff + ch];
+          if (g === 0) continue;
+          let best = Number.NEGATIVE_INFINITY;
+          let at = -1;
+          for (let r = rMin; r < rMax; r += dh) {
+            const rowOff = xB + r * xRow + ch;
+            for (let col = cMin; col < cMax; col += dw) {
+              const v = x[rowOff + col * c];
+              if (v > best) {
+                best = v;
+                at = rowOff + col * c;
+              }
+            }
+          }
+          if (at >= 0) dx[at] += g;
+        }
+      }
+    }
+  }
+  return dx;
+}
+
+interface Inputs {
+  dy: TensorInfo;
+  input: TensorInfo;
+}
+
+const cpuKernel = ({ inputs, backend, attrs }: { inputs: unknown; backend: unknown; attrs?: unknown }): TensorInfo => {
+  const { dy, input } = inputs as Inputs;
+  const b = backend as CpuLikeBackend;
+  const info = maxPoolGradInfo(input.shape, attrs as unknown as MaxPoolGradAttrs);
+  const dx = maxPoolGradNHWC(numeric(b.readSync(input.dataId)), numeric(b.readSync(dy.dataId)), info);
+  return b.makeTensorInfo(input.shape, 'float32', dx);
+};
+
+const wasmKernel = ({ inputs, backend, attrs }: { inputs: unknown; backend: unknown; attrs?: unknown }): TensorInfo => {
+  const { dy, input } = inputs as Inputs;
+  const b = backend as WasmLikeBackend;
+  const info = maxPoolGradInfo(input.shape, attrs as unknown as MaxPoolGradAttrs);
+  const dx = maxPoolGradNHWC(b.typedArrayFromHeap(input), b.typedArrayFromHeap(dy), info);
+  const out = b.makeOutput(input.shape, 'float32');
+  (b.typedArrayFromHeap(out) as Float32Array).set(dx);
+  return out;
+};
+
+export const maxPoolGradCpuConfig: KernelConfig = {
+  kernelName: 'MaxPoolGrad',
+  backendName: 'cpu',
+  kernelFunc: cpuKernel as unknown as KernelFunc,
+};
+
+/** Only registered when measured faster than the wasm backend's own kernel (see index.ts). */
+export const maxPoolGradWasmConfig: KernelConfig = {
+  kernelName: 'MaxPoolGrad',
+  backendName: 'wasm',
+  kernelFunc: wasmKernel as unknown as KernelFunc,
+};
