@@ -1,0 +1,106 @@
+/**
+ * Every text about a job that a participant or TA reads, in Japanese and
+ * English: why a job failed, why a submission was refused.
+ */
+import { UserError } from '../core/errors.ts';
+import type { JobError } from './types.ts';
+
+export function nanError(epoch: number | undefined, learningRate: unknown): JobError {
+  const lr = typeof learningRate === 'number' ? String(learningRate) : undefined;
+  const at = epoch !== undefined ? { ja: `エポック ${epoch} で`, en: ` at epoch ${epoch}` } : { ja: '', en: '' };
+  return {
+    code: 'nan',
+    message: {
+      ja:
+        `${at.ja}損失が NaN（数値ではない値）になったため、学習を止めました。` +
+        `学習率${lr ? `（${lr}）` : ''}が大きすぎて重みの更新が発散したのが一番よくある原因です。` +
+        '学習率を 1/10 にして、もう一度試してみてください。',
+      en:
+        `The loss became NaN (not a number)${at.en}, so training was stopped. ` +
+        `The most common cause is a learning rate${lr ? ` (${lr})` : ''} so large that the weight updates diverge. ` +
+        'Try again with a learning rate ten times smaller.',
+    },
+  };
+}
+
+export function timeoutError(limitS: number): JobError {
+  return {
+    code: 'timeout',
+    message: {
+      ja: `学習が制限時間（${limitS} 秒）を超えたため、停止しました。エポック数を減らして試してみてください。`,
+      en: `Training ran past the time limit (${limitS} s) and was stopped. Try fewer epochs.`,
+    },
+  };
+}
+
+export function crashedError(detail: string): JobError {
+  return {
+    code: 'worker-crashed',
+    message: {
+      ja: `学習用のワーカープロセスが途中で終了しました（${detail}）。もう一度試してください。続くようなら TA に伝えてください。`,
+      en: `The training worker process stopped unexpectedly (${detail}). Please try again; if it keeps happening, tell a TA.`,
+    },
+  };
+}
+
+export function restartError(): JobError {
+  return {
+    code: 'restart',
+    message: {
+      ja: '学習中に tasuke が再起動したため、このジョブは中断されました。もう一度 /train してください。',
+      en: 'tasuke restarted while this job was running, so it was interrupted. Please run /train again.',
+    },
+  };
+}
+
+export function internalError(detail: string): JobError {
+  return {
+    code: 'internal',
+    message: {
+      ja: `学習中に内部エラーが発生しました（${detail}）。TA に伝えてください。`,
+      en: `An internal error stopped training (${detail}). Please tell a TA.`,
+    },
+  };
+}
+
+export function tooManyJobs(limit: number, active: number): UserError {
+  return new UserError(
+    'jobs.too-many',
+    {
+      ja: `実行待ち・実行中のジョブがすでに ${active} 件あります（1 人 ${limit} 件まで）。終わるのを待つか、/cancel で取り消してから投入してください。`,
+      en: `You already have ${active} queued or running job(s) (the limit is ${limit} per person). Wait for one to finish, or cancel one, then submit again.`,
+    },
+    { limit, active },
+  );
+}
+
+export function jobNotFound(id: string): UserError {
+  return new UserError(
+    'jobs.not-found',
+    { ja: `ジョブ「${id}」は見つかりません。`, en: `There is no job "${id}".` },
+    { id },
+  );
+}
+
+export function notYourJob(id: string): UserError {
+  return new UserError(
+    'jobs.not-owner',
+    { ja: `ジョブ「${id}」は他の人のジョブなので取り消せません。`, en: `Job "${id}" belongs to someone else, so you cannot cancel it.` },
+    { id },
+  );
+}
+
+export function alreadyFinished(id: string, state: string): UserError {
+  return new UserError(
+    'jobs.already-finished',
+    {
+      ja: `ジョブ「${id}」はすでに終了しています（${stateJa(state)}）。`,
+      en: `Job "${id}" has already finished (${state}).`,
+    },
+    { id, state },
+  );
+}
+
+function stateJa(state: string): string {
+  return ({ succeeded: '成功', failed: '失敗', cancelled: '取り消し済み' } as Record<string, string>)[state] ?? state;
+}
