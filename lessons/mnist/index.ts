@@ -1,0 +1,49 @@
+/**
+ * mnist: 10,000 handwritten digits (the `mnist` package), flattened to 784
+ * inputs, one-hot labels, one dense hidden layer and a softmax output.
+ */
+import type { Lesson } from '../../src/training/lesson.ts';
+import { digitSplit, PIXELS } from '../../src/training/datasets/digits.ts';
+
+export const VALIDATION = 1000;
+
+export const lesson: Lesson = {
+  id: 'mnist',
+  title: { ja: '手書き数字（全結合ネットワーク）', en: 'Handwritten digits (dense network)' },
+  explanation: {
+    ja: '28×28 ピクセルの手書き数字を 784 個の数値に並べ、全結合層で 0〜9 を当てます。正解ラベルは one-hot です。最初の数エポックで損失が大きく下がり、検証正解率が95%を超えるところを見てください。訓練の正解率だけが上がり続けて検証が伸びなくなったら、そこが学習の止めどきです。',
+    en: 'Each 28×28 handwritten digit is flattened into 784 numbers and a dense network guesses 0-9; labels are one-hot. Watch the loss drop sharply in the first epochs and validation accuracy pass 95%. When training accuracy keeps climbing but validation accuracy stops improving, more epochs no longer help.',
+  },
+  defaults: { epochs: 10, learningRate: 0.002, batchSize: 64, optimizer: 'adam', seed: 42, hiddenUnits: 128 },
+  bounds: {
+    numeric: {
+      epochs: { min: 1, max: 50, integer: true },
+      learningRate: { min: 0.00001, max: 1 },
+      batchSize: { min: 8, max: 1024, integer: true },
+      hiddenUnits: { min: 8, max: 512, integer: true },
+    },
+    optimizers: ['sgd', 'adam', 'rmsprop'],
+  },
+  paramLabels: { hiddenUnits: { ja: '隠れ層のユニット数', en: 'hidden units' } },
+  loss: 'categoricalCrossentropy',
+  metrics: ['accuracy'],
+  dataSeed: 2024,
+
+  loadData(seed) {
+    return digitSplit(seed, VALIDATION, [PIXELS]);
+  },
+
+  buildModel(params, tf, seeds) {
+    const model = tf.sequential();
+    model.add(
+      tf.layers.dense({
+        inputShape: [PIXELS],
+        units: Number(params.hiddenUnits),
+        activation: 'relu',
+        kernelInitializer: tf.initializers.heNormal({ seed: seeds.next() }),
+      }),
+    );
+    model.add(tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seeds.next() }) }));
+    return model;
+  },
+};

@@ -1,0 +1,166 @@
+/**
+ * Trains one model (one series) with `model.fit`, one epoch at a time: the
+ * training set is shuffled by our own seeded generator before every epoch
+ * (fit's own shuffling is off, it would use Math.random), progress goes out
+ * through `onEpoch`, the AbortSignal is checked between batches, and a loss
+ * that stops being a finite number ends the run with `stopped: nan`.
+ */
+import type { LayersModel, Tf } from './lesson.ts';
+import { createRng, deriveSeed, permutation } from './rng.ts';
+import type { EpochEvent, EpochLog, OptimizerName, Series, TrainParams } from './types.ts';
+import type * as TfModule from '@tensorflow/tfjs';
+
+type Tensor = TfModule.Tensor;
+
+export interface TensorData {
+  xTrain: Tensor;
+  yTrain: Tensor;
+  xVal?: Tensor;
+  yVal?: Tensor;
+}
+
+export interface SeriesSpec {
+  key: string;
+  index: number;
+  count: number;
+}
+
+export interface FitSeriesOptions {
+  tf: Tf;
+  model: LayersModel;
+  data: TensorData;
+  params: TrainParams;
+  loss: string;
+  metrics: readonly string[];
+  series: SeriesSpec;
+  onEpoch?: (event: EpochEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface FitSeriesResult {
+  history: EpochLog[];
+  stopped?: Series['stopped'];
+}
+
+/** A tfjs optimizer for one of our optimizer names. */
+export function createOptimizer(tf: Tf, name: OptimizerName, learningRate: number): TfModule.Optimizer {
+  switch (name) {
+    case 'sgd':
+      return tf.train.sgd(learningRate);
+    case 'adam':
+      return tf.train.adam(learningRate);
+    case 'rmsprop':
+      return tf.train.rmsprop(learningRate);
+  }
+}
+
+/** Why a signal fired: a timeout (AbortSignal.timeout, or a reason naming it) or a cancellation. */
+export function abortReason(signal: AbortSignal): 'timeout' | 'cancelled' {
+  const r = signal.reason as { name?: string } | string | undefined;
+  const name = typeof r === 'string' ? r : r?.name;
+  return name === 'TimeoutError' || name === 'timeout' ? 'timeout' : 'cancelled';
+}
+
+function firstNumber(logs: Record<string, number[] | number | undefined>, ...keys: string[]): number | undefined {
+  for (const k of keys) {
+    const v = logs[k];
+    const n = Array.isArray(v) ? v[0] : v;
+    if (typeof n === 'number') return n;
+  }
+  return undefined;
+}
+
+/**
+ * Compiles `model` with the run's optimizer and trains it for `params.epochs`
+ * epochs. Returns the history of the completed epochs (only finite numbers)
+ * and why it stopped early, if it did. Does not dispose the model.
+ */
+export async function fitSeries(opts: FitSeriesOptions): Promise<FitSeriesResult> {
+  const { tf, model, data, params, signal } = opts;
+  const optimizer = createOptimizer(tf, params.optimizer, params.learningRate);
+  model.compile({ optimizer, loss: opts.loss, metrics: [...opts.metrics] });
+  const shuffleRng = createRng(deriveSeed(params.seed, 'shuffle'));
+  const n = data.xTrain.shape[0];
+  const validationData = data.xVal && data.yVal ? ([data.xVal, data.yVal] as [Tensor, Tensor]) : undefined;
+  const history: EpochLog[] = [];
+  const started = performance.now();
+  let stopped: Series['stopped'];
+
+  try {
+    for (let epoch = 1; epoch <= params.epochs; epoch++) {
+      if (signal?.aborted) {
+        stopped = { reason: abortReason(signal), epoch };
+        break;
+      }
+      let nonFinite = false;
+      let aborted = false;
+      const order = tf.tensor1d(permutation(n, shuffleRng), 'int32');
+      const xs = tf.gather(data.xTrain, order);
+      const ys = tf.gather(data.yTrain, order);
+      order.dispose();
+      let logs: Record<string, number[] | number | undefined>;
+      try {
+        const h = await model.fit(xs, ys, {
+          epochs: 1,
+          batchSize: params.batchSize,
+          shuffle: false,
+          verbose: 0,
+          validationData,
+          callbacks: {
+            onBatchEnd: async (_batch, batchLogs) => {
+              if (batchLogs && !Number.isFinite(batchLogs.loss)) {
+                nonFinite = true;
+                model.stopTraining = true;
+              }
+              if (signal?.aborted) {
+                aborted = true;
+                model.stopTraining = true;
+              }
+            },
+          },
+        });
+        logs = h.history as Record<string, number[]>;
+      } finally {
+        xs.dispose();
+        ys.dispose();
+      }
+      if (nonFinite) {
+        stopped = { reason: 'nan', epoch };
+        break;
+      }
+      if (aborted) {
+        stopped = { reason: abortReason(signal!), epoch };
+        break;
+      }
+      const loss = firstNumber(logs, 'loss');
+      if (loss === undefined || !Number.isFinite(loss)) {
+        stopped = { reason: 'nan', epoch };
+        break;
+      }
+      const log: EpochLog = { epoch, loss, elapsedMs: Math.round(performance.now() - started) };
+      const valLoss = firstNumber(logs, 'val_loss');
+      if (valLoss !== undefined) {
+        if (!Number.isFinite(valLoss)) {
+          stopped = { reason: 'nan', epoch };
+          break;
+        }
+        log.valLoss = valLoss;
+      }
+      const acc = firstNumber(logs, 'acc', 'accuracy');
+      if (acc !== undefined && Number.isFinite(acc)) log.acc = acc;
+      const valAcc = firstNumber(logs, 'val_acc', 'val_accuracy');
+      if (valAcc !== undefined && Number.isFinite(valAcc)) log.valAcc = valAcc;
+      history.push(log);
+      opts.onEpoch?.({
+        ...log,
+        series: opts.series.key,
+        seriesIndex: opts.series.index,
+        seriesCount: opts.series.count,
+        totalEpochs: params.epochs,
+      });
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return { history, stopped };
+}
