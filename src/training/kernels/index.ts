@@ -7,12 +7,19 @@ import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import type { BackendName } from '../types.ts';
 import { conv2DBackpropFilterCpuConfig, conv2DBackpropFilterWasmConfig } from './conv2d_backprop_filter.ts';
-import { maxPoolGradCpuConfig } from './max_pool_grad.ts';
+import { maxPoolGradCpuConfig, maxPoolGradWasmConfig } from './max_pool_grad.ts';
 
-/** Which kernels replace or fill in which backend's (native TensorFlow needs none). */
+/**
+ * Which kernels replace or fill in which backend's (native TensorFlow needs none):
+ * - wasm has no Conv2DBackpropFilter at all;
+ * - wasm's MaxPoolGrad (4.22) sends the gradient of a window whose values are
+ *   all negative to the window's first position instead of its maximum
+ *   (harmless after a ReLU, wrong otherwise);
+ * - cpu's Conv2DBackpropFilter and MaxPoolGrad are correct but very slow.
+ */
 export const CUSTOM_KERNELS: Partial<Record<BackendName, KernelConfig[]>> = {
   cpu: [conv2DBackpropFilterCpuConfig, maxPoolGradCpuConfig],
-  wasm: [conv2DBackpropFilterWasmConfig],
+  wasm: [conv2DBackpropFilterWasmConfig, maxPoolGradWasmConfig],
 };
 
 const builtins = new Map<string, KernelConfig | undefined>();

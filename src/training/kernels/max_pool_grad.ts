@@ -3,6 +3,8 @@
  * window's maximum in x. The cpu backend's own kernel reads through
  * TensorBuffer.get for every input position and window tap, which is slow.
  * Ties go to the first maximum in row-major window order, as in tfjs-core.
+ * The wasm backend's own kernel picks the wrong position when a window's
+ * values are all negative, so ours replaces it there too.
  */
 import { backend_util } from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
@@ -105,7 +107,7 @@ export const maxPoolGradCpuConfig: KernelConfig = {
   kernelFunc: cpuKernel as unknown as KernelFunc,
 };
 
-/** Only registered when measured faster than the wasm backend's own kernel (see index.ts). */
+/** Replaces wasm's own, which mishandles windows of negative values (see index.ts). */
 export const maxPoolGradWasmConfig: KernelConfig = {
   kernelName: 'MaxPoolGrad',
   backendName: 'wasm',
