@@ -91,7 +91,8 @@ export class EmbeddedJobQueue implements JobQueue {
     this.pending.push(id);
     this.events.emit({ type: 'state', job: record });
     this.pump();
-    return this.store.get(id) ?? record;
+    // The record as submitted; the job may already have started.
+    return record;
   }
 
   async get(id: string): Promise<JobRecord | undefined> {

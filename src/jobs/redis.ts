@@ -174,6 +174,7 @@ export class RedisJobQueue implements JobQueue {
     const id = newJobId();
     const { record, active } = this.store.insertIfUnderLimit(id, submission, this.opts.maxQueuedPerUser);
     if (!record) throw tooManyJobs(this.opts.maxQueuedPerUser, active);
+    this.events.emit({ type: 'state', job: record });
     this.adding.add(id);
     try {
       await this.queue.add(
@@ -188,13 +189,14 @@ export class RedisJobQueue implements JobQueue {
         },
       );
     } catch (err) {
-      this.store.finish(id, { state: 'failed', error: internalError(`could not queue the job: ${(err as Error).message}`) });
+      if (this.store.finish(id, { state: 'failed', error: internalError(`could not queue the job: ${(err as Error).message}`) })) {
+        this.events.emit({ type: 'state', job: this.store.get(id)! });
+      }
       throw err;
     } finally {
       this.adding.delete(id);
     }
-    this.events.emit({ type: 'state', job: record });
-    return this.store.get(id) ?? record;
+    return record;
   }
 
   async get(id: string): Promise<JobRecord | undefined> {

@@ -1,0 +1,90 @@
+/**
+ * A real, throw-away redis-server for the tests: 127.0.0.1, a free port, no
+ * persistence. Without `redis-server` on PATH the tests fail with a message
+ * saying what to install; they never skip silently.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+
+export interface RedisServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function redisServerPath(): string {
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  const path = found.stdout.trim();
+  if (found.status !== 0 || !path) {
+    throw new Error(
+      'redis-server is not on PATH. The Redis job-queue tests start a real Redis: install it ' +
+        '(Debian/Ubuntu: `apt-get install -y redis-server`; CI installs it in scripts/setup.sh).',
+    );
+  }
+  return path;
+}
+
+export async function startRedis(): Promise<RedisServer> {
+  const bin = redisServerPath();
+  let lastErr: unknown;
+  // A port found free can be taken before redis binds it: try a few.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const proc: ChildProcess = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    proc.stdout?.on('data', (d) => (output += String(d)));
+    proc.stderr?.on('data', (d) => (output += String(d)));
+    const url = `redis://127.0.0.1:${port}`;
+    try {
+      await waitReady(url, proc, () => output);
+      return {
+        url,
+        port,
+        stop: () =>
+          new Promise<void>((resolve) => {
+            if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+            proc.once('exit', () => resolve());
+            proc.kill('SIGTERM');
+          }),
+      };
+    } catch (err) {
+      lastErr = err;
+      proc.kill('SIGKILL');
+    }
+  }
+  throw lastErr;
+}
+
+async function waitReady(url: string, proc: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`redis-server exited (${proc.exitCode}):\n${output()}`);
+    const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      if ((await probe.ping()) === 'PONG') return;
+    } catch {
+      // not up yet
+    } finally {
+      probe.disconnect();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`redis-server did not answer on ${url} within 10 s:\n${output()}`);
+}
