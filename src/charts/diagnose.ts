@@ -1,0 +1,199 @@
+/**
+ * Reads a training curve the way a TA would: did it learn, did it blow up,
+ * did it stall, did it start memorising? Pure functions over the history, so
+ * every face (the chart's markers, the reading, a dashboard badge) agrees.
+ */
+import type { EpochLog, Series } from '../training/types.ts';
+
+export type DiagnosisKind = 'healthy' | 'overfitting' | 'diverged' | 'plateau' | 'underfitting';
+
+/** Why a run got its kind, for the kinds that have more than one cause. */
+export type DiagnosisReason =
+  | 'nan' // the loss became NaN or Infinity
+  | 'exploding' // the loss grew instead of shrinking
+  | 'no-progress' // the loss barely moved from its first value
+  | 'low-accuracy' // the curve flattened but the model is still wrong on its own training data
+  | 'still-falling' // the run ended while the loss was still dropping fast
+  | 'too-short' // fewer than 3 epochs: too few to see a trend
+  | 'no-epochs'; // nothing was logged
+
+export interface Diagnosis {
+  kind: DiagnosisKind;
+  reason?: DiagnosisReason;
+  /**
+   * Where the problem starts: for overfitting the epoch with the lowest
+   * validation loss (it rises after it: stop here); for divergence the first
+   * NaN epoch or the first epoch after the lowest loss; for underfitting with
+   * low accuracy the epoch the curve flattened; for a plateau, 1.
+   */
+  fromEpoch?: number;
+  /** Epochs logged. */
+  epochs: number;
+  firstLoss?: number;
+  finalLoss?: number;
+  bestLoss?: number;
+  bestEpoch?: number;
+  finalValLoss?: number;
+  bestValLoss?: number;
+  bestValEpoch?: number;
+  finalAcc?: number;
+  finalValAcc?: number;
+  /** Relative drop of the training loss from the first epoch to its lowest (0..1). */
+  drop: number;
+  /** Epoch from which the training loss stayed within 10% of its total drop of the lowest value. */
+  flatFromEpoch?: number;
+  /** The loss was still falling noticeably over the last fifth of the run. */
+  stillImproving: boolean;
+}
+
+/** Thresholds, named so a test or a reader can see what "barely" and "clearly" mean here. */
+export const THRESHOLDS = {
+  /** Below this relative drop from the first epoch the loss "barely moved". */
+  plateauDrop: 0.05,
+  /** Validation loss must end this much (relative) above its lowest value to call it overfitting. */
+  overfitRise: 0.08,
+  /** A final loss this many times the first one means the run is blowing up. */
+  explodeFactor: 2,
+  /** Training accuracy under this, with a flat curve, means the model cannot fit its own data. */
+  lowAccuracy: 0.8,
+  /** Accuracy at or above this counts as "learned", whatever the loss curve looks like. */
+  goodAccuracy: 0.9,
+  /** Share of the whole drop still happening in the last fifth of the run to call it unfinished. */
+  stillFallingShare: 0.25,
+  /** Relative drop over the last fifth of the run that counts as still falling on its own. */
+  stillFallingRelative: 0.15,
+} as const;
+
+const finite = (v: number | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function argmin(values: number[]): number {
+  let best = -1;
+  for (let i = 0; i < values.length; i++) {
+    if (!finite(values[i])) continue;
+    if (best < 0 || values[i] < values[best]) best = i;
+  }
+  return best;
+}
+
+/** Centred moving average that ignores non-finite values. */
+function smooth(values: number[], window: number): number[] {
+  if (window <= 1) return values.slice();
+  const half = Math.floor(window / 2);
+  return values.map((_, i) => {
+    let sum = 0;
+    let count = 0;
+    for (let j = Math.max(0, i - half); j <= Math.min(values.length - 1, i + half); j++) {
+      if (finite(values[j])) {
+        sum += values[j];
+        count++;
+      }
+    }
+    return count > 0 ? sum / count : Number.NaN;
+  });
+}
+
+function lastFinite(values: (number | undefined)[]): number | undefined {
+  for (let i = values.length - 1; i >= 0; i--) if (finite(values[i])) return values[i];
+  return undefined;
+}
+
+type SeriesLike = Pick<Series, 'history'> & Partial<Pick<Series, 'stopped'>>;
+
+/** Diagnoses one series (or a bare history). */
+export function diagnose(input: SeriesLike | EpochLog[]): Diagnosis {
+  const history = [...(Array.isArray(input) ? input : input.history)].sort((a, b) => a.epoch - b.epoch);
+  const stopped = Array.isArray(input) ? undefined : input.stopped;
+  const n = history.length;
+  const loss = history.map((h) => h.loss);
+  const val = history.map((h) => h.valLoss);
+  const hasVal = val.filter(finite).length > 0;
+
+  const base: Diagnosis = {
+    kind: 'healthy',
+    epochs: n,
+    drop: 0,
+    stillImproving: false,
+    finalAcc: lastFinite(history.map((h) => h.acc)),
+    finalValAcc: lastFinite(history.map((h) => h.valAcc)),
+  };
+  const firstIdx = loss.findIndex(finite);
+  const bestIdx = argmin(loss);
+  if (firstIdx >= 0) {
+    base.firstLoss = loss[firstIdx];
+    base.bestLoss = loss[bestIdx];
+    base.bestEpoch = history[bestIdx].epoch;
+    base.finalLoss = lastFinite(loss);
+    base.drop = base.firstLoss > 0 ? Math.max(0, (base.firstLoss - base.bestLoss) / base.firstLoss) : 0;
+  }
+  if (hasVal) {
+    const bestVal = argmin(val as number[]);
+    base.bestValLoss = val[bestVal];
+    base.bestValEpoch = history[bestVal].epoch;
+    base.finalValLoss = lastFinite(val);
+  }
+
+  // 1. Divergence: NaN/Infinity anywhere, or a stop because of it.
+  const badIdx = history.findIndex((h) => !finite(h.loss) || (h.valLoss !== undefined && !finite(h.valLoss)));
+  if (badIdx >= 0 || stopped?.reason === 'nan') {
+    return { ...base, kind: 'diverged', reason: 'nan', fromEpoch: badIdx >= 0 ? history[badIdx].epoch : stopped!.epoch };
+  }
+  if (n === 0) return { ...base, kind: 'underfitting', reason: 'no-epochs' };
+
+  const first = base.firstLoss!;
+  const final = base.finalLoss!;
+  const best = base.bestLoss!;
+  // 2. Exploding without reaching NaN: the loss ends well above where it started.
+  if (n >= 2 && final > first * THRESHOLDS.explodeFactor && final > best * 3) {
+    const from = Math.min(bestIdx + 1, n - 1);
+    return { ...base, kind: 'diverged', reason: 'exploding', fromEpoch: history[from].epoch };
+  }
+
+  // Where the curve flattened, and whether it is still falling at the end.
+  const totalDrop = first - best;
+  if (totalDrop > 0) {
+    const flatIdx = loss.findIndex((v) => v - best <= 0.1 * totalDrop);
+    base.flatFromEpoch = history[Math.max(0, flatIdx)].epoch;
+  }
+  if (n >= 4 && totalDrop > 0) {
+    const s = Math.min(Math.floor(n * 0.8), n - 2);
+    const tailDrop = loss[s] - final;
+    // Still a large share of the whole drop, or still a large drop relative to where the curve is now
+    // (slow 1/t-like curves look flat on a plot while the loss keeps shrinking by a fifth).
+    const relative = tailDrop / loss[s];
+    base.stillImproving = (tailDrop / totalDrop > THRESHOLDS.stillFallingShare && relative > 0.1) || relative > THRESHOLDS.stillFallingRelative;
+  }
+
+  // 3. Overfitting: validation loss turns up while training loss keeps falling.
+  const valCount = val.filter(finite).length;
+  if (valCount >= 4) {
+    const vals = val.map((v) => (finite(v) ? v : Number.NaN));
+    const smoothed = smooth(vals, n >= 15 ? 3 : 1);
+    const b = argmin(smoothed);
+    if (b >= 0 && b <= n - 3) {
+      // Report the raw lowest point next to the smoothed one, so the epoch matches the data.
+      let raw = b;
+      for (let j = Math.max(0, b - 1); j <= Math.min(n - 1, b + 1); j++) if (finite(vals[j]) && vals[j] < vals[raw]) raw = j;
+      const tail = smoothed.slice(-Math.min(3, n - b - 1)).filter(finite);
+      const tailVal = tail.reduce((a, v) => a + v, 0) / tail.length;
+      const trainStillFalling = final < loss[raw] * 0.97;
+      if (tailVal > smoothed[b] * (1 + THRESHOLDS.overfitRise) && trainStillFalling) {
+        return { ...base, kind: 'overfitting', fromEpoch: history[raw].epoch };
+      }
+    }
+  }
+
+  const learned = finite(base.finalAcc) && base.finalAcc >= THRESHOLDS.goodAccuracy;
+  if (n < 3 && !learned) return { ...base, kind: 'underfitting', reason: 'too-short' };
+  // 4. Plateau: the loss barely moved at all.
+  if (n >= 3 && base.drop < THRESHOLDS.plateauDrop && !learned) {
+    return { ...base, kind: 'plateau', reason: 'no-progress', fromEpoch: history[0].epoch };
+  }
+  // 5. Underfitting: flat but still wrong on the training data, or stopped mid-descent.
+  if (finite(base.finalAcc) && base.finalAcc < THRESHOLDS.lowAccuracy && !base.stillImproving) {
+    return { ...base, kind: 'underfitting', reason: 'low-accuracy', fromEpoch: base.flatFromEpoch };
+  }
+  if (base.stillImproving && !learned) {
+    return { ...base, kind: 'underfitting', reason: 'still-falling' };
+  }
+  return base;
+}

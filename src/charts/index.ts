@@ -1,0 +1,9 @@
+/**
+ * Charts and readings of training runs. Importing this module loads neither
+ * chart.js nor the native canvas: the render functions load them on first use.
+ */
+export { renderLossChart, SERIES_COLOURS, type LossChartOptions } from './loss-chart.ts';
+export { renderKernelGrid, renderKernelsBeforeAfter, kernelsFromFlat, type KernelGridOptions, type KernelInput } from './kernels.ts';
+export { readRun, diagnoseRun, kindName, READING_MAX_CHARS } from './reading.ts';
+export { diagnose, THRESHOLDS, type Diagnosis, type DiagnosisKind, type DiagnosisReason } from './diagnose.ts';
+export { ensureJapaneseFont, CJK_FAMILY, CJK_FONT_CANDIDATES, type FontStatus, type FontOptions } from './canvas.ts';
