@@ -334,7 +334,13 @@ export interface RedisWorkerOptions {
   trainConfig?: Config;
   /** Start one worker child ahead of the first job (default true). */
   warm?: boolean;
+  /** Told when a job starts and ends here (for the operator's log). */
+  onJob?: (event: WorkerJobEvent) => void;
 }
+
+export type WorkerJobEvent =
+  | { phase: 'start'; jobId: string; lesson: string; userId: string }
+  | { phase: 'end'; jobId: string; state: RemoteOutcome['state']; code?: string; seconds: number };
 
 /** The working side: takes jobs from the Redis queue and runs them in worker child processes. */
 export class RedisTrainingWorker {
@@ -403,31 +409,55 @@ export class RedisTrainingWorker {
   }
 
   private async process(job: Job<RemoteJobData, RemoteOutcome>): Promise<RemoteOutcome> {
-    const { jobId, submission, timeoutMs } = job.data;
+    const { jobId, submission } = job.data;
     const controller = new AbortController();
     this.controllers.set(jobId, controller);
     const progress: Promise<unknown>[] = [];
+    const started = Date.now();
+    let outcome: RemoteOutcome | undefined;
+    this.tell({ phase: 'start', jobId, lesson: submission.lesson, userId: submission.userId });
     try {
-      if (await this.cmd.exists(cancelKey(this.queueName, jobId))) return { state: 'cancelled', worker: this.name };
-      const outcome = await this.pool.run(
-        { jobId, submission, config: this.opts.trainConfig },
-        {
-          signal: controller.signal,
-          timeoutMs: timeoutMs ?? this.opts.timeoutMs,
-          onProgress: (event) => {
-            progress.push(job.updateProgress(event).catch((err: Error) => this.log(`[worker] progress of ${jobId}: ${err.message}`)));
-          },
-        },
-      );
-      // Progress first, so the submitter sees every epoch before the outcome.
-      await Promise.all(progress);
-      if (this.closing && outcome.kind === 'crashed') {
-        return { state: 'failed', error: restartError(), worker: this.name };
-      }
-      const settled = settle(outcome, submission, this.log);
-      return { ...settled.finish, chartPngBase64: settled.chartPngBase64, worker: this.name };
+      outcome = await this.runJob(job, controller, progress);
+      return outcome;
     } finally {
       this.controllers.delete(jobId);
+      this.tell({
+        phase: 'end',
+        jobId,
+        state: outcome?.state ?? 'failed',
+        code: outcome?.error?.code,
+        seconds: Math.round((Date.now() - started) / 100) / 10,
+      });
     }
+  }
+
+  private tell(event: WorkerJobEvent): void {
+    try {
+      this.opts.onJob?.(event);
+    } catch (err) {
+      this.log(`[worker] onJob threw: ${(err as Error).message}`);
+    }
+  }
+
+  private async runJob(job: Job<RemoteJobData, RemoteOutcome>, controller: AbortController, progress: Promise<unknown>[]): Promise<RemoteOutcome> {
+    const { jobId, submission, timeoutMs } = job.data;
+    if (await this.cmd.exists(cancelKey(this.queueName, jobId))) return { state: 'cancelled', worker: this.name };
+    const outcome = await this.pool.run(
+      { jobId, submission, config: this.opts.trainConfig },
+      {
+        signal: controller.signal,
+        timeoutMs: timeoutMs ?? this.opts.timeoutMs,
+        onProgress: (event) => {
+          progress.push(job.updateProgress(event).catch((err: Error) => this.log(`[worker] progress of ${jobId}: ${err.message}`)));
+        },
+      },
+    );
+    // Progress first, so the submitter sees every epoch before the outcome.
+    await Promise.all(progress);
+    if (this.closing && outcome.kind === 'crashed') {
+      return { state: 'failed', error: restartError(), worker: this.name };
+    }
+    const settled = settle(outcome, submission, this.log);
+    return { ...settled.finish, chartPngBase64: settled.chartPngBase64, worker: this.name };
   }
 }

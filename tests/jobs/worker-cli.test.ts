@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { redactUrl } from '../../src/cli/commands/worker.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createJobQueue } from '../../src/jobs/index.ts';
+import { linear, LONG, record } from './support/contract.ts';
+import { startRedis, type RedisServer } from './support/redis-server.ts';
+
+const LESSONS = resolve('lessons');
+let redis: RedisServer;
+let dataDir: string;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  dataDir = mkdtempSync(join(tmpdir(), 'tasuke-worker-cli-'));
+});
+afterAll(async () => {
+  await redis?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Output of a process so far, and a promise for the first time it contains `text`. */
+function watchOutput(proc: ChildProcess) {
+  let out = '';
+  const waiters: { text: string; resolve: () => void }[] = [];
+  const onData = (d: Buffer) => {
+    out += d.toString();
+    for (const w of [...waiters]) if (out.includes(w.text)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+  };
+  proc.stdout?.on('data', onData);
+  proc.stderr?.on('data', onData);
+  return {
+    get text() {
+      return out;
+    },
+    until(text: string): Promise<void> {
+      if (out.includes(text)) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ text, resolve }));
+    },
+  };
+}
+
+describe('tasuke worker', () => {
+  it('refuses a bad --concurrency before connecting anywhere', async () => {
+    const stderr = new PassThrough();
+    let err = '';
+    stderr.on('data', (d) => (err += String(d)));
+    const config = loadConfig({ REDIS_URL: 'redis://127.0.0.1:1' }, {});
+    const code = await main(['worker', '--concurrency', '0'], { config, stderr, stdout: new PassThrough() });
+    expect(code).toBe(2);
+    expect(err).toContain('--concurrency must be an integer from 1 to 64');
+  });
+
+  it('hides the Redis password in what it prints', () => {
+    expect(redactUrl('redis://:s3cret@gpu-1:6379/0')).not.toContain('s3cret');
+    expect(redactUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('runs as its own process: trains what the submitter queued, and on SIGTERM fails its running job with restart', async () => {
+    const env = {
+      ...process.env,
+      REDIS_URL: redis.url,
+      TASUKE_QUEUE: 'redis',
+      TASUKE_DATA_DIR: join(dataDir, 'worker'),
+      TASUKE_LESSONS_DIR: LESSONS,
+      TASUKE_WORKER_CONCURRENCY: '1',
+    };
+    const proc = spawn(process.execPath, ['bin/tasuke.js', 'worker'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = watchOutput(proc);
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    const config = loadConfig(
+      { TASUKE_QUEUE: 'redis', REDIS_URL: redis.url, TASUKE_DATA_DIR: join(dataDir, 'server'), TASUKE_LESSONS_DIR: LESSONS },
+      {},
+    );
+    const queue = await createJobQueue(config, { log: () => undefined });
+    try {
+      await output.until('taking training jobs');
+      const rec = record(queue);
+      const job = await queue.submit(linear('mia', { epochs: 3 }, 'ja'));
+      const done = await queue.waitFor(job.id, 90_000);
+      expect(done.state).toBe('succeeded');
+      expect(rec.epochsOf(job.id)).toEqual([1, 2, 3]);
+      // The chart crossed machines as base64 and was written on the submitter's side.
+      expect(done.chartPath).toBe(join(dataDir, 'server', 'charts', `${job.id}.png`));
+      await output.until(`job ${job.id} succeeded`);
+
+      const long = await queue.submit(linear('mia', LONG));
+      await rec.firstProgress(long.id);
+      proc.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(output.text).toContain('stopped');
+      const interrupted = await queue.waitFor(long.id, 30_000);
+      expect(interrupted.state).toBe('failed');
+      expect(interrupted.error?.code).toBe('restart');
+    } finally {
+      await queue.close();
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+    }
+  });
+});
