@@ -89,7 +89,7 @@ class WorkerChild {
           reject(Object.assign(new Error(msg.err.message), { serialized: msg.err }));
         }
       };
-      const onExit = (detail: string) => reject(Object.assign(new Error(`worker exited before it was ready (${detail})`), { detail }));
+      const onExit = (detail: string) => reject(new Error(`worker exited before it was ready (${detail})`));
       this.handlers.add(onMsg);
       this.exitHandlers.add(onExit);
     });
@@ -242,8 +242,11 @@ export class ChildPool {
         cleanups.push(() => clearTimeout(grace));
       };
 
+      let startSent = false;
       cleanups.push(
         child.onExit((detail) => {
+          // Before Start, the rejection of `ready` reports the exit (with what the child said, if anything).
+          if (!startSent) return;
           if (killedFor === 'timeout') finish({ kind: 'timeout', limitMs: opts.timeoutMs });
           else if (killedFor === 'cancel') finish({ kind: 'cancelled' });
           else if (cancelRequested) finish({ kind: 'cancelled' });
@@ -279,13 +282,14 @@ export class ChildPool {
             opts.signal.addEventListener('abort', onAbort, { once: true });
             cleanups.push(() => opts.signal!.removeEventListener('abort', onAbort));
           }
+          startSent = true;
           child.send({ cmd: ParentCommand.Start, value: start });
         },
-        (err: Error & { serialized?: SerializedError; detail?: string }) => {
+        (err: Error & { serialized?: SerializedError }) => {
           if (killedFor === 'timeout') return finish({ kind: 'timeout', limitMs: opts.timeoutMs });
           if (killedFor === 'cancel') return finish({ kind: 'cancelled' });
           if (err.serialized) return finish({ kind: 'init-failed', err: err.serialized });
-          finish({ kind: 'crashed', detail: err.detail ?? err.message });
+          finish({ kind: 'crashed', detail: err.message });
         },
       );
       // Cancelled while the child was still loading: no need to wait for it.
