@@ -33,6 +33,27 @@ describe('ChildPool', () => {
     expect(outcome).toEqual({ kind: 'crashed', detail: 'worker exited before it was ready (exit code 3)' });
   });
 
+  it('kills a child that does not stop within the grace period after Cancel, and ends the job cancelled', async () => {
+    const p = pool(fixture('child-ignores-cancel.ts'));
+    const cancel = new AbortController();
+    let pid: number | undefined;
+    const outcome = await p.run(
+      { jobId: 'stuck', submission: linear('u') },
+      {
+        timeoutMs: 60_000,
+        signal: cancel.signal,
+        onProgress: () => {
+          pid = p.busyPids()[0];
+          cancel.abort();
+        },
+      },
+    );
+    expect(outcome).toEqual({ kind: 'cancelled' });
+    expect(pid).toBeGreaterThan(0);
+    // Gone: signal 0 finds no such process.
+    expect(() => process.kill(pid!, 0)).toThrow();
+  });
+
   it('reuses a healthy child for the next job, and cancels a job before it starts without running it', async () => {
     const p = pool();
     const pids: number[][] = [];
