@@ -1,0 +1,138 @@
+/**
+ * The answer contract every face renders, and the answer composed from the
+ * knowledge entries themselves (used when no LLM is configured, or when it
+ * fails). `lesson` is always present: an object when the answering entry
+ * names a lesson, otherwise `null`.
+ */
+import type { Lang } from '../core/lang.ts';
+import type { Action } from './policy.ts';
+import type { KnowledgeEntry } from './knowledge.ts';
+import type { Retrieval, ScoredEntry } from './retrieve.ts';
+import type { TopicSlug } from './topics.ts';
+
+/** Discord's limit is 2,000 characters; leave room for a mention. */
+export const MAX_ANSWER_CHARS = 1900;
+
+export interface SourceRef {
+  id: string;
+  title: string;
+  topics: string[];
+  score: number;
+}
+
+export interface LessonRef {
+  id: string;
+  hint: string;
+}
+
+/** Exactly what `tasuke ask --json` prints (see ARCHITECTURE.md, "Asking"). */
+export interface AnswerContract {
+  question: string;
+  lang: Lang;
+  action: Action;
+  answer: string;
+  confidence: number;
+  sources: SourceRef[];
+  lesson: LessonRef | null;
+}
+
+export const CONTRACT_KEYS = ['question', 'lang', 'action', 'answer', 'confidence', 'sources', 'lesson'] as const;
+
+export function sourceRef(s: ScoredEntry): SourceRef {
+  return { id: s.entry.id, title: s.entry.title, topics: [...s.entry.topics], score: Math.round(s.score * 1000) / 1000 };
+}
+
+export function lessonRef(entry: KnowledgeEntry | undefined): LessonRef | null {
+  return entry?.lesson ? { id: entry.lesson, hint: `/train ${entry.lesson}` } : null;
+}
+
+export function clip(text: string, max = MAX_ANSWER_CHARS): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const end = Math.max(cut.lastIndexOf('。'), cut.lastIndexOf('. '), cut.lastIndexOf('\n'));
+  return (end > max * 0.6 ? cut.slice(0, end + 1) : cut) + '…';
+}
+
+export interface Selection {
+  topic: TopicSlug;
+  primary: ScoredEntry;
+  /** Further entries worth citing (same or other topics), best first. */
+  related: ScoredEntry[];
+}
+
+/**
+ * Picks the entry to answer from: the best entry of the winning topic,
+ * preferring the asker's language; then related entries to cite.
+ */
+export function selectEntries(r: Retrieval, lang: Lang): Selection | undefined {
+  const topic = r.topics[0]?.topic;
+  if (!topic) return undefined;
+  const ofTopic = r.entries.filter((s) => s.entry.topics.includes(topic));
+  if (ofTopic.length === 0) return undefined;
+  const best = ofTopic[0];
+  // The asker's language wins unless its entry is clearly a worse match.
+  const own = ofTopic.find((s) => s.entry.lang === lang);
+  const primary = own && own.score >= best.score * 0.6 ? own : best;
+  const related = r.entries.filter((s) => s !== primary).slice(0, 4);
+  return { topic, primary, related };
+}
+
+/** The pointer line under an answer: a lesson to run, or a related entry to read. */
+export function pointerLine(sel: Selection, lang: Lang): string {
+  const lesson = sel.primary.entry.lesson;
+  if (lesson) {
+    return lang === 'ja'
+      ? `👉 手を動かして確かめるなら \`/train ${lesson}\` を実行してみてください。`
+      : `👉 To see it for yourself, run \`/train ${lesson}\`.`;
+  }
+  const rel = sel.related.find((s) => s.entry.lang === lang && s.entry.id !== sel.primary.entry.id) ?? sel.related[0];
+  if (!rel) return '';
+  return lang === 'ja' ? `👉 関連：「${rel.entry.title}」（${rel.entry.id}）` : `👉 Related: "${rel.entry.title}" (${rel.entry.id})`;
+}
+
+/** The answer text composed from the primary entry. */
+export function composeAnswer(sel: Selection, lang: Lang): string {
+  const e = sel.primary.entry;
+  const note =
+    e.lang === lang
+      ? ''
+      : lang === 'ja'
+        ? '（この内容は英語の資料にしかないため、英語の資料をそのままお見せします。）\n\n'
+        : '(This is only covered in Japanese so far; here is the Japanese entry.)\n\n';
+  const pointer = pointerLine(sel, lang);
+  const tail = pointer ? `\n\n${pointer}` : '';
+  return clip(`${note}${e.body}`, MAX_ANSWER_CHARS - tail.length) + tail;
+}
+
+/** The first sentences of an entry, up to about `max` characters. */
+export function leadSentences(body: string, max = 220): string {
+  const sentences = body.replace(/\s+/g, ' ').split(/(?<=[。．.!?！？])\s*/);
+  let out = '';
+  for (const s of sentences) {
+    if (out && out.length + s.length > max) break;
+    out += (out && !/[。．]$/.test(out) ? ' ' : '') + s;
+  }
+  return out.length > max * 1.5 ? out.slice(0, max) + '…' : out;
+}
+
+/** A hint for the graded final exercise: the idea and where to read, never the solution. */
+export function composeHint(sel: Selection | undefined, lang: Lang): string {
+  const head =
+    lang === 'ja'
+      ? '最終課題は採点対象なので、答えやコードそのものはお伝えできません。代わりにヒントです。'
+      : 'The final exercise is graded, so I can’t give you its solution or code. Here is a hint instead.';
+  if (!sel) {
+    return lang === 'ja'
+      ? `${head}\n\n課題文を読み直し、どのレッスンの内容に近いかを考えてみてください。行き詰まったら、どこまでできたかを書いて TA に相談してください。`
+      : `${head}\n\nRe-read the task and think about which lesson it resembles. If you are stuck, tell a TA how far you got.`;
+  }
+  const e = sel.primary.entry;
+  const lesson = e.lesson
+    ? lang === 'ja'
+      ? `\`/train ${e.lesson}\` で考え方を試すこともできます。`
+      : `You can also try the idea with \`/train ${e.lesson}\`.`
+    : '';
+  return lang === 'ja'
+    ? `${head}\n\nヒント：${leadSentences(e.body)}\n\n詳しくは「${e.title}」（${e.id}）を読んでみてください。${lesson}`
+    : `${head}\n\nHint: ${leadSentences(e.body)}\n\nFor more, read "${e.title}" (${e.id}). ${lesson}`.trimEnd();
+}

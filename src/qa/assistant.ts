@@ -1,0 +1,125 @@
+/**
+ * The question-answering core: `createAssistant({config})` returns an object
+ * whose `ask(question)` gives the answer contract. The index is opened (and
+ * rebuilt if stale) once, on the first question or on `ready()`.
+ */
+import type { Config } from '../config.ts';
+import { detectLang, type Lang } from '../core/lang.ts';
+import {
+  composeAnswer,
+  composeHint,
+  lessonRef,
+  selectEntries,
+  sourceRef,
+  type AnswerContract,
+  type Selection,
+} from './answer.ts';
+import { openIndex, type QaIndex } from './index-store.ts';
+import { createLlmWriter, type LlmWriter } from './llm.ts';
+import { decide, messageFor, screen, type Reason } from './policy.ts';
+import { retrieve, type Retrieval } from './retrieve.ts';
+import type { TopicSlug } from './topics.ts';
+
+export interface AskOptions {
+  /** Forces the answer language (otherwise detected from the question). */
+  lang?: Lang;
+}
+
+/** What happened behind an answer; not part of the contract. */
+export interface AskTrace {
+  reason: Reason;
+  topic?: TopicSlug;
+  /** The text that was retrieved with (long pastes are focused). */
+  focus: string;
+  llm: 'none' | 'used' | 'failed';
+  llmError?: string;
+}
+
+export interface Assistant {
+  ready(): Promise<QaIndex>;
+  ask(question: string, opts?: AskOptions): Promise<AnswerContract>;
+  askTraced(question: string, opts?: AskOptions): Promise<{ contract: AnswerContract; trace: AskTrace }>;
+}
+
+export interface AssistantDeps {
+  config: Pick<Config, 'dataDir' | 'knowledgeDir' | 'qa'>;
+  /** An already opened index (tests, benchmarks). */
+  index?: QaIndex;
+  /** Replaces the LLM writer built from config.qa.llm. */
+  llm?: LlmWriter | null;
+}
+
+export function createAssistant(deps: AssistantDeps): Assistant {
+  const { config } = deps;
+  let indexPromise: Promise<QaIndex> | undefined = deps.index ? Promise.resolve(deps.index) : undefined;
+  const ready = () => (indexPromise ??= openIndex(config));
+  const llm = deps.llm !== undefined ? deps.llm : config.qa.llm ? createLlmWriter(config.qa.llm) : null;
+
+  async function askTraced(question: string, opts: AskOptions = {}) {
+    const q = typeof question === 'string' ? question : String(question ?? '');
+    const lang = opts.lang ?? detectLang(q, 'ja');
+    const s = screen(q);
+    const base = { question: q, lang };
+    const out = (
+      action: AnswerContract['action'],
+      answer: string,
+      confidence: number,
+      extra: Partial<AnswerContract>,
+      trace: Omit<AskTrace, 'focus' | 'llm'> & Partial<AskTrace>,
+    ) => ({
+      contract: { ...base, action, answer, confidence, sources: [], lesson: null, ...extra } as AnswerContract,
+      trace: { focus: s.focus, llm: 'none' as const, ...trace },
+    });
+
+    if (s.verdict === 'refuse') return out('refuse', messageFor(s.reason, lang), 0, {}, { reason: s.reason });
+    if (s.verdict === 'escalate') return out('escalate', messageFor(s.reason, lang), 0, {}, { reason: s.reason });
+
+    const index = await ready();
+    const r: Retrieval = await retrieve(index, s.focus, lang);
+    const sel: Selection | undefined = selectEntries(r, lang);
+
+    if (s.verdict === 'assessment') {
+      return out('answer', composeHint(sel, lang), r.confidence, {
+        sources: sel ? [sourceRef(sel.primary)] : [],
+        lesson: lessonRef(sel?.primary.entry),
+      }, { reason: 'assessment-hint', topic: sel?.topic });
+    }
+
+    const d = decide(sel ? r.confidence : 0, config.qa.answerThreshold);
+    if (d.action !== 'answer' || !sel) {
+      return out('escalate', messageFor('low-confidence', lang), r.confidence, {}, {
+        reason: 'low-confidence',
+        topic: r.topics[0]?.topic,
+      });
+    }
+    const cited = [sel.primary, ...sel.related.filter((x) => x.score >= sel.primary.score * 0.5).slice(0, 2)];
+    const sources = cited.map(sourceRef);
+    let answer = composeAnswer(sel, lang);
+    let llmState: AskTrace['llm'] = 'none';
+    let llmError: string | undefined;
+    if (llm) {
+      try {
+        answer = await llm.write(q, lang, cited.map((c) => c.entry));
+        llmState = 'used';
+      } catch (err) {
+        // The composed answer stands in; the question is still answered.
+        llmState = 'failed';
+        llmError = (err as Error).message;
+      }
+    }
+    return out('answer', answer, r.confidence, { sources, lesson: lessonRef(sel.primary.entry) }, {
+      reason: 'answered',
+      topic: sel.topic,
+      llm: llmState,
+      llmError,
+    });
+  }
+
+  return {
+    ready,
+    askTraced,
+    async ask(question, opts) {
+      return (await askTraced(question, opts)).contract;
+    },
+  };
+}

@@ -1,0 +1,243 @@
+/**
+ * The persisted index under `<dataDir>/index/`: the entries, the chunks'
+ * vectors in an HNSW index (LangChain's HNSWLib vector store), the lexical
+ * BM25 index and a manifest holding the content hash (knowledge files,
+ * glossary, the analysis code and the embeddings in use). `openIndex` loads it
+ * and rebuilds it by itself when the hash no longer matches.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import type { Config } from '../config.ts';
+import { ConfigError } from '../core/errors.ts';
+import { buildIdf, DEFAULT_DIMENSIONS, HashingEmbeddings, RemoteEmbeddings, type IdfTable } from './embeddings.ts';
+import { loadGlossary, type Glossary } from './glossary.ts';
+import { loadKnowledgeOrThrow, type KnowledgeEntry } from './knowledge.ts';
+import { buildLexical, LexicalIndex, type LexicalData } from './lexical.ts';
+
+/** Bump when the on-disk layout changes. The analysis code is hashed as well. */
+export const INDEX_FORMAT = 'tasuke-qa-index/1';
+const CODE_FILES = ['text.ts', 'glossary.ts', 'embeddings.ts', 'lexical.ts', 'index-store.ts'];
+const BODY_CHUNK_CHARS = 480;
+
+export type ChunkKind = 'title' | 'question' | 'body';
+
+export interface ChunkMeta {
+  /** Index into entries. */
+  e: number;
+  k: ChunkKind;
+}
+
+export interface Manifest {
+  format: string;
+  hash: string;
+  builtAt: string;
+  entries: number;
+  chunks: number;
+  dimensions: number;
+  embeddings: string;
+  buildMs: number;
+}
+
+export interface QaIndex {
+  entries: KnowledgeEntry[];
+  glossary: Glossary;
+  embeddings: EmbeddingsInterface;
+  store: HNSWLib;
+  lexical: LexicalIndex;
+  manifest: Manifest;
+  /** True when this open had to (re)build the index. */
+  rebuilt: boolean;
+}
+
+export interface IndexPaths {
+  knowledgeDir: string;
+  glossaryFile: string;
+  indexDir: string;
+}
+
+export function indexPaths(config: Pick<Config, 'dataDir' | 'knowledgeDir'>): IndexPaths {
+  return {
+    knowledgeDir: config.knowledgeDir,
+    glossaryFile: join(config.knowledgeDir, 'glossary.yaml'),
+    indexDir: join(config.dataDir, 'index'),
+  };
+}
+
+function embeddingsId(config: Pick<Config, 'qa'>): string {
+  const e = config.qa.embeddings;
+  return e ? `remote:${e.baseUrl}#${e.model}` : `hashing:${DEFAULT_DIMENSIONS}`;
+}
+
+let codeHashCache: string | undefined;
+function codeHash(): string {
+  if (codeHashCache) return codeHashCache;
+  const dir = dirname(fileURLToPath(import.meta.url));
+  const h = createHash('sha256').update(INDEX_FORMAT);
+  for (const f of CODE_FILES) {
+    const p = join(dir, f);
+    h.update(f).update(existsSync(p) ? readFileSync(p) : '');
+  }
+  codeHashCache = h.digest('hex');
+  return codeHashCache;
+}
+
+/** Hash of everything the index is derived from. */
+export function contentHash(files: { file: string; content: string }[], glossaryText: string, embeddings: string): string {
+  const h = createHash('sha256').update(codeHash()).update(embeddings).update(glossaryText);
+  for (const { file, content } of [...files].sort((a, b) => a.file.localeCompare(b.file))) {
+    h.update(`\0${file}\0`).update(content);
+  }
+  return h.digest('hex');
+}
+
+/** The chunks of an entry: its title, each way of asking it, and its body in pieces (prefixed by the title). */
+export function chunkEntry(entry: KnowledgeEntry): { text: string; kind: ChunkKind }[] {
+  const out: { text: string; kind: ChunkKind }[] = [{ text: entry.title, kind: 'title' }];
+  for (const q of entry.questions) out.push({ text: q, kind: 'question' });
+  const paragraphs = entry.body.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  let cur = '';
+  const flush = () => {
+    if (cur) out.push({ text: `${entry.title}\n${cur}`, kind: 'body' });
+    cur = '';
+  };
+  for (const p of paragraphs) {
+    if (cur && cur.length + p.length > BODY_CHUNK_CHARS) flush();
+    if (p.length > BODY_CHUNK_CHARS * 1.5) {
+      // A very long paragraph is cut at sentence ends.
+      for (const s of p.split(/(?<=[。．.!?！？])\s*/)) {
+        if (cur && cur.length + s.length > BODY_CHUNK_CHARS) flush();
+        cur += (cur ? ' ' : '') + s;
+      }
+    } else cur += (cur ? '\n' : '') + p;
+  }
+  flush();
+  return out;
+}
+
+/** All text of an entry, for document frequencies. */
+export function entryText(e: KnowledgeEntry): string {
+  return [e.title, ...e.questions, e.body].join('\n');
+}
+
+function makeEmbeddings(config: Pick<Config, 'qa'>, glossary: Glossary, idf: IdfTable): EmbeddingsInterface {
+  const e = config.qa.embeddings;
+  if (e) return new RemoteEmbeddings({ baseUrl: e.baseUrl, model: e.model, apiKey: e.apiKey });
+  return new HashingEmbeddings({ glossary, idf });
+}
+
+async function loadHnswModule(): Promise<typeof import('@langchain/community/vectorstores/hnswlib')> {
+  return import('@langchain/community/vectorstores/hnswlib');
+}
+
+function readSources(paths: IndexPaths) {
+  if (!existsSync(paths.glossaryFile)) {
+    throw new ConfigError(`The glossary ${paths.glossaryFile} is missing.`);
+  }
+  const glossaryText = readFileSync(paths.glossaryFile, 'utf8');
+  const glossary = loadGlossary(paths.glossaryFile);
+  const knowledge = loadKnowledgeOrThrow(paths.knowledgeDir);
+  return { glossaryText, glossary, knowledge };
+}
+
+/** Builds the index from the knowledge directory and writes it to `<dataDir>/index/`. */
+export async function buildIndex(config: Pick<Config, 'dataDir' | 'knowledgeDir' | 'qa'>): Promise<QaIndex> {
+  const started = performance.now();
+  const paths = indexPaths(config);
+  const { glossaryText, glossary, knowledge } = readSources(paths);
+  const entries = knowledge.entries;
+  if (entries.length === 0) throw new ConfigError(`No knowledge entries found in ${paths.knowledgeDir}.`);
+  const hash = contentHash(knowledge.files, glossaryText, embeddingsId(config));
+
+  const idf = buildIdf(entries.map(entryText), glossary);
+  const embeddings = makeEmbeddings(config, glossary, idf);
+  const texts: string[] = [];
+  const metas: ChunkMeta[] = [];
+  entries.forEach((entry, e) => {
+    for (const c of chunkEntry(entry)) {
+      texts.push(c.text);
+      metas.push({ e, k: c.kind });
+    }
+  });
+  const vectors = await embeddings.embedDocuments(texts);
+  const { HNSWLib } = await loadHnswModule();
+  const { Document } = await import('@langchain/core/documents');
+  const dims = vectors[0]?.length ?? DEFAULT_DIMENSIONS;
+  const store = new HNSWLib(embeddings, { space: 'cosine', numDimensions: dims });
+  await store.addVectors(
+    vectors,
+    texts.map((t, i) => new Document({ pageContent: t, metadata: metas[i] })),
+  );
+  const lexData = buildLexical(
+    entries.map((en) => ({
+      fields: [
+        [en.title, 2],
+        [en.questions.join('\n'), 2],
+        [en.body, 1],
+      ],
+    })),
+    glossary,
+  );
+
+  const manifest: Manifest = {
+    format: INDEX_FORMAT,
+    hash,
+    builtAt: new Date().toISOString(),
+    entries: entries.length,
+    chunks: texts.length,
+    dimensions: dims,
+    embeddings: embeddingsId(config),
+    buildMs: 0,
+  };
+  // Write into a fresh folder, then swap, so a reader never sees half an index.
+  const tmp = `${paths.indexDir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  await store.save(join(tmp, 'hnsw'));
+  writeFileSync(join(tmp, 'entries.json'), JSON.stringify(entries));
+  writeFileSync(join(tmp, 'lexical.json'), JSON.stringify(lexData));
+  writeFileSync(join(tmp, 'idf.json'), JSON.stringify(idf));
+  manifest.buildMs = Math.round(performance.now() - started);
+  writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  rmSync(paths.indexDir, { recursive: true, force: true });
+  mkdirSync(dirname(paths.indexDir), { recursive: true });
+  renameSync(tmp, paths.indexDir);
+
+  return { entries, glossary, embeddings, store, lexical: new LexicalIndex(lexData), manifest, rebuilt: true };
+}
+
+/** Reads the manifest, or undefined when there is no (readable) index. */
+export function readManifest(indexDir: string): Manifest | undefined {
+  try {
+    return JSON.parse(readFileSync(join(indexDir, 'manifest.json'), 'utf8')) as Manifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Opens the persisted index, rebuilding it first when it is missing, unreadable
+ * or built from other content (knowledge, glossary, code or embeddings).
+ */
+export async function openIndex(config: Pick<Config, 'dataDir' | 'knowledgeDir' | 'qa'>): Promise<QaIndex> {
+  const paths = indexPaths(config);
+  const { glossaryText, glossary, knowledge } = readSources(paths);
+  const hash = contentHash(knowledge.files, glossaryText, embeddingsId(config));
+  const manifest = readManifest(paths.indexDir);
+  if (!manifest || manifest.hash !== hash || manifest.format !== INDEX_FORMAT) return buildIndex(config);
+  try {
+    const entries = JSON.parse(readFileSync(join(paths.indexDir, 'entries.json'), 'utf8')) as KnowledgeEntry[];
+    const lexData = JSON.parse(readFileSync(join(paths.indexDir, 'lexical.json'), 'utf8')) as LexicalData;
+    const idf = JSON.parse(readFileSync(join(paths.indexDir, 'idf.json'), 'utf8')) as IdfTable;
+    const embeddings = makeEmbeddings(config, glossary, idf);
+    const { HNSWLib } = await loadHnswModule();
+    const store = await HNSWLib.load(join(paths.indexDir, 'hnsw'), embeddings);
+    return { entries, glossary, embeddings, store, lexical: new LexicalIndex(lexData), manifest, rebuilt: false };
+  } catch {
+    // A damaged index is rebuilt rather than reported: it is derived data.
+    return buildIndex(config);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * A BM25 index with an inverted index, over whole entries. Terms are the
+ * analysed words (Japanese segmented by Intl.Segmenter, English stemmed),
+ * kanji/katakana bigrams and glossary concept ids. Fields are weighted by
+ * repetition: the title and the askers' questions count more than the body.
+ *
+ * Scores are also returned normalised to 0..1 against what a document holding
+ * every query term once would score, so that a question full of words the
+ * knowledge base never uses (an off-topic one) scores low however it ranks.
+ */
+import type { Glossary } from './glossary.ts';
+import { analyze, normalize } from './text.ts';
+
+const K1 = 1.2;
+const B = 0.75;
+/** Bigrams back up segmentation; they count less than words. */
+const BIGRAM_WEIGHT = 0.5;
+const CONCEPT_WEIGHT = 1.5;
+
+export interface LexicalDocInput {
+  /** Weighted fields: [text, weight]. */
+  fields: [string, number][];
+}
+
+export interface LexicalData {
+  n: number;
+  avgdl: number;
+  lengths: number[];
+  /** term → flat [doc, tf, doc, tf, ...] */
+  postings: Record<string, number[]>;
+}
+
+/** Terms of a text with their weights (a term may repeat). */
+export function lexicalTerms(text: string, glossary?: Glossary): Map<string, number> {
+  const n = normalize(text);
+  const a = analyze(n);
+  const terms = new Map<string, number>();
+  const add = (t: string, w: number) => terms.set(t, (terms.get(t) ?? 0) + w);
+  for (const w of a.words) add(w, 1);
+  for (const b of a.bigrams) add(`#${b}`, BIGRAM_WEIGHT);
+  if (glossary) for (const c of glossary.matchAnalyzed(n, a.sequence)) add(`@${c}`, CONCEPT_WEIGHT);
+  return terms;
+}
+
+export function buildLexical(docs: LexicalDocInput[], glossary?: Glossary): LexicalData {
+  const postings: Record<string, number[]> = {};
+  const lengths: number[] = [];
+  docs.forEach((doc, i) => {
+    const tf = new Map<string, number>();
+    for (const [text, weight] of doc.fields) {
+      for (const [t, w] of lexicalTerms(text, glossary)) tf.set(t, (tf.get(t) ?? 0) + w * weight);
+    }
+    let len = 0;
+    for (const [t, f] of tf) {
+      len += f;
+      (postings[t] ??= []).push(i, Math.round(f * 100) / 100);
+    }
+    lengths.push(len);
+  });
+  const avgdl = lengths.reduce((s, l) => s + l, 0) / Math.max(1, lengths.length);
+  return { n: docs.length, avgdl, lengths, postings };
+}
+
+export interface LexicalHit {
+  doc: number;
+  score: number;
+  /** score / the score of an ideal document holding every query term, clamped to 0..1. */
+  norm: number;
+}
+
+export class LexicalIndex {
+  private readonly postings: Map<string, number[]>;
+  constructor(readonly data: LexicalData) {
+    this.postings = new Map(Object.entries(data.postings));
+  }
+
+  idf(term: string): number {
+    const p = this.postings.get(term);
+    const df = p ? p.length / 2 : 0;
+    return Math.log(1 + (this.data.n - df + 0.5) / (df + 0.5));
+  }
+
+  /** Scores every document sharing a term with the query terms. */
+  search(queryTerms: Map<string, number>, limit = 50): LexicalHit[] {
+    const scores = new Float64Array(this.data.n);
+    const touched: number[] = [];
+    let ideal = 0;
+    for (const [term, qw] of queryTerms) {
+      // Repeated query terms count, but sub-linearly.
+      const qweight = Math.min(qw, 1) + Math.log(Math.max(1, qw)) * 0.3;
+      const idf = this.idf(term);
+      ideal += idf * qweight;
+      const p = this.postings.get(term);
+      if (!p) continue;
+      for (let i = 0; i < p.length; i += 2) {
+        const d = p[i];
+        const tf = p[i + 1];
+        const dl = this.data.lengths[d];
+        const s = (idf * qweight * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * dl) / this.data.avgdl));
+        if (scores[d] === 0) touched.push(d);
+        scores[d] += s;
+      }
+    }
+    // A document holding each term once, at average length, scores idf per term.
+    const hits: LexicalHit[] = touched.map((d) => ({
+      doc: d,
+      score: scores[d],
+      norm: ideal > 0 ? Math.min(1, scores[d] / ideal) : 0,
+    }));
+    hits.sort((a, b) => b.score - a.score);
+    return hits.slice(0, limit);
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Hybrid retrieval: dense (HNSW over chunk embeddings) and lexical (BM25 over
+ * entries), fused by a weighted sum of normalised scores, aggregated per entry
+ * and per topic. Cross-lingual matching comes from the glossary's concept ids,
+ * which both the embeddings and the lexical terms contain; a question whose
+ * concepts an entry covers scores even when the entry is in the other language.
+ *
+ * The confidence (0..1) combines the winning topic's fused score with its
+ * margin over the next topic: a clear winner with a good match is trusted, a
+ * tie between topics or a weak match is not.
+ */
+import type { Lang } from '../core/lang.ts';
+import type { QaIndex, ChunkMeta } from './index-store.ts';
+import type { KnowledgeEntry } from './knowledge.ts';
+import { lexicalTerms } from './lexical.ts';
+import type { TopicSlug } from './topics.ts';
+
+export interface ScoredEntry {
+  entry: KnowledgeEntry;
+  index: number;
+  dense: number;
+  lexical: number;
+  concept: number;
+  score: number;
+}
+
+export interface TopicScore {
+  topic: TopicSlug;
+  score: number;
+}
+
+export interface Retrieval {
+  entries: ScoredEntry[];
+  topics: TopicScore[];
+  confidence: number;
+  /** Glossary concepts found in the question. */
+  concepts: string[];
+}
+
+/** Weights of the fusion and of the confidence; exported so the eval can print them. */
+export const FUSION = {
+  dense: 0.45,
+  lexical: 0.35,
+  concept: 0.2,
+  /** A secondary topic of an entry gets this share of the entry's score. */
+  secondaryTopic: 0.7,
+  /** Share of a topic's second-best entry added to its score. */
+  runnerUp: 0.3,
+  /**
+   * Confidence = logistic(slope * (top - center)) * min(1, marginBase + relativeMargin),
+   * where relativeMargin = (top - second) / top over topic scores: a strong
+   * match is trusted fully only when no other topic comes close.
+   */
+  slope: 12,
+  center: 0.3,
+  marginBase: 0.45,
+};
+
+const DENSE_K = 120;
+
+export async function retrieve(index: QaIndex, question: string, _lang?: Lang): Promise<Retrieval> {
+  const n = index.entries.length;
+  const dense = new Float64Array(n);
+  const total = index.store.index.getCurrentCount();
+  const k = Math.min(DENSE_K, total);
+  if (k > 0) {
+    const qv = await index.embeddings.embedQuery(question);
+    const hits = await index.store.similaritySearchVectorWithScore(qv, k);
+    for (const [doc, distance] of hits) {
+      const meta = doc.metadata as ChunkMeta;
+      // Cosine space: distance = 1 - cosine similarity.
+      const sim = Math.max(0, 1 - distance) * (meta.k === 'body' ? 0.9 : 1);
+      if (sim > dense[meta.e]) dense[meta.e] = sim;
+    }
+  }
+
+  const terms = lexicalTerms(question, index.glossary);
+  const lex = new Float64Array(n);
+  for (const h of index.lexical.search(terms, n)) lex[h.doc] = h.norm;
+
+  // Concept coverage: the share of the question's concepts (idf-weighted) an entry holds.
+  const concepts = [...terms.keys()].filter((t) => t.startsWith('@'));
+  const concept = new Float64Array(n);
+  if (concepts.length) {
+    let sum = 0;
+    const weights = concepts.map((c) => {
+      const w = index.lexical.idf(c);
+      sum += w;
+      return w;
+    });
+    for (let i = 0; i < concepts.length; i++) {
+      const hits = index.lexical.search(new Map([[concepts[i], 1]]), n);
+      for (const h of hits) concept[h.doc] += weights[i] / sum;
+    }
+    // One generic concept alone says little.
+    const damp = Math.min(1, 0.5 + 0.25 * concepts.length);
+    for (let d = 0; d < n; d++) concept[d] *= damp;
+  }
+
+  const scored: ScoredEntry[] = [];
+  for (let i = 0; i < n; i++) {
+    if (dense[i] === 0 && lex[i] === 0 && concept[i] === 0) continue;
+    const score = FUSION.dense * dense[i] + FUSION.lexical * lex[i] + FUSION.concept * concept[i];
+    scored.push({ entry: index.entries[i], index: i, dense: dense[i], lexical: lex[i], concept: concept[i], score });
+  }
+  scored.sort((a, b) => b.score - a.score);
+
+  // A topic scores its best entry plus a share of its runner-up: several
+  // entries agreeing on a topic is evidence too.
+  const perTopic = new Map<TopicSlug, number[]>();
+  for (const s of scored) {
+    s.entry.topics.forEach((t, i) => {
+      const list = perTopic.get(t) ?? [];
+      list.push(s.score * (i === 0 ? 1 : FUSION.secondaryTopic));
+      perTopic.set(t, list);
+    });
+  }
+  const topics = [...perTopic]
+    .map(([topic, list]) => {
+      list.sort((a, b) => b - a);
+      return { topic, score: list[0] + FUSION.runnerUp * (list[1] ?? 0) };
+    })
+    .sort((a, b) => b.score - a.score);
+  const top = topics[0]?.score ?? 0;
+  const relMargin = top > 0 ? (top - (topics[1]?.score ?? 0)) / top : 0;
+  const strength = 1 / (1 + Math.exp(-FUSION.slope * (top - FUSION.center)));
+  const confidence = top <= 0 ? 0 : strength * Math.min(1, FUSION.marginBase + relMargin);
+  return {
+    entries: scored.slice(0, 20),
+    topics,
+    confidence: Math.round(confidence * 1000) / 1000,
+    concepts: concepts.map((c) => c.slice(1)),
+  };
+}

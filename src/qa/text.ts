@@ -1,0 +1,127 @@
+/**
+ * Text analysis shared by the lexical index, the hashing embeddings and the
+ * glossary matcher. Japanese has no spaces, so words come from
+ * `Intl.Segmenter('ja')` (ICU's dictionary segmentation) and are backed up by
+ * character bigrams over runs of kanji and katakana; English is lower-cased
+ * and lightly stemmed. Everything goes through NFKC first, which turns
+ * full-width ASCII into ASCII and half-width katakana into full-width.
+ */
+
+let segmenter: Intl.Segmenter | undefined;
+function getSegmenter(): Intl.Segmenter {
+  segmenter ??= new Intl.Segmenter('ja', { granularity: 'word' });
+  return segmenter;
+}
+
+/** NFKC, lower case, one space between words. */
+export function normalize(text: string): string {
+  return foldKanaTypos(text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim());
+}
+
+/**
+ * A hiragana character typed inside a katakana word (エポっク, バっチ) is an IME
+ * slip: read it as katakana so the word still matches.
+ */
+function foldKanaTypos(s: string): string {
+  return s.replace(/(?<=[\u30a1-\u30fa\u30fc])[\u3041-\u3096](?=[\u30a1-\u30fa\u30fc])/g, (c) =>
+    String.fromCharCode(c.charCodeAt(0) + 0x60),
+  );
+}
+
+const HAS_CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]/;
+// Kanji, katakana and the prolonged sound mark: the content-bearing characters
+// of Japanese, over which bigrams are built (hiragana is mostly grammar).
+const CONTENT_RUN = /[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff々]{2,}/g;
+const ASCII_WORD = /^[a-z0-9_.+\-']+$/;
+
+const EN_STOP = new Set(
+  (
+    'a an the and or but if of to in on at by for with from as is are was were be been being am do does did doing ' +
+    'i me my we our you your he she it its they them their this that these those there here what which who whom ' +
+    'how why when where can could should would will shall may might must have has had having not no so than then ' +
+    'too very just about into over after before again also any all some such only own same other more most much ' +
+    'get got getting please hi hello thanks thank up out off s t don doesn didn isn aren wasn im ive id'
+  ).split(' '),
+);
+
+// Particles, auxiliaries and fillers that Intl.Segmenter returns as words.
+const JA_STOP = new Set(
+  (
+    'です ます でし まし ません ない なく なっ なる なり なら なら する して し した しま せん さ れる られ いる い いま ' +
+    'ある あり あっ あれ これ それ この その あの どの こと もの よう ため とき 時 ので から まで けど けれど でも ' +
+    'って という とか など ね よ か な の に は が を で と も へ や て た だ ん んで すか ですか でしょ でしょう ' +
+    'か? すね よね ください くだ さい 下さい 教え 教えて おしえて 何 なに なん なぜ どう どうして どんな どれ いい 良い ' +
+    'わかり 分かり わから 分から 思い 思う たら れば ば う お ご'
+  ).split(' '),
+);
+
+/** A light English stemmer: enough to make "epochs"/"epoch" and "training"/"trained"/"train" meet. */
+export function stem(word: string): string {
+  let w = word;
+  if (w.length <= 3 || !/^[a-z]+$/.test(w)) return w;
+  if (w.endsWith('ies') && w.length > 4) w = w.slice(0, -3) + 'y';
+  else if (w.endsWith('sses')) w = w.slice(0, -2);
+  else if (w.endsWith('es') && /(?:ch|sh|x|ss|zz)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.endsWith('s') && !/(?:ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
+  else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
+  else if (w.length > 5 && w.endsWith('ly')) w = w.slice(0, -2);
+  if (w.length > 3 && /([b-df-hj-np-tv-z])\1$/.test(w) && !/(?:ll|ss|zz)$/.test(w)) w = w.slice(0, -1);
+  return w;
+}
+
+/** The segments of a normalized text: English words stemmed, Japanese words as segmented. */
+export interface Analysis {
+  /** Content words (stop words removed), in order: English stems and Japanese words. */
+  words: string[];
+  /** All word-like segments in order, English stemmed (for phrase matching). */
+  sequence: string[];
+  /** Character bigrams over runs of kanji/katakana. */
+  bigrams: string[];
+}
+
+/** Splits a normalized text into words and bigrams. */
+export function analyze(normalized: string): Analysis {
+  const words: string[] = [];
+  const sequence: string[] = [];
+  for (const seg of getSegmenter().segment(normalized)) {
+    if (!seg.isWordLike) continue;
+    const raw = seg.segment;
+    if (ASCII_WORD.test(raw)) {
+      // Identifiers such as to_categorical or val_loss: keep the whole and the parts.
+      const parts = raw.includes('_') ? [raw, ...raw.split('_').filter(Boolean)] : [raw];
+      for (const p of parts) {
+        const s = stem(p.replace(/^[.'+\-]+|[.'+\-]+$/g, ''));
+        if (!s) continue;
+        if (p === raw) sequence.push(s);
+        if (!EN_STOP.has(s) && !(s.length === 1 && !/[0-9]/.test(s))) words.push(s);
+      }
+    } else {
+      sequence.push(raw);
+      if (JA_STOP.has(raw)) continue;
+      if (raw.length === 1 && /[\u3040-\u309f]/.test(raw)) continue;
+      words.push(raw);
+    }
+  }
+  const bigrams: string[] = [];
+  if (HAS_CJK.test(normalized)) {
+    for (const m of normalized.matchAll(CONTENT_RUN)) {
+      const run = m[0];
+      for (let i = 0; i + 1 < run.length; i++) bigrams.push(run.slice(i, i + 2));
+    }
+  }
+  return { words, sequence, bigrams };
+}
+
+/** Character trigrams of an English word (with boundary marks), for typo-tolerant dense features. */
+export function charTrigrams(word: string): string[] {
+  if (word.length < 4 || !/^[a-z]+$/.test(word)) return [];
+  const w = `^${word}$`;
+  const out: string[] = [];
+  for (let i = 0; i + 3 <= w.length; i++) out.push(w.slice(i, i + 3));
+  return out;
+}
+
+export function hasJapanese(text: string): boolean {
+  return HAS_CJK.test(text);
+}
