@@ -27,6 +27,8 @@ export interface Diagnosis {
    * low accuracy the epoch the curve flattened; for a plateau, 1.
    */
   fromEpoch?: number;
+  /** For reason 'nan': which non-finite value the loss became first. */
+  nonFinite?: 'NaN' | 'Infinity';
   /** Epochs logged. */
   epochs: number;
   firstLoss?: number;
@@ -135,7 +137,15 @@ export function diagnose(input: SeriesLike | EpochLog[]): Diagnosis {
   // 1. Divergence: NaN/Infinity anywhere, or a stop because of it.
   const badIdx = history.findIndex((h) => !finite(h.loss) || (h.valLoss !== undefined && !finite(h.valLoss)));
   if (badIdx >= 0 || stopped?.reason === 'nan') {
-    return { ...base, kind: 'diverged', reason: 'nan', fromEpoch: badIdx >= 0 ? history[badIdx].epoch : stopped!.epoch };
+    const bad = badIdx >= 0 ? history[badIdx] : undefined;
+    const value = bad ? (finite(bad.loss) ? bad.valLoss! : bad.loss) : Number.NaN;
+    return {
+      ...base,
+      kind: 'diverged',
+      reason: 'nan',
+      nonFinite: Number.isNaN(value) ? 'NaN' : 'Infinity',
+      fromEpoch: bad ? bad.epoch : stopped!.epoch,
+    };
   }
   if (n === 0) return { ...base, kind: 'underfitting', reason: 'no-epochs' };
 

@@ -113,7 +113,7 @@ function markersFor(all: Series[], diagnoses: Diagnosis[], lang: Lang): Marker[]
         label:
           who +
           (d.reason === 'nan'
-            ? t(lang, `NaN で停止（エポック ${d.fromEpoch}）`, `stopped: NaN (epoch ${d.fromEpoch})`)
+            ? t(lang, `${d.nonFinite ?? 'NaN'} で停止（エポック ${d.fromEpoch}）`, `stopped: ${d.nonFinite ?? 'NaN'} (epoch ${d.fromEpoch})`)
             : t(lang, `発散（エポック ${d.fromEpoch}〜）`, `diverging (epoch ${d.fromEpoch}+)`)),
       });
     }

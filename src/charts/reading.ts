@@ -110,11 +110,17 @@ function explain(series: Series, d: Diagnosis, lang: Lang): string[] {
     case 'diverged': {
       const what =
         d.reason === 'nan'
-          ? t(
-              lang,
-              `エポック ${d.fromEpoch} で損失が NaN（計算できない値）になり、学習が止まりました。`,
-              `At epoch ${d.fromEpoch} the loss became NaN (not a number) and training stopped.`,
-            )
+          ? d.nonFinite === 'Infinity'
+            ? t(
+                lang,
+                `エポック ${d.fromEpoch} で損失が無限大（Infinity）になり、学習が止まりました。`,
+                `At epoch ${d.fromEpoch} the loss became infinite and training stopped.`,
+              )
+            : t(
+                lang,
+                `エポック ${d.fromEpoch} で損失が NaN（計算できない値）になり、学習が止まりました。`,
+                `At epoch ${d.fromEpoch} the loss became NaN (not a number) and training stopped.`,
+              )
           : t(
               lang,
               `損失はエポック ${d.fromEpoch} から増え続け、${fmt(d.firstLoss)} から ${fmt(d.finalLoss)} になりました。`,
@@ -276,8 +282,8 @@ function readSingle(result: TrainResult, series: Series, lang: Lang): string {
       out.push({
         text: t(
           lang,
-          `NaN になる前の最後の損失は ${fmt(lastGood.loss)}（エポック ${lastGood.epoch}）でした。`,
-          `The last loss before NaN was ${fmt(lastGood.loss)} (epoch ${lastGood.epoch}).`,
+          `発散する前の最後の損失は ${fmt(lastGood.loss)}（エポック ${lastGood.epoch}）でした。`,
+          `The last finite loss was ${fmt(lastGood.loss)} (epoch ${lastGood.epoch}).`,
         ),
       });
     }

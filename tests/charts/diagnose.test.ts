@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/charts/diagnose.ts';
+import type { EpochLog } from '../../src/training/types.ts';
+import * as f from './fixtures.ts';
+
+const only = (r: ReturnType<typeof f.linearHealthy>) => r.series[0];
+
+describe('diagnose', () => {
+  it.each([5, 12, 20])('finds overfitting starting at epoch %i', (k) => {
+    const d = diagnose(only(f.overfitting(k, k + 20)));
+    expect(d.kind).toBe('overfitting');
+    expect(d.fromEpoch).toBe(k);
+    expect(d.bestValEpoch).toBe(k);
+    expect(d.finalValLoss!).toBeGreaterThan(d.bestValLoss!);
+  });
+
+  it('finds overfitting through epoch-to-epoch noise', () => {
+    const r = f.rng(99);
+    const k = 15;
+    const h = f.history(40, {
+      loss: f.decay(1, 0.05, 0.1),
+      valLoss: (e) => (e <= k ? 0.3 + 0.7 * Math.exp(-0.25 * e) : 0.3 + 0.7 * Math.exp(-0.25 * k) + 0.01 * (e - k)) * (1 + 0.04 * (r() - 0.5)),
+    });
+    const d = diagnose(h);
+    expect(d.kind).toBe('overfitting');
+    expect(Math.abs(d.fromEpoch! - k)).toBeLessThanOrEqual(2);
+  });
+
+  it('does not call noise around a flat validation loss overfitting', () => {
+    const r = f.rng(7);
+    const h = f.history(40, { loss: f.decay(1, 0.1, 0.2), valLoss: (e) => f.decay(1, 0.15, 0.2)(e) * (1 + 0.03 * (r() - 0.5)) });
+    expect(diagnose(h).kind).toBe('healthy');
+  });
+
+  it('does not call rising validation loss overfitting when the training loss rises too', () => {
+    const h = f.history(30, { loss: (e) => (e < 10 ? 1 / e : 0.1 + 0.01 * (e - 10)), valLoss: (e) => (e < 10 ? 1.1 / e : 0.11 + 0.02 * (e - 10)) });
+    expect(diagnose(h).kind).not.toBe('overfitting');
+  });
+
+  it('reports NaN as divergence from the first NaN epoch', () => {
+    const d = diagnose(only(f.divergedNaN(7)));
+    expect(d).toMatchObject({ kind: 'diverged', reason: 'nan', fromEpoch: 7 });
+  });
+
+  it('reports Infinity and a NaN stop without a NaN in the history', () => {
+    const inf: EpochLog[] = [
+      { epoch: 1, loss: 3, elapsedMs: 1 },
+      { epoch: 2, loss: Number.POSITIVE_INFINITY, elapsedMs: 2 },
+    ];
+    expect(diagnose(inf)).toMatchObject({ kind: 'diverged', fromEpoch: 2 });
+    const stoppedOnly = { history: [{ epoch: 1, loss: 5, elapsedMs: 1 }], stopped: { reason: 'nan' as const, epoch: 2 } };
+    expect(diagnose(stoppedOnly)).toMatchObject({ kind: 'diverged', reason: 'nan', fromEpoch: 2 });
+  });
+
+  it('reports a loss that grows without reaching NaN as exploding', () => {
+    const h = f.history(12, { loss: (e) => (e <= 3 ? 2 / e : 0.67 * 1.6 ** (e - 3)) });
+    const d = diagnose(h);
+    expect(d).toMatchObject({ kind: 'diverged', reason: 'exploding', fromEpoch: 4 });
+  });
+
+  it('finds a plateau when the loss barely moves', () => {
+    const d = diagnose(only(f.plateau()));
+    expect(d).toMatchObject({ kind: 'plateau', reason: 'no-progress', fromEpoch: 1 });
+    expect(d.drop).toBeLessThan(0.05);
+  });
+
+  it('calls a flat curve with low training accuracy underfitting (the xor perceptron)', () => {
+    const [perceptron, hidden] = f.xor().series;
+    expect(diagnose(perceptron)).toMatchObject({ kind: 'underfitting', reason: 'low-accuracy' });
+    expect(diagnose(perceptron).fromEpoch).toBeGreaterThan(1);
+    expect(diagnose(hidden).kind).toBe('healthy');
+  });
+
+  it('calls a run that ends mid-descent underfitting (still falling)', () => {
+    const d = diagnose(only(f.longStillFalling(400)));
+    expect(d).toMatchObject({ kind: 'underfitting', reason: 'still-falling', stillImproving: true });
+  });
+
+  it('finds healthy runs and where they levelled off', () => {
+    const d = diagnose(only(f.linearHealthy()));
+    expect(d.kind).toBe('healthy');
+    expect(d.flatFromEpoch).toBeGreaterThan(5);
+    expect(d.flatFromEpoch).toBeLessThan(30);
+    expect(diagnose(only(f.cnnHealthy())).kind).toBe('healthy');
+  });
+
+  it('does not judge a trend from one epoch, nor from none', () => {
+    expect(diagnose(only(f.singleEpoch()))).toMatchObject({ kind: 'underfitting', reason: 'too-short', epochs: 1 });
+    expect(diagnose([])).toMatchObject({ kind: 'underfitting', reason: 'no-epochs', epochs: 0 });
+  });
+
+  it('does not depend on the order the epochs were logged in', () => {
+    const s = only(f.overfitting(9, 30));
+    expect(diagnose([...s.history].reverse())).toMatchObject({ kind: 'overfitting', fromEpoch: 9 });
+  });
+});

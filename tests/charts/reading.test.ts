@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { detectLang, LANGS, type Lang } from '../../src/core/lang.ts';
+import { diagnoseRun, kindName, readRun, READING_MAX_CHARS } from '../../src/charts/reading.ts';
+import type { TrainResult } from '../../src/training/types.ts';
+import * as f from './fixtures.ts';
+
+const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/u;
+
+/** What every reading must be: in the asker's language, short, a handful of sentences. */
+function checkShape(text: string, lang: Lang): void {
+  expect(text.length).toBeGreaterThan(60);
+  expect(text.length).toBeLessThanOrEqual(READING_MAX_CHARS);
+  if (lang === 'ja') {
+    expect(detectLang(text)).toBe('ja');
+    const sentences = text.split('。').filter((s) => s.trim() !== '').length;
+    expect(sentences).toBeGreaterThanOrEqual(3);
+    expect(sentences).toBeLessThanOrEqual(6);
+  } else {
+    expect(text).not.toMatch(JAPANESE);
+  }
+}
+
+const cases: [string, () => TrainResult][] = [
+  ['linear healthy', f.linearHealthy],
+  ['overfitting', () => f.overfitting(12)],
+  ['NaN', () => f.divergedNaN(7)],
+  ['plateau', f.plateau],
+  ['cnn healthy', () => f.cnnHealthy()],
+  ['xor', () => f.xor()],
+  ['compare seed', f.compareSeed],
+  ['single epoch', f.singleEpoch],
+  ['400 epochs', () => f.longStillFalling(400)],
+];
+
+describe('readRun', () => {
+  for (const [name, make] of cases) {
+    for (const lang of LANGS) {
+      it(`reads ${name} in ${lang}: right language, 3-6 sentences, under ${READING_MAX_CHARS} characters`, () => {
+        checkShape(readRun(make(), lang), lang);
+      });
+    }
+  }
+
+  it('names overfitting, the epoch it starts from and what to do', () => {
+    const ja = readRun(f.overfitting(12), 'ja');
+    const en = readRun(f.overfitting(12), 'en');
+    expect(ja).toContain('過学習');
+    expect(ja).toContain('エポック 12');
+    expect(ja).toMatch(/早期終了/);
+    expect(ja).toMatch(/ドロップアウト/);
+    expect(en).toMatch(/overfitting/i);
+    expect(en).toContain('epoch 12');
+    expect(en).toMatch(/early stopping/);
+    expect(en).toMatch(/dropout/);
+    expect(en).toMatch(/fewer epochs/);
+  });
+
+  it('follows the overfitting epoch of the history rather than a fixed text', () => {
+    expect(readRun(f.overfitting(20, 40), 'en')).toContain('epoch 20');
+    expect(readRun(f.overfitting(20, 40), 'en')).not.toContain('epoch 12');
+  });
+
+  it('blames the learning rate for NaN and suggests one about 10x smaller', () => {
+    const en = readRun(f.divergedNaN(7), 'en');
+    expect(en).toContain('NaN');
+    expect(en).toContain('epoch 7');
+    expect(en).toMatch(/learning rate 0\.5 is too high/);
+    expect(en).toContain('0.05');
+    const ja = readRun(f.divergedNaN(7), 'ja');
+    expect(ja).toContain('学習率 0.5');
+    expect(ja).toContain('0.05');
+    expect(ja).toContain('10 分の 1');
+  });
+
+  it('suggests a higher learning rate, more epochs or a bigger model for a plateau', () => {
+    const en = readRun(f.plateau(), 'en');
+    expect(en).toMatch(/barely moved/);
+    expect(en).toMatch(/higher learning rate \(e\.g\. 0\.0001\)/);
+    expect(en).toMatch(/more epochs/);
+    expect(en).toMatch(/bigger model/);
+    expect(readRun(f.plateau(), 'ja')).toMatch(/ほとんど動いていません/);
+  });
+
+  it('explains why the same data keeps improving the model on a healthy run', () => {
+    const en = readRun(f.cnnHealthy(), 'en');
+    expect(en).toMatch(/another pass of gradient descent/);
+    expect(en).toMatch(/weights the previous epoch left/);
+    expect(en).toContain('98.9%');
+    const ja = readRun(f.cnnHealthy(), 'ja');
+    expect(ja).toMatch(/勾配降下/);
+    expect(ja).toMatch(/前のエポックが残した重み/);
+  });
+
+  it('gives linear’s learned m and b next to the true ones', () => {
+    const en = readRun(f.linearHealthy(), 'en');
+    expect(en).toContain('m = 2.01 (true value 2)');
+    expect(en).toContain('b = 0.97 (true value 1)');
+    expect(readRun(f.linearHealthy(), 'ja')).toContain('m = 2.01（正解は 2）');
+  });
+
+  it('reads the true values from a nested `true` object too', () => {
+    const r = f.linearHealthy();
+    r.extras = { true: { m: 3, b: -1 } };
+    expect(readRun(r, 'en')).toContain('b = 0.97 (true value -1)');
+  });
+
+  it('compares xor’s two models: the perceptron is stuck because XOR is not linearly separable', () => {
+    const en = readRun(f.xor(), 'en');
+    expect(en).toMatch(/^Perceptron got stuck, while hidden layer solved/);
+    expect(en).toMatch(/not linearly separable/);
+    expect(en).toContain('100.0%');
+    const ja = readRun(f.xor(), 'ja');
+    expect(ja).toMatch(/パーセプトロンは学習が進まずに止まり、隠れ層ありは問題を解けました/);
+    expect(ja).toMatch(/線形分離できない/);
+  });
+
+  it('says when no model has solved xor yet', () => {
+    const r = f.xor();
+    r.series[1] = { ...r.series[0], key: 'hidden', label: { ja: '隠れ層あり', en: 'hidden layer' } };
+    expect(readRun(r, 'en')).toMatch(/No model has solved it yet/);
+    expect(readRun(r, 'ja')).toMatch(/どのモデルもまだ解けていません/);
+  });
+
+  it('compares two seeds: how far apart, why, and that small differences are normal', () => {
+    const en = readRun(f.compareSeed(), 'en');
+    expect(en).toMatch(/seed 1 and seed 2/);
+    expect(en).toMatch(/\d+% apart/);
+    expect(en).toMatch(/initial weights are random/);
+    expect(en).toMatch(/shuffled/);
+    expect(en).toMatch(/normal and the trend is the same/);
+    const ja = readRun(f.compareSeed(), 'ja');
+    expect(ja).toMatch(/初期値が乱数/);
+    expect(ja).toMatch(/シャッフル/);
+    expect(ja).toMatch(/傾向は同じ/);
+  });
+
+  it('points out a seed that diverged instead of calling the difference normal', () => {
+    const r = f.compareSeed();
+    const broken = f.divergedNaN(5).series[0];
+    r.series[1] = { ...broken, key: 'seed-2', label: { ja: 'シード 2', en: 'seed 2' } };
+    const en = readRun(r, 'en');
+    expect(en).toMatch(/Only seed 2 diverged/);
+    expect(en).not.toMatch(/normal and the trend is the same/);
+    expect(readRun(r, 'ja')).toMatch(/シード 2だけ発散/);
+  });
+
+  it('says a cancelled run stopped early', () => {
+    const r = f.cnnHealthy();
+    r.series[0].stopped = { reason: 'cancelled', epoch: 12 };
+    expect(readRun(r, 'en')).toMatch(/cancelled at epoch 12/);
+  });
+
+  it('stays under the limit with very long labels and many series', () => {
+    const r = f.xor();
+    const long = 'a very long model label that goes on and on '.repeat(4);
+    r.series = Array.from({ length: 6 }, (_, i) => ({ ...r.series[i % 2], key: `m${i}`, label: { ja: `モデル${i}${long}`, en: `model ${i} ${long}` } }));
+    for (const lang of LANGS) expect(readRun(r, lang).length).toBeLessThanOrEqual(READING_MAX_CHARS);
+  });
+
+  it('reads a result whose series list is empty from its top-level history', () => {
+    const r = f.overfitting(10, 30);
+    const flat = { ...r, series: [] };
+    expect(readRun(flat, 'en')).toContain('epoch 10');
+    expect(diagnoseRun(flat)[0].diagnosis.kind).toBe('overfitting');
+  });
+
+  it('exports the diagnosis of every series as data, with names in both languages', () => {
+    const ds = diagnoseRun(f.xor());
+    expect(ds.map((d) => [d.key, d.diagnosis.kind])).toEqual([
+      ['perceptron', 'underfitting'],
+      ['hidden', 'healthy'],
+    ]);
+    expect(kindName(ds[0].diagnosis, 'ja')).toBe('学習不足');
+    expect(kindName({ kind: 'overfitting' }, 'en')).toBe('overfitting');
+  });
+});
+
+describe('readRun on a loss that became infinite', () => {
+  it('says infinite rather than NaN, and still blames the learning rate', () => {
+    const r = f.cnnHealthy();
+    r.series[0].history = r.series[0].history.slice(0, 6);
+    r.series[0].history[5] = { ...r.series[0].history[5], loss: Number.POSITIVE_INFINITY };
+    const en = readRun(r, 'en');
+    expect(en).toMatch(/At epoch 6 the loss became infinite/);
+    expect(en).toMatch(/The last finite loss was 0.18 \(epoch 5\)/);
+    expect(readRun(r, 'ja')).toMatch(/無限大/);
+  });
+});
