@@ -34,8 +34,18 @@ export interface EmbeddedQueueOptions {
   log?: (line: string) => void;
 }
 
+const LETTERS = 'abcdefghjkmnpqrstuvwxyz';
+const ID_CHARS = LETTERS + '23456789';
+
+/**
+ * A short id a person can type (`/cancel k7mq2x9ad4`): no look-alike characters,
+ * and a letter first, since BullMQ refuses ids that read as integers.
+ */
 export function newJobId(): string {
-  return randomBytes(5).toString('hex');
+  const bytes = randomBytes(10);
+  let id = LETTERS[bytes[0] % LETTERS.length];
+  for (let i = 1; i < bytes.length; i++) id += ID_CHARS[bytes[i] % ID_CHARS.length];
+  return id;
 }
 
 export class EmbeddedJobQueue implements JobQueue {

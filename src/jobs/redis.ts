@@ -334,6 +334,12 @@ export interface RedisWorkerOptions {
   trainConfig?: Config;
   /** Start one worker child ahead of the first job (default true). */
   warm?: boolean;
+  /**
+   * How long this worker's hold on a job lasts unless renewed (BullMQ lockDuration, default 30 s),
+   * and how often it looks for jobs whose worker vanished (stalledInterval, default 30 s).
+   */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
   /** Told when a job starts and ends here (for the operator's log). */
   onJob?: (event: WorkerJobEvent) => void;
 }
@@ -377,6 +383,9 @@ export class RedisTrainingWorker {
       name: this.name,
       // A job whose worker vanished is failed (and reported), not run again: it would likely crash again.
       maxStalledCount: 0,
+      // BullMQ merges options over its defaults with Object.assign: an undefined here would erase one.
+      ...(opts.lockDurationMs !== undefined ? { lockDuration: opts.lockDurationMs } : {}),
+      ...(opts.stalledIntervalMs !== undefined ? { stalledInterval: opts.stalledIntervalMs } : {}),
       autorun: false,
     });
     this.worker.on('error', (err) => this.log(`[worker] ${err.message}`));

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
@@ -13,6 +15,7 @@ import { linear, LONG, queueContract, record } from './support/contract.ts';
 import { startRedis, type RedisServer } from './support/redis-server.ts';
 
 const LESSONS = resolve('lessons');
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const dirs: string[] = [];
 let redis: RedisServer;
 let queues = 0;
@@ -113,6 +116,52 @@ describe('redis: submitter and worker', () => {
       }
     } finally {
       await worker.close();
+    }
+  });
+
+  it('fails the job of a worker machine that died (worker-crashed) instead of running it again, and goes on', async () => {
+    const queueName = `t${++queues}`;
+    const dataDir = tempDir();
+    const queue = await RedisJobQueue.open({
+      redisUrl: redis.url,
+      dataDir,
+      timeoutMs: 60_000,
+      maxQueuedPerUser: 5,
+      validate: lessonValidator(LESSONS),
+      queueName,
+      log: quiet,
+    });
+    const lost = spawn(process.execPath, ['--import', 'tsx', fixture('redis-worker-process.ts'), redis.url, queueName, LESSONS], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let survivor: RedisTrainingWorker | undefined;
+    try {
+      await new Promise<void>((resolve) => lost.stdout!.on('data', (d) => String(d).includes('ready') && resolve()));
+      const rec = record(queue);
+      const job = await queue.submit(linear('nina', LONG));
+      await rec.firstProgress(job.id);
+      lost.kill('SIGKILL');
+      // Another worker notices the job's lock has expired.
+      const config = loadConfig({ TASUKE_DATA_DIR: dataDir, TASUKE_LESSONS_DIR: LESSONS }, {});
+      survivor = await RedisTrainingWorker.start({
+        redisUrl: redis.url,
+        concurrency: 1,
+        timeoutMs: 60_000,
+        stalledIntervalMs: 500,
+        queueName,
+        trainConfig: config,
+        log: quiet,
+      });
+      const done = await queue.waitFor(job.id, 60_000);
+      expect(done.state).toBe('failed');
+      expect(done.error?.code).toBe('worker-crashed');
+      expect(done.error?.message.en).toMatch(/stall/);
+      const next = await queue.submit(linear('nina', { epochs: 2 }));
+      expect((await queue.waitFor(next.id, 90_000)).state).toBe('succeeded');
+    } finally {
+      if (lost.exitCode === null && lost.signalCode === null) lost.kill('SIGKILL');
+      await queue.close();
+      await survivor?.close();
     }
   });
 

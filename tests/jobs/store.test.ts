@@ -86,3 +86,12 @@ describe('JobStore', () => {
     expect(s.orphans().map((r) => r.id)).toContain('live');
   });
 });
+
+describe('newJobId', () => {
+  it('gives short, distinct ids that start with a letter (BullMQ refuses integer-like ids)', async () => {
+    const { newJobId } = await import('../../src/jobs/embedded.ts');
+    const ids = Array.from({ length: 5000 }, () => newJobId());
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[a-z][a-z2-9]{9}$/);
+  });
+});
