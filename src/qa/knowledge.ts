@@ -30,6 +30,8 @@ export interface LoadResult {
 }
 
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** An entry's body is posted as a Discord reply (knowledge format: never over 1,100 characters). */
+export const MAX_BODY_CHARS = 1100;
 const KNOWN_FIELDS = new Set(['id', 'title', 'lang', 'topics', 'questions', 'lesson']);
 
 /** All `.md` files under `dir`, sorted, README.md files excluded. */
@@ -122,6 +124,9 @@ export function parseEntry(text: string, file: string): { entry?: KnowledgeEntry
   }
 
   if (!split.body) p('the body (the answer after the front matter) is empty');
+  else if (split.body.length > MAX_BODY_CHARS) {
+    p(`the body has ${split.body.length} characters; at most ${MAX_BODY_CHARS} fit in a Discord reply`);
+  }
 
   if (problems.length) return { problems };
   return {

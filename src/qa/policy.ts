@@ -140,6 +140,8 @@ export function focusQuestion(text: string): string {
   return parts.join('\n').slice(0, FOCUS_LIMIT);
 }
 
+const KEY_ROWS = ['qwertyuiop', 'asdfghjkl;', 'zxcvbnm,.'];
+
 function isGibberish(text: string): boolean {
   const t = text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
   const compact = t.replace(/[\s\p{P}\p{S}]/gu, '');
@@ -156,6 +158,8 @@ function isGibberish(text: string): boolean {
     if (vowels / w.length < 0.2 && w.length >= 6) return true;
     if (/(asdf|qwer|zxcv|hjkl|jkl;|sdfg|dfgh|fghj|ghjk|uiop|wert|erty|rtyu|tyui|xcvb|cvbn|vbnm|lkjh|poiu|fdsa|mnbv)/.test(w)) return true;
     if (/(.)\1{3,}/.test(w)) return true;
+    // Long runs typed along one keyboard row (qwpoeiruty, lkjhgfds).
+    if (w.length >= 7 && KEY_ROWS.some((row) => [...w].every((ch) => row.includes(ch)))) return true;
     if (/^(\w{2,3})\1{2,}/.test(w)) return true;
     return false;
   };

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { analyze, normalize, stem } from '../../src/qa/text.ts';
+
+describe('text analysis', () => {
+  it('segments Japanese written without spaces into words', () => {
+    const a = analyze(normalize('エポックを重ねるとなぜ精度が上がるんですか'));
+    expect(a.words).toContain('エポック');
+    expect(a.words).toContain('精度');
+    expect(a.words).toContain('重ねる');
+    // particles are not content words
+    expect(a.words).not.toContain('を');
+    expect(a.words).not.toContain('が');
+  });
+
+  it('adds kanji/katakana bigrams so compounds still meet', () => {
+    const a = analyze(normalize('学習率を下げる'));
+    expect(a.bigrams).toEqual(expect.arrayContaining(['学習', '習率']));
+  });
+
+  it('handles mixed Japanese, English and code', () => {
+    const a = analyze(normalize('to_categoricalしたらValueError: Shapes (None, 1) and (None, 10) are incompatibleが出ます'));
+    expect(a.words).toEqual(expect.arrayContaining(['to_categorical', 'categorical', 'valueerror', 'shape', 'incompatible']));
+    expect(a.words).not.toContain('and');
+    expect(a.words).not.toContain('are');
+  });
+
+  it('normalizes full-width text and IME slips', () => {
+    expect(normalize('ＥＰＯＣＨ　ｓ')).toBe('epoch s');
+    expect(normalize('エポっク')).toBe('エポック');
+    expect(normalize('ﾊﾞｯﾁ')).toBe('バッチ');
+  });
+
+  it('stems English lightly', () => {
+    expect(stem('epochs')).toBe('epoch');
+    expect(stem('training')).toBe(stem('train'));
+    expect(stem('batches')).toBe('batch');
+    expect(stem('loss')).toBe('loss');
+  });
+});
