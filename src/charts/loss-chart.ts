@@ -166,11 +166,13 @@ function markerPlugin(markers: Marker[], withLabels: boolean): Plugin<'line'> {
   };
 }
 
-/** Log scale when the loss spans more than three orders of magnitude (a blow-up, or linear's MSE). */
+/** Log scale when the loss spans more than three orders of magnitude (a blow-up, or linear's MSE), or explodes. */
 function wantsLogScale(lines: Line[]): boolean {
   const ys = lines.flatMap((l) => l.points.map((p) => p.y)).filter((y): y is number => y !== null);
   if (ys.length < 2 || ys.some((y) => y <= 0)) return false;
-  return Math.max(...ys) / Math.min(...ys) > 1000;
+  const ratio = Math.max(...ys) / Math.min(...ys);
+  // Astronomical values (a blow-up) read better on a log axis even when they are close to each other.
+  return ratio > 1000 || (ratio > 10 && Math.max(...ys) >= 1e6);
 }
 
 interface PanelSpec {
@@ -227,8 +229,10 @@ function panelConfig(spec: PanelSpec): ChartConfiguration<'line'> {
       ticks: { font: { size: TICK_PX }, color: TEXT, maxTicksLimit: 7, callback: (v: number | string) => fmt(Number(v)) },
     };
   }
-  const xMin = maxEpoch <= 1 ? 0 : 1;
-  const xMax = maxEpoch <= 1 ? 2 : maxEpoch;
+  // Short runs get half an epoch of room at both ends, so the first and last points are not cut in half.
+  const pad = maxEpoch <= 12 ? 0.5 : 0;
+  const xMin = 1 - pad;
+  const xMax = Math.max(1, maxEpoch) + pad;
   return {
     type: 'line',
     data: {
@@ -269,12 +273,17 @@ function panelConfig(spec: PanelSpec): ChartConfiguration<'line'> {
             color: TEXT,
             maxTicksLimit: 9,
             precision: 0,
+            autoSkip: maxEpoch > 12,
             callback: (v) => {
               const n = Number(v);
               return Number.isInteger(n) && n >= 1 && n <= Math.max(1, maxEpoch) ? String(n) : '';
             },
           },
           grid: { color: '#e3e3e3' },
+          // A tick on every epoch of a short run (chart.js would put them on the half-epoch padding).
+          afterBuildTicks: (scale: { ticks: { value: number }[] }) => {
+            if (maxEpoch <= 12) scale.ticks = Array.from({ length: Math.max(1, maxEpoch) }, (_, i) => ({ value: i + 1 }));
+          },
         },
         y: { ...y, title: { display: true, text: yTitle, font: { size: AXIS_PX }, color: TEXT }, grid: { color: '#e3e3e3' } } as never,
       },
@@ -358,7 +367,7 @@ function legendItems(all: Series[], diagnoses: Diagnosis[], hasVal: boolean, lan
     return items;
   }
   const items: LegendItem[] = all.map((s, i) => ({
-    label: s.label[lang] + t(lang, `（${kindName(diagnoses[i], lang)}）`, ` (${kindName(diagnoses[i], lang)})`),
+    label: `${s.label[lang]}: ${kindName(diagnoses[i], lang)}`,
     colour: SERIES_COLOURS[i % SERIES_COLOURS.length],
     dashed: false,
   }));
@@ -377,15 +386,23 @@ function titleText(result: TrainResult, lang: Lang): string {
 }
 
 function captionText(result: TrainResult, all: Series[], lang: Lang): string {
-  const seeds = result.mode === 'compare-seed' ? all.map((s) => s.params?.seed).filter((v): v is number => typeof v === 'number') : undefined;
+  const seeds =
+    result.mode === 'compare-seed'
+      ? [...new Set(all.map((s) => s.params?.seed).filter((v): v is number => typeof v === 'number'))]
+      : undefined;
   const sep = t(lang, '｜', ' | ');
   // xor's series have different parameters (hiddenUnits only on one): show them all.
   const params = Object.assign({}, ...all.map((s) => s.params ?? {}).reverse(), result.params) as TrainResult['params'];
+  // No-break spaces inside a field ("TensorFlow (CPU)", "4.2 s"): lines wrap only between fields.
+  const keep = (text: string) => text.replaceAll(' ', '\u00a0');
   return [
-    t(lang, `レッスン: ${result.lesson}`, `lesson: ${result.lesson}`),
-    describeParams(params, lang, seeds),
-    t(lang, `バックエンド: ${backendName(result.backend, lang)}`, `backend: ${backendName(result.backend, lang)}`),
-    t(lang, `${fmt(result.seconds)}\u00a0秒`, `${fmt(result.seconds)}\u00a0s`),
+    keep(t(lang, `レッスン: ${result.lesson}`, `lesson: ${result.lesson}`)),
+    describeParams(params, lang, seeds)
+      .split(lang === 'ja' ? '・' : ' · ')
+      .map(keep)
+      .join(lang === 'ja' ? '・' : ' · '),
+    keep(t(lang, `バックエンド: ${backendName(result.backend, lang)}`, `backend: ${backendName(result.backend, lang)}`)),
+    keep(t(lang, `${fmt(result.seconds)} 秒`, `${fmt(result.seconds)} s`)),
   ].join(sep);
 }
 
@@ -398,7 +415,8 @@ export async function renderLossChart(result: TrainResult, lang: Lang, options: 
 
   const all = seriesOf(result);
   const diagnoses = all.map((s) => diagnose(s));
-  const maxEpoch = Math.max(0, ...all.flatMap((s) => s.history.map((h) => h.epoch)));
+  // A run stopped on NaN may not have logged the epoch it broke in; the axis still reaches it.
+  const maxEpoch = Math.max(0, ...all.flatMap((s) => [...s.history.map((h) => h.epoch), s.stopped?.epoch ?? 0]));
   const withAcc = hasMetric(all, 'acc') || hasMetric(all, 'valAcc');
   const hasVal = hasMetric(all, 'valLoss') || hasMetric(all, 'valAcc');
   const markers = markersFor(all, diagnoses, lang);

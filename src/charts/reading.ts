@@ -349,26 +349,53 @@ function readModels(result: TrainResult, lang: Lang): string {
   return fit(out, lang);
 }
 
-/** The same lesson trained with two (or more) seeds. */
-function readSeeds(result: TrainResult, lang: Lang): string {
-  const items = result.series.map((s) => ({ s, d: diagnose(s), label: s.label[lang] }));
-  const finals = items.map((x) => finalOf(x.s, x.d));
+/**
+ * Which model a compare-seed series belongs to: xor trains two models per
+ * seed (keys "perceptron-seed-1", "hidden-seed-1", ...), the others one ("seed-1").
+ */
+export function variantOf(key: string): string {
+  return key.replace(/-?seed-[^-]*$/, '');
+}
+
+type Item = { s: Series; d: Diagnosis; label: string };
+
+/** "A and B: final loss x and y (10% apart); validation accuracy ... (0.6 points apart)." for one model's seeds. */
+function seedFigures(group: Item[], lang: Lang): { text: string; small: boolean; sameKind: boolean } {
+  const finals = group.map((x) => finalOf(x.s, x.d));
   const losses = finals.map((f) => f.loss).filter((v): v is number => v !== undefined && Number.isFinite(v));
-  const accs = finals.map((f) => f.valAcc ?? f.acc).filter((v): v is number => v !== undefined && Number.isFinite(v));
-  const names = items.map((x) => x.label).join(t(lang, 'と', ' and '));
-  const out: Sentence[] = [];
-  const say = (text: string) => out.push({ text });
-  const lossRel = losses.length === items.length ? (Math.max(...losses) - Math.min(...losses)) / Math.max(...losses) : Number.NaN;
-  const accPts = accs.length === items.length ? (Math.max(...accs) - Math.min(...accs)) * 100 : undefined;
+  const useVal = finals.every((f) => f.valAcc !== undefined);
+  const accs = finals.map((f) => (useVal ? f.valAcc : f.acc)).filter((v): v is number => v !== undefined && Number.isFinite(v));
+  const and = t(lang, 'と', ' and ');
+  const names = group.map((x) => x.label).join(and);
+  const lossRel = losses.length === group.length ? (Math.max(...losses) - Math.min(...losses)) / Math.max(...losses) : Number.NaN;
+  const accPts = accs.length === group.length ? (Math.max(...accs) - Math.min(...accs)) * 100 : undefined;
   const lossList = finals.map((f) => fmt(f.loss)).join(t(lang, ' と ', ' and '));
   const diff = Number.isFinite(lossRel) ? t(lang, `（差 ${(lossRel * 100).toFixed(0)}%）`, ` (${(lossRel * 100).toFixed(0)}% apart)`) : '';
-  let first = t(lang, `${names}の最終損失は ${lossList}${diff}`, `The final loss of ${names} is ${lossList}${diff}`);
+  let text = t(lang, `${names}の最終損失は ${lossList}${diff}`, `The final loss of ${names} is ${lossList}${diff}`);
   if (accPts !== undefined) {
     const accList = accs.map(pct).join(t(lang, ' と ', ' and '));
-    const which = finals.every((f) => f.valAcc !== undefined) ? t(lang, '検証データの正解率', 'validation accuracy') : t(lang, '正解率', 'accuracy');
-    first += t(lang, `、${which}は ${accList}（差 ${accPts.toFixed(1)} ポイント）`, `; ${which} ${accList} (${accPts.toFixed(1)} points apart)`);
+    const which = useVal ? t(lang, '検証データの正解率', 'validation accuracy') : t(lang, '正解率', 'accuracy');
+    text += t(lang, `、${which}は ${accList}（差 ${accPts.toFixed(1)} ポイント）`, `; ${which} ${accList} (${accPts.toFixed(1)} points apart)`);
   }
-  out.push({ text: first + t(lang, 'でした。', '.') });
+  return {
+    text: text + t(lang, 'でした。', '.'),
+    small: Number.isFinite(lossRel) && lossRel < 0.25 && (accPts === undefined || accPts < 3),
+    sameKind: new Set(group.map((x) => x.d.kind)).size === 1,
+  };
+}
+
+/** The same lesson trained with two (or more) seeds; each model's seeds are compared with each other. */
+function readSeeds(result: TrainResult, lang: Lang): string {
+  const items: Item[] = result.series.map((s) => ({ s, d: diagnose(s), label: s.label[lang] }));
+  const groups = new Map<string, Item[]>();
+  for (const x of items) groups.set(variantOf(x.s.key), [...(groups.get(variantOf(x.s.key)) ?? []), x]);
+  const compared = [...groups.values()].filter((g) => g.length > 1).slice(0, 3);
+  // A run cancelled before its second seed has nothing to compare: read it as separate models.
+  if (compared.length === 0) return readModels(result, lang);
+  const out: Sentence[] = [];
+  const say = (text: string) => out.push({ text });
+  const figs = compared.map((g) => seedFigures(g, lang));
+  for (const f of figs) say(f.text);
   say(
     t(
       lang,
@@ -376,9 +403,9 @@ function readSeeds(result: TrainResult, lang: Lang): string {
       'They differ because the initial weights are random and the order in which the data is shuffled depends on the seed.',
     ),
   );
-  const kinds = new Set(items.map((x) => x.d.kind));
-  const small = Number.isFinite(lossRel) && lossRel < 0.25 && (accPts === undefined || accPts < 3);
-  if (kinds.size === 1 && small) {
+  const bad = compared.flat().find((x) => x.d.kind === 'diverged');
+  const mixed = compared.find((g, i) => !figs[i].sameKind);
+  if (figs.every((f) => f.sameKind && f.small)) {
     say(
       t(
         lang,
@@ -386,7 +413,7 @@ function readSeeds(result: TrainResult, lang: Lang): string {
         'A difference this small is normal and the trend is the same, so a run that differs a little from the instructor’s is fine.',
       ),
     );
-  } else if (kinds.size === 1) {
+  } else if (!mixed) {
     say(
       t(
         lang,
@@ -394,20 +421,22 @@ function readSeeds(result: TrainResult, lang: Lang): string {
         'The trend is the same but the gap is large: early in training the starting point still matters, and more epochs shrink the gap.',
       ),
     );
-  } else {
-    const bad = items.find((x) => x.d.kind === 'diverged');
+  } else if (bad) {
     say(
-      bad
-        ? t(
-            lang,
-            `${bad.label}だけ発散しました: 学習率が大きすぎて、初期値の運しだいで壊れる状態です。学習率を 10 分の 1 くらいにしてください。`,
-            `Only ${bad.label} diverged: the learning rate is so high that luck with the starting weights decides. Try one about 10 times smaller.`,
-          )
-        : t(
-            lang,
-            `シードによって結果の傾向まで変わりました（${items.map((x) => `${x.label}: ${kindName(x.d, lang)}`).join('、')}）。設定が不安定な証拠です。`,
-            `The seeds even changed the outcome (${items.map((x) => `${x.label}: ${kindName(x.d, lang)}`).join(', ')}), a sign the settings are fragile.`,
-          ),
+      t(
+        lang,
+        `${bad.label}だけ発散しました: 学習率が大きすぎて、初期値の運しだいで壊れる状態です。学習率を 10 分の 1 くらいにしてください。`,
+        `Only ${bad.label} diverged: the learning rate is so high that luck with the starting weights decides. Try one about 10 times smaller.`,
+      ),
+    );
+  } else {
+    const list = mixed.map((x) => `${x.label}: ${kindName(x.d, lang)}`).join(t(lang, '、', ', '));
+    say(
+      t(
+        lang,
+        `シードによって結果の傾向まで変わりました（${list}）。設定が不安定な証拠です。`,
+        `The seeds even changed the outcome (${list}), a sign the settings are fragile.`,
+      ),
     );
   }
   out.push({ text: EACH_EPOCH[lang], optional: true });

@@ -163,3 +163,20 @@ export function longStillFalling(epochs = 400): TrainResult {
     extras: { trueM: 2, trueB: 1 },
   });
 }
+
+/** compare seed on xor: two models per seed, keys as the trainer names them ("perceptron-seed-42"). */
+export function xorCompareSeed(): TrainResult {
+  const a = xor();
+  const b = xor();
+  const relabel = (s: Series, seed: number): Series => ({
+    ...s,
+    key: `${s.key}-seed-${seed}`,
+    label: { ja: `${s.label.ja}（シード ${seed}）`, en: `${s.label.en} (seed ${seed})` },
+    params: { ...s.params, seed },
+    history: s.history.map((h) => ({ ...h, loss: h.loss * (seed === 43 ? 1.03 : 1) })),
+    final: { ...s.final, loss: s.final.loss * (seed === 43 ? 1.03 : 1) },
+  });
+  return result('xor', [relabel(a.series[0], 42), relabel(a.series[1], 42), relabel(b.series[0], 43), relabel(b.series[1], 43)], {
+    mode: 'compare-seed',
+  });
+}

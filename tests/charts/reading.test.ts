@@ -186,3 +186,23 @@ describe('readRun on a loss that became infinite', () => {
     expect(readRun(r, 'ja')).toMatch(/無限大/);
   });
 });
+
+describe('readRun on compare seed with two models per seed (xor)', () => {
+  it('compares each model with itself across seeds, not the perceptron with the hidden layer', () => {
+    for (const lang of LANGS) {
+      const text = readRun(f.xorCompareSeed(), lang);
+      checkShape(text, lang);
+      expect(text).not.toMatch(/fragile|不安定/);
+    }
+    const en = readRun(f.xorCompareSeed(), 'en');
+    expect(en).toContain('The final loss of perceptron (seed 42) and perceptron (seed 43)');
+    expect(en).toContain('The final loss of hidden layer (seed 42) and hidden layer (seed 43)');
+    expect(en).toMatch(/normal and the trend is the same/);
+  });
+
+  it('reads a compare-seed run cancelled before its second seed as separate models', () => {
+    const r = f.xorCompareSeed();
+    r.series = r.series.slice(0, 2);
+    expect(readRun(r, 'en')).toMatch(/got stuck, while hidden layer \(seed 42\) solved/);
+  });
+});
