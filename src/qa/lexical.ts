@@ -42,14 +42,24 @@ export function lexicalTerms(text: string, glossary?: Glossary): Map<string, num
   return terms;
 }
 
+/** Weighted term frequencies of one document's fields. */
+export function documentTerms(doc: LexicalDocInput, glossary?: Glossary): Map<string, number> {
+  const tf = new Map<string, number>();
+  for (const [text, weight] of doc.fields) {
+    for (const [t, w] of lexicalTerms(text, glossary)) tf.set(t, (tf.get(t) ?? 0) + w * weight);
+  }
+  return tf;
+}
+
 export function buildLexical(docs: LexicalDocInput[], glossary?: Glossary): LexicalData {
+  return buildLexicalFromTerms(docs.map((d) => documentTerms(d, glossary)));
+}
+
+/** Builds the index from already analysed documents (term -> weighted frequency). */
+export function buildLexicalFromTerms(docs: Map<string, number>[]): LexicalData {
   const postings: Record<string, number[]> = {};
   const lengths: number[] = [];
-  docs.forEach((doc, i) => {
-    const tf = new Map<string, number>();
-    for (const [text, weight] of doc.fields) {
-      for (const [t, w] of lexicalTerms(text, glossary)) tf.set(t, (tf.get(t) ?? 0) + w * weight);
-    }
+  docs.forEach((tf, i) => {
     let len = 0;
     for (const [t, f] of tf) {
       len += f;
@@ -66,6 +76,8 @@ export interface LexicalHit {
   score: number;
   /** score / the score of an ideal document holding every query term, clamped to 0..1. */
   norm: number;
+  /** Share (idf-weighted) of the query's concept terms (`@...`) that the document holds. */
+  conceptShare: number;
 }
 
 export class LexicalIndex {
@@ -80,25 +92,37 @@ export class LexicalIndex {
     return Math.log(1 + (this.data.n - df + 0.5) / (df + 0.5));
   }
 
-  /** Scores every document sharing a term with the query terms. */
+  /**
+   * Scores the documents sharing a term with the query and returns the best
+   * `limit` of them (by BM25 score, or by concept share where that is higher).
+   */
   search(queryTerms: Map<string, number>, limit = 50): LexicalHit[] {
-    const scores = new Float64Array(this.data.n);
+    const n = this.data.n;
+    const scores = new Float64Array(n);
+    const concept = new Float64Array(n);
+    const seen = new Uint8Array(n);
     const touched: number[] = [];
     let ideal = 0;
+    let conceptIdeal = 0;
     for (const [term, qw] of queryTerms) {
       // Repeated query terms count, but sub-linearly.
       const qweight = Math.min(qw, 1) + Math.log(Math.max(1, qw)) * 0.3;
       const idf = this.idf(term);
       ideal += idf * qweight;
+      const isConcept = term.charCodeAt(0) === 64; // '@'
+      if (isConcept) conceptIdeal += idf;
       const p = this.postings.get(term);
       if (!p) continue;
       for (let i = 0; i < p.length; i += 2) {
         const d = p[i];
         const tf = p[i + 1];
         const dl = this.data.lengths[d];
-        const s = (idf * qweight * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * dl) / this.data.avgdl));
-        if (scores[d] === 0) touched.push(d);
-        scores[d] += s;
+        scores[d] += (idf * qweight * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * dl) / this.data.avgdl));
+        if (isConcept) concept[d] += idf;
+        if (!seen[d]) {
+          seen[d] = 1;
+          touched.push(d);
+        }
       }
     }
     // A document holding each term once, at average length, scores idf per term.
@@ -106,8 +130,12 @@ export class LexicalIndex {
       doc: d,
       score: scores[d],
       norm: ideal > 0 ? Math.min(1, scores[d] / ideal) : 0,
+      conceptShare: conceptIdeal > 0 ? concept[d] / conceptIdeal : 0,
     }));
-    hits.sort((a, b) => b.score - a.score);
-    return hits.slice(0, limit);
+    if (hits.length <= limit) return hits.sort((a, b) => b.score - a.score);
+    // Keep the best by either measure without sorting everything twice.
+    const key = (h: LexicalHit) => Math.max(h.norm, h.conceptShare * 0.8);
+    hits.sort((a, b) => key(b) - key(a));
+    return hits.slice(0, limit).sort((a, b) => b.score - a.score);
   }
 }

@@ -58,9 +58,11 @@ export const FUSION = {
 
 const DENSE_K = 120;
 
+/** How many lexical candidates join the dense ones. */
+const LEXICAL_K = 150;
+
 export async function retrieve(index: QaIndex, question: string, _lang?: Lang): Promise<Retrieval> {
-  const n = index.entries.length;
-  const dense = new Float64Array(n);
+  const dense = new Map<number, number>();
   const total = index.store.index.getCurrentCount();
   const k = Math.min(DENSE_K, total);
   if (k > 0) {
@@ -70,38 +72,23 @@ export async function retrieve(index: QaIndex, question: string, _lang?: Lang): 
       const meta = doc.metadata as ChunkMeta;
       // Cosine space: distance = 1 - cosine similarity.
       const sim = Math.max(0, 1 - distance) * (meta.k === 'body' ? 0.9 : 1);
-      if (sim > dense[meta.e]) dense[meta.e] = sim;
+      if (sim > (dense.get(meta.e) ?? 0)) dense.set(meta.e, sim);
     }
   }
 
   const terms = lexicalTerms(question, index.glossary);
-  const lex = new Float64Array(n);
-  for (const h of index.lexical.search(terms, n)) lex[h.doc] = h.norm;
-
-  // Concept coverage: the share of the question's concepts (idf-weighted) an entry holds.
   const concepts = [...terms.keys()].filter((t) => t.startsWith('@'));
-  const concept = new Float64Array(n);
-  if (concepts.length) {
-    let sum = 0;
-    const weights = concepts.map((c) => {
-      const w = index.lexical.idf(c);
-      sum += w;
-      return w;
-    });
-    for (let i = 0; i < concepts.length; i++) {
-      const hits = index.lexical.search(new Map([[concepts[i], 1]]), n);
-      for (const h of hits) concept[h.doc] += weights[i] / sum;
-    }
-    // One generic concept alone says little.
-    const damp = Math.min(1, 0.5 + 0.25 * concepts.length);
-    for (let d = 0; d < n; d++) concept[d] *= damp;
-  }
+  // One generic concept alone says little.
+  const damp = concepts.length ? Math.min(1, 0.5 + 0.25 * concepts.length) : 0;
+  const lex = new Map<number, { norm: number; concept: number }>();
+  for (const h of index.lexical.search(terms, LEXICAL_K)) lex.set(h.doc, { norm: h.norm, concept: h.conceptShare * damp });
 
   const scored: ScoredEntry[] = [];
-  for (let i = 0; i < n; i++) {
-    if (dense[i] === 0 && lex[i] === 0 && concept[i] === 0) continue;
-    const score = FUSION.dense * dense[i] + FUSION.lexical * lex[i] + FUSION.concept * concept[i];
-    scored.push({ entry: index.entries[i], index: i, dense: dense[i], lexical: lex[i], concept: concept[i], score });
+  for (const i of new Set([...dense.keys(), ...lex.keys()])) {
+    const d = dense.get(i) ?? 0;
+    const l = lex.get(i) ?? { norm: 0, concept: 0 };
+    const score = FUSION.dense * d + FUSION.lexical * l.norm + FUSION.concept * l.concept;
+    scored.push({ entry: index.entries[i], index: i, dense: d, lexical: l.norm, concept: l.concept, score });
   }
   scored.sort((a, b) => b.score - a.score);
 
