@@ -213,7 +213,13 @@ export class RedisJobQueue implements JobQueue {
     if (rec.state === 'queued') {
       const job = await this.queue.getJob(id);
       let removed = !job;
-      if (job) {
+      const state = job ? await job.getState() : undefined;
+      if (state === 'completed' || state === 'failed') {
+        // It ended before its events reached us: record that outcome rather than remove it.
+        this.apply(id, state === 'completed' ? toSettled(job!.returnvalue) : failureToSettled(job!.failedReason));
+        return checkCancellable(id, this.store.get(id), userId);
+      }
+      if (job && state !== 'active') {
         try {
           await job.remove();
           removed = true;
