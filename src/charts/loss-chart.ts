@@ -12,7 +12,7 @@ import type { Series, TrainResult } from '../training/types.ts';
 import { diagnose, type Diagnosis } from './diagnose.ts';
 import { ensureJapaneseFont, FONT_STACK, loadCanvas, loadChartJs, type FontOptions } from './canvas.ts';
 import { backendName, describeParams, fmt, lessonName, t } from './format.ts';
-import { finalFiguresLine, kindName } from './reading.ts';
+import { finalFiguresLine, verdictName } from './reading.ts';
 
 export interface LossChartOptions {
   width?: number;
@@ -27,6 +27,15 @@ const MARKER_COLOUR = '#C0392B';
 const TEXT = '#1a1a1a';
 const MUTED = '#444444';
 const DASH = [14, 8];
+
+/** Badge background and text: green for fine, amber for "not there yet", red for something went wrong. */
+const BADGE_COLOURS: Record<Diagnosis['kind'], [string, string]> = {
+  healthy: ['#E3F4EA', '#1E7B46'],
+  plateau: ['#FFF1D6', '#7A4F00'],
+  underfitting: ['#FFF1D6', '#7A4F00'],
+  overfitting: ['#FBE7E4', MARKER_COLOUR],
+  diverged: ['#FBE7E4', MARKER_COLOUR],
+};
 
 const TITLE_PX = 36;
 const LEGEND_PX = 24;
@@ -367,7 +376,7 @@ function legendItems(all: Series[], diagnoses: Diagnosis[], hasVal: boolean, lan
     return items;
   }
   const items: LegendItem[] = all.map((s, i) => ({
-    label: `${s.label[lang]}: ${kindName(diagnoses[i], lang)}`,
+    label: `${s.label[lang]}: ${verdictName(diagnoses[i], lang)}`,
     colour: SERIES_COLOURS[i % SERIES_COLOURS.length],
     dashed: false,
   }));
@@ -432,18 +441,18 @@ export async function renderLossChart(result: TrainResult, lang: Lang, options: 
   ctx.font = `bold ${TITLE_PX}px ${FONT_STACK}`;
   const title = titleText(result, lang);
   let badge: string | undefined;
-  if (all.length === 1) badge = t(lang, `診断: ${kindName(diagnoses[0], lang)}`, `verdict: ${kindName(diagnoses[0], lang)}`);
+  if (all.length === 1) badge = t(lang, `診断: ${verdictName(diagnoses[0], lang)}`, `verdict: ${verdictName(diagnoses[0], lang)}`);
   const badgeWidth = badge ? (ctx.font = `bold ${LEGEND_PX}px ${FONT_STACK}`, ctx.measureText(badge).width + 28) : 0;
   ctx.font = `bold ${TITLE_PX}px ${FONT_STACK}`;
   const titleLine = wrap(ctx, title, width - 48 - badgeWidth - 16)[0];
   ctx.fillText(titleLine, 24, 18);
   if (badge) {
-    const ok = diagnoses[0].kind === 'healthy';
+    const [bg, fg] = BADGE_COLOURS[diagnoses[0].kind];
     ctx.font = `bold ${LEGEND_PX}px ${FONT_STACK}`;
     const bx = width - 24 - badgeWidth;
-    ctx.fillStyle = ok ? '#E3F4EA' : '#FBE7E4';
+    ctx.fillStyle = bg;
     ctx.fillRect(bx, 18, badgeWidth, TITLE_PX + 8);
-    ctx.fillStyle = ok ? '#1E7B46' : MARKER_COLOUR;
+    ctx.fillStyle = fg;
     ctx.textBaseline = 'middle';
     ctx.fillText(badge, bx + 14, 18 + (TITLE_PX + 8) / 2);
   }

@@ -456,6 +456,16 @@ export function kindName(d: Pick<Diagnosis, 'kind'>, lang: Lang): string {
   return t(lang, ja, en);
 }
 
+/**
+ * The verdict shown on a chart's badge and legend: the kind's name, except
+ * where the reason says more to a beginner ("still learning", "too few epochs").
+ */
+export function verdictName(d: Pick<Diagnosis, 'kind' | 'reason'>, lang: Lang): string {
+  if (d.reason === 'still-falling') return t(lang, '学習の途中', 'still learning');
+  if (d.reason === 'too-short' || d.reason === 'no-epochs') return t(lang, 'エポック不足', 'too few epochs');
+  return kindName(d, lang);
+}
+
 /** The plain-language reading of a finished run, in `lang`. */
 export function readRun(result: TrainResult, lang: Lang): string {
   const series = result.series.length > 0 ? result.series : [fallbackSeries(result)];

@@ -206,3 +206,13 @@ describe('readRun on compare seed with two models per seed (xor)', () => {
     expect(readRun(r, 'en')).toMatch(/got stuck, while hidden layer \(seed 42\) solved/);
   });
 });
+
+describe('verdictName', () => {
+  it('names the reason where it tells a beginner more than the kind', async () => {
+    const { verdictName } = await import('../../src/charts/reading.ts');
+    expect(verdictName({ kind: 'underfitting', reason: 'still-falling' }, 'en')).toBe('still learning');
+    expect(verdictName({ kind: 'underfitting', reason: 'too-short' }, 'ja')).toBe('エポック不足');
+    expect(verdictName({ kind: 'underfitting', reason: 'low-accuracy' }, 'ja')).toBe('学習不足');
+    expect(verdictName({ kind: 'diverged', reason: 'nan' }, 'en')).toBe('diverged');
+  });
+});
