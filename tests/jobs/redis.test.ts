@@ -5,26 +5,23 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 import { createJobQueue } from '../../src/jobs/index.ts';
 import { RedisJobQueue, RedisTrainingWorker } from '../../src/jobs/redis.ts';
 import { lessonValidator } from '../../src/jobs/validate.ts';
 import { linear, LONG, queueContract, record } from './support/contract.ts';
-import { startRedis, type RedisServer } from './support/redis-server.ts';
+import { lazyRedis } from './support/redis-server.ts';
 
 const LESSONS = resolve('lessons');
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const dirs: string[] = [];
-let redis: RedisServer;
+const server = lazyRedis();
 let queues = 0;
 
-beforeAll(async () => {
-  redis = await startRedis();
-});
 afterAll(async () => {
-  await redis?.stop();
+  await server.stop();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -37,6 +34,7 @@ function tempDir(): string {
 const quiet = () => undefined;
 
 queueContract('redis', async (s = {}) => {
+  const redis = await server.get();
   // Each test has its own BullMQ queue on the shared server, and its own submitter and worker.
   const queueName = `t${++queues}`;
   const dataDir = tempDir();
@@ -72,6 +70,7 @@ queueContract('redis', async (s = {}) => {
 
 describe('redis: submitter and worker', () => {
   it('createJobQueue picks the Redis backend from TASUKE_QUEUE, and results survive a submitter restart', async () => {
+    const redis = await server.get();
     const queueName = `t${++queues}`;
     const dataDir = tempDir();
     const config = loadConfig(
@@ -120,6 +119,7 @@ describe('redis: submitter and worker', () => {
   });
 
   it('fails the job of a worker machine that died (worker-crashed) instead of running it again, and goes on', async () => {
+    const redis = await server.get();
     const queueName = `t${++queues}`;
     const dataDir = tempDir();
     const queue = await RedisJobQueue.open({
@@ -184,6 +184,7 @@ describe('redis: submitter and worker', () => {
   });
 
   it('a cancelled job that a worker has not taken yet never runs', async () => {
+    const redis = await server.get();
     const queueName = `t${++queues}`;
     const dataDir = tempDir();
     // No worker at all yet: the job waits in Redis.

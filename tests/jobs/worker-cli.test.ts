@@ -9,18 +9,17 @@ import { redactUrl } from '../../src/cli/commands/worker.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createJobQueue } from '../../src/jobs/index.ts';
 import { linear, LONG, record } from './support/contract.ts';
-import { startRedis, type RedisServer } from './support/redis-server.ts';
+import { lazyRedis } from './support/redis-server.ts';
 
 const LESSONS = resolve('lessons');
-let redis: RedisServer;
+const server = lazyRedis();
 let dataDir: string;
 
-beforeAll(async () => {
-  redis = await startRedis();
+beforeAll(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'tasuke-worker-cli-'));
 });
 afterAll(async () => {
-  await redis?.stop();
+  await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -62,6 +61,7 @@ describe('tasuke worker', () => {
   });
 
   it('runs as its own process: trains what the submitter queued, and on SIGTERM fails its running job with restart', async () => {
+    const redis = await server.get();
     const env = {
       ...process.env,
       REDIS_URL: redis.url,

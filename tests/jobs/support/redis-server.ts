@@ -88,3 +88,23 @@ async function waitReady(url: string, proc: ChildProcess, output: () => string):
   }
   throw new Error(`redis-server did not answer on ${url} within 10 s:\n${output()}`);
 }
+
+/**
+ * One redis-server per test file, started by the first test that asks for it.
+ * Started lazily (not in `beforeAll`) so that a missing redis-server fails
+ * every test that needs it, with the message above, rather than leaving them
+ * reported as skipped.
+ */
+export function lazyRedis(): { get(): Promise<RedisServer>; stop(): Promise<void> } {
+  let started: Promise<RedisServer> | undefined;
+  return {
+    get() {
+      started ??= startRedis();
+      return started;
+    },
+    async stop() {
+      const s = await started?.catch(() => undefined);
+      await s?.stop();
+    },
+  };
+}
