@@ -40,7 +40,8 @@ const BADGE_COLOURS: Record<Diagnosis['kind'], [string, string]> = {
 const TITLE_PX = 36;
 const LEGEND_PX = 24;
 const CAPTION_PX = 20;
-const TICK_PX = 20;
+const TICK_PX = 21;
+const MARKER_PX = 22;
 const AXIS_PX = 22;
 const PANEL_TITLE_PX = 25;
 
@@ -158,13 +159,13 @@ function markerPlugin(markers: Marker[], withLabels: boolean): Plugin<'line'> {
         ctx.stroke();
         if (withLabels) {
           ctx.setLineDash([]);
-          ctx.font = `bold 19px ${FONT_STACK}`;
+          ctx.font = `bold ${MARKER_PX}px ${FONT_STACK}`;
           const width = ctx.measureText(m.label).width;
-          const y = chartArea.top + 8 + i * 30;
+          const y = chartArea.top + 8 + i * (MARKER_PX + 12);
           // Label on the side of the line with room for it, on a white box so gridlines don't cross it.
           const left = x + 8 + width > chartArea.right ? Math.max(chartArea.left + 4, x - 8 - width) : x + 8;
           ctx.fillStyle = 'rgba(255,255,255,0.9)';
-          ctx.fillRect(left - 4, y - 2, width + 8, 26);
+          ctx.fillRect(left - 4, y - 3, width + 8, MARKER_PX + 8);
           ctx.fillStyle = MARKER_COLOUR;
           ctx.textBaseline = 'top';
           ctx.fillText(m.label, left, y);
@@ -442,10 +443,19 @@ export async function renderLossChart(result: TrainResult, lang: Lang, options: 
   const title = titleText(result, lang);
   let badge: string | undefined;
   if (all.length === 1) badge = t(lang, `診断: ${verdictName(diagnoses[0], lang)}`, `verdict: ${verdictName(diagnoses[0], lang)}`);
-  const badgeWidth = badge ? (ctx.font = `bold ${LEGEND_PX}px ${FONT_STACK}`, ctx.measureText(badge).width + 28) : 0;
-  ctx.font = `bold ${TITLE_PX}px ${FONT_STACK}`;
-  const titleLine = wrap(ctx, title, width - 48 - badgeWidth - 16)[0];
-  ctx.fillText(titleLine, 24, 18);
+  ctx.font = `bold ${LEGEND_PX}px ${FONT_STACK}`;
+  const badgeWidth = badge ? ctx.measureText(badge).width + 28 : 0;
+  // A long title gets a smaller font before it gets cut (with an ellipsis) to leave room for the badge.
+  const room = width - 48 - badgeWidth - 16;
+  let titlePx = TITLE_PX;
+  for (; titlePx > 26; titlePx -= 2) {
+    ctx.font = `bold ${titlePx}px ${FONT_STACK}`;
+    if (ctx.measureText(title).width <= room) break;
+  }
+  ctx.font = `bold ${titlePx}px ${FONT_STACK}`;
+  let titleLine = title;
+  while (titleLine.length > 1 && ctx.measureText(titleLine).width > room) titleLine = titleLine.slice(0, -2) + '…';
+  ctx.fillText(titleLine, 24, 18 + (TITLE_PX - titlePx) / 2);
   if (badge) {
     const [bg, fg] = BADGE_COLOURS[diagnoses[0].kind];
     ctx.font = `bold ${LEGEND_PX}px ${FONT_STACK}`;

@@ -114,6 +114,14 @@ describe('renderLossChart', () => {
     }
   });
 
+  it('fits a very long title beside the verdict badge', async () => {
+    const r = f.overfitting(12);
+    r.extras = { title: { ja: 'とても長いレッスンの名前'.repeat(6), en: 'a very long lesson name '.repeat(6) } };
+    const px = await decode(await renderLossChart(r, 'en'));
+    // The badge (red text on pink) is still drawn at the top right.
+    expect(count(px, near(MARKER, 20), { x: 900, y: 0, w: 300, h: 70 })).toBeGreaterThan(200);
+  });
+
   it('renders at another size when asked', async () => {
     expect(pngSize(await renderLossChart(f.xor(), 'en', { width: 900, height: 600 }))).toEqual({ width: 900, height: 600 });
   });
