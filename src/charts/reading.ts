@@ -11,6 +11,8 @@ import { fmt, pct, t } from './format.ts';
 
 /** Longest reading, in characters: it has to fit under a chart in one Discord message. */
 export const READING_MAX_CHARS = 900;
+/** Most sentences in a reading (optional ones go first). */
+export const READING_MAX_SENTENCES = 6;
 
 const STANDARD_METRICS = new Set(['loss', 'valLoss', 'acc', 'valAcc']);
 
@@ -188,7 +190,7 @@ function explain(series: Series, d: Diagnosis, lang: Lang): string[] {
         return [
           t(
             lang,
-            `損失は ${fmt(d.firstLoss)} から ${fmt(d.finalLoss)} まで下がり、最後のエポックでもまだ下がり続けています。まだ学習の途中です。`,
+            `損失は ${fmt(d.firstLoss)} から ${fmt(d.finalLoss)} まで下がり、最後のエポックでもまだ下がり続けていて、学習の途中です。`,
             `The loss fell from ${fmt(d.firstLoss)} to ${fmt(d.finalLoss)} and was still falling at the last epoch: the model has not finished learning.`,
           ),
           EACH_EPOCH[lang],
@@ -234,7 +236,11 @@ function explain(series: Series, d: Diagnosis, lang: Lang): string[] {
         ),
         EACH_EPOCH[lang],
       ];
-      if (d.finalValLoss !== undefined) {
+      if (d.stillImproving) {
+        out.push(t(lang, 'エポックを増やせば、もう少し良くなりそうです。', 'A few more epochs would likely improve it a little more.'));
+      }
+      const firstVal = series.history.find((h) => h.valLoss !== undefined && Number.isFinite(h.valLoss))?.valLoss;
+      if (d.finalValLoss !== undefined && firstVal !== undefined && d.finalValLoss < firstVal * 0.9) {
         out.push(
           t(
             lang,
@@ -254,13 +260,13 @@ interface Sentence {
   optional?: boolean;
 }
 
-/** Joins sentences in order, dropping optional ones from the end until the text fits. */
+/** Joins sentences in order, dropping optional ones from the end until the text fits in characters and sentences. */
 function fit(sentences: Sentence[], lang: Lang): string {
   const sep = lang === 'ja' ? '' : ' ';
   const kept = [...sentences];
   const join = () => kept.map((s) => s.text).join(sep);
   let text = join();
-  while (text.length > READING_MAX_CHARS) {
+  while (text.length > READING_MAX_CHARS || kept.length > READING_MAX_SENTENCES) {
     const i = kept.map((s) => !!s.optional).lastIndexOf(true);
     if (i < 0) break;
     kept.splice(i, 1);
@@ -272,7 +278,8 @@ function fit(sentences: Sentence[], lang: Lang): string {
 function readSingle(result: TrainResult, series: Series, lang: Lang): string {
   const d = diagnose(series);
   const [first, ...rest] = explain(series, d, lang);
-  const out: Sentence[] = [{ text: first }, ...rest.map((text) => ({ text, optional: d.kind === 'healthy' && text !== EACH_EPOCH[lang] }))];
+  // The "why" of gradient descent and a healthy run's side remarks give way first when space runs out.
+  const out: Sentence[] = [{ text: first }, ...rest.map((text) => ({ text, optional: d.kind === 'healthy' || text === EACH_EPOCH[lang] }))];
   const note = stopNote(series, lang);
   if (note) out.push({ text: note });
   const lastGood = [...series.history].reverse().find((h) => Number.isFinite(h.loss));

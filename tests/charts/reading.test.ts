@@ -216,3 +216,20 @@ describe('verdictName', () => {
     expect(verdictName({ kind: 'diverged', reason: 'nan' }, 'en')).toBe('diverged');
   });
 });
+
+describe('readRun length', () => {
+  it('drops optional sentences rather than exceed six (a cancelled, still-improving linear run with m and b)', () => {
+    const r = f.linearHealthy();
+    const s = r.series[0];
+    s.history = s.history.slice(0, 12);
+    s.history.push({ epoch: 13, loss: s.history[11].loss * 0.5, valLoss: 1, elapsedMs: 1 });
+    s.stopped = { reason: 'cancelled', epoch: 13 };
+    s.final = { ...s.final, loss: s.history[12].loss, valLoss: 1 };
+    for (const lang of LANGS) {
+      const text = readRun(r, lang);
+      expect(text).toMatch(/cancelled|キャンセル/);
+      expect(text).toMatch(/m = 2.01/);
+      if (lang === 'ja') expect(text.split('。').filter((x) => x.trim() !== '').length).toBeLessThanOrEqual(6);
+    }
+  });
+});
