@@ -14,8 +14,8 @@ import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { Config } from '../config.ts';
 import { ConfigError } from '../core/errors.ts';
 import { buildIdf, DEFAULT_DIMENSIONS, HashingEmbeddings, RemoteEmbeddings, type IdfTable } from './embeddings.ts';
-import { loadGlossary, type Glossary } from './glossary.ts';
-import { loadKnowledgeOrThrow, type KnowledgeEntry } from './knowledge.ts';
+import { createGlossary, loadGlossary, type Concept, type Glossary } from './glossary.ts';
+import { loadKnowledgeOrThrow, readKnowledgeFiles, type KnowledgeEntry } from './knowledge.ts';
 import { buildLexical, LexicalIndex, type LexicalData } from './lexical.ts';
 
 /** Bump when the on-disk layout changes. The analysis code is hashed as well. */
@@ -42,11 +42,19 @@ export interface Manifest {
   buildMs: number;
 }
 
+/** Nearest-neighbour search over the chunk vectors (cosine distance: lower is closer). */
+export interface DenseIndex {
+  count(): number;
+  search(vector: number[], k: number): Promise<{ meta: ChunkMeta; distance: number }[]>;
+}
+
 export interface QaIndex {
   entries: KnowledgeEntry[];
   glossary: Glossary;
   embeddings: EmbeddingsInterface;
-  store: HNSWLib;
+  dense: DenseIndex;
+  /** The LangChain vector store, when the index was built in this process. */
+  store?: HNSWLib;
   lexical: LexicalIndex;
   manifest: Manifest;
   /** True when this open had to (re)build the index. */
@@ -133,6 +141,43 @@ async function loadHnswModule(): Promise<typeof import('@langchain/community/vec
   return import('@langchain/community/vectorstores/hnswlib');
 }
 
+/** Searches through LangChain's HNSWLib vector store. */
+export function hnswDense(store: HNSWLib): DenseIndex {
+  return {
+    count: () => store.index.getCurrentCount(),
+    async search(vector, k) {
+      const hits = await store.similaritySearchVectorWithScore(vector, Math.min(k, store.index.getCurrentCount()));
+      return hits.map(([doc, distance]) => ({ meta: doc.metadata as ChunkMeta, distance }));
+    },
+  };
+}
+
+/**
+ * Opens a saved HNSWLib directory (hnswlib.index, args.json, docstore.json)
+ * with hnswlib-node directly. Answering a question only needs the graph and the
+ * chunk metadata, and this keeps LangChain's vector-store modules (a few
+ * hundred milliseconds to import) off the start-up path of `tasuke ask`.
+ */
+export async function loadDenseFromDisk(dir: string): Promise<DenseIndex> {
+  const args = JSON.parse(readFileSync(join(dir, 'args.json'), 'utf8')) as { space: 'cosine'; numDimensions: number };
+  const docs = JSON.parse(readFileSync(join(dir, 'docstore.json'), 'utf8')) as [string, { metadata: ChunkMeta }][];
+  const metas = new Map<number, ChunkMeta>();
+  for (const [label, doc] of docs) metas.set(Number(label), doc.metadata);
+  const { default: hnswlib } = await import('hnswlib-node');
+  const index = new hnswlib.HierarchicalNSW(args.space, args.numDimensions);
+  await index.readIndex(join(dir, 'hnswlib.index'));
+  return {
+    count: () => index.getCurrentCount(),
+    async search(vector, k) {
+      if (vector.length !== args.numDimensions) {
+        throw new Error(`Query vector must have the same length as the number of dimensions (${args.numDimensions})`);
+      }
+      const r = index.searchKnn(vector, Math.min(k, index.getCurrentCount()));
+      return r.neighbors.map((label, i) => ({ meta: metas.get(label)!, distance: r.distances[i] }));
+    },
+  };
+}
+
 function readSources(paths: IndexPaths) {
   if (!existsSync(paths.glossaryFile)) {
     throw new ConfigError(`The glossary ${paths.glossaryFile} is missing.`);
@@ -200,13 +245,23 @@ export async function buildIndex(config: Pick<Config, 'dataDir' | 'knowledgeDir'
   writeFileSync(join(tmp, 'entries.json'), JSON.stringify(entries));
   writeFileSync(join(tmp, 'lexical.json'), JSON.stringify(lexData));
   writeFileSync(join(tmp, 'idf.json'), JSON.stringify(idf));
+  writeFileSync(join(tmp, 'glossary.json'), JSON.stringify(glossary.concepts));
   manifest.buildMs = Math.round(performance.now() - started);
   writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2));
   rmSync(paths.indexDir, { recursive: true, force: true });
   mkdirSync(dirname(paths.indexDir), { recursive: true });
   renameSync(tmp, paths.indexDir);
 
-  return { entries, glossary, embeddings, store, lexical: new LexicalIndex(lexData), manifest, rebuilt: true };
+  return {
+    entries,
+    glossary,
+    embeddings,
+    dense: hnswDense(store),
+    store,
+    lexical: new LexicalIndex(lexData),
+    manifest,
+    rebuilt: true,
+  };
 }
 
 /** Reads the manifest, or undefined when there is no (readable) index. */
@@ -220,22 +275,26 @@ export function readManifest(indexDir: string): Manifest | undefined {
 
 /**
  * Opens the persisted index, rebuilding it first when it is missing, unreadable
- * or built from other content (knowledge, glossary, code or embeddings).
+ * or built from other content (knowledge, glossary, code or embeddings). The
+ * check hashes the raw files; entries are parsed and validated only on a rebuild.
  */
 export async function openIndex(config: Pick<Config, 'dataDir' | 'knowledgeDir' | 'qa'>): Promise<QaIndex> {
   const paths = indexPaths(config);
-  const { glossaryText, glossary, knowledge } = readSources(paths);
-  const hash = contentHash(knowledge.files, glossaryText, embeddingsId(config));
+  if (!existsSync(paths.glossaryFile)) throw new ConfigError(`The glossary ${paths.glossaryFile} is missing.`);
+  const glossaryText = readFileSync(paths.glossaryFile, 'utf8');
+  const hash = contentHash(readKnowledgeFiles(paths.knowledgeDir), glossaryText, embeddingsId(config));
   const manifest = readManifest(paths.indexDir);
   if (!manifest || manifest.hash !== hash || manifest.format !== INDEX_FORMAT) return buildIndex(config);
   try {
-    const entries = JSON.parse(readFileSync(join(paths.indexDir, 'entries.json'), 'utf8')) as KnowledgeEntry[];
-    const lexData = JSON.parse(readFileSync(join(paths.indexDir, 'lexical.json'), 'utf8')) as LexicalData;
-    const idf = JSON.parse(readFileSync(join(paths.indexDir, 'idf.json'), 'utf8')) as IdfTable;
+    const read = (f: string) => JSON.parse(readFileSync(join(paths.indexDir, f), 'utf8')) as unknown;
+    const entries = read('entries.json') as KnowledgeEntry[];
+    const lexData = read('lexical.json') as LexicalData;
+    const idf = read('idf.json') as IdfTable;
+    const glossary = createGlossary(read('glossary.json') as Concept[]);
     const embeddings = makeEmbeddings(config, glossary, idf);
-    const { HNSWLib } = await loadHnswModule();
-    const store = await HNSWLib.load(join(paths.indexDir, 'hnsw'), embeddings);
-    return { entries, glossary, embeddings, store, lexical: new LexicalIndex(lexData), manifest, rebuilt: false };
+    const dense = await loadDenseFromDisk(join(paths.indexDir, 'hnsw'));
+    if (dense.count() !== manifest.chunks) throw new Error('chunk count differs from the manifest');
+    return { entries, glossary, embeddings, dense, lexical: new LexicalIndex(lexData), manifest, rebuilt: false };
   } catch {
     // A damaged index is rebuilt rather than reported: it is derived data.
     return buildIndex(config);

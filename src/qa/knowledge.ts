@@ -144,22 +144,24 @@ export function parseEntry(text: string, file: string): { entry?: KnowledgeEntry
   };
 }
 
-/** Loads every entry under `dir`, collecting all problems (duplicate ids included). */
-export function loadKnowledge(dir: string): LoadResult {
-  const entries: KnowledgeEntry[] = [];
-  const problems: string[] = [];
-  const files: { file: string; content: string }[] = [];
+/** The raw entry files under `dir` (relative path and text), without parsing them. */
+export function readKnowledgeFiles(dir: string): { file: string; content: string }[] {
   let paths: string[];
   try {
     paths = listMarkdown(dir);
   } catch (err) {
     throw new ConfigError(`Cannot read the knowledge directory ${dir}: ${(err as Error).message}`);
   }
+  return paths.map((path) => ({ file: relative(dir, path), content: readFileSync(path, 'utf8') }));
+}
+
+/** Loads every entry under `dir`, collecting all problems (duplicate ids included). */
+export function loadKnowledge(dir: string): LoadResult {
+  const entries: KnowledgeEntry[] = [];
+  const problems: string[] = [];
+  const files = readKnowledgeFiles(dir);
   const byId = new Map<string, string>();
-  for (const path of paths) {
-    const file = relative(dir, path);
-    const content = readFileSync(path, 'utf8');
-    files.push({ file, content });
+  for (const { file, content } of files) {
     const r = parseEntry(content, file);
     problems.push(...r.problems);
     if (!r.entry) continue;

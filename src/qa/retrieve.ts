@@ -10,7 +10,7 @@
  * tie between topics or a weak match is not.
  */
 import type { Lang } from '../core/lang.ts';
-import type { QaIndex, ChunkMeta } from './index-store.ts';
+import type { QaIndex } from './index-store.ts';
 import type { KnowledgeEntry } from './knowledge.ts';
 import { lexicalTerms } from './lexical.ts';
 import type { TopicSlug } from './topics.ts';
@@ -63,13 +63,10 @@ const LEXICAL_K = 150;
 
 export async function retrieve(index: QaIndex, question: string, _lang?: Lang): Promise<Retrieval> {
   const dense = new Map<number, number>();
-  const total = index.store.index.getCurrentCount();
-  const k = Math.min(DENSE_K, total);
+  const k = Math.min(DENSE_K, index.dense.count());
   if (k > 0) {
     const qv = await index.embeddings.embedQuery(question);
-    const hits = await index.store.similaritySearchVectorWithScore(qv, k);
-    for (const [doc, distance] of hits) {
-      const meta = doc.metadata as ChunkMeta;
+    for (const { meta, distance } of await index.dense.search(qv, k)) {
       // Cosine space: distance = 1 - cosine similarity.
       const sim = Math.max(0, 1 - distance) * (meta.k === 'body' ? 0.9 : 1);
       if (sim > (dense.get(meta.e) ?? 0)) dense.set(meta.e, sim);

@@ -2,7 +2,7 @@ import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.ts';
-import { buildIndex, chunkEntry, openIndex, readManifest } from '../../src/qa/index-store.ts';
+import { buildIndex, chunkEntry, hnswDense, loadDenseFromDisk, openIndex, readManifest } from '../../src/qa/index-store.ts';
 import { retrieve } from '../../src/qa/retrieve.ts';
 import { miniConfig } from './helpers.ts';
 
@@ -23,6 +23,22 @@ describe('index persistence', () => {
     expect(reopened.manifest.hash).toBe(m.hash);
     const r = await retrieve(reopened, 'What is an epoch?');
     expect(r.entries[0].entry.topics).toContain('epochs');
+  });
+
+  it('persists a LangChain HNSWLib store that the light reader searches identically', async () => {
+    const config = miniConfig();
+    const built = await buildIndex(config);
+    const dir = join(config.dataDir, 'index', 'hnsw');
+    const { HNSWLib } = await import('@langchain/community/vectorstores/hnswlib');
+    const store = await HNSWLib.load(dir, built.embeddings);
+    const light = await loadDenseFromDisk(dir);
+    expect(light.count()).toBe(store.index.getCurrentCount());
+    const q = await built.embeddings.embedQuery('why does the loss become NaN with a big learning rate');
+    const viaLangChain = await hnswDense(store).search(q, 5);
+    const viaReader = await light.search(q, 5);
+    expect(viaReader).toEqual(viaLangChain);
+    expect(viaReader[0].distance).toBeLessThanOrEqual(viaReader[4].distance);
+    expect(built.entries[viaReader[0].meta.e].topics).toContain('learning-rate');
   });
 
   it('rebuilds by itself when a knowledge file changes', async () => {
