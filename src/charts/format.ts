@@ -60,6 +60,9 @@ const PARAM_NAMES: Record<string, Bilingual> = {
   optimizer: { ja: '最適化', en: 'optimizer' },
   seed: { ja: 'シード', en: 'seed' },
   hiddenUnits: { ja: '隠れユニット', en: 'hidden units' },
+  dropout: { ja: 'ドロップアウト', en: 'dropout' },
+  filters: { ja: 'フィルター数', en: 'filters' },
+  kernelSize: { ja: 'カーネル', en: 'kernel size' },
 };
 
 export function paramName(key: string, lang: Lang): string {

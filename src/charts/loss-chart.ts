@@ -176,13 +176,16 @@ function markerPlugin(markers: Marker[], withLabels: boolean): Plugin<'line'> {
   };
 }
 
-/** Log scale when the loss spans more than three orders of magnitude (a blow-up, or linear's MSE), or explodes. */
-function wantsLogScale(lines: Line[]): boolean {
+/**
+ * Log scale only for a blow-up (a diverged run, or astronomically large values):
+ * otherwise a linear axis shows what a beginner expects, the loss falling
+ * towards zero and levelling off, and keeps an overfitting upturn visible.
+ */
+function wantsLogScale(lines: Line[], diverged: boolean): boolean {
   const ys = lines.flatMap((l) => l.points.map((p) => p.y)).filter((y): y is number => y !== null);
   if (ys.length < 2 || ys.some((y) => y <= 0)) return false;
   const ratio = Math.max(...ys) / Math.min(...ys);
-  // Astronomical values (a blow-up) read better on a log axis even when they are close to each other.
-  return ratio > 1000 || (ratio > 10 && Math.max(...ys) >= 1e6);
+  return (diverged && ratio > 100) || (ratio > 10 && Math.max(...ys) >= 1e6);
 }
 
 interface PanelSpec {
@@ -193,6 +196,8 @@ interface PanelSpec {
   maxEpoch: number;
   markers: Marker[];
   markerLabels: boolean;
+  /** Some series diverged: a log axis keeps the rest of the curve readable. */
+  diverged: boolean;
   lang: Lang;
 }
 
@@ -211,7 +216,7 @@ function panelConfig(spec: PanelSpec): ChartConfiguration<'line'> {
       max: 1,
       ticks: { font: { size: TICK_PX }, color: TEXT, callback: (v: number | string) => `${Math.round(Number(v) * 100)}%` },
     };
-  } else if (wantsLogScale(lines)) {
+  } else if (wantsLogScale(lines, spec.diverged)) {
     yTitle += t(lang, '（対数目盛）', ' (log scale)');
     // Whole decades at both ends, so the highest point (often the last before NaN) is not cut off.
     const lo = Math.min(...ys);
@@ -493,6 +498,7 @@ export async function renderLossChart(result: TrainResult, lang: Lang, options: 
       maxEpoch,
       markers,
       markerLabels: true,
+      diverged: diagnoses.some((d) => d.kind === 'diverged'),
       lang,
     },
   ];
@@ -505,6 +511,7 @@ export async function renderLossChart(result: TrainResult, lang: Lang, options: 
       maxEpoch,
       markers,
       markerLabels: false,
+      diverged: false,
       lang,
     });
   }
