@@ -106,7 +106,7 @@ export function composeAnswer(sel: Selection, lang: Lang): string {
 
 /** The first sentences of an entry, up to about `max` characters. */
 export function leadSentences(body: string, max = 220): string {
-  const sentences = body.replace(/\s+/g, ' ').split(/(?<=[。．.!?！？])\s*/);
+  const sentences = body.replace(/\s+/g, ' ').split(/(?<=[。．！？])\s*|(?<=[.!?])\s+/);
   let out = '';
   for (const s of sentences) {
     if (out && out.length + s.length > max) break;

@@ -89,14 +89,22 @@ export class HashingEmbeddings extends Embeddings {
   /** Synchronous embedding of one text (the async methods wrap it). */
   embed(text: string): number[] {
     const v = new Float64Array(this.dimensions);
+    // Features the indexed texts never contain can only meet them through hash
+    // collisions: they count towards the length of the vector (so a question
+    // full of unknown words is far from everything) but fill no dimension.
+    let unseen = 0;
     for (const [key, count] of extractFeatures(text, this.glossary)) {
       const kind = key[0] as keyof typeof KIND_WEIGHT;
       const w = KIND_WEIGHT[kind] * (1 + Math.log(count)) * this.weight(key);
+      if (this.idf && !this.idf.df[key]) {
+        unseen += w * w;
+        continue;
+      }
       const h = fnv1a(key);
       // The top bit chooses the sign so that collisions cancel out on average.
       v[h % this.dimensions] += h & 0x80000000 ? -w : w;
     }
-    let norm = 0;
+    let norm = unseen;
     for (let i = 0; i < v.length; i++) norm += v[i] * v[i];
     norm = Math.sqrt(norm);
     const out = new Array<number>(this.dimensions);

@@ -116,7 +116,7 @@ export function chunkEntry(entry: KnowledgeEntry): { text: string; kind: ChunkKi
     if (cur && cur.length + p.length > BODY_CHUNK_CHARS) flush();
     if (p.length > BODY_CHUNK_CHARS * 1.5) {
       // A very long paragraph is cut at sentence ends.
-      for (const s of p.split(/(?<=[。．.!?！？])\s*/)) {
+      for (const s of p.split(/(?<=[。．！？])\s*|(?<=[.!?])\s+/)) {
         if (cur && cur.length + s.length > BODY_CHUNK_CHARS) flush();
         cur += (cur ? ' ' : '') + s;
       }

@@ -16,6 +16,8 @@ const B = 0.75;
 /** Bigrams back up segmentation; they count less than words. */
 const BIGRAM_WEIGHT = 0.5;
 const CONCEPT_WEIGHT = 1.5;
+/** The least idf mass a question needs for a full lexical match (about two distinctive terms). */
+const MIN_IDEAL = 6;
 
 export interface LexicalDocInput {
   /** Weighted fields: [text, weight]. */
@@ -126,10 +128,13 @@ export class LexicalIndex {
       }
     }
     // A document holding each term once, at average length, scores idf per term.
+    // A question with hardly any information ("what is 2+2") cannot be a
+    // strong match however well it is covered, hence the floor.
+    const bound = Math.max(ideal, MIN_IDEAL);
     const hits: LexicalHit[] = touched.map((d) => ({
       doc: d,
       score: scores[d],
-      norm: ideal > 0 ? Math.min(1, scores[d] / ideal) : 0,
+      norm: Math.min(1, scores[d] / bound),
       conceptShare: conceptIdeal > 0 ? concept[d] / conceptIdeal : 0,
     }));
     if (hits.length <= limit) return hits.sort((a, b) => b.score - a.score);
