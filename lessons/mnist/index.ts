@@ -14,7 +14,7 @@ export const lesson: Lesson = {
     ja: '28×28 ピクセルの手書き数字を 784 個の数値に並べ、全結合層で 0〜9 を当てます。正解ラベルは one-hot です。最初の数エポックで損失が大きく下がり、検証正解率が95%を超えるところを見てください。ドロップアウト率を 0 より大きくする（--dropout 0.2）と、学習中にランダムなユニットを休ませて過学習を抑えます。訓練の正解率だけが上がり続けて検証が伸びなくなったら、そこが学習の止めどきです。',
     en: 'Each 28×28 handwritten digit is flattened into 784 numbers and a dense network guesses 0-9; labels are one-hot. Watch the loss drop sharply in the first epochs and validation accuracy pass 95%. A dropout rate above 0 (--dropout 0.2) switches off random units while training, a common defence against overfitting. When training accuracy keeps climbing but validation accuracy stops improving, more epochs no longer help.',
   },
-  defaults: { epochs: 8, learningRate: 0.002, batchSize: 64, optimizer: 'adam', seed: 42, hiddenUnits: 128, dropout: 0 },
+  defaults: { epochs: 10, learningRate: 0.002, batchSize: 64, optimizer: 'adam', seed: 42, hiddenUnits: 128, dropout: 0 },
   bounds: {
     numeric: {
       epochs: { min: 1, max: 50, integer: true },
