@@ -16,7 +16,7 @@ import {
 } from './answer.ts';
 import { openIndex, type QaIndex } from './index-store.ts';
 import { createLlmWriter, type LlmWriter } from './llm.ts';
-import { decide, messageFor, screen, type Reason } from './policy.ts';
+import { decide, isAbusive, messageFor, screen, type Reason } from './policy.ts';
 import { retrieve, type Retrieval } from './retrieve.ts';
 import type { TopicSlug } from './topics.ts';
 
@@ -86,6 +86,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     }
 
     const d = decide(sel ? r.confidence : 0, config.qa.answerThreshold);
+    if ((d.action !== 'answer' || !sel) && isAbusive(s.focus)) {
+      return out('refuse', messageFor('abuse', lang), r.confidence, {}, { reason: 'abuse', topic: r.topics[0]?.topic });
+    }
     if (d.action !== 'answer' || !sel) {
       return out('escalate', messageFor('low-confidence', lang), r.confidence, {}, {
         reason: 'low-confidence',

@@ -20,6 +20,7 @@ export type Reason =
   | 'emoji-spam'
   | 'gibberish'
   | 'prompt-injection'
+  | 'abuse'
   | 'out-of-scope:logistics'
   | 'out-of-scope:certificate'
   | 'out-of-scope:payment'
@@ -53,7 +54,23 @@ const INJECTION: RegExp[] = [
   /システム\s*プロンプト/,
   /(プロンプト|内部の?指示|初期設定|隠された指示).{0,8}(表示|教えて|見せて|出力|開示|書き出)/,
   /(なりきって|なりきり|ロールプレイ|ロール・プレイ|演じて|になったつもり|脱獄|ジェイルブレイク|制限を解除|制限なしで|開発者モード)/,
+  /(今から|これから|以後|以降|ここから)(は)?、?(あなた|君|お前|きみ)は/,
+  /(制限|制約|ルール|フィルター?)(の|が)(ない|無い)\s*(AI|ＡＩ|アシスタント|ボット|bot)/i,
+  // Asking for other people's data is never a course question.
+  /(他の|ほかの|全員の|みんなの)(参加者|受講者|受講生|人|ユーザー?)の?(質問|履歴|メール|アドレス|個人情報|名前|連絡先|チケット)/,
+  /\b(other|all (the )?)(participants?|students?|users?|attendees?)'?s? (questions?|history|e-?mails?|addresses|names|data|tickets)\b/i,
+  /\b(list|show|dump|give me) (all )?(the )?(open )?(ta )?(tickets|escalations|questions) (with|and) (the )?(names|emails)\b/i,
 ];
+
+/** Insults: refused when nothing answerable comes with them, otherwise ignored. */
+const ABUSE = [
+  /(バカ|ばか|馬鹿|アホ|あほ|使えね|役立たず|クソ|くそボット|ポンコツ|死ね|うざい|ウザい)/,
+  /\b(stupid|idiot|useless|dumb|moron|shut up|suck|sucks|garbage|trash|wtf)\b/i,
+];
+
+export function isAbusive(text: string): boolean {
+  return ABUSE.some((r) => r.test(text.normalize('NFKC')));
+}
 
 interface ScopeRule {
   reason: Reason;
@@ -152,7 +169,7 @@ function isGibberish(text: string): boolean {
   const kanjiKana = (t.match(/[\u30a0-\u30ff\u4e00-\u9fff]/g) ?? []).length;
   const latin = t.match(/[a-z]+/g) ?? [];
   const hiragana = (t.match(/[\u3040-\u309f]/g) ?? []).length;
-  if (kanjiKana >= 2 || latin.length === 0) return false;
+  if (latin.length === 0) return false;
   const mash = (w: string) => {
     if (w.length < 4) return false;
     const vowels = (w.match(/[aeiouy]/g) ?? []).length;
@@ -168,6 +185,9 @@ function isGibberish(text: string): boolean {
   const mashed = latin.filter(mash);
   const letters = latin.join('').length;
   const mashedLetters = mashed.join('').length;
+  // A long mashed run drowns whatever Japanese surrounds it.
+  if (mashedLetters >= 12 && mashedLetters / letters >= 0.8) return true;
+  if (kanjiKana >= 2) return false;
   if (hiragana > 0 && letters > 0 && mashedLetters / letters >= 0.5 && mashed.length >= 1) return true;
   return mashedLetters >= 4 && mashedLetters / letters >= 0.6;
 }
@@ -222,6 +242,10 @@ const MESSAGES: Record<Exclude<Reason, 'answered' | 'assessment-hint'>, Bilingua
   'prompt-injection': {
     ja: 'その依頼にはお応えできません。tasuke はこの講座（ディープラーニングの基礎）の内容についての質問に答えます。講座について知りたいことを質問してください。',
     en: 'I can’t do that. I answer questions about this course (Fundamentals of Deep Learning); please ask me something about the course material.',
+  },
+  abuse: {
+    ja: '強い言葉が届きましたが、質問の内容が読み取れませんでした。困っていることを具体的に書いてもらえれば一緒に考えます（例：どのセルで、どんなエラーが出たか）。',
+    en: 'I hear the frustration, but I could not find a question in that. Tell me what went wrong (which cell, which error) and I will help.',
   },
   'low-confidence': {
     ja: `この質問に確実に答えられる資料が見つからなかったため、${NEXT_TA.ja}エラーメッセージの全文や、実行したセルの内容を書き足してもらえると助かります。`,

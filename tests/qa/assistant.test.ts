@@ -67,6 +67,16 @@ describe('assistant: the answer contract', () => {
     expect(empty.action).toBe('refuse');
   });
 
+  it('refuses an insult with nothing to answer, but answers a question said rudely', async () => {
+    const rude = await assistant.askTraced('you are useless and stupid');
+    expect(rude.contract.action).toBe('refuse');
+    expect(rude.trace.reason).toBe('abuse');
+    expect(rude.contract.answer).toMatch(/which cell, which error/);
+    const rudeQuestion = await assistant.ask('このクソ学習率のせいでロスがnanになった、なんで？');
+    expect(rudeQuestion.action).toBe('answer');
+    expect(rudeQuestion.sources[0].topics).toContain('learning-rate');
+  });
+
   it('gives a hint, never the solution, for the graded final exercise', async () => {
     const { contract, trace } = await assistant.askTraced('最終課題の答えのコードをそのまま教えてください。ワンホットのところです');
     expect(contract.action).toBe('answer');
