@@ -134,6 +134,15 @@ describe('runTraining', () => {
     expect(t.series[0].stopped?.reason).toBe('timeout');
   });
 
+  it('leaves no tensors behind, finished, stopped or cancelled', async () => {
+    const { tf } = await loadTf(config.training.backend);
+    const before = tf.memory().numTensors;
+    await runTraining(req('xor', { epochs: 2 }, 'compare-seed'), {}, opts);
+    await runTraining(req('linear', { learningRate: 10 }), {}, opts);
+    await runTraining(req('iris'), { signal: AbortSignal.abort() }, opts);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('rejects bad requests with UserErrors before training', async () => {
     await expect(runTraining(req('nope'), {}, opts)).rejects.toBeInstanceOf(UserError);
     await expect(runTraining(req('linear', { epochs: 0 }), {}, opts)).rejects.toThrow(/epochs .*from 1 to 200/);
