@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/training/backend.ts';
-import { builtinKernel, CUSTOM_KERNELS } from '../../src/training/kernels/index.ts';
+import { builtinKernel, CUSTOM_KERNELS, registerCustomKernels, unregisterCustomKernels } from '../../src/training/kernels/index.ts';
 import { conv2DBackpropFilterInfo, conv2DBackpropFilterNHWC } from '../../src/training/kernels/conv2d_backprop_filter.ts';
 import { maxPoolGradInfo, maxPoolGradNHWC } from '../../src/training/kernels/max_pool_grad.ts';
 
@@ -231,6 +231,124 @@ describe('MaxPoolGrad', () => {
       const got = runKernel('MaxPoolGrad', { dy: dyw!, input: xw!, output: yw! }, attrs);
       expect(maxAbsDiff(got, ref), JSON.stringify(c)).toBeLessThan(TOL);
       tf.dispose([xw!, yw!, dyw!]);
+    }
+  });
+});
+
+/** Runs `name` on the wasm backend with tensors made there from plain values. */
+async function onWasm(name: string, inputs: Record<string, { values: ArrayLike<number>; shape: number[]; dtype?: tf.DataType }>, attrs: Record<string, unknown>): Promise<{ values: Float32Array; shape: number[] }> {
+  await initBackend('wasm');
+  const ts = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.tensor(Array.from(v.values), v.shape, v.dtype ?? 'float32')]));
+  const out = tf.engine().runKernel(name, ts as never, attrs as never) as tf.Tensor;
+  const result = { values: Float32Array.from(out.dataSync() as ArrayLike<number>), shape: out.shape };
+  tf.dispose([out, ...Object.values(ts)]);
+  await initBackend('cpu');
+  return result;
+}
+
+describe('wasm fast paths (checked against the cpu reference)', () => {
+  it('Conv2DBackpropInput', async () => {
+    await initBackend('cpu');
+    for (const [i, c] of convCases(13, 20).entries()) {
+      const r = rng(600 + i);
+      const { x, dy } = convInputs(c, 700 + i);
+      x.dispose();
+      const filter = tf.tensor4d(values(r, c.filter.reduce((a, b) => a * b), false), c.filter);
+      const a = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x };
+      const ref = referenceKernel('Conv2DBackpropInput', { dy, filter }, a);
+      const got = await onWasm('Conv2DBackpropInput', { dy: { values: dy.dataSync(), shape: dy.shape }, filter: { values: filter.dataSync(), shape: c.filter } }, a);
+      expect(got.shape).toEqual(c.x);
+      expect(maxAbsDiff(got.values, ref), JSON.stringify(c)).toBeLessThan(TOL);
+      tf.dispose([dy, filter]);
+    }
+  });
+
+  it('BatchMatMul with every transpose combination and batch broadcasting', async () => {
+    await initBackend('cpu');
+    const r = rng(21);
+    const shapes: [number[], number[]][] = [
+      [[7, 5], [5, 3]],
+      [[2, 4, 6], [2, 6, 3]],
+      [[3, 2, 5], [1, 5, 4]],
+      [[64, 784], [784, 128]],
+    ];
+    for (const [sa, sb] of shapes) {
+      for (const ta of [false, true]) {
+        for (const tb of [false, true]) {
+          const aShape = ta ? [...sa.slice(0, -2), sa.at(-1)!, sa.at(-2)!] : sa;
+          const bShape = tb ? [...sb.slice(0, -2), sb.at(-1)!, sb.at(-2)!] : sb;
+          const a = tf.tensor(values(r, aShape.reduce((x, y) => x * y), false), aShape);
+          const b = tf.tensor(values(r, bShape.reduce((x, y) => x * y), false), bShape);
+          const attrs = { transposeA: ta, transposeB: tb };
+          const ref = referenceKernel('BatchMatMul', { a, b }, attrs);
+          const got = await onWasm('BatchMatMul', { a: { values: a.dataSync(), shape: aShape }, b: { values: b.dataSync(), shape: bShape } }, attrs);
+          const label = JSON.stringify({ aShape, bShape, ta, tb });
+          expect(maxAbsDiff(got.values, ref), label).toBeLessThan(TOL * 10); // sums of up to 784 products
+          tf.dispose([a, b]);
+        }
+      }
+    }
+  });
+
+  it('GatherV2 along the first axis (and delegated along others), for float, int and bool data', async () => {
+    await initBackend('cpu');
+    const r = rng(31);
+    const cases: { shape: number[]; dtype: tf.DataType; indices: number[]; indicesShape: number[]; axis: number }[] = [
+      { shape: [9, 4, 3], dtype: 'float32', indices: [8, 0, 3, 3, 1], indicesShape: [5], axis: 0 },
+      { shape: [6, 5], dtype: 'int32', indices: [5, 4, 0, 1], indicesShape: [2, 2], axis: 0 },
+      { shape: [4, 2], dtype: 'bool', indices: [3, 1], indicesShape: [2], axis: 0 },
+      { shape: [3, 7, 2], dtype: 'float32', indices: [6, 0, 2], indicesShape: [3], axis: 1 },
+      { shape: [5, 3], dtype: 'float32', indices: [], indicesShape: [0], axis: 0 },
+    ];
+    for (const c of cases) {
+      const n = c.shape.reduce((a, b) => a * b);
+      const xv = Array.from({ length: n }, () => (c.dtype === 'float32' ? r() : int(r, 0, c.dtype === 'bool' ? 1 : 100)));
+      const x = tf.tensor(xv, c.shape, c.dtype);
+      const idx = tf.tensor(c.indices, c.indicesShape, 'int32');
+      const attrs = { axis: c.axis, batchDims: 0 };
+      const ref = tf.gather(x, idx, c.axis);
+      const got = await onWasm('GatherV2', { x: { values: xv, shape: c.shape, dtype: c.dtype }, indices: { values: c.indices, shape: c.indicesShape, dtype: 'int32' } }, attrs);
+      expect(got.shape, JSON.stringify(c)).toEqual(ref.shape);
+      expect(Array.from(got.values), JSON.stringify(c)).toEqual(Array.from(ref.dataSync() as ArrayLike<number>));
+      tf.dispose([x, idx, ref]);
+    }
+    await expect(onWasm('GatherV2', { x: { values: [1, 2], shape: [2] }, indices: { values: [2], shape: [1], dtype: 'int32' } }, { axis: 0, batchDims: 0 })).rejects.toThrow(/not in \[0, 1\]/);
+  });
+
+  it('gives the same gradients for a whole CNN (conv same/stride 2, conv valid, max pool, dense) as the cpu reference', async () => {
+    const r = rng(41);
+    const xv = values(r, 3 * 16 * 16 * 1);
+    const yv = Float32Array.from({ length: 3 * 4 }, (_, i) => (i % 4 === i % 3 ? 1 : 0));
+    const w1 = values(r, 3 * 3 * 1 * 4, false);
+    const w2 = values(r, 3 * 3 * 4 * 6, false);
+    const w3 = values(r, 3 * 3 * 6 * 4, false);
+    const grads = async (backend: 'cpu' | 'wasm', builtin: boolean) => {
+      await initBackend(backend);
+      if (builtin) unregisterCustomKernels('cpu');
+      const out = tf.tidy(() => {
+        const x = tf.tensor4d(xv, [3, 16, 16, 1]);
+        const y = tf.tensor2d(yv, [3, 4]);
+        const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => {
+          let h = tf.relu(tf.conv2d(x, a as tf.Tensor4D, 2, 'same')); // 8x8x4
+          h = tf.relu(tf.conv2d(h, b as tf.Tensor4D, 1, 'valid')); // 6x6x6
+          h = tf.maxPool(h, 2, 2, 'valid'); // 3x3x6
+          const logits = tf.matMul(h.reshape([3, 54]), c.reshape([54, 4]));
+          return tf.losses.softmaxCrossEntropy(y, logits);
+        };
+        const g = tf.grads(f)([tf.tensor4d(w1, [3, 3, 1, 4]), tf.tensor4d(w2, [3, 3, 4, 6]), tf.tensor(w3, [54, 4])]);
+        return g.map((t) => t.dataSync().slice());
+      });
+      if (builtin) registerCustomKernels('cpu');
+      return out;
+    };
+    const reference = await grads('cpu', true);
+    expect(tf.getKernel('Conv2DBackpropFilter', 'cpu')).toBe(CUSTOM_KERNELS.cpu![0]);
+    for (const backend of ['cpu', 'wasm'] as const) {
+      const got = await grads(backend, false);
+      for (let i = 0; i < reference.length; i++) {
+        const scale = Math.max(1e-3, ...Array.from(reference[i]!, Math.abs));
+        expect(maxAbsDiff(got[i]!, reference[i]!) / scale, `${backend} gradient ${i}`).toBeLessThan(TOL);
+      }
     }
   });
 });

@@ -1,12 +1,14 @@
 /**
  * Conv2DBackpropFilter (the gradient of a 2-D convolution with respect to its
- * filter) for NHWC data: the wasm backend has no such kernel, and the cpu
- * backend's one reads every element through TensorBuffer.get, about 0.6 s per
- * batch of a small CNN.
+ * filter) for NHWC data, on plain typed arrays: the cpu backend's own kernel
+ * reads every element through TensorBuffer.get (about 0.6 s per batch of a
+ * small CNN). The wasm backend, which has no such kernel at all, uses the
+ * faster im2col + matrix-multiply version in wasm_gemm.ts, and this one only
+ * where that cannot run.
  */
 import { backend_util } from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
-import { numeric, type CpuLikeBackend, type WasmLikeBackend } from './util.ts';
+import { numeric, type CpuLikeBackend } from './util.ts';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
 
@@ -106,25 +108,8 @@ const cpuKernel = ({ inputs, backend, attrs }: { inputs: unknown; backend: unkno
   return b.makeTensorInfo(info.filterShape, 'float32', dW);
 };
 
-const wasmKernel = ({ inputs, backend, attrs }: { inputs: unknown; backend: unknown; attrs?: unknown }): TensorInfo => {
-  const { x, dy } = inputs as Inputs;
-  const b = backend as WasmLikeBackend;
-  const info = conv2DBackpropFilterInfo(x.shape, attrs as unknown as Conv2DBackpropFilterAttrs);
-  // Views on the wasm heap; read completely before makeOutput may grow (and detach) it.
-  const dW = conv2DBackpropFilterNHWC(b.typedArrayFromHeap(x), b.typedArrayFromHeap(dy), info);
-  const out = b.makeOutput(info.filterShape, 'float32');
-  (b.typedArrayFromHeap(out) as Float32Array).set(dW);
-  return out;
-};
-
 export const conv2DBackpropFilterCpuConfig: KernelConfig = {
   kernelName: 'Conv2DBackpropFilter',
   backendName: 'cpu',
   kernelFunc: cpuKernel as unknown as KernelFunc,
-};
-
-export const conv2DBackpropFilterWasmConfig: KernelConfig = {
-  kernelName: 'Conv2DBackpropFilter',
-  backendName: 'wasm',
-  kernelFunc: wasmKernel as unknown as KernelFunc,
 };

@@ -6,8 +6,16 @@
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
 import type { KernelConfig } from '@tensorflow/tfjs';
 import type { BackendName } from '../types.ts';
-import { conv2DBackpropFilterCpuConfig, conv2DBackpropFilterWasmConfig } from './conv2d_backprop_filter.ts';
+import { conv2DBackpropFilterCpuConfig } from './conv2d_backprop_filter.ts';
 import { maxPoolGradCpuConfig, maxPoolGradWasmConfig } from './max_pool_grad.ts';
+import {
+  batchMatMulWasmConfig,
+  conv2DBackpropFilterWasmGemmConfig,
+  conv2DBackpropInputWasmConfig,
+  gatherV2WasmConfig,
+  setBuiltinGather,
+  setBuiltinMatMul,
+} from './wasm_gemm.ts';
 
 /**
  * Which kernels replace or fill in which backend's (native TensorFlow needs none):
@@ -15,11 +23,20 @@ import { maxPoolGradCpuConfig, maxPoolGradWasmConfig } from './max_pool_grad.ts'
  * - wasm's MaxPoolGrad (4.22) sends the gradient of a window whose values are
  *   all negative to the window's first position instead of its maximum
  *   (harmless after a ReLU, wrong otherwise);
+ * - wasm's BatchMatMul is slow with a transposed operand (every gradient of a
+ *   dense layer), its Conv2DBackpropInput and GatherV2 are element-by-element
+ *   loops; ours go through its fast untransposed matrix multiply (wasm_gemm.ts);
  * - cpu's Conv2DBackpropFilter and MaxPoolGrad are correct but very slow.
  */
 export const CUSTOM_KERNELS: Partial<Record<BackendName, KernelConfig[]>> = {
   cpu: [conv2DBackpropFilterCpuConfig, maxPoolGradCpuConfig],
-  wasm: [conv2DBackpropFilterWasmConfig, maxPoolGradWasmConfig],
+  wasm: [
+    conv2DBackpropFilterWasmGemmConfig,
+    maxPoolGradWasmConfig,
+    batchMatMulWasmConfig,
+    conv2DBackpropInputWasmConfig,
+    gatherV2WasmConfig,
+  ],
 };
 
 const builtins = new Map<string, KernelConfig | undefined>();
@@ -39,9 +56,16 @@ export function registerCustomKernels(backend: BackendName): string[] {
     const existing = getKernel(config.kernelName, config.backendName);
     if (existing === config) continue;
     if (!builtins.has(k)) builtins.set(k, existing);
+    // A backend that is created again runs the setup of the registered
+    // kernels; ours call the builtin ones, whose setup must still run.
+    if (existing?.setupFunc && !config.setupFunc) config.setupFunc = existing.setupFunc;
     // registerKernel warns and keeps going when a name is taken; replacing on purpose is quieter.
     if (existing) unregisterKernel(config.kernelName, config.backendName);
     registerKernel(config);
+  }
+  if (backend === 'wasm') {
+    setBuiltinMatMul(builtins.get(key('BatchMatMul', 'wasm'))?.kernelFunc);
+    setBuiltinGather(builtins.get(key('GatherV2', 'wasm'))?.kernelFunc);
   }
   return configs.map((c) => c.kernelName);
 }

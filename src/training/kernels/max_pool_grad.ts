@@ -30,20 +30,29 @@ export function maxPoolGradInfo(xShape: number[], attrs: MaxPoolGradAttrs): Conv
   );
 }
 
-/** dx has x's shape; every dy value is added at the argmax of its window. */
-export function maxPoolGradNHWC(x: ArrayLike<number>, dy: ArrayLike<number>, info: Conv2DInfo): Float32Array {
+/**
+ * dx has x's shape; every dy value is added at the argmax of its window.
+ * Writes into `dx` when given (it is zeroed first), else into a new array.
+ */
+export function maxPoolGradNHWC(x: ArrayLike<number>, dy: ArrayLike<number>, info: Conv2DInfo, dx?: Float32Array): Float32Array {
   const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   const efh = info.effectiveFilterHeight;
   const efw = info.effectiveFilterWidth;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
-  const dx = new Float32Array(batchSize * inHeight * inWidth * c);
+  const size = batchSize * inHeight * inWidth * c;
+  if (dx) dx.fill(0, 0, size);
+  else dx = new Float32Array(size);
   const xRow = inWidth * c;
   const xImg = inHeight * xRow;
+  // Per output pixel, the running maximum and its position for every channel:
+  // the window is scanned tap by tap with the channels innermost (contiguous).
+  const best = new Float64Array(c);
+  const at = new Int32Array(c);
+  let dyOff = 0;
   for (let b = 0; b < batchSize; b++) {
     const xB = b * xImg;
-    let dyOff = b * outHeight * outWidth * c;
     for (let oh = 0; oh < outHeight; oh++) {
       const r0 = oh * sh - padTop;
       // First tap at or after row 0 on the dilation grid, last one before inHeight.
@@ -55,22 +64,23 @@ export function maxPoolGradNHWC(x: ArrayLike<number>, dy: ArrayLike<number>, inf
         let cMin = c0;
         while (cMin < 0) cMin += dw;
         const cMax = Math.min(inWidth, c0 + efw);
-        for (let ch = 0; ch < c; ch++) {
-          const g = dy[dyOff + ch];
-          if (g === 0) continue;
-          let best = Number.NEGATIVE_INFINITY;
-          let at = -1;
-          for (let r = rMin; r < rMax; r += dh) {
-            const rowOff = xB + r * xRow + ch;
-            for (let col = cMin; col < cMax; col += dw) {
-              const v = x[rowOff + col * c];
-              if (v > best) {
-                best = v;
-                at = rowOff + col * c;
+        best.fill(Number.NEGATIVE_INFINITY);
+        at.fill(-1);
+        for (let r = rMin; r < rMax; r += dh) {
+          for (let col = cMin; col < cMax; col += dw) {
+            const base = xB + r * xRow + col * c;
+            for (let ch = 0; ch < c; ch++) {
+              const v = x[base + ch]!;
+              if (v > best[ch]!) {
+                best[ch] = v;
+                at[ch] = base + ch;
               }
             }
           }
-          if (at >= 0) dx[at] += g;
+        }
+        for (let ch = 0; ch < c; ch++) {
+          const a = at[ch]!;
+          if (a >= 0) dx[a]! += dy[dyOff + ch]!;
         }
       }
     }
@@ -95,9 +105,9 @@ const wasmKernel = ({ inputs, backend, attrs }: { inputs: unknown; backend: unkn
   const { dy, input } = inputs as Inputs;
   const b = backend as WasmLikeBackend;
   const info = maxPoolGradInfo(input.shape, attrs as unknown as MaxPoolGradAttrs);
-  const dx = maxPoolGradNHWC(b.typedArrayFromHeap(input), b.typedArrayFromHeap(dy), info);
+  // Allocate first: views taken before an allocation may be detached by it.
   const out = b.makeOutput(input.shape, 'float32');
-  (b.typedArrayFromHeap(out) as Float32Array).set(dx);
+  maxPoolGradNHWC(b.typedArrayFromHeap(input), b.typedArrayFromHeap(dy), info, b.typedArrayFromHeap(out) as Float32Array);
   return out;
 };
 

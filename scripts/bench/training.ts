@@ -1,0 +1,151 @@
+/**
+ * Training speed: seconds per epoch of the lesson models (mnist: dense, cnn:
+ * convolutional) on the TensorFlow.js backend tasuke chooses, and, where
+ * Debian's PyTorch works (`/usr/bin/python3 -c 'import torch'`), the same
+ * model on the same data with the same batch size and optimizer in PyTorch on
+ * this CPU, printed as a ratio tfjs / torch.
+ *
+ * Both sides train on the data in a fixed order (no shuffling), one warm-up
+ * epoch first, then `epochs` timed epochs; the figure is the fastest timed
+ * epoch (the least disturbed by other work on a shared machine) and the median.
+ *
+ *   npx tsx -e "import('./scripts/bench/training.ts').then(m=>m.run())"
+ *   npx tsx -e "import('./scripts/bench/training.ts').then(m=>m.run({ epochs: 5, lessons: ['cnn'] }))"
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../src/config.ts';
+import { initBackend, type BackendPreference } from '../../src/training/backend.ts';
+import type { Lesson, LessonData } from '../../src/training/lesson.ts';
+import { loadLesson } from '../../src/training/lessons.ts';
+import { DEFAULT_DATA_SEED, seedSource } from '../../src/training/run.ts';
+
+const PYTHON = '/usr/bin/python3';
+const TORCH_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'torch_models.py');
+
+export interface TrainingBenchOptions {
+  /** Lesson ids to measure (default: mnist and cnn). */
+  lessons?: string[];
+  /** Timed epochs per side (default 3), after one warm-up epoch. */
+  epochs?: number;
+  /** Backend preference (default: TASUKE_TF_BACKEND from the configuration). */
+  backend?: BackendPreference;
+  /** Batch size (default: the lesson's). */
+  batchSize?: number;
+  /** Skip PyTorch. */
+  noTorch?: boolean;
+}
+
+interface Timing {
+  min: number;
+  median: number;
+  all: number[];
+}
+
+function timing(all: number[]): Timing {
+  const s = [...all].sort((a, b) => a - b);
+  return { min: s[0]!, median: s[Math.floor(s.length / 2)]!, all };
+}
+
+/** What the PyTorch twin of a lesson model is called, if it has one. */
+function torchModel(lessonId: string): 'dense' | 'cnn' | undefined {
+  return lessonId === 'mnist' ? 'dense' : lessonId === 'cnn' ? 'cnn' : undefined;
+}
+
+async function timeTfjs(lesson: Lesson, data: LessonData, batchSize: number, epochs: number): Promise<{ t: Timing; loss: number }> {
+  const tf = await import('@tensorflow/tfjs');
+  const params = { ...lesson.defaults, batchSize };
+  const built = lesson.buildModel(params, tf, seedSource(params.seed, lesson.id));
+  const model = Array.isArray(built) ? built[0]!.model : built;
+  model.compile({ optimizer: tf.train.adam(params.learningRate), loss: lesson.loss, metrics: [...lesson.metrics] });
+  const x = tf.tensor(data.xTrain.values, data.xTrain.shape);
+  const y = tf.tensor(data.yTrain.values, data.yTrain.shape);
+  const times: number[] = [];
+  let loss = NaN;
+  for (let e = 0; e < epochs + 1; e++) {
+    const started = performance.now();
+    const h = await model.fit(x, y, { epochs: 1, batchSize, shuffle: false, verbose: 0 });
+    if (e > 0) times.push((performance.now() - started) / 1000);
+    loss = Number(h.history.loss?.[0]);
+  }
+  tf.dispose([x, y]);
+  model.dispose();
+  return { t: timing(times), loss };
+}
+
+function torchAvailable(): boolean {
+  return spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+}
+
+function timeTorch(model: 'dense' | 'cnn', lesson: Lesson, data: LessonData, batchSize: number, epochs: number): { t: Timing; loss: number; threads: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'tasuke-bench-'));
+  try {
+    const n = data.xTrain.shape[0]!;
+    const xPath = join(dir, 'x.f32');
+    const yPath = join(dir, 'y.u8');
+    const xv = data.xTrain.values;
+    writeFileSync(xPath, new Uint8Array(xv.buffer, xv.byteOffset, xv.byteLength));
+    const classes = data.yTrain.shape[1]!;
+    const labels = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      for (let c = 1; c < classes; c++) if (data.yTrain.values[i * classes + c]! > data.yTrain.values[i * classes + best]!) best = c;
+      labels[i] = best;
+    }
+    writeFileSync(yPath, labels);
+    const job = {
+      model,
+      x: xPath,
+      y: yPath,
+      n,
+      batchSize,
+      epochs,
+      warmup: 1,
+      lr: lesson.defaults.learningRate,
+      hiddenUnits: Number(lesson.defaults.hiddenUnits ?? 128),
+      filters: Number(lesson.defaults.filters ?? 16),
+      threads: cpus().length,
+    };
+    const r = spawnSync(PYTHON, [TORCH_SCRIPT], { input: JSON.stringify(job), encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (r.status !== 0) throw new Error(`torch_models.py failed: ${r.stderr || r.error?.message}`);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { epochSeconds: number[]; loss: number[]; threads: number };
+    return { t: timing(out.epochSeconds), loss: out.loss[out.loss.length - 1]!, threads: out.threads };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const f2 = (s: number) => s.toFixed(2);
+
+export async function run(opts: TrainingBenchOptions = {}): Promise<void> {
+  const config = loadConfig();
+  const epochs = opts.epochs ?? 3;
+  const backend = await initBackend(opts.backend ?? config.training.backend);
+  const withTorch = !opts.noTorch && torchAvailable();
+  console.log(
+    `training: tfjs backend ${backend}; ${withTorch ? `PyTorch on ${cpus().length} threads` : 'PyTorch not available'}; ` +
+      `1 warm-up + ${epochs} timed epochs each; seconds per epoch (fastest / median)`,
+  );
+  const rows: string[][] = [['lesson', 'samples', 'batch', `tfjs-${backend}`, 'torch', 'tfjs/torch']];
+  for (const id of opts.lessons ?? ['mnist', 'cnn']) {
+    const lesson = await loadLesson(id, config.lessonsDir);
+    const data = await lesson.loadData(lesson.dataSeed ?? DEFAULT_DATA_SEED);
+    const batchSize = opts.batchSize ?? lesson.defaults.batchSize;
+    const n = data.xTrain.shape[0]!;
+    const tfjs = await timeTfjs(lesson, data, batchSize, epochs);
+    const twin = torchModel(id);
+    let torchCell = '-';
+    let ratio = '-';
+    if (withTorch && twin) {
+      const torch = timeTorch(twin, lesson, data, batchSize, epochs);
+      torchCell = `${f2(torch.t.min)} / ${f2(torch.t.median)}`;
+      ratio = `${(tfjs.t.min / torch.t.min).toFixed(2)}x`;
+    }
+    rows.push([id, String(n), String(batchSize), `${f2(tfjs.t.min)} / ${f2(tfjs.t.median)}`, torchCell, ratio]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const r of rows) console.log(r.map((cell, c) => cell.padEnd(widths[c]!)).join('  '));
+}

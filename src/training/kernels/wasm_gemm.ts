@@ -1,0 +1,324 @@
+/**
+ * Fast paths for the wasm backend built on its own matrix multiply (XNNPACK,
+ * SIMD), which is fast only when neither operand is transposed:
+ *
+ * - BatchMatMul with transposeA/transposeB: the transposed operand is copied
+ *   into row-major order first (the backend's transposed path runs about
+ *   seven times slower than the copy plus the plain product);
+ * - Conv2DBackpropFilter: dW[K, Cout] = colsT[K, N] · dy[N, Cout], with the
+ *   input patches laid out as colsT (im2col, transposed);
+ * - Conv2DBackpropInput: dxCols[N, K] = dy[N, Cout] · Wt[Cout, K], then the
+ *   columns are added back into the image (col2im);
+ * - GatherV2 along the first axis (how model.fit cuts batches): whole rows
+ *   copied with TypedArray.set instead of element by element.
+ *
+ * K = filterHeight * filterWidth * inChannels, N = batch * outHeight * outWidth.
+ */
+import { backend_util, util } from '@tensorflow/tfjs';
+import type { DataType, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { conv2DBackpropFilterInfo, conv2DBackpropFilterNHWC, type Conv2DBackpropFilterAttrs } from './conv2d_backprop_filter.ts';
+import type { WasmLikeBackend } from './util.ts';
+
+type Conv2DInfo = backend_util.Conv2DInfo;
+type KernelArgs = { inputs: unknown; backend: unknown; attrs?: unknown };
+
+interface WasmBackend extends WasmLikeBackend {
+  incRef(dataId: object): void;
+}
+
+/**
+ * The backend's own BatchMatMul. Held here, not looked up through the
+ * registry, because ours replaces the registered one; set by index.ts.
+ */
+let builtinMatMul: KernelFunc | undefined;
+export function setBuiltinMatMul(f: KernelFunc | undefined): void {
+  builtinMatMul = f;
+}
+
+/**
+ * a[1, M, K] · b[1, K, N] → [1, M, N] with the backend's untransposed fast
+ * path. Takes over `b` when `ownB` (disposes it).
+ */
+function matMulPlain(backend: WasmBackend, a: TensorInfo, b: TensorInfo, ownB = true): TensorInfo {
+  if (!builtinMatMul) throw new Error('wasm BatchMatMul kernel is not available');
+  try {
+    return builtinMatMul({ inputs: { a, b }, backend: backend as never, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
+  } finally {
+    if (ownB) backend.disposeData(b.dataId);
+  }
+}
+
+/**
+ * Rows [r0, r1) of a [rows, C] view of `t`, as a [1, r1 - r0, C] tensor the
+ * caller owns: `t` itself (one more reference) when that is all of it, a copy otherwise.
+ */
+function dyRows(backend: WasmBackend, t: TensorInfo, r0: number, r1: number, rows: number, c: number): TensorInfo {
+  if (r0 === 0 && r1 === rows) {
+    backend.incRef(t.dataId);
+    return { dataId: t.dataId, shape: [1, rows, c], dtype: 'float32' };
+  }
+  const out = backend.makeOutput([1, r1 - r0, c], 'float32');
+  (backend.typedArrayFromHeap(out) as Float32Array).set(backend.typedArrayFromHeap(t).subarray(r0 * c, r1 * c));
+  return out;
+}
+
+/** A new heap tensor holding the last two axes of `t` swapped. */
+function transposeLast2(backend: WasmBackend, t: TensorInfo): TensorInfo {
+  const rank = t.shape.length;
+  const rows = t.shape[rank - 2]!;
+  const cols = t.shape[rank - 1]!;
+  const batch = util.sizeFromShape(t.shape.slice(0, -2));
+  const shape = [...t.shape.slice(0, -2), cols, rows];
+  const out = backend.makeOutput(shape, t.dtype);
+  const src = backend.typedArrayFromHeap(t);
+  const dst = backend.typedArrayFromHeap(out);
+  const plane = rows * cols;
+  // Blocks of 16 keep both the reads and the writes within a few cache lines.
+  const B = 16;
+  for (let p = 0; p < batch; p++) {
+    const base = p * plane;
+    for (let r0 = 0; r0 < rows; r0 += B) {
+      const r1 = Math.min(rows, r0 + B);
+      for (let c0 = 0; c0 < cols; c0 += B) {
+        const c1 = Math.min(cols, c0 + B);
+        for (let r = r0; r < r1; r++) {
+          const s = base + r * cols;
+          for (let c = c0; c < c1; c++) dst[base + c * rows + r] = src[s + c]!;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+const batchMatMulKernel = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+  const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
+  const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+  const be = backend as WasmBackend;
+  if (!builtinMatMul) throw new Error('wasm BatchMatMul kernel is not available');
+  if (!transposeA && !transposeB) return builtinMatMul({ inputs: { a, b }, backend: be as never, attrs: attrs as never }) as TensorInfo;
+  const a2 = transposeA ? transposeLast2(be, a) : a;
+  const b2 = transposeB ? transposeLast2(be, b) : b;
+  try {
+    return builtinMatMul({ inputs: { a: a2, b: b2 }, backend: be as never, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
+  } finally {
+    if (a2 !== a) be.disposeData(a2.dataId);
+    if (b2 !== b) be.disposeData(b2.dataId);
+  }
+};
+
+/** Above this many floats of patches, the batch is processed in slices. */
+const MAX_COLS = 1 << 22;
+
+/** Writes colsT[k, n] for images [b0, b1): the input patch values, 0 in the padding. */
+export function im2colT(x: Float32Array, colsT: Float32Array, info: Conv2DInfo, b0: number, b1: number): void {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  const n = (b1 - b0) * outHeight * outWidth;
+  const xRowLen = inWidth * inChannels;
+  const xImg = inHeight * xRowLen;
+  let k = 0;
+  for (let kh = 0; kh < fh; kh++) {
+    for (let kw = 0; kw < fw; kw++) {
+      // Output columns whose input column iw = ow * sw + kw - padLeft lies inside the image.
+      const off = kw - padLeft;
+      const owMin = off >= 0 ? 0 : Math.min(outWidth, Math.ceil(-off / sw));
+      const owMax = Math.max(owMin, Math.min(outWidth, Math.ceil((inWidth - off) / sw)));
+      const run = owMax - owMin;
+      const step = sw * inChannels;
+      for (let ci = 0; ci < inChannels; ci++, k++) {
+        let o = k * n;
+        for (let b = b0; b < b1; b++) {
+          const xB = b * xImg + ci;
+          for (let oh = 0; oh < outHeight; oh++) {
+            const ih = oh * sh + kh - padTop;
+            if (ih < 0 || ih >= inHeight) {
+              colsT.fill(0, o, o + outWidth);
+              o += outWidth;
+              continue;
+            }
+            if (owMin > 0) colsT.fill(0, o, o + owMin);
+            let src = xB + ih * xRowLen + (owMin * sw + off) * inChannels;
+            const dst = o + owMin;
+            if (step === 1) {
+              colsT.set(x.subarray(src, src + run), dst);
+            } else {
+              for (let j = 0; j < run; j++, src += step) colsT[dst + j] = x[src]!;
+            }
+            if (owMax < outWidth) colsT.fill(0, o + owMax, o + outWidth);
+            o += outWidth;
+          }
+        }
+      }
+    }
+  }
+}
+
+const conv2DBackpropFilterKernel = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  const be = backend as WasmBackend;
+  const info = conv2DBackpropFilterInfo(x.shape, attrs as unknown as Conv2DBackpropFilterAttrs);
+  const { batchSize, outHeight, outWidth, outChannels, filterHeight, filterWidth, inChannels } = info;
+  const K = filterHeight * filterWidth * inChannels;
+  const perImage = outHeight * outWidth;
+  if (!builtinMatMul || x.dtype !== 'float32' || dy.dtype !== 'float32') {
+    const dW = conv2DBackpropFilterNHWC(be.typedArrayFromHeap(x), be.typedArrayFromHeap(dy), info);
+    const out = be.makeOutput(info.filterShape, 'float32');
+    (be.typedArrayFromHeap(out) as Float32Array).set(dW);
+    return out;
+  }
+  const slice = Math.max(1, Math.min(batchSize, Math.floor(MAX_COLS / (K * perImage))));
+  let total: TensorInfo | undefined;
+  for (let b0 = 0; b0 < batchSize; b0 += slice) {
+    const b1 = Math.min(batchSize, b0 + slice);
+    const n = (b1 - b0) * perImage;
+    const cols = be.makeOutput([1, K, n], 'float32');
+    im2colT(be.typedArrayFromHeap(x) as Float32Array, be.typedArrayFromHeap(cols) as Float32Array, info, b0, b1);
+    const part = matMulPlain(be, cols, dyRows(be, dy, b0 * perImage, b1 * perImage, batchSize * perImage, outChannels));
+    be.disposeData(cols.dataId);
+    if (!total) {
+      total = part;
+    } else {
+      // Fresh views: every allocation may grow the heap and detach older ones.
+      const sum = be.typedArrayFromHeap(total) as Float32Array;
+      const p = be.typedArrayFromHeap(part);
+      for (let i = 0; i < sum.length; i++) sum[i]! += p[i]!;
+      be.disposeData(part.dataId);
+    }
+  }
+  return { dataId: total!.dataId, shape: info.filterShape, dtype: 'float32' };
+};
+
+interface Conv2DBackpropInputAttrs {
+  strides: number | [number, number];
+  pad: 'same' | 'valid' | number | backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  inputShape: [number, number, number, number];
+}
+
+/** Adds dxCols[n, k] back into dx (the transpose of im2col). */
+function col2im(cols: ArrayLike<number>, dx: Float32Array, info: Conv2DInfo, b0: number, b1: number): void {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
+  const padTop = info.padInfo.top;
+  const padLeft = info.padInfo.left;
+  const K = fh * fw * inChannels;
+  const xRow = inWidth * inChannels;
+  const xImg = inHeight * xRow;
+  let r = 0;
+  for (let b = b0; b < b1; b++) {
+    const xB = b * xImg;
+    for (let oh = 0; oh < outHeight; oh++) {
+      const ih0 = oh * sh - padTop;
+      const khMin = ih0 < 0 ? -ih0 : 0;
+      const khMax = Math.min(fh, inHeight - ih0);
+      for (let ow = 0; ow < outWidth; ow++, r += K) {
+        const iw0 = ow * sw - padLeft;
+        const kwMin = iw0 < 0 ? -iw0 : 0;
+        const kwMax = Math.min(fw, inWidth - iw0);
+        for (let kh = khMin; kh < khMax; kh++) {
+          const xH = xB + (ih0 + kh) * xRow;
+          for (let kw = kwMin; kw < kwMax; kw++) {
+            const d = xH + (iw0 + kw) * inChannels;
+            const s = r + (kh * fw + kw) * inChannels;
+            for (let ci = 0; ci < inChannels; ci++) dx[d + ci]! += cols[s + ci]!;
+          }
+        }
+      }
+    }
+  }
+}
+
+const conv2DBackpropInputKernel = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
+  const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+  const a = attrs as unknown as Conv2DBackpropInputAttrs;
+  const be = backend as WasmBackend;
+  if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropInput: only NHWC (channelsLast) data is supported by the tasuke kernel');
+  const info = backend_util.computeConv2DInfo(
+    a.inputShape,
+    filter.shape as [number, number, number, number],
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const { batchSize, outHeight, outWidth, outChannels, filterHeight, filterWidth, inChannels } = info;
+  const K = filterHeight * filterWidth * inChannels;
+  const perImage = outHeight * outWidth;
+  // Wt[Cout, K]: the filter [K, Cout] transposed (small).
+  const wT = transposeLast2(be, { dataId: filter.dataId, shape: [1, K, outChannels], dtype: filter.dtype });
+  const out = be.makeOutput(a.inputShape, 'float32');
+  (be.typedArrayFromHeap(out) as Float32Array).fill(0);
+  const slice = Math.max(1, Math.min(batchSize, Math.floor(MAX_COLS / (K * perImage))));
+  try {
+    for (let b0 = 0; b0 < batchSize; b0 += slice) {
+      const b1 = Math.min(batchSize, b0 + slice);
+      const a0 = dyRows(be, dy, b0 * perImage, b1 * perImage, batchSize * perImage, outChannels);
+      let cols: TensorInfo;
+      try {
+        cols = matMulPlain(be, a0, wT, false);
+      } finally {
+        be.disposeData(a0.dataId);
+      }
+      // Views taken after the last allocation.
+      col2im(be.typedArrayFromHeap(cols), be.typedArrayFromHeap(out) as Float32Array, info, b0, b1);
+      be.disposeData(cols.dataId);
+    }
+  } catch (err) {
+    be.disposeData(out.dataId);
+    throw err;
+  } finally {
+    be.disposeData(wT.dataId);
+  }
+  return out;
+};
+
+let builtinGather: KernelFunc | undefined;
+export function setBuiltinGather(f: KernelFunc | undefined): void {
+  builtinGather = f;
+}
+
+const gatherV2Kernel = (args: KernelArgs): TensorInfo => {
+  const { inputs, backend, attrs } = args;
+  const { x, indices } = inputs as { x: TensorInfo; indices: TensorInfo };
+  const { axis, batchDims } = attrs as { axis: number; batchDims: number };
+  const be = backend as WasmBackend;
+  const parsedAxis = util.parseAxisParam(axis, x.shape)[0];
+  if (parsedAxis !== 0 || (batchDims ?? 0) !== 0 || x.dtype === 'string' || x.dtype === 'complex64') {
+    if (!builtinGather) throw new Error('wasm GatherV2 kernel is not available');
+    return builtinGather(args as never) as TensorInfo;
+  }
+  const rows = x.shape[0]!;
+  const rowSize = util.sizeFromShape(x.shape.slice(1));
+  const idx = be.typedArrayFromHeap(indices);
+  const count = idx.length;
+  for (let i = 0; i < count; i++) {
+    const v = idx[i]!;
+    if (!(v >= 0 && v < rows)) throw new Error(`GatherV2: the index value ${v} is not in [0, ${rows - 1}]`);
+  }
+  const outShape = [...indices.shape, ...x.shape.slice(1)];
+  const out = be.makeOutput(outShape, x.dtype as DataType);
+  if (count === 0 || rowSize === 0) return out;
+  const src = be.typedArrayFromHeap(x);
+  const dst = be.typedArrayFromHeap(out);
+  const ids = be.typedArrayFromHeap(indices); // fresh view: makeOutput may have grown the heap
+  for (let i = 0; i < count; i++) {
+    const s = ids[i]! * rowSize;
+    dst.set(src.subarray(s, s + rowSize), i * rowSize);
+  }
+  return out;
+};
+
+const config = (kernelName: string, kernelFunc: (a: KernelArgs) => TensorInfo): KernelConfig => ({
+  kernelName,
+  backendName: 'wasm',
+  kernelFunc: kernelFunc as unknown as KernelFunc,
+});
+
+export const batchMatMulWasmConfig = config('BatchMatMul', batchMatMulKernel);
+export const conv2DBackpropFilterWasmGemmConfig = config('Conv2DBackpropFilter', conv2DBackpropFilterKernel);
+export const conv2DBackpropInputWasmConfig = config('Conv2DBackpropInput', conv2DBackpropInputKernel);
+export const gatherV2WasmConfig = config('GatherV2', gatherV2Kernel);
