@@ -250,7 +250,13 @@ export async function buildIndex(config: Pick<Config, 'dataDir' | 'knowledgeDir'
   writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2));
   rmSync(paths.indexDir, { recursive: true, force: true });
   mkdirSync(dirname(paths.indexDir), { recursive: true });
-  renameSync(tmp, paths.indexDir);
+  try {
+    renameSync(tmp, paths.indexDir);
+  } catch (err) {
+    // Another process (the bot and a terminal, say) finished the same rebuild first.
+    rmSync(tmp, { recursive: true, force: true });
+    if (readManifest(paths.indexDir)?.hash !== hash) throw err;
+  }
 
   return {
     entries,
