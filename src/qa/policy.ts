@@ -47,6 +47,10 @@ const INJECTION: RegExp[] = [
   /\b(ignore|disregard|forget|override|bypass)\b.{0,30}\b(previous|prior|above|earlier|all|your|the|any)\b.{0,20}\b(instructions?|prompts?|rules?|guidelines?|directions?|context|restrictions?)/i,
   /\b(print|show|reveal|repeat|tell|output|display|give|leak|dump|what)\b.{0,25}\b(system|initial|hidden|original|developer|secret)\s*(prompt|instructions?|message|rules)/i,
   /\bsystem prompt\b/i,
+  /\bignore (the |everything |all )?(above|previous|prior|before|earlier)\b(?!\s+(warnings?|errors?|messages?|outputs?|cells?|lines?|logs?|results?))/i,
+  /\b(what|which) (were|are|have) you (been )?(told|instructed|programmed|prompted)\b/i,
+  /\brepeat (the |all |everything )?(text|words|message|instructions|above)\b.{0,30}(above|before|you are)/i,
+  /\b(output|print|show|reveal|dump) (your|the) (configuration|config|settings|rules|instructions)\b/i,
   /\b(you are now|from now on,? you are|pretend (to be|you are|that you)|act as (if|an? (unrestricted|evil|different|jailbroken))|roleplay as|role-play as|play the role of)\b/i,
   /\b(jailbreak|jailbroken|dan mode|developer mode|do anything now|no restrictions|without (any )?(restrictions|filters|rules))\b/i,
   /(これまで|今まで|以前|前|上|上記|先ほど|最初|すべて|全て)の?(指示|命令|ルール|設定|プロンプト|制約).{0,8}(無視|忘れ|破棄|リセット)/,
@@ -55,6 +59,10 @@ const INJECTION: RegExp[] = [
   /(プロンプト|内部の?指示|初期設定|隠された指示).{0,8}(表示|教えて|見せて|出力|開示|書き出)/,
   /(なりきって|なりきり|ロールプレイ|ロール・プレイ|演じて|になったつもり|脱獄|ジェイルブレイク|制限を解除|制限なしで|開発者モード)/,
   /(今から|これから|以後|以降|ここから)(は)?、?(あなた|君|お前|きみ)は/,
+  /(以上|上記|これまで|今まで|前|最初)の(内容|会話|やりとり|やり取り|文章|話)?を?(すべて|全て|全部)?(忘れ|無視)/,
+  /(あなた|君|きみ|お前|tasuke)(の|に(与えられ|設定され|書かれ)(た|ている))(設定|指示|命令|ルール|プロンプト|制約)/i,
+  /(安全|セーフティ|倫理)(制限|装置|フィルター?|ガード)を?(外し|外して|解除|無効|オフ)|制限を(外して|解除して)/,
+  /(開発者|管理者|運営)として(命令|指示)/,
   /(制限|制約|ルール|フィルター?)(の|が)(ない|無い)\s*(AI|ＡＩ|アシスタント|ボット|bot)/i,
   // Asking for other people's data is never a course question.
   /(他の|ほかの|全員の|みんなの)(参加者|受講者|受講生|人|ユーザー?)の?(質問|履歴|メール|アドレス|個人情報|名前|連絡先|チケット)/,
@@ -159,6 +167,10 @@ export function focusQuestion(text: string): string {
   return parts.join('\n').slice(0, FOCUS_LIMIT);
 }
 
+/** Greetings and fillers with no question in them. */
+const GREETING_ONLY =
+  /^(hi|hello|hey|yo|ok|okay|test|testing|thanks|thankyou|thx|bye|ありがとう(ございます|ございました)?|こんにちは|こんばんは|おはよう(ございます)?|よろしく(お願いします|おねがいします)?|テスト|てすと|はい|うん|了解(です)?|お疲れ様(です)?|おつかれさま(です)?|どうも)+$/i;
+
 const KEY_ROWS = ['qwertyuiop', 'asdfghjkl;', 'zxcvbnm,.'];
 
 function isGibberish(text: string): boolean {
@@ -199,6 +211,7 @@ export function screen(question: string): Screening {
   const letters = raw.match(LETTER)?.length ?? 0;
   const emoji = raw.match(EMOJI)?.length ?? 0;
   if (letters < 2 && emoji === 0) return { verdict: 'refuse', reason: 'empty', focus };
+  if (GREETING_ONLY.test(raw.normalize('NFKC').replace(/[\s\p{P}\p{S}]/gu, ''))) return { verdict: 'refuse', reason: 'empty', focus };
   if (emoji > 0 && (letters < 4 || emoji * 3 >= letters)) return { verdict: 'refuse', reason: 'emoji-spam', focus };
   if (INJECTION.some((r) => r.test(raw))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
   if (raw.length < 200 && isGibberish(raw)) return { verdict: 'refuse', reason: 'gibberish', focus };
