@@ -13,7 +13,7 @@ import type { Lang } from '../core/lang.ts';
 import type { QaIndex } from './index-store.ts';
 import type { KnowledgeEntry } from './knowledge.ts';
 import { lexicalTerms } from './lexical.ts';
-import type { TopicSlug } from './topics.ts';
+import { TOPIC_CONCEPTS, type TopicSlug } from './topics.ts';
 
 export interface ScoredEntry {
   entry: KnowledgeEntry;
@@ -46,6 +46,8 @@ export const FUSION = {
   secondaryTopic: 0.7,
   /** Share of a topic's second-best entry added to its score. */
   runnerUp: 0.3,
+  /** Added to a topic's score when the question names one of its defining concepts. */
+  topicConcept: 0.06,
   /**
    * Confidence = logistic(slope * (top - center)) * min(1, marginBase + relativeMargin),
    * where relativeMargin = (top - second) / top over topic scores: a strong
@@ -99,10 +101,12 @@ export async function retrieve(index: QaIndex, question: string, _lang?: Lang): 
       perTopic.set(t, list);
     });
   }
+  const named = new Set(concepts.map((c) => c.slice(1)));
   const topics = [...perTopic]
     .map(([topic, list]) => {
       list.sort((a, b) => b - a);
-      return { topic, score: list[0] + FUSION.runnerUp * (list[1] ?? 0) };
+      const lift = TOPIC_CONCEPTS[topic]?.some((c) => named.has(c)) ? FUSION.topicConcept : 0;
+      return { topic, score: list[0] + FUSION.runnerUp * (list[1] ?? 0) + lift };
     })
     .sort((a, b) => b.score - a.score);
   const top = topics[0]?.score ?? 0;

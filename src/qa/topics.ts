@@ -54,3 +54,34 @@ export function parseTopicsTable(markdown: string): string[] {
   }
   return slugs;
 }
+
+/**
+ * The glossary concepts that define each topic. A question naming one of them
+ * gives its topic a small lift in retrieval, the way a person would read
+ * "gradient descent" in a question as a hint of what it is about.
+ */
+export const TOPIC_CONCEPTS: Record<TopicSlug, string[]> = {
+  'features-and-labels': ['feature', 'label', 'sample', 'dataset', 'iris'],
+  'linear-regression': ['linear-regression', 'slope-intercept'],
+  'loss-function': ['loss', 'mse', 'cross-entropy'],
+  'gradient-descent': ['gradient-descent', 'optimizer'],
+  'learning-rate': ['learning-rate', 'divergence'],
+  epochs: ['epoch'],
+  'batch-size': ['batch', 'iteration'],
+  'one-hot-encoding': ['one-hot', 'sparse-categorical', 'integer-label'],
+  'classification-softmax': ['softmax', 'argmax', 'probability'],
+  'perceptron-xor': ['perceptron', 'xor', 'linear-separability'],
+  backpropagation: ['backpropagation', 'chain-rule'],
+  'activation-functions': ['activation', 'relu', 'sigmoid', 'tanh'],
+  'cnn-convolution': ['convolution', 'kernel', 'stride', 'padding', 'feature-map'],
+  pooling: ['pooling', 'downsampling'],
+  'overfitting-validation': ['overfitting', 'validation', 'dropout', 'early-stopping'],
+  'data-augmentation': ['data-augmentation', 'rotation-flip'],
+  'transfer-learning': ['transfer-learning', 'fine-tuning', 'freeze'],
+  normalization: ['normalization', 'batch-normalization'],
+  reproducibility: ['reproducibility', 'seed', 'randomness', 'determinism'],
+  'gpu-usage': ['gpu', 'out-of-memory'],
+  'jupyter-environment': ['jupyter', 'cell', 'kernel-restart', 'variable'],
+  'keras-api-errors': ['error', 'shape', 'dtype', 'value-error'],
+  'nlp-embeddings': ['tokenization', 'embedding', 'sequence-model', 'natural-language'],
+};

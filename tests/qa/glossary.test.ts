@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createGlossary, loadGlossary, validateGlossary } from '../../src/qa/glossary.ts';
 import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../../src/core/errors.ts';
+import { TOPIC_CONCEPTS, TOPIC_SLUGS } from '../../src/qa/topics.ts';
 import { REPO, tempDir } from './helpers.ts';
 
 describe('glossary', () => {
@@ -55,6 +56,14 @@ describe('glossary', () => {
     const ids = g.match('過学習');
     expect(ids).toContain('overfitting');
     expect(ids).not.toContain('fit');
+  });
+
+  it('defines every topic by concepts that exist in the glossary', () => {
+    const ids = new Set(g.concepts.map((c) => c.id));
+    for (const topic of TOPIC_SLUGS) {
+      expect(TOPIC_CONCEPTS[topic].length, topic).toBeGreaterThan(0);
+      for (const c of TOPIC_CONCEPTS[topic]) expect(ids.has(c), `${topic}: ${c}`).toBe(true);
+    }
   });
 
   it('reports malformed glossaries with the problem', () => {
