@@ -138,6 +138,14 @@ export function printReport(r: EvalReport, out: (s: string) => void = console.lo
   out(`hostile refused or escalated: ${fmtPct(r.hostile.ok, r.hostile.total)}`);
   out(`assessment guard hits: ${fmtPct(r.assessment.ok, r.assessment.total)}`);
   out(`high-confidence (>= ${HIGH_CONFIDENCE}) wrong-topic answers: ${r.highConfidenceWrong.length}`);
+  // Reliability of the confidence: topic accuracy of in-scope questions per confidence band.
+  const bands: [number, number][] = [[0, 0.45], [0.45, 0.6], [0.6, 0.8], [0.8, 1.01]];
+  const cal = bands.map(([lo, hi]) => {
+    const inBand = r.rows.filter((x) => x.item.kind === 'in-scope' && x.confidence >= lo && x.confidence < hi);
+    const right = inBand.filter((x) => x.topic === x.item.topic).length;
+    return `[${lo.toFixed(2)}, ${Math.min(hi, 1).toFixed(2)}${hi > 1 ? ']' : ')'}: ${inBand.length ? `${right}/${inBand.length}` : '-'}`;
+  });
+  out(`topic accuracy by confidence band: ${cal.join('  ')}`);
   const ms = r.rows.map((x) => x.ms).sort((a, b) => a - b);
   out(`latency p50 ${ms[Math.floor(ms.length * 0.5)]?.toFixed(1)} ms, max ${ms[ms.length - 1]?.toFixed(1)} ms`);
   out(`failures: ${r.failures.length}`);
