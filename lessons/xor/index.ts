@@ -25,7 +25,9 @@ export const lesson: Lesson = {
     ja: 'XOR の4つの角のまわりに散らばった点を、隠れ層のない単純パーセプトロンと、隠れ層を1つ持つネットワークで学習します。パーセプトロンの正解率は50%前後（当てずっぽうと同じ）で止まり、損失も 0.69 付近から下がりません。隠れ層のあるネットワークは100%に届きます。直線1本では分けられないデータがあることを確かめてください。',
     en: 'Points scattered around the four corners of XOR are learned by a single perceptron with no hidden layer and by a network with one hidden layer. The perceptron gets stuck near 50% accuracy (no better than guessing) and its loss stays near 0.69; the network with a hidden layer reaches 100%. Some data cannot be separated by one straight line.',
   },
-  defaults: { epochs: 40, learningRate: 0.05, batchSize: 16, optimizer: 'adam', seed: 42, hiddenUnits: 4 },
+  // Full batch: every step sees all points, so the perceptron settles at its
+  // (useless) best line instead of wobbling around it.
+  defaults: { epochs: 100, learningRate: 0.05, batchSize: TRAIN_PER_CORNER * 4, optimizer: 'adam', seed: 42, hiddenUnits: 4 },
   bounds: {
     numeric: {
       epochs: { min: 1, max: 500, integer: true },

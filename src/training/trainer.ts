@@ -61,6 +61,11 @@ export function abortReason(signal: AbortSignal): 'timeout' | 'cancelled' {
   return name === 'TimeoutError' || name === 'timeout' ? 'timeout' : 'cancelled';
 }
 
+/** How often (ms) training hands the event loop a turn, so an abort from a timer or a parent process lands. */
+const YIELD_EVERY_MS = 25;
+
+const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 function firstNumber(logs: Record<string, number[] | number | undefined>, ...keys: string[]): number | undefined {
   for (const k of keys) {
     const v = logs[k];
@@ -85,9 +90,12 @@ export async function fitSeries(opts: FitSeriesOptions): Promise<FitSeriesResult
   const history: EpochLog[] = [];
   const started = performance.now();
   let stopped: Series['stopped'];
+  let lastYield = performance.now();
 
   try {
     for (let epoch = 1; epoch <= params.epochs; epoch++) {
+      await macrotask();
+      lastYield = performance.now();
       if (signal?.aborted) {
         stopped = { reason: abortReason(signal), epoch };
         break;
@@ -106,11 +114,18 @@ export async function fitSeries(opts: FitSeriesOptions): Promise<FitSeriesResult
           shuffle: false,
           verbose: 0,
           validationData,
+          // tfjs's own yielding does not reliably let timers and IPC run in
+          // Node; we yield ourselves below.
+          yieldEvery: 'never',
           callbacks: {
             onBatchEnd: async (_batch, batchLogs) => {
               if (batchLogs && !Number.isFinite(batchLogs.loss)) {
                 nonFinite = true;
                 model.stopTraining = true;
+              }
+              if (signal && performance.now() - lastYield >= YIELD_EVERY_MS) {
+                await macrotask();
+                lastYield = performance.now();
               }
               if (signal?.aborted) {
                 aborted = true;

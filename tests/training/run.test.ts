@@ -80,8 +80,9 @@ describe('runTraining', () => {
     const r = await runTraining(req('xor'), {}, opts);
     expect(r.series.map((s) => s.key)).toEqual(['perceptron', 'hidden']);
     const [perceptron, hidden] = r.series;
-    expect(perceptron.final.acc).toBeLessThanOrEqual(0.75);
-    expect(perceptron.final.valAcc).toBeLessThanOrEqual(0.75);
+    expect(perceptron.final.acc).toBeLessThanOrEqual(0.6);
+    expect(perceptron.final.acc).toBeGreaterThanOrEqual(0.4);
+    expect(perceptron.final.valAcc).toBeLessThanOrEqual(0.6);
     expect(perceptron.final.loss).toBeGreaterThan(0.6);
     expect(hidden.final.acc).toBe(1);
     expect(hidden.final.valAcc).toBe(1);
@@ -120,8 +121,8 @@ describe('runTraining', () => {
       opts,
     );
     expect(r.series[0].stopped).toEqual({ reason: 'cancelled', epoch: r.history.length + 1 });
-    expect(r.history.length).toBeGreaterThanOrEqual(2);
-    expect(r.history.length).toBeLessThan(10);
+    // The abort fires a few ms into epoch 3 (160 batches): it must land inside it.
+    expect(r.history.length).toBe(2);
     expect(wasCancelled(r)).toBe(true);
   });
 

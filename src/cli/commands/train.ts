@@ -131,6 +131,13 @@ function stoppedText(s: Series, lang: Lang): string | undefined {
   }
 }
 
+const METRIC_NAMES: Record<string, { ja: string; en: string }> = {
+  loss: { ja: '損失', en: 'loss' },
+  valLoss: { ja: '検証損失', en: 'val loss' },
+  acc: { ja: '正解率', en: 'acc' },
+  valAcc: { ja: '検証正解率', en: 'val acc' },
+};
+
 /** The summary block printed after training. */
 export function summary(result: TrainResult, lang: Lang): string {
   const ja = lang === 'ja';
@@ -142,7 +149,7 @@ export function summary(result: TrainResult, lang: Lang): string {
   for (const s of result.series) {
     const f = s.final;
     const figures = Object.entries(f)
-      .map(([k, v]) => `${k} ${k === 'acc' || k === 'valAcc' ? pct(v) : Number.isInteger(v) ? v : num(v)}`)
+      .map(([k, v]) => `${METRIC_NAMES[k]?.[lang] ?? k} ${k === 'acc' || k === 'valAcc' ? pct(v) : Number.isInteger(v) ? v : num(v)}`)
       .join(', ');
     lines.push(`  ${s.label[lang]}: ${figures || (ja ? '（完了したエポックなし）' : '(no completed epoch)')}`);
     const stop = stoppedText(s, lang);
