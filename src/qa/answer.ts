@@ -46,9 +46,10 @@ export function lessonRef(entry: KnowledgeEntry | undefined): LessonRef | null {
   return entry?.lesson ? { id: entry.lesson, hint: `/train ${entry.lesson}` } : null;
 }
 
+/** Cuts `text` to fewer than `max` characters, at a sentence end where one is near. */
 export function clip(text: string, max = MAX_ANSWER_CHARS): string {
-  if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
+  if (text.length < max) return text;
+  const cut = text.slice(0, max - 2);
   const end = Math.max(cut.lastIndexOf('。'), cut.lastIndexOf('. '), cut.lastIndexOf('\n'));
   return (end > max * 0.6 ? cut.slice(0, end + 1) : cut) + '…';
 }
