@@ -15,7 +15,7 @@ import type { Config } from '../config.ts';
 import { ConfigError } from '../core/errors.ts';
 import { buildIdf, DEFAULT_DIMENSIONS, HashingEmbeddings, RemoteEmbeddings, type IdfTable } from './embeddings.ts';
 import { createGlossary, loadGlossary, type Concept, type Glossary } from './glossary.ts';
-import { loadKnowledgeOrThrow, readKnowledgeFiles, type KnowledgeEntry } from './knowledge.ts';
+import { loadKnowledge, readKnowledgeFiles, type KnowledgeEntry } from './knowledge.ts';
 import { buildLexical, LexicalIndex, type LexicalData } from './lexical.ts';
 
 /** Bump when the on-disk layout changes. The analysis code is hashed as well. */
@@ -183,9 +183,21 @@ function readSources(paths: IndexPaths) {
     throw new ConfigError(`The glossary ${paths.glossaryFile} is missing.`);
   }
   const glossaryText = readFileSync(paths.glossaryFile, 'utf8');
-  const glossary = loadGlossary(paths.glossaryFile);
-  const knowledge = loadKnowledgeOrThrow(paths.knowledgeDir);
-  return { glossaryText, glossary, knowledge };
+  // Report the glossary's and the entries' problems together, not one after the other.
+  let glossary: Glossary | undefined;
+  let glossaryError: ConfigError | undefined;
+  try {
+    glossary = loadGlossary(paths.glossaryFile);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    glossaryError = err;
+  }
+  const knowledge = loadKnowledge(paths.knowledgeDir);
+  if (glossaryError || knowledge.problems.length) {
+    const parts = [glossaryError?.message, knowledge.problems.length ? `The knowledge base has ${knowledge.problems.length} problem(s):\n  ${knowledge.problems.join('\n  ')}` : ''];
+    throw new ConfigError(parts.filter(Boolean).join('\n'));
+  }
+  return { glossaryText, glossary: glossary!, knowledge };
 }
 
 /** Builds the index from the knowledge directory and writes it to `<dataDir>/index/`. */

@@ -71,10 +71,12 @@ describe('index persistence', () => {
     const config = miniConfig();
     writeFileSync(join(config.knowledgeDir, 'ja', 'bad-one.md'), '---\nid: bad-one-ja\ntitle: x\nlang: ja\ntopics: [nope]\nquestions: [a]\n---\nbody\n');
     writeFileSync(join(config.knowledgeDir, 'en', 'bad-two.md'), 'no front matter');
+    appendFileSync(join(config.knowledgeDir, 'glossary.yaml'), '  - id: Bad Concept\n    ja: [悪い]\n    en: [bad]\n');
     const err = await buildIndex(config).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect(String((err as Error).message)).toMatch(/ja\/bad-one\.md: unknown topic "nope"/);
     expect(String((err as Error).message)).toMatch(/en\/bad-two\.md: no YAML front matter/);
+    expect(String((err as Error).message)).toMatch(/glossary\.yaml: concept #\d+: "id" must be a kebab-case/);
   });
 
   it('chunks an entry into its title, its questions and its body', () => {
