@@ -30,7 +30,7 @@ export const lesson: Lesson = {
     ja: '画像を平らにせず、5×5 の小さなフィルタ（カーネル）を画像の上で動かして特徴を取り出す畳み込みネットワークです。全結合の mnist より少ないパラメータで、検証正解率が97%を超えるところを見てください。学習前と学習後の第1層カーネルの画像も比べてみましょう。最初はただのノイズだった重みが、線や縁に反応する模様に変わっています。カーネルの重みは学習されるのです。',
     en: 'Instead of flattening the image, a convolutional network slides small 5×5 filters (kernels) over it to pick out features. Watch validation accuracy pass 97% with fewer weights than the dense mnist network. Compare the first-layer kernels before and after training too: what started as random noise has become patterns that respond to strokes and edges. The kernel weights are learned.',
   },
-  defaults: { epochs: 4, learningRate: 0.005, batchSize: 64, optimizer: 'adam', seed: 42, filters: 16 },
+  defaults: { epochs: 5, learningRate: 0.003, batchSize: 32, optimizer: 'adam', seed: 42, filters: 16 },
   bounds: {
     numeric: {
       epochs: { min: 1, max: 30, integer: true },
