@@ -131,16 +131,25 @@ export class LexicalIndex {
     // A question with hardly any information ("what is 2+2") cannot be a
     // strong match however well it is covered, hence the floor.
     const bound = Math.max(ideal, MIN_IDEAL);
-    const hits: LexicalHit[] = touched.map((d) => ({
+    const hit = (d: number): LexicalHit => ({
       doc: d,
       score: scores[d],
       norm: Math.min(1, scores[d] / bound),
       conceptShare: conceptIdeal > 0 ? concept[d] / conceptIdeal : 0,
-    }));
-    if (hits.length <= limit) return hits.sort((a, b) => b.score - a.score);
-    // Keep the best by either measure without sorting everything twice.
-    const key = (h: LexicalHit) => Math.max(h.norm, h.conceptShare * 0.8);
-    hits.sort((a, b) => key(b) - key(a));
-    return hits.slice(0, limit).sort((a, b) => b.score - a.score);
+    });
+    let kept = touched;
+    if (touched.length > limit) {
+      // Keep the best `limit` by either measure; on a large index most
+      // documents share some common term, so no objects for the rest.
+      const keys = new Float64Array(touched.length);
+      for (let i = 0; i < touched.length; i++) {
+        const d = touched[i];
+        keys[i] = Math.max(scores[d] / bound, conceptIdeal > 0 ? (0.8 * concept[d]) / conceptIdeal : 0);
+      }
+      const cut = Float64Array.from(keys).sort()[touched.length - limit];
+      kept = [];
+      for (let i = 0; i < touched.length && kept.length < limit; i++) if (keys[i] >= cut) kept.push(touched[i]);
+    }
+    return kept.map(hit).sort((a, b) => b.score - a.score);
   }
 }
