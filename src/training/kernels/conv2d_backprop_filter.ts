@@ -3,7 +3,7 @@
  * filter) for NHWC data, on plain typed arrays: the cpu backend's own kernel
  * reads every element through TensorBuffer.get (about 0.6 s per batch of a
  * small CNN). The wasm backend, which has no such kernel at all, uses the
- * faster im2col + matrix-multiply version in wasm_gemm.ts, and this one only
+ * faster im2col + matrix-multiply version in wasm.ts, and this one only
  * where that cannot run.
  */
 import { backend_util } from '@tensorflow/tfjs';

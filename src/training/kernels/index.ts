@@ -15,7 +15,7 @@ import {
   gatherV2WasmConfig,
   setBuiltinGather,
   setBuiltinMatMul,
-} from './wasm_gemm.ts';
+} from './wasm.ts';
 
 /**
  * Which kernels replace or fill in which backend's (native TensorFlow needs none):
@@ -25,7 +25,7 @@ import {
  *   (harmless after a ReLU, wrong otherwise);
  * - wasm's BatchMatMul is slow with a transposed operand (every gradient of a
  *   dense layer), its Conv2DBackpropInput and GatherV2 are element-by-element
- *   loops; ours go through its fast untransposed matrix multiply (wasm_gemm.ts);
+ *   loops; ours go through its fast untransposed matrix multiply (wasm.ts);
  * - cpu's Conv2DBackpropFilter and MaxPoolGrad are correct but very slow.
  */
 export const CUSTOM_KERNELS: Partial<Record<BackendName, KernelConfig[]>> = {

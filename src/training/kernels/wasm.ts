@@ -1,20 +1,22 @@
 /**
- * Fast paths for the wasm backend built on its own matrix multiply (XNNPACK,
- * SIMD), which is fast only when neither operand is transposed:
+ * Fast paths for the wasm backend, built on its own XNNPACK (SIMD) matrix
+ * multiply and convolution; its matrix multiply is fast only when neither
+ * operand is transposed:
  *
  * - BatchMatMul with transposeA/transposeB: the transposed operand is copied
  *   into row-major order first (the backend's transposed path runs about
  *   seven times slower than the copy plus the plain product);
- * - Conv2DBackpropFilter: dW[K, Cout] = colsT[K, N] · dy[N, Cout], with the
- *   input patches laid out as colsT (im2col, transposed);
- * - Conv2DBackpropInput: dxCols[N, K] = dy[N, Cout] · Wt[Cout, K], then the
- *   columns are added back into the image (col2im);
+ * - Conv2DBackpropFilter (missing in wasm): one forward convolution by the
+ *   backend's Conv2D (XNNPACK) on transposed copies of x and dy;
+ * - Conv2DBackpropInput: for stride 1, one forward convolution of dy with the
+ *   flipped filter; otherwise dxCols[N, K] = dy[N, Cout] · Wt[Cout, K] by the
+ *   fast matrix multiply, added back into the image (col2im);
  * - GatherV2 along the first axis (how model.fit cuts batches): whole rows
  *   copied with TypedArray.set instead of element by element.
  *
  * K = filterHeight * filterWidth * inChannels, N = batch * outHeight * outWidth.
  */
-import { backend_util, util } from '@tensorflow/tfjs';
+import { backend_util, getKernel, util } from '@tensorflow/tfjs';
 import type { DataType, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { conv2DBackpropFilterInfo, conv2DBackpropFilterNHWC, type Conv2DBackpropFilterAttrs } from './conv2d_backprop_filter.ts';
 import type { WasmLikeBackend } from './util.ts';
@@ -107,51 +109,132 @@ const batchMatMulKernel = ({ inputs, backend, attrs }: KernelArgs): TensorInfo =
   }
 };
 
-/** Above this many floats of patches, the batch is processed in slices. */
+/** Above this many floats of columns (col2im), the batch is processed in slices. */
 const MAX_COLS = 1 << 22;
 
-/** Writes colsT[k, n] for images [b0, b1): the input patch values, 0 in the padding. */
-export function im2colT(x: Float32Array, colsT: Float32Array, info: Conv2DInfo, b0: number, b1: number): void {
-  const { inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
-  const padTop = info.padInfo.top;
-  const padLeft = info.padInfo.left;
-  const n = (b1 - b0) * outHeight * outWidth;
-  const xRowLen = inWidth * inChannels;
-  const xImg = inHeight * xRowLen;
-  let k = 0;
-  for (let kh = 0; kh < fh; kh++) {
-    for (let kw = 0; kw < fw; kw++) {
-      // Output columns whose input column iw = ow * sw + kw - padLeft lies inside the image.
-      const off = kw - padLeft;
-      const owMin = off >= 0 ? 0 : Math.min(outWidth, Math.ceil(-off / sw));
-      const owMax = Math.max(owMin, Math.min(outWidth, Math.ceil((inWidth - off) / sw)));
-      const run = owMax - owMin;
-      const step = sw * inChannels;
-      for (let ci = 0; ci < inChannels; ci++, k++) {
-        let o = k * n;
-        for (let b = b0; b < b1; b++) {
-          const xB = b * xImg + ci;
-          for (let oh = 0; oh < outHeight; oh++) {
-            const ih = oh * sh + kh - padTop;
-            if (ih < 0 || ih >= inHeight) {
-              colsT.fill(0, o, o + outWidth);
-              o += outWidth;
-              continue;
-            }
-            if (owMin > 0) colsT.fill(0, o, o + owMin);
-            let src = xB + ih * xRowLen + (owMin * sw + off) * inChannels;
-            const dst = o + owMin;
-            if (step === 1) {
-              colsT.set(x.subarray(src, src + run), dst);
-            } else {
-              for (let j = 0; j < run; j++, src += step) colsT[dst + j] = x[src]!;
-            }
-            if (owMax < outWidth) colsT.fill(0, o + owMax, o + outWidth);
-            o += outWidth;
-          }
+/** The backend's own Conv2D (XNNPACK); ours never replaces it. */
+function builtinConv2D(): KernelFunc | undefined {
+  return getKernel('Conv2D', 'wasm')?.kernelFunc;
+}
+
+/**
+ * dW as one forward convolution run by XNNPACK, which reads the patches
+ * through an indirection buffer instead of materialising them:
+ *   dW[kh, kw, ci, co] = sum_b,oh,ow x[b, oh*sh + kh - pt, ow*sw + kw - pl, ci] * dy[b, oh, ow, co]
+ * is conv2d(input = x as [ci, H, W, b], filter = dy as [oh, ow, b, co],
+ * dilation = the stride, padding top/left = the forward padding) with an
+ * output of [ci, fh, fw, co]. Input rows and columns the forward pass never
+ * reached are cropped so that the output is exactly fh x fw.
+ */
+function filterGradViaConv(be: WasmBackend, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo, conv: KernelFunc): TensorInfo {
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: Co } = info;
+  const { strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
+  const pt = info.padInfo.top;
+  const pl = info.padInfo.left;
+  const pb = fh + (OH - 1) * sh - H - pt;
+  const pr = fw + (OW - 1) * sw - W - pl;
+  const Hc = pb < 0 ? H + pb : H;
+  const Wc = pr < 0 ? W + pr : W;
+  const xT = be.makeOutput([C, Hc, Wc, B], 'float32');
+  const dyT = be.makeOutput([OH, OW, B, Co], 'float32');
+  {
+    const src = be.typedArrayFromHeap(x) as Float32Array;
+    const dst = be.typedArrayFromHeap(xT) as Float32Array;
+    const plane = Hc * Wc * B;
+    for (let b = 0; b < B; b++) {
+      for (let h = 0; h < Hc; h++) {
+        let s = ((b * H + h) * W) * C;
+        let d = h * Wc * B + b;
+        for (let w = 0; w < Wc; w++, d += B) {
+          for (let c = 0; c < C; c++) dst[d + c * plane] = src[s++]!;
         }
       }
     }
+    const g = be.typedArrayFromHeap(dy) as Float32Array;
+    const gT = be.typedArrayFromHeap(dyT) as Float32Array;
+    const P = OH * OW;
+    for (let b = 0; b < B; b++) {
+      let s = b * P * Co;
+      for (let p = 0; p < P; p++) {
+        const d = (p * B + b) * Co;
+        for (let co = 0; co < Co; co++) gT[d + co] = g[s++]!;
+      }
+    }
+  }
+  let out: TensorInfo;
+  try {
+    out = conv({
+      inputs: { x: xT, filter: dyT },
+      backend: be as never,
+      attrs: {
+        strides: [1, 1],
+        pad: [[0, 0], [pt, Math.max(0, pb)], [pl, Math.max(0, pr)], [0, 0]],
+        dataFormat: 'NHWC',
+        dilations: [sh, sw],
+        dimRoundingMode: undefined,
+      } as never,
+    }) as TensorInfo;
+  } finally {
+    be.disposeData(xT.dataId);
+    be.disposeData(dyT.dataId);
+  }
+  // [ci, fh, fw, co] → [fh, fw, ci, co]: the same memory when ci = 1.
+  if (C === 1) return { dataId: out.dataId, shape: info.filterShape, dtype: 'float32' };
+  const dW = be.makeOutput(info.filterShape, 'float32');
+  const src = be.typedArrayFromHeap(out) as Float32Array;
+  const dst = be.typedArrayFromHeap(dW) as Float32Array;
+  const taps = fh * fw;
+  for (let c = 0; c < C; c++) {
+    for (let t = 0; t < taps; t++) {
+      const s = (c * taps + t) * Co;
+      const d = (t * C + c) * Co;
+      for (let co = 0; co < Co; co++) dst[d + co] = src[s + co]!;
+    }
+  }
+  be.disposeData(out.dataId);
+  return dW;
+}
+
+/**
+ * dx for a stride-1 convolution as one forward convolution of dy with the
+ * filter turned by 180 degrees and its channel axes swapped:
+ *   dx[b, ih, iw, ci] = sum_kh,kw,co dy[b, ih + pt - kh, iw + pl - kw, co] * w[kh, kw, ci, co]
+ * with padding fh-1-pt on top (fw-1-pl left) and whatever makes the output H x W.
+ */
+function inputGradViaConv(be: WasmBackend, dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo, conv: KernelFunc): TensorInfo {
+  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: Co, filterHeight: fh, filterWidth: fw } = info;
+  const top = fh - 1 - info.padInfo.top;
+  const left = fw - 1 - info.padInfo.left;
+  const bottom = H + fh - 1 - OH - top;
+  const right = W + fw - 1 - OW - left;
+  const wr = be.makeOutput([fh, fw, Co, C], 'float32');
+  {
+    const src = be.typedArrayFromHeap(filter) as Float32Array;
+    const dst = be.typedArrayFromHeap(wr) as Float32Array;
+    for (let kh = 0; kh < fh; kh++) {
+      for (let kw = 0; kw < fw; kw++) {
+        const s0 = ((fh - 1 - kh) * fw + (fw - 1 - kw)) * C * Co;
+        const d0 = (kh * fw + kw) * Co * C;
+        for (let ci = 0; ci < C; ci++) {
+          for (let co = 0; co < Co; co++) dst[d0 + co * C + ci] = src[s0 + ci * Co + co]!;
+        }
+      }
+    }
+  }
+  try {
+    return conv({
+      inputs: { x: dy, filter: wr },
+      backend: be as never,
+      attrs: {
+        strides: [1, 1],
+        pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
+        dataFormat: 'NHWC',
+        dilations: [1, 1],
+        dimRoundingMode: undefined,
+      } as never,
+    }) as TensorInfo;
+  } finally {
+    be.disposeData(wr.dataId);
   }
 }
 
@@ -159,35 +242,12 @@ const conv2DBackpropFilterKernel = ({ inputs, backend, attrs }: KernelArgs): Ten
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const be = backend as WasmBackend;
   const info = conv2DBackpropFilterInfo(x.shape, attrs as unknown as Conv2DBackpropFilterAttrs);
-  const { batchSize, outHeight, outWidth, outChannels, filterHeight, filterWidth, inChannels } = info;
-  const K = filterHeight * filterWidth * inChannels;
-  const perImage = outHeight * outWidth;
-  if (!builtinMatMul || x.dtype !== 'float32' || dy.dtype !== 'float32') {
-    const dW = conv2DBackpropFilterNHWC(be.typedArrayFromHeap(x), be.typedArrayFromHeap(dy), info);
-    const out = be.makeOutput(info.filterShape, 'float32');
-    (be.typedArrayFromHeap(out) as Float32Array).set(dW);
-    return out;
-  }
-  const slice = Math.max(1, Math.min(batchSize, Math.floor(MAX_COLS / (K * perImage))));
-  let total: TensorInfo | undefined;
-  for (let b0 = 0; b0 < batchSize; b0 += slice) {
-    const b1 = Math.min(batchSize, b0 + slice);
-    const n = (b1 - b0) * perImage;
-    const cols = be.makeOutput([1, K, n], 'float32');
-    im2colT(be.typedArrayFromHeap(x) as Float32Array, be.typedArrayFromHeap(cols) as Float32Array, info, b0, b1);
-    const part = matMulPlain(be, cols, dyRows(be, dy, b0 * perImage, b1 * perImage, batchSize * perImage, outChannels));
-    be.disposeData(cols.dataId);
-    if (!total) {
-      total = part;
-    } else {
-      // Fresh views: every allocation may grow the heap and detach older ones.
-      const sum = be.typedArrayFromHeap(total) as Float32Array;
-      const p = be.typedArrayFromHeap(part);
-      for (let i = 0; i < sum.length; i++) sum[i]! += p[i]!;
-      be.disposeData(part.dataId);
-    }
-  }
-  return { dataId: total!.dataId, shape: info.filterShape, dtype: 'float32' };
+  const conv = builtinConv2D();
+  if (conv && x.dtype === 'float32' && dy.dtype === 'float32') return filterGradViaConv(be, x, dy, info, conv);
+  const dW = conv2DBackpropFilterNHWC(be.typedArrayFromHeap(x), be.typedArrayFromHeap(dy), info);
+  const out = be.makeOutput(info.filterShape, 'float32');
+  (be.typedArrayFromHeap(out) as Float32Array).set(dW);
+  return out;
 };
 
 interface Conv2DBackpropInputAttrs {
@@ -248,6 +308,14 @@ const conv2DBackpropInputKernel = ({ inputs, backend, attrs }: KernelArgs): Tens
   const { batchSize, outHeight, outWidth, outChannels, filterHeight, filterWidth, inChannels } = info;
   const K = filterHeight * filterWidth * inChannels;
   const perImage = outHeight * outWidth;
+  const conv = builtinConv2D();
+  if (conv && info.strideHeight === 1 && info.strideWidth === 1 && filter.dtype === 'float32' && dy.dtype === 'float32') {
+    const top = filterHeight - 1 - info.padInfo.top;
+    const left = filterWidth - 1 - info.padInfo.left;
+    if (top >= 0 && left >= 0 && info.inHeight + filterHeight - 1 - outHeight - top >= 0 && info.inWidth + filterWidth - 1 - outWidth - left >= 0) {
+      return inputGradViaConv(be, dy, filter, info, conv);
+    }
+  }
   // Wt[Cout, K]: the filter [K, Cout] transposed (small).
   const wT = transposeLast2(be, { dataId: filter.dataId, shape: [1, K, outChannels], dtype: filter.dtype });
   const out = be.makeOutput(a.inputShape, 'float32');
