@@ -171,6 +171,11 @@ export function focusQuestion(text: string): string {
 const GREETING_ONLY =
   /^(hi|hello|hey|yo|ok|okay|test|testing|thanks|thankyou|thx|bye|ありがとう(ございます|ございました)?|こんにちは|こんばんは|おはよう(ございます)?|よろしく(お願いします|おねがいします)?|テスト|てすと|はい|うん|了解(です)?|お疲れ様(です)?|おつかれさま(です)?|どうも)+$/i;
 
+/** Words without (many) vowels that are not key mashing. */
+const TECH_WORDS = new Set(
+  'lstm lstms rmsprop mlp mlps cnns rnns nlp sgd mse rmse html http https xml csv tsv png jpg jpeg svg pdf npm ssh pwd cmd ctrl bfgs std fft dft ckpt pth hdf5 h5py tflite mps nccl nvcc nvml cpus gpus tpus bptt sqrt xlsx'.split(' '),
+);
+
 const KEY_ROWS = ['qwertyuiop', 'asdfghjkl;', 'zxcvbnm,.'];
 
 function isGibberish(text: string): boolean {
@@ -183,7 +188,7 @@ function isGibberish(text: string): boolean {
   const hiragana = (t.match(/[\u3040-\u309f]/g) ?? []).length;
   if (latin.length === 0) return false;
   const mash = (w: string) => {
-    if (w.length < 4) return false;
+    if (w.length < 4 || TECH_WORDS.has(w)) return false;
     const vowels = (w.match(/[aeiouy]/g) ?? []).length;
     if (vowels === 0 && w.length >= 4) return true;
     if (vowels / w.length < 0.2 && w.length >= 6) return true;
@@ -200,7 +205,7 @@ function isGibberish(text: string): boolean {
   // A long mashed run drowns whatever Japanese surrounds it.
   if (mashedLetters >= 12 && mashedLetters / letters >= 0.8) return true;
   if (kanjiKana >= 2) return false;
-  if (hiragana > 0 && letters > 0 && mashedLetters / letters >= 0.5 && mashed.length >= 1) return true;
+  if (hiragana > 0 && mashedLetters >= 6 && mashedLetters / letters >= 0.5) return true;
   return mashedLetters >= 4 && mashedLetters / letters >= 0.6;
 }
 

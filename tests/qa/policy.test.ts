@@ -18,7 +18,7 @@ describe('screening', () => {
     for (const q of ['このbotほんと使えねーな。ｆｊｄｋｓａｌｆｊｄｋｓａｌ；ｆｊｄｋｓ', 'asdfghjkl;asdfjkl;qwerqwer', 'jjjjjjjjjjj', 'ｆｊｄｋｓａｌｆｊｄｋｓａｌ', 'qwpoeiruty zmxncbv', 'ああああああああ']) {
       expect(verdict(q), q).toMatchObject({ verdict: 'refuse', reason: 'gibberish' });
     }
-    for (const q of ['what is a CNN?', 'nvidia-smi shows 0%', 'MNISTのlossが下がらない', 'ReLU vs tanh']) {
+    for (const q of ['what is a CNN?', 'nvidia-smi shows 0%', 'MNISTのlossが下がらない', 'ReLU vs tanh', 'LSTM?', 'RMSpropって何？', 'lstmとgruの違いは？', 'mlp', 'HTTPS proxy', 'tf.keras.layers.Dense']) {
       expect(verdict(q).verdict, q).toBe('ok');
     }
   });
