@@ -48,6 +48,7 @@ export function maxPoolGradNHWC(x: ArrayLike<number>, dy: ArrayLike<number>, inf
   const xImg = inHeight * xRow;
   // Per output pixel, the running maximum and its position for every channel:
   // the window is scanned tap by tap with the channels innermost (contiguous).
+  const quad = efh === 2 && efw === 2 && dh === 1 && dw === 1;
   const best = new Float64Array(c);
   const at = new Int32Array(c);
   let dyOff = 0;
@@ -64,6 +65,36 @@ export function maxPoolGradNHWC(x: ArrayLike<number>, dy: ArrayLike<number>, inf
         let cMin = c0;
         while (cMin < 0) cMin += dw;
         const cMax = Math.min(inWidth, c0 + efw);
+        if (quad && rMax - rMin === 2 && cMax - cMin === 2) {
+          // The common 2x2 window, all four taps inside: unrolled.
+          const p00 = xB + rMin * xRow + cMin * c;
+          const p01 = p00 + c;
+          const p10 = p00 + xRow;
+          const p11 = p10 + c;
+          for (let ch = 0; ch < c; ch++) {
+            let v = Number.NEGATIVE_INFINITY;
+            let a = -1;
+            let t = x[p00 + ch]!;
+            if (t > v) {
+              v = t;
+              a = p00 + ch;
+            }
+            t = x[p01 + ch]!;
+            if (t > v) {
+              v = t;
+              a = p01 + ch;
+            }
+            t = x[p10 + ch]!;
+            if (t > v) {
+              v = t;
+              a = p10 + ch;
+            }
+            t = x[p11 + ch]!;
+            if (t > v) a = p11 + ch;
+            if (a >= 0) dx[a]! += dy[dyOff + ch]!;
+          }
+          continue;
+        }
         best.fill(Number.NEGATIVE_INFINITY);
         at.fill(-1);
         for (let r = rMin; r < rMax; r += dh) {
