@@ -40,6 +40,7 @@ describe('tasuke index / ask', () => {
   it('ask --json prints exactly the contract', async () => {
     const r = await run(['ask', '--json', 'エポックって何ですか？']);
     expect(r.code).toBe(0);
+    expect(r.err).toMatch(/index rebuilt/);
     const lines = r.out.trim().split('\n');
     expect(lines).toHaveLength(1);
     const c = JSON.parse(lines[0]);

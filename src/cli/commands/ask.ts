@@ -30,7 +30,8 @@ function render(c: AnswerContract): string {
 
 async function runStdin(ctx: CliContext, lang: Lang | undefined): Promise<number> {
   const assistant = createAssistant({ config: ctx.config });
-  await assistant.ready();
+  const index = await assistant.ready();
+  if (index.rebuilt) ctx.stderr.write(`(index rebuilt: the knowledge changed; ${index.manifest.buildMs} ms)\n`);
   const rl = createInterface({ input: ctx.stdin, crlfDelay: Infinity });
   let n = 0;
   let bad = 0;
@@ -81,7 +82,10 @@ export const command: CliCommand = {
       ctx.stderr.write(`Usage: tasuke ${command.usage}\n`);
       return 2;
     }
-    const contract = await createAssistant({ config: ctx.config }).ask(question, { lang });
+    const assistant = createAssistant({ config: ctx.config });
+    const index = await assistant.ready();
+    if (index.rebuilt) ctx.stderr.write(`(index rebuilt: the knowledge changed; ${index.manifest.buildMs} ms)\n`);
+    const contract = await assistant.ask(question, { lang });
     ctx.stdout.write(json ? JSON.stringify(contract) + '\n' : render(contract));
     return 0;
   },
