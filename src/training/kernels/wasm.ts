@@ -109,6 +109,16 @@ const batchMatMulKernel = ({ inputs, backend, attrs }: KernelArgs): TensorInfo =
   }
 };
 
+/**
+ * `t` with its axes permuted by the backend's own Transpose kernel (C++,
+ * much faster than a loop here); the result is a new tensor the caller owns.
+ */
+function wasmTranspose(be: WasmBackend, t: TensorInfo, perm: number[]): TensorInfo {
+  const transpose = getKernel('Transpose', 'wasm')?.kernelFunc;
+  if (!transpose) throw new Error('wasm Transpose kernel is not available');
+  return transpose({ inputs: { x: t }, backend: be as never, attrs: { perm } as never }) as TensorInfo;
+}
+
 /** Above this many floats of columns (col2im), the batch is processed in slices. */
 const MAX_COLS = 1 << 22;
 
@@ -135,32 +145,26 @@ function filterGradViaConv(be: WasmBackend, x: TensorInfo, dy: TensorInfo, info:
   const pr = fw + (OW - 1) * sw - W - pl;
   const Hc = pb < 0 ? H + pb : H;
   const Wc = pr < 0 ? W + pr : W;
-  const xT = be.makeOutput([C, Hc, Wc, B], 'float32');
-  const dyT = be.makeOutput([OH, OW, B, Co], 'float32');
-  {
+  // x cropped to [B, Hc, Wc, C] (a view when nothing is cropped), then both
+  // operands put in place by the backend's own (C++) transpose.
+  let xc: TensorInfo = x;
+  if (Hc !== H || Wc !== W) {
+    xc = be.makeOutput([B, Hc, Wc, C], 'float32');
     const src = be.typedArrayFromHeap(x) as Float32Array;
-    const dst = be.typedArrayFromHeap(xT) as Float32Array;
-    const plane = Hc * Wc * B;
+    const dst = be.typedArrayFromHeap(xc) as Float32Array;
+    const row = Wc * C;
     for (let b = 0; b < B; b++) {
-      for (let h = 0; h < Hc; h++) {
-        let s = ((b * H + h) * W) * C;
-        let d = h * Wc * B + b;
-        for (let w = 0; w < Wc; w++, d += B) {
-          for (let c = 0; c < C; c++) dst[d + c * plane] = src[s++]!;
-        }
-      }
-    }
-    const g = be.typedArrayFromHeap(dy) as Float32Array;
-    const gT = be.typedArrayFromHeap(dyT) as Float32Array;
-    const P = OH * OW;
-    for (let b = 0; b < B; b++) {
-      let s = b * P * Co;
-      for (let p = 0; p < P; p++) {
-        const d = (p * B + b) * Co;
-        for (let co = 0; co < Co; co++) gT[d + co] = g[s++]!;
-      }
+      for (let h = 0; h < Hc; h++) dst.set(src.subarray(((b * H + h) * W) * C, ((b * H + h) * W) * C + row), (b * Hc + h) * row);
     }
   }
+  let xT: TensorInfo;
+  try {
+    xT = wasmTranspose(be, xc, [3, 1, 2, 0]);
+  } finally {
+    if (xc !== x) be.disposeData(xc.dataId);
+  }
+  const dyT = wasmTranspose(be, { dataId: dy.dataId, shape: [B, OH * OW, Co], dtype: 'float32' }, [1, 0, 2]);
+  dyT.shape = [OH, OW, B, Co];
   let out: TensorInfo;
   try {
     out = conv({
@@ -180,17 +184,8 @@ function filterGradViaConv(be: WasmBackend, x: TensorInfo, dy: TensorInfo, info:
   }
   // [ci, fh, fw, co] → [fh, fw, ci, co]: the same memory when ci = 1.
   if (C === 1) return { dataId: out.dataId, shape: info.filterShape, dtype: 'float32' };
-  const dW = be.makeOutput(info.filterShape, 'float32');
-  const src = be.typedArrayFromHeap(out) as Float32Array;
-  const dst = be.typedArrayFromHeap(dW) as Float32Array;
-  const taps = fh * fw;
-  for (let c = 0; c < C; c++) {
-    for (let t = 0; t < taps; t++) {
-      const s = (c * taps + t) * Co;
-      const d = (t * C + c) * Co;
-      for (let co = 0; co < Co; co++) dst[d + co] = src[s + co]!;
-    }
-  }
+  const dW = wasmTranspose(be, { dataId: out.dataId, shape: [C, fh * fw, Co], dtype: 'float32' }, [1, 0, 2]);
+  dW.shape = info.filterShape;
   be.disposeData(out.dataId);
   return dW;
 }
