@@ -263,6 +263,32 @@ describe('wasm fast paths (checked against the cpu reference)', () => {
     }
   });
 
+  it('Conv2D of one-channel images (columns packed as channels) and the cases it leaves to XNNPACK', async () => {
+    await initBackend('cpu');
+    const r = rng(31);
+    // [x shape, filter shape, strides, pad]: the lesson's first layer, packs of 2 and 4, and shapes that fall back.
+    const cases: [[number, number, number, number], [number, number, number, number], number, Pad][] = [
+      [[32, 28, 28, 1], [5, 5, 1, 8], 1, 'valid'],
+      [[3, 12, 12, 1], [3, 3, 1, 5], 1, 'valid'],
+      [[2, 9, 8, 1], [2, 5, 1, 3], 1, 'valid'],
+      [[2, 7, 16, 1], [4, 9, 1, 6], 1, 'valid'],
+      [[2, 10, 10, 1], [3, 3, 1, 4], 1, 'same'],
+      [[2, 11, 11, 1], [3, 3, 1, 4], 1, 'valid'],
+      [[2, 12, 12, 1], [3, 3, 1, 4], 2, 'valid'],
+      [[2, 12, 12, 3], [3, 3, 3, 4], 1, 'valid'],
+    ];
+    for (const [xs, fs, s, pad] of cases) {
+      const x = tf.tensor4d(values(r, xs.reduce((a, b) => a * b)), xs);
+      const filter = tf.tensor4d(values(r, fs.reduce((a, b) => a * b), false), fs);
+      const a = { strides: [s, s], pad, dataFormat: 'NHWC', dilations: [1, 1] };
+      const ref = referenceKernel('Conv2D', { x, filter }, a);
+      const got = await onWasm('Conv2D', { x: { values: x.dataSync(), shape: xs }, filter: { values: filter.dataSync(), shape: fs } }, a);
+      expect(got.values.length).toBe(ref.length);
+      expect(maxAbsDiff(got.values, ref), JSON.stringify([xs, fs, s, pad])).toBeLessThan(TOL);
+      tf.dispose([x, filter]);
+    }
+  });
+
   it('BatchMatMul with every transpose combination and batch broadcasting', async () => {
     await initBackend('cpu');
     const r = rng(21);

@@ -12,7 +12,9 @@ import {
   batchMatMulWasmConfig,
   conv2DBackpropFilterWasmGemmConfig,
   conv2DBackpropInputWasmConfig,
+  conv2DWasmConfig,
   gatherV2WasmConfig,
+  setBuiltinConv2D,
   setBuiltinGather,
   setBuiltinMatMul,
 } from './wasm.ts';
@@ -26,6 +28,8 @@ import {
  * - wasm's BatchMatMul is slow with a transposed operand (every gradient of a
  *   dense layer), its Conv2DBackpropInput and GatherV2 are element-by-element
  *   loops; ours go through its fast untransposed matrix multiply (wasm.ts);
+ * - wasm's Conv2D reads a one-channel image (a first layer) one float at a
+ *   time; ours reads neighbouring columns as channels (wasm.ts);
  * - cpu's Conv2DBackpropFilter and MaxPoolGrad are correct but very slow.
  */
 export const CUSTOM_KERNELS: Partial<Record<BackendName, KernelConfig[]>> = {
@@ -36,6 +40,7 @@ export const CUSTOM_KERNELS: Partial<Record<BackendName, KernelConfig[]>> = {
     batchMatMulWasmConfig,
     conv2DBackpropInputWasmConfig,
     gatherV2WasmConfig,
+    conv2DWasmConfig,
   ],
 };
 
@@ -66,6 +71,7 @@ export function registerCustomKernels(backend: BackendName): string[] {
   if (backend === 'wasm') {
     setBuiltinMatMul(builtins.get(key('BatchMatMul', 'wasm'))?.kernelFunc);
     setBuiltinGather(builtins.get(key('GatherV2', 'wasm'))?.kernelFunc);
+    setBuiltinConv2D(builtins.get(key('Conv2D', 'wasm'))?.kernelFunc);
   }
   return configs.map((c) => c.kernelName);
 }

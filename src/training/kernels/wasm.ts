@@ -122,9 +122,9 @@ function wasmTranspose(be: WasmBackend, t: TensorInfo, perm: number[]): TensorIn
 /** Above this many floats of columns (col2im), the batch is processed in slices. */
 const MAX_COLS = 1 << 22;
 
-/** The backend's own Conv2D (XNNPACK); ours never replaces it. */
+/** The backend's own Conv2D (XNNPACK), not ours (which only adds a fast path). */
 function builtinConv2D(): KernelFunc | undefined {
-  return getKernel('Conv2D', 'wasm')?.kernelFunc;
+  return builtinConv ?? getKernel('Conv2D', 'wasm')?.kernelFunc;
 }
 
 /**
@@ -243,6 +243,106 @@ const conv2DBackpropFilterKernel = ({ inputs, backend, attrs }: KernelArgs): Ten
   const out = be.makeOutput(info.filterShape, 'float32');
   (be.typedArrayFromHeap(out) as Float32Array).set(dW);
   return out;
+};
+
+interface Conv2DAttrs {
+  strides: number | [number, number];
+  pad: 'same' | 'valid' | number | backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dilations: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/**
+ * The backend's own Conv2D, kept when ours is registered (set by index.ts);
+ * until then the registered one is the backend's.
+ */
+let builtinConv: KernelFunc | undefined;
+export function setBuiltinConv2D(f: KernelFunc | undefined): void {
+  builtinConv = f;
+}
+
+/**
+ * How many neighbouring columns of a one-channel image to treat as the
+ * channels of one pixel (4 or 2), or 0 when the trick does not apply: the
+ * width must split evenly and the filter's reach must be a whole number of
+ * packed columns, so that the packed output is exactly the real one in memory.
+ */
+const PACKS = [2, 4];
+function packFactor(info: Conv2DInfo): number {
+  if (info.inChannels !== 1 || info.strideWidth !== 1 || info.strideHeight !== 1) return 0;
+  if (info.dilationWidth !== 1 || info.dilationHeight !== 1 || info.padInfo.type !== 'VALID') return 0;
+  for (const p of PACKS) {
+    if (info.inWidth % p === 0 && (info.filterWidth - 1) % p === 0) return p;
+  }
+  return 0;
+}
+
+/**
+ * A stride-1 'valid' convolution of a one-channel image (the first layer of an
+ * image model). XNNPACK reads such an image one float per pointer of its
+ * indirection buffer, as slowly as an im2col; here P neighbouring columns are
+ * read as the P channels of one pixel, and the filter is spread into
+ *   w2[kh, q, r, p * Co + co] = w[kh, q * P + r - p, co]  (zero outside the filter),
+ * so one packed output pixel holds P real output columns: [B, OH, OW / P, P * Co]
+ * is [B, OH, OW, Co] in memory. The same sums in a different order.
+ */
+function conv2DOneChannel(be: WasmBackend, x: TensorInfo, filter: TensorInfo, info: Conv2DInfo, P: number, conv: KernelFunc): TensorInfo {
+  const { batchSize: B, inHeight: H, inWidth: W, filterHeight: fh, filterWidth: fw, outChannels: Co } = info;
+  const Q = (fw - 1) / P + 1;
+  const w2 = be.makeOutput([fh, Q, P, P * Co], 'float32');
+  {
+    const src = be.typedArrayFromHeap(filter) as Float32Array;
+    const dst = be.typedArrayFromHeap(w2) as Float32Array;
+    dst.fill(0);
+    for (let kh = 0; kh < fh; kh++) {
+      for (let q = 0; q < Q; q++) {
+        for (let r = 0; r < P; r++) {
+          const d = ((kh * Q + q) * P + r) * P * Co;
+          for (let p = 0; p < P; p++) {
+            const kw = q * P + r - p;
+            if (kw < 0 || kw >= fw) continue;
+            const s = (kh * fw + kw) * Co;
+            for (let co = 0; co < Co; co++) dst[d + p * Co + co] = src[s + co]!;
+          }
+        }
+      }
+    }
+  }
+  try {
+    const out = conv({
+      inputs: { x: { dataId: x.dataId, shape: [B, H, W / P, P], dtype: 'float32' }, filter: w2 },
+      backend: be as never,
+      attrs: { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined } as never,
+    }) as TensorInfo;
+    out.shape = info.outShape;
+    return out;
+  } finally {
+    be.disposeData(w2.dataId);
+  }
+}
+
+const conv2DKernel = (args: KernelArgs): TensorInfo => {
+  const { inputs, backend, attrs } = args;
+  const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
+  const a = attrs as unknown as Conv2DAttrs;
+  const conv = builtinConv;
+  if (!conv) throw new Error('wasm Conv2D kernel is not available');
+  if (a.dataFormat !== 'NCHW' && x.dtype === 'float32' && filter.dtype === 'float32' && x.shape.length === 4) {
+    const info = backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      a.strides,
+      a.dilations,
+      a.pad,
+      a.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    const P = packFactor(info);
+    if (P > 0) return conv2DOneChannel(backend as WasmBackend, x, filter, info, P, conv);
+  }
+  return conv(args as never) as TensorInfo;
 };
 
 interface Conv2DBackpropInputAttrs {
@@ -385,3 +485,4 @@ export const batchMatMulWasmConfig = config('BatchMatMul', batchMatMulKernel);
 export const conv2DBackpropFilterWasmGemmConfig = config('Conv2DBackpropFilter', conv2DBackpropFilterKernel);
 export const conv2DBackpropInputWasmConfig = config('Conv2DBackpropInput', conv2DBackpropInputKernel);
 export const gatherV2WasmConfig = config('GatherV2', gatherV2Kernel);
+export const conv2DWasmConfig = config('Conv2D', conv2DKernel);
