@@ -7,7 +7,7 @@
 import type { Lang } from '../core/lang.ts';
 import type { Action } from './policy.ts';
 import type { KnowledgeEntry } from './knowledge.ts';
-import type { Retrieval, ScoredEntry } from './retrieve.ts';
+import { FUSION, type Retrieval, type ScoredEntry } from './retrieve.ts';
 import type { TopicSlug } from './topics.ts';
 
 /** Discord's limit is 2,000 characters; leave room for a mention. */
@@ -61,19 +61,25 @@ export interface Selection {
   related: ScoredEntry[];
 }
 
+/** How well an entry fits as the answer inside its topic: its retrieval score plus its match with the entry's listed ways of asking. */
+export function choiceScore(s: ScoredEntry): number {
+  return s.score + FUSION.asked * s.match;
+}
+
 /**
- * Picks the entry to answer from: the best entry of the winning topic,
+ * Picks the entry to answer from: the entry of the winning topic whose
+ * retrieval score and match with its title and listed questions are best,
  * preferring the asker's language; then related entries to cite.
  */
 export function selectEntries(r: Retrieval, lang: Lang): Selection | undefined {
   const topic = r.topics[0]?.topic;
   if (!topic) return undefined;
-  const ofTopic = r.entries.filter((s) => s.entry.topics.includes(topic));
+  const ofTopic = r.entries.filter((s) => s.entry.topics.includes(topic)).sort((a, b) => choiceScore(b) - choiceScore(a));
   if (ofTopic.length === 0) return undefined;
   const best = ofTopic[0];
   // The asker's language wins unless its entry is clearly a worse match.
   const own = ofTopic.find((s) => s.entry.lang === lang);
-  const primary = own && own.score >= best.score * 0.6 ? own : best;
+  const primary = own && choiceScore(own) >= choiceScore(best) * 0.6 ? own : best;
   const related = r.entries.filter((s) => s !== primary).slice(0, 4);
   return { topic, primary, related };
 }

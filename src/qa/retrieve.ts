@@ -22,6 +22,14 @@ export interface ScoredEntry {
   lexical: number;
   concept: number;
   score: number;
+  /**
+   * How closely the question matches the entry's title or one of its
+   * `questions` word for word (idf-weighted overlap, 0..1); computed for the
+   * entries of the winning topic only, 0 for the others.
+   */
+  match: number;
+  /** Largest share of one listed way of asking found in the question (0..1; winning topic only). */
+  covered: number;
 }
 
 export interface TopicScore {
@@ -56,12 +64,82 @@ export const FUSION = {
   slope: 12,
   center: 0.3,
   marginBase: 0.45,
+  /** Weight of the match with an entry's listed ways of asking when choosing the entry inside the winning topic. */
+  asked: 0.25,
+  /**
+   * A listed way of asking found (nearly) word for word in the question
+   * (`covered` at least this, with a clear `match`) raises the confidence.
+   */
+  exactCovered: 0.9,
+  exactMatch: 0.6,
+  /** Share of the remaining distance to 1 that such a match adds to the confidence. */
+  exactLift: 0.4,
 };
 
 const DENSE_K = 120;
 
 /** How many lexical candidates join the dense ones. */
 const LEXICAL_K = 150;
+
+/** Per index, per entry: the analysed terms of its title and of each of its `questions` (filled lazily). */
+const askedCache = new WeakMap<QaIndex, Map<string, number>[][]>();
+
+function askedTerms(index: QaIndex, i: number): Map<string, number>[] {
+  let cache = askedCache.get(index);
+  if (!cache) askedCache.set(index, (cache = []));
+  const e = index.entries[i];
+  return (cache[i] ??= [e.title, ...e.questions].map((q) => lexicalTerms(q, index.glossary)));
+}
+
+/**
+ * How closely the question matches each candidate entry's title or one of its
+ * `questions` (the listed ways of asking). Terms are weighted by idf and by how
+ * few of the candidates use them: words every candidate shares (the topic's
+ * own vocabulary) say nothing about which of them is meant, the rarer ones do.
+ * Returns, per candidate, `match` (the best cosine over its listed ways of
+ * asking, 0..1) and `covered` (the largest share, by idf, of one listed way of
+ * asking found in the question: 1 when the asker wrote a listed question).
+ */
+export function askedMatches(index: QaIndex, candidates: number[], query: Map<string, number>): { match: number; covered: number }[] {
+  const asked = candidates.map((i) => askedTerms(index, i));
+  const n = candidates.length;
+  const df = new Map<string, number>();
+  for (const list of asked) {
+    const seen = new Set<string>();
+    for (const a of list) for (const t of a.keys()) if (query.has(t)) seen.add(t);
+    for (const t of seen) df.set(t, (df.get(t) ?? 0) + 1);
+  }
+  const idf = (t: string) => index.lexical.idf(t);
+  const disc = (t: string) => (n > 1 ? Math.log(1 + n / (df.get(t) ?? 1)) / Math.log(1 + n) : 1);
+  let qNorm = 0;
+  for (const [t, w] of query) qNorm += (idf(t) * disc(t) * w) ** 2;
+  return asked.map((list) => {
+    let match = 0;
+    let covered = 0;
+    for (const a of list) {
+      let dot = 0;
+      let aNorm = 0;
+      let mass = 0;
+      let inQuery = 0;
+      for (const [t, w] of a) {
+        const v = idf(t) * w;
+        mass += v;
+        const qw = query.get(t);
+        if (qw !== undefined) inQuery += v;
+        const dv = v * disc(t);
+        aNorm += dv * dv;
+        if (qw !== undefined) dot += dv * idf(t) * disc(t) * qw;
+      }
+      if (aNorm > 0 && qNorm > 0) match = Math.max(match, dot / Math.sqrt(qNorm * aNorm));
+      // A listed question of a word or two is no evidence of an exact match.
+      if (mass >= EXACT_MIN_MASS) covered = Math.max(covered, inQuery / mass);
+    }
+    return { match, covered };
+  });
+}
+
+/** The least idf mass a listed way of asking needs to count as matched word for word. */
+const EXACT_MIN_MASS = 6;
 
 export async function retrieve(index: QaIndex, question: string, _lang?: Lang): Promise<Retrieval> {
   const dense = new Map<number, number>();
@@ -87,7 +165,7 @@ export async function retrieve(index: QaIndex, question: string, _lang?: Lang): 
     const d = dense.get(i) ?? 0;
     const l = lex.get(i) ?? { norm: 0, concept: 0 };
     const score = FUSION.dense * d + FUSION.lexical * l.norm + FUSION.concept * l.concept;
-    scored.push({ entry: index.entries[i], index: i, dense: d, lexical: l.norm, concept: l.concept, score });
+    scored.push({ entry: index.entries[i], index: i, dense: d, lexical: l.norm, concept: l.concept, score, match: 0, covered: 0 });
   }
   scored.sort((a, b) => b.score - a.score);
 
@@ -109,12 +187,24 @@ export async function retrieve(index: QaIndex, question: string, _lang?: Lang): 
       return { topic, score: list[0] + FUSION.runnerUp * (list[1] ?? 0) + lift };
     })
     .sort((a, b) => b.score - a.score);
+  const entries = scored.slice(0, 20);
+  const winner = topics[0]?.topic;
+  if (winner) {
+    const cands = entries.filter((s) => s.entry.topics.includes(winner));
+    askedMatches(index, cands.map((s) => s.index), terms).forEach((m, j) => {
+      cands[j].match = m.match;
+      cands[j].covered = m.covered;
+    });
+  }
   const top = topics[0]?.score ?? 0;
   const relMargin = top > 0 ? (top - (topics[1]?.score ?? 0)) / top : 0;
   const strength = 1 / (1 + Math.exp(-FUSION.slope * (top - FUSION.center)));
-  const confidence = top <= 0 ? 0 : strength * Math.min(1, FUSION.marginBase + relMargin);
+  let confidence = top <= 0 ? 0 : strength * Math.min(1, FUSION.marginBase + relMargin);
+  if (entries.some((s) => s.covered >= FUSION.exactCovered && s.match >= FUSION.exactMatch)) {
+    confidence += (1 - confidence) * FUSION.exactLift;
+  }
   return {
-    entries: scored.slice(0, 20),
+    entries,
     topics,
     confidence: Math.round(confidence * 1000) / 1000,
     concepts: concepts.map((c) => c.slice(1)),

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex, type QaIndex } from '../../src/qa/index-store.ts';
-import { retrieve } from '../../src/qa/retrieve.ts';
+import { lexicalTerms } from '../../src/qa/lexical.ts';
+import { askedMatches, retrieve } from '../../src/qa/retrieve.ts';
 import { miniConfig } from './helpers.ts';
 
 describe('hybrid retrieval over the mini knowledge base', () => {
@@ -52,5 +53,29 @@ describe('hybrid retrieval over the mini knowledge base', () => {
     const r = await retrieve(index, 'エポック数と学習率の関係');
     for (let i = 1; i < r.topics.length; i++) expect(r.topics[i - 1].score).toBeGreaterThanOrEqual(r.topics[i].score);
     for (let i = 1; i < r.entries.length; i++) expect(r.entries[i - 1].score).toBeGreaterThanOrEqual(r.entries[i].score);
+  });
+
+  it('matches a question against the entries\' listed ways of asking, word for word', () => {
+    const at = (id: string) => index.entries.findIndex((e) => e.id === id);
+    const cands = [at('one-hot-what-en'), at('epochs-what-en'), at('one-hot-why-ja')];
+    expect(cands.every((i) => i >= 0)).toBe(true);
+    const q = lexicalTerms('so do I need to_categorical for sparse_categorical_crossentropy or not', index.glossary);
+    const [oneHot, epochs, ja] = askedMatches(index, cands, q);
+    expect(oneHot.covered).toBe(1);
+    expect(oneHot.match).toBeGreaterThan(0.6);
+    expect(epochs.match).toBeLessThan(oneHot.match / 2);
+    expect(ja.covered).toBeLessThan(0.9);
+    // A question sharing a word or two with the listed ones is no exact match.
+    const loose = askedMatches(index, cands, lexicalTerms('my labels look strange', index.glossary));
+    expect(loose[0].covered).toBeLessThan(0.9);
+    expect(loose[0].match).toBeLessThan(0.6);
+  });
+
+  it('fills match only for the winning topic\'s entries', async () => {
+    const r = await retrieve(index, 'do I need to_categorical for sparse_categorical_crossentropy');
+    expect(r.topics[0].topic).toBe('one-hot-encoding');
+    const win = r.entries.find((s) => s.entry.id === 'one-hot-what-en');
+    expect(win?.match).toBeGreaterThan(0.6);
+    for (const s of r.entries) if (!s.entry.topics.includes(r.topics[0].topic)) expect(s.match).toBe(0);
   });
 });

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { createAssistant, type Assistant } from '../../src/qa/assistant.ts';
+import { REPO, tempDir } from './helpers.ts';
+
+/**
+ * A held-out set of beginner questions (not the eval set, not copied from the
+ * entries' `questions`), each with the entry that answers it best. It checks
+ * the choice of entry inside the right topic, not only the topic.
+ */
+interface Item {
+  lang: 'ja' | 'en';
+  expect: string;
+  question: string;
+}
+
+const ITEMS: Item[] = readFileSync(join(REPO, 'tests/qa/fixtures/entry-choice.jsonl'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as Item);
+
+describe('entry choice over the real knowledge base', () => {
+  let assistant: Assistant;
+  beforeAll(async () => {
+    const config = loadConfig({ TASUKE_KNOWLEDGE_DIR: join(REPO, 'knowledge'), TASUKE_DATA_DIR: tempDir() }, {}, tempDir());
+    assistant = createAssistant({ config, llm: null });
+    await assistant.ready();
+  });
+
+  it('has enough held-out questions in both languages, each naming an existing entry', async () => {
+    const index = await assistant.ready();
+    const ids = new Set(index.entries.map((e) => e.id));
+    expect(ITEMS.filter((i) => i.lang === 'ja').length).toBeGreaterThanOrEqual(10);
+    expect(ITEMS.filter((i) => i.lang === 'en').length).toBeGreaterThanOrEqual(10);
+    expect(ITEMS.filter((i) => !ids.has(i.expect)).map((i) => i.expect)).toEqual([]);
+  });
+
+  it('answers at least 85% of them from the expected entry', async () => {
+    const misses: string[] = [];
+    for (const item of ITEMS) {
+      const c = await assistant.ask(item.question);
+      if (c.action !== 'answer' || c.sources[0]?.id !== item.expect) {
+        misses.push(`${item.expect} <- ${c.action} ${c.sources[0]?.id ?? '-'} (${c.confidence}): ${item.question}`);
+      }
+    }
+    const rate = (ITEMS.length - misses.length) / ITEMS.length;
+    console.log(`entry choice: ${(rate * 100).toFixed(1)}% (${ITEMS.length - misses.length}/${ITEMS.length})\n  ${misses.join('\n  ')}`);
+    expect(rate).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('prefers the entry listing (nearly) the asked question, and trusts such a match more', async () => {
+    const { contract, trace } = await assistant.askTraced('why convert labels to one hot? they were numbers already');
+    expect(trace.topic).toBe('one-hot-encoding');
+    expect(contract.sources[0].id).toBe('one-hot-why-convert-labels-en');
+    // 0.695 before a listed question counted for the confidence.
+    expect(contract.confidence).toBeGreaterThan(0.75);
+    const ja = await assistant.ask('ラベルはもともと数字だったのに、なぜ変換するの？');
+    expect(ja.sources[0].id).toBe('one-hot-why-convert-labels-ja');
+  });
+});
