@@ -97,22 +97,46 @@ const OUT_OF_SCOPE: ScopeRule[] = [
       /\b(refunds?|payments?|pay for|invoices?|receipts?|billing|billed|charged|fees?|price|pricing|discount|credit card|reimburse\w*)\b/i,
     ],
   },
+  // A broken or unreachable environment (instance stopped, SSH or JupyterLab
+  // timing out, 502) needs an organizer, even when the asker says "log in".
+  // Checked before the account rules: "ログインできません、SSHがタイムアウト"
+  // is about the instance, not about a password.
+  {
+    reason: 'out-of-scope:infrastructure',
+    patterns: [
+      /(インスタンス|サーバー?|jupyter ?(lab|hub)?|ジュピター|gpu ?(マシン|サーバー?|インスタンス)|ssh).{0,30}(タイムアウト|time ?out|timed out|502|503|504|bad gateway|応答しない|応答がない|応答しません|落ちて(い|る|ま)|ダウンして|接続が拒否|refused)/i,
+      /(インスタンス|サーバー?|gpu ?(マシン|サーバー?|インスタンス)).{0,20}(停止して|停止され|停止中|止まってい|止まりました|止まった|起動しない|起動しません|起動でき)/i,
+      /\bssh\b.{0,40}(繋がらない|つながらない|繋がりません|つながりません|接続でき|接続出来|入れない|入れません|ログインでき|ログイン出来|timed? ?out|refused|reset|hangs?|hanging|fails?|failed|doesn'?t work|not working|can'?t connect|cannot connect)/i,
+      /(繋がらない|つながらない|接続できない|ログインできない|入れない|タイムアウト).{0,20}\bssh\b/i,
+      /\b(can'?t|cannot|unable to|couldn'?t) (ssh|connect|log ?in|get in)\b.{0,30}\b(instance|server|gpu (machine|box|server|instance)|vm|jupyter(lab|hub)?)\b.{0,40}\b(time[sd]? ?out|timing out|502|503|504|refused|unreachable|down|stopped)\b/i,
+      /\b(instance|server|vm|gpu (machine|box))\b.{0,25}\b(is|was|got|has been|seems)\s+(stopped|shut ?down|terminated|down|offline|unreachable|not running)\b/i,
+      /\b(ssh|port 22)\b.{0,40}\b(time[sd]? ?out|timing out|refused|unreachable|no route|hangs?)\b/i,
+      /\bconnection (refused|reset|timed out)\b|\bbad gateway\b|\bpermission denied \(publickey\)/i,
+    ],
+  },
   {
     reason: 'out-of-scope:account',
     patterns: [
-      /(パスワード|ログインでき|ログイン出来|ログインが|ログイン情報|サインイン|アカウント|ユーザー名|ユーザ名|二段階認証|2段階認証)/,
-      /\b(password|passcode|log ?in|login|sign ?in|signin|username|user name|2fa|two-factor)\b/i,
+      /(パスワード|パスコード|ログイン情報|認証情報|ユーザー名|ユーザ名|ユーザーid|二段階認証|2段階認証|アカウント.{0,10}(ロック|停止|無効|凍結|作れ|作成|登録)|(jupyter|ログイン|アクセス)の?トークン)/i,
+      /\b(password|passcode|username|user name|2fa|two-factor|credentials?|(jupyter|login|access) token)\b/i,
       /\b(my|your|the course|workshop|discord) account\b|\baccount (is )?(locked|disabled|suspended|blocked|access)/i,
     ],
   },
   {
     reason: 'out-of-scope:infrastructure',
     patterns: [
-      /(インスタンス|サーバー?|jupyter ?(lab|hub)?|ジュピター|ラボ|ブラウザ|ページ|url|リンク|gpu ?(マシン|サーバー?|インスタンス)|環境|ノートブック).{0,25}(繋がらない|つながらない|繋がりません|つながりません|接続でき|接続出来|開かない|開けない|開きません|表示されない|真っ白|起動しない|起動でき|起動しません|応答しない|応答がない|タイムアウト|502|503|504|bad gateway|落ちて(い|る|ま)|ダウンして|アクセスでき|アクセス出来|入れない|入れません|読み込み中のまま|ロード中のまま)/i,
+      /(インスタンス|サーバー?|jupyter ?(lab|hub)?|ジュピター|ラボ|ブラウザ|ページ|url|リンク|gpu ?(マシン|サーバー?|インスタンス)|環境|ノートブック).{0,25}(繋がらない|つながらない|繋がりません|つながりません|接続でき|接続出来|開かない|開けない|開きません|表示されない|真っ白|起動しない|起動でき|起動しません|応答しない|応答がない|タイムアウト|502|503|504|bad gateway|落ちて(い|る|ま)|ダウンして|アクセスでき|アクセス出来|入れない|入れません|読み込み中のまま|ロード中のまま|ログインでき|ログイン出来)/i,
       /(繋がらない|つながらない|接続できない|アクセスできない).{0,15}(インスタンス|サーバー?|jupyter|ジュピター|gpu|環境)/i,
       /\b(instance|server|jupyter(lab|hub)?|notebook server|lab|gpu (machine|box|server|instance)|environment|page|link|url|hub)\b.{0,40}\b(unreachable|not reachable|can'?t (connect|reach|access|open|load)|cannot (connect|reach|access|open|load)|won'?t (load|open|start|connect)|doesn'?t (load|open|start|respond)|not (loading|responding|starting|available)|is down|went down|502|503|504|bad gateway|timed? ?out|offline|crashed and)\b/i,
-      /\b(can'?t|cannot|unable to) (connect|reach|access|open|get into)\b.{0,30}\b(instance|server|jupyter(lab|hub)?|lab|gpu (machine|instance|server)|environment)\b/i,
-      /\bconnection (refused|reset|timed out)\b/i,
+      /\b(can'?t|cannot|unable to) (connect|reach|access|open|get into|log ?in(to)?|sign ?in(to)?)\b.{0,30}\b(instance|server|jupyter(lab|hub)?|lab|gpu (machine|instance|server)|environment|vm)\b/i,
+    ],
+  },
+  {
+    // "I can't log in" with nothing saying what into: the account is the likelier cause.
+    reason: 'out-of-scope:account',
+    patterns: [
+      /(ログインでき|ログイン出来|ログインが|サインインでき|アカウント)/,
+      /\b(log ?in|login|sign ?in|signin)\b/i,
     ],
   },
   {
@@ -286,8 +310,8 @@ const MESSAGES: Record<Exclude<Reason, 'answered' | 'assessment-hint'>, Bilingua
     en: `I can’t look into accounts or passwords. ${NEXT_TA.en} Please don’t post your password in the chat.`,
   },
   'out-of-scope:infrastructure': {
-    ja: `GPU インスタンスや Jupyter サーバーの不具合は TA が直接確認する必要があります。${NEXT_TA.ja}表示されているエラーやURLをこのスレッドに貼ってもらえると早く対応できます。`,
-    en: `A broken or unreachable GPU instance or Jupyter server needs a TA to check it. ${NEXT_TA.en} Pasting the error or URL you see into this thread speeds it up.`,
+    ja: `GPU インスタンスや JupyterLab に接続できない・タイムアウトする・停止しているといった環境の問題は、運営側が確認して直す必要があります。${NEXT_TA.ja}表示されているエラー（502、タイムアウトなど）、開こうとした URL、いつから起きているかをこのスレッドに書いてもらえると早く対応できます。`,
+    en: `An instance or JupyterLab that can’t be reached, times out or has stopped is an environment problem the organizers need to fix. ${NEXT_TA.en} Posting what you see (the error, such as 502 or a timeout), the URL you opened and since when it happens speeds it up.`,
   },
   'out-of-scope:personal': {
     ja: `個人的なご相談には tasuke はお答えできません。${NEXT_TA.ja}講座の内容についての質問ならいつでもどうぞ。`,

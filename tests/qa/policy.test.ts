@@ -66,6 +66,37 @@ describe('screening', () => {
     for (const [q, reason] of cases) expect(verdict(q), q).toMatchObject({ verdict: 'escalate', reason });
   });
 
+  it('tells an unreachable environment from a credentials problem', () => {
+    const cases: [string, Reason][] = [
+      ['GPUインスタンスにログインできません、SSHがタイムアウトします', 'out-of-scope:infrastructure'],
+      ['sshで繋ごうとすると Connection timed out と出ます', 'out-of-scope:infrastructure'],
+      ['インスタンスが停止中と表示されて使えません', 'out-of-scope:infrastructure'],
+      ['GPUサーバーが応答しないです', 'out-of-scope:infrastructure'],
+      ['I can\'t log in to my GPU instance, ssh times out', 'out-of-scope:infrastructure'],
+      ['my instance was stopped and now I can\'t get back in', 'out-of-scope:infrastructure'],
+      ['ssh: connect to host 10.0.0.5 port 22: Connection timed out', 'out-of-scope:infrastructure'],
+      ['JupyterLab link gives a 502 error', 'out-of-scope:infrastructure'],
+      ['パスワードを入れても JupyterLab に入れません', 'out-of-scope:account'],
+      ['ユーザー名を忘れてログインできない', 'out-of-scope:account'],
+      ['I can\'t log in, it says my password is wrong', 'out-of-scope:account'],
+      ['what is my username for the platform?', 'out-of-scope:account'],
+      ['ログインできません', 'out-of-scope:account'],
+    ];
+    for (const [q, reason] of cases) expect(verdict(q), q).toMatchObject({ verdict: 'escalate', reason });
+    // Training that stops or hangs is a course question, not a broken environment.
+    for (const q of ['Jupyterでセルが止まったままです', 'GPUで学習すると途中で止まった', 'model.fit got stuck at epoch 3', 'the kernel died while training']) {
+      expect(verdict(q).verdict, q).toBe('ok');
+    }
+  });
+
+  it('says what to send for an environment problem and warns about passwords only for credentials', () => {
+    expect(messageFor('out-of-scope:infrastructure', 'ja')).toMatch(/運営側/);
+    expect(messageFor('out-of-scope:infrastructure', 'ja')).not.toMatch(/パスワード/);
+    expect(messageFor('out-of-scope:infrastructure', 'en')).toMatch(/organizers/);
+    expect(messageFor('out-of-scope:infrastructure', 'en')).not.toMatch(/password/i);
+    expect(messageFor('out-of-scope:account', 'en')).toMatch(/password/);
+  });
+
   it('keeps in-scope questions that share words with out-of-scope ones', () => {
     for (const q of [
       'カーネルを再起動したら変数が消えました',
