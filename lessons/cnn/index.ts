@@ -34,7 +34,7 @@ export const lesson: Lesson = {
   bounds: {
     numeric: {
       epochs: { min: 1, max: 30, integer: true },
-      learningRate: { min: 0.00001, max: 1 },
+      learningRate: { min: 0.00001, max: 10 },
       batchSize: { min: 8, max: 1024, integer: true },
       filters: { min: 4, max: 64, integer: true },
     },

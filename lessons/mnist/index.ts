@@ -18,7 +18,7 @@ export const lesson: Lesson = {
   bounds: {
     numeric: {
       epochs: { min: 1, max: 50, integer: true },
-      learningRate: { min: 0.00001, max: 1 },
+      learningRate: { min: 0.00001, max: 10 },
       batchSize: { min: 8, max: 1024, integer: true },
       hiddenUnits: { min: 8, max: 512, integer: true },
       dropout: { min: 0, max: 0.8 },

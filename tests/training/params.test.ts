@@ -38,7 +38,7 @@ describe('validateParams', () => {
     expect(err.messageFor('ja')).not.toBe(err.messageFor('en'));
 
     const lr = rejection({ learningRate: 0 }).messages;
-    expect(lr.en).toMatch(/learningRate .*must be a number from 0\.00001 to 1/);
+    expect(lr.en).toMatch(/learningRate .*must be a number from 0\.00001 to 10/);
     expect(lr.ja).toContain('学習率');
     expect(rejection({ batchSize: 4 }).messages.en).toMatch(/batchSize .*from 8 to 1024/);
   });
