@@ -112,6 +112,13 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks = {},
   const tensors = toTensors(tf, data);
   const series: Series[] = [];
   const extras: Record<string, unknown> = { ...(data.extras ?? {}) };
+  // What the loss of a guessing model is depends on these two facts; the charts' diagnosis uses them
+  // to recognise a loss that blew up inside the first epoch (src/charts/diagnose.ts).
+  if (extras.lossKind === undefined) extras.lossKind = lesson.loss;
+  const outputs = data.yTrain.shape[data.yTrain.shape.length - 1];
+  if (extras.numClasses === undefined && /crossentropy/i.test(lesson.loss)) {
+    extras.numClasses = /binary/i.test(lesson.loss) ? 2 : outputs;
+  }
   try {
     // Variants are known only once built; the count of series is fixed by the first build.
     let count = 0;
