@@ -3,7 +3,7 @@
  * did it stall, did it start memorising? Pure functions over the history, so
  * every face (the chart's markers, the reading, a dashboard badge) agrees.
  */
-import type { EpochLog, Series } from '../training/types.ts';
+import type { EpochLog, Series, TrainResult } from '../training/types.ts';
 
 export type DiagnosisKind = 'healthy' | 'overfitting' | 'diverged' | 'plateau' | 'underfitting';
 
@@ -11,6 +11,7 @@ export type DiagnosisKind = 'healthy' | 'overfitting' | 'diverged' | 'plateau' |
 export type DiagnosisReason =
   | 'nan' // the loss became NaN or Infinity
   | 'exploding' // the loss grew instead of shrinking
+  | 'exploded-early' // the loss blew up inside the first epoch and the network saturated (no NaN, a flat line far too high)
   | 'no-progress' // the loss barely moved from its first value
   | 'low-accuracy' // the curve flattened but the model is still wrong on its own training data
   | 'still-falling' // the run ended while the loss was still dropping fast
@@ -29,6 +30,8 @@ export interface Diagnosis {
   fromEpoch?: number;
   /** For reason 'nan': which non-finite value the loss became first. */
   nonFinite?: 'NaN' | 'Infinity';
+  /** For classification: the loss of a model that only guesses (ln K for K classes), when known. */
+  chanceLoss?: number;
   /** Epochs logged. */
   epochs: number;
   firstLoss?: number;
@@ -64,7 +67,40 @@ export const THRESHOLDS = {
   stillFallingShare: 0.25,
   /** Relative drop over the last fifth of the run that counts as still falling on its own. */
   stillFallingRelative: 0.15,
+  /** A classification loss that never gets below this many times the guessing loss (ln K) has blown up. */
+  chanceFactor: 2,
 } as const;
+
+/**
+ * What the history alone cannot say: which loss the lesson uses and how many
+ * classes it has. With it, a loss that exploded inside the first epoch (so the
+ * history never shows it rising) is still recognisable, because a classifier
+ * that merely guesses already scores ln K; a loss far above that was pushed
+ * there by oversized updates. Absent, diagnose() falls back to the history.
+ */
+export interface DiagnoseContext {
+  /** The lesson's loss, e.g. 'categoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError'. */
+  lossKind?: string;
+  /** Number of classes of a classification lesson. */
+  numClasses?: number;
+}
+
+/** The context a run's result carries in `extras` (`lossKind`, `numClasses`, set by the runner). */
+export function contextOf(result: Pick<TrainResult, 'extras'> | undefined): DiagnoseContext {
+  const e = result?.extras ?? {};
+  const ctx: DiagnoseContext = {};
+  if (typeof e.lossKind === 'string') ctx.lossKind = e.lossKind;
+  if (typeof e.numClasses === 'number' && Number.isInteger(e.numClasses) && e.numClasses >= 2) ctx.numClasses = e.numClasses;
+  return ctx;
+}
+
+/** Cross-entropy of a model that gives every class the same probability: ln K (ln 2 for a binary output). */
+export function chanceLossOf(ctx: DiagnoseContext | undefined): number | undefined {
+  const kind = ctx?.lossKind?.toLowerCase() ?? '';
+  if (kind.includes('binary')) return Math.log(2);
+  if (kind.includes('categorical') && ctx?.numClasses) return Math.log(ctx.numClasses);
+  return undefined;
+}
 
 const finite = (v: number | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
@@ -102,7 +138,7 @@ function lastFinite(values: (number | undefined)[]): number | undefined {
 type SeriesLike = Pick<Series, 'history'> & Partial<Pick<Series, 'stopped'>>;
 
 /** Diagnoses one series (or a bare history). */
-export function diagnose(input: SeriesLike | EpochLog[]): Diagnosis {
+export function diagnose(input: SeriesLike | EpochLog[], context?: DiagnoseContext): Diagnosis {
   const history = [...(Array.isArray(input) ? input : input.history)].sort((a, b) => a.epoch - b.epoch);
   const stopped = Array.isArray(input) ? undefined : input.stopped;
   const n = history.length;
@@ -118,6 +154,8 @@ export function diagnose(input: SeriesLike | EpochLog[]): Diagnosis {
     finalAcc: lastFinite(history.map((h) => h.acc)),
     finalValAcc: lastFinite(history.map((h) => h.valAcc)),
   };
+  const chance = chanceLossOf(context);
+  if (chance !== undefined) base.chanceLoss = chance;
   const firstIdx = loss.findIndex(finite);
   const bestIdx = argmin(loss);
   if (firstIdx >= 0) {
@@ -152,12 +190,32 @@ export function diagnose(input: SeriesLike | EpochLog[]): Diagnosis {
   const first = base.firstLoss!;
   const final = base.finalLoss!;
   const best = base.bestLoss!;
+  const learnedAcc = finite(base.finalAcc) && base.finalAcc >= THRESHOLDS.goodAccuracy;
+  // 2a. Blown up inside the first epoch: a large learning rate can throw the weights so far in the
+  // first few batches that the softmax saturates; the logged loss is then flat and huge, never NaN,
+  // and looks like a "plateau". A classifier that merely guesses scores ln K, so a loss that never
+  // came near that can only have been pushed up by the updates (this works even for a 1-epoch run).
+  if (chance !== undefined && best > chance * THRESHOLDS.chanceFactor && !learnedAcc) {
+    return { ...base, kind: 'diverged', reason: 'exploded-early', fromEpoch: history[0].epoch };
+  }
   // 2. Exploding without reaching NaN: the loss ends well above where it started.
   if (n >= 2 && final > first * THRESHOLDS.explodeFactor && final > best * 3) {
     const from = Math.min(bestIdx + 1, n - 1);
     return { ...base, kind: 'diverged', reason: 'exploding', fromEpoch: history[from].epoch };
   }
+  // 2b. Started fine, then blew up to far above guessing without tripling (the softmax saturated).
+  if (chance !== undefined && final > chance * THRESHOLDS.chanceFactor && final > best * 1.5 && !learnedAcc) {
+    const from = Math.min(bestIdx + 1, n - 1);
+    return { ...base, kind: 'diverged', reason: 'exploding', fromEpoch: history[from].epoch };
+  }
 
+  // Without the lesson's loss: a loss that rose from the first epoch and then froze to the last digit
+  // (dead, saturated units give exactly zero gradient) is the same failure seen from the history.
+  if (n >= 4 && final > first && !learnedAcc) {
+    let k = n - 1;
+    while (k > 0 && Math.abs(loss[k - 1] - final) <= 1e-6 * Math.abs(final)) k--;
+    if (n - k >= 3) return { ...base, kind: 'diverged', reason: 'exploded-early', fromEpoch: history[k].epoch };
+  }
   // Where the curve flattened, and whether it is still falling at the end.
   const totalDrop = first - best;
   if (totalDrop > 0) {

@@ -9,7 +9,7 @@ import type { Chart as ChartJs, ChartConfiguration, Plugin } from 'chart.js';
 import type { SKRSContext2D } from '@napi-rs/canvas';
 import type { Lang } from '../core/lang.ts';
 import type { Series, TrainResult } from '../training/types.ts';
-import { diagnose, type Diagnosis } from './diagnose.ts';
+import { contextOf, diagnose, type Diagnosis } from './diagnose.ts';
 import { ensureJapaneseFont, FONT_STACK, loadCanvas, loadChartJs, type FontOptions } from './canvas.ts';
 import { backendName, describeParams, fmt, lessonName, t } from './format.ts';
 import { finalFiguresLine, verdictName } from './reading.ts';
@@ -429,7 +429,8 @@ export async function renderLossChart(result: TrainResult, lang: Lang, options: 
   const [{ createCanvas }, { Chart }] = await Promise.all([loadCanvas(), loadChartJs()]);
 
   const all = seriesOf(result);
-  const diagnoses = all.map((s) => diagnose(s));
+  const context = contextOf(result);
+  const diagnoses = all.map((s) => diagnose(s, context));
   // A run stopped on NaN may not have logged the epoch it broke in; the axis still reaches it.
   const maxEpoch = Math.max(0, ...all.flatMap((s) => [...s.history.map((h) => h.epoch), s.stopped?.epoch ?? 0]));
   const withAcc = hasMetric(all, 'acc') || hasMetric(all, 'valAcc');

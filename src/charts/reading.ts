@@ -6,7 +6,7 @@
  */
 import type { Lang } from '../core/lang.ts';
 import type { FinalMetrics, Series, TrainResult } from '../training/types.ts';
-import { diagnose, THRESHOLDS, type Diagnosis } from './diagnose.ts';
+import { contextOf, diagnose, THRESHOLDS, type Diagnosis } from './diagnose.ts';
 import { fmt, pct, t } from './format.ts';
 
 /** Longest reading, in characters: it has to fit under a chart in one Discord message. */
@@ -83,7 +83,7 @@ const EACH_EPOCH = {
  * run that hit NaN, the last loss it could compute.
  */
 export function finalFiguresLine(series: Series, result: TrainResult, lang: Lang): string {
-  const d = diagnose(series);
+  const d = diagnose(series, contextOf(result));
   if (d.kind === 'diverged' && d.reason === 'nan') {
     const lastGood = [...series.history].reverse().find((h) => Number.isFinite(h.loss));
     return lastGood
@@ -104,14 +104,39 @@ function stopNote(series: Series, lang: Lang): string | undefined {
     : t(lang, `学習は時間切れでエポック ${s.epoch} で止まりました。`, `Training hit the time limit at epoch ${s.epoch}.`);
 }
 
+/**
+ * Whether advising a higher learning rate can help: not when it is already
+ * large. Rates above 0.1 are where the lessons' losses start to blow up, and
+ * "10 times higher" from there is at least 1, a rate that explodes every
+ * lesson here (adam and rmsprop move each weight by about the rate per step).
+ */
+export function mayRaiseLr(lr: unknown): boolean {
+  return typeof lr !== 'number' || lr <= 0.1;
+}
+
 /** The diagnosis of one series as 2-3 sentences: what happened, what it means, what to try. */
 function explain(series: Series, d: Diagnosis, lang: Lang): string[] {
   const lr = series.params?.learningRate;
   const smallerLr = typeof lr === 'number' && lr > 0 ? fmt(lr / 10) : undefined;
+  const raise = mayRaiseLr(lr);
   switch (d.kind) {
     case 'diverged': {
+      const guess =
+        d.chanceLoss !== undefined
+          ? t(
+              lang,
+              `（当てずっぽうに答えるだけのモデルでも ${fmt(d.chanceLoss)}）`,
+              ` (a model that merely guesses scores ${fmt(d.chanceLoss)})`,
+            )
+          : '';
       const what =
-        d.reason === 'nan'
+        d.reason === 'exploded-early'
+          ? t(
+              lang,
+              `損失は最初のエポックのうちに ${fmt(d.bestLoss)} 以上に跳ね上がり${guess}、その後は ${fmt(d.finalLoss)} 付近から下がりませんでした。正解率も ${pct(d.finalAcc)} で、当てずっぽうと変わりません。`,
+              `The loss jumped to ${fmt(d.bestLoss)} or more within the first epoch${guess} and never came back down (final ${fmt(d.finalLoss)}); accuracy ${pct(d.finalAcc)} is no better than guessing.`,
+            )
+          : d.reason === 'nan'
           ? d.nonFinite === 'Infinity'
             ? t(
                 lang,
@@ -166,11 +191,17 @@ function explain(series: Series, d: Diagnosis, lang: Lang): string[] {
           `損失は最初の ${fmt(d.firstLoss)} からほとんど動いていません（${d.epochs} エポックで ${(d.drop * 100).toFixed(1)}% の減少）。`,
           `The loss barely moved from ${fmt(d.firstLoss)} (down ${(d.drop * 100).toFixed(1)}% in ${d.epochs} epochs).`,
         ),
-        t(
-          lang,
-          `学習率を上げる（例: ${typeof lr === 'number' ? fmt(lr * 10) : '10 倍'}）、エポックを増やす、層やユニットを増やしてモデルを大きくする、を試してください。`,
-          `Try a higher learning rate (e.g. ${typeof lr === 'number' ? fmt(lr * 10) : '10x'}), more epochs, or a bigger model (more units or layers).`,
-        ),
+        raise
+          ? t(
+              lang,
+              `学習率を上げる（例: ${typeof lr === 'number' ? fmt(lr * 10) : '10 倍'}）、エポックを増やす、層やユニットを増やしてモデルを大きくする、を試してください。`,
+              `Try a higher learning rate (e.g. ${typeof lr === 'number' ? fmt(lr * 10) : '10x'}), more epochs, or a bigger model (more units or layers).`,
+            )
+          : t(
+              lang,
+              `学習率 ${fmt(lr)} はすでに大きすぎるくらいです: レッスンの既定値に戻すか 10 分の 1（${smallerLr}）にして、エポックを増やすかモデルを大きくしてください。`,
+              `The learning rate ${fmt(lr)} is already very high: go back to the lesson's default or try one 10 times smaller (${smallerLr}), then more epochs or a bigger model.`,
+            ),
       ];
     case 'underfitting':
       if (d.reason === 'too-short' || d.reason === 'no-epochs') {
@@ -194,7 +225,9 @@ function explain(series: Series, d: Diagnosis, lang: Lang): string[] {
             `The loss fell from ${fmt(d.firstLoss)} to ${fmt(d.finalLoss)} and was still falling at the last epoch: the model has not finished learning.`,
           ),
           EACH_EPOCH[lang],
-          t(lang, 'エポックを増やすか、学習率を少し上げると、もっと良くなります。', 'More epochs or a somewhat higher learning rate will improve it further.'),
+          raise
+            ? t(lang, 'エポックを増やすか、学習率を少し上げると、もっと良くなります。', 'More epochs or a somewhat higher learning rate will improve it further.')
+            : t(lang, 'エポックを増やすと、もっと良くなります。', 'More epochs will improve it further.'),
         ];
       }
       return [
@@ -203,11 +236,17 @@ function explain(series: Series, d: Diagnosis, lang: Lang): string[] {
           `損失は ${d.flatFromEpoch ? `エポック ${d.flatFromEpoch} あたりから ` : ''}${fmt(d.finalLoss)} 付近で横ばいですが、訓練データでも正解率が ${pct(d.finalAcc)} にとどまっています。`,
           `The loss levelled off at about ${fmt(d.finalLoss)}${d.flatFromEpoch ? ` from epoch ${d.flatFromEpoch}` : ''}, yet accuracy on the training data itself is only ${pct(d.finalAcc)}.`,
         ),
-        t(
-          lang,
-          'モデルがデータの形を表しきれていない状態（学習不足）です: 層やユニットを増やす、学習率を上げる、エポックを増やす、を試してください。',
-          'The model is underfitting (too simple for this data): try more units or layers, a higher learning rate, or more epochs.',
-        ),
+        raise
+          ? t(
+              lang,
+              'モデルがデータの形を表しきれていない状態（学習不足）です: 層やユニットを増やす、学習率を上げる、エポックを増やす、を試してください。',
+              'The model is underfitting (too simple for this data): try more units or layers, a higher learning rate, or more epochs.',
+            )
+          : t(
+              lang,
+              `モデルがデータの形を表しきれていない状態（学習不足）です: 学習率 ${fmt(lr)} はもう大きいので、層やユニットを増やすか、学習率を下げてエポックを増やしてください。`,
+              `The model is underfitting: the learning rate ${fmt(lr)} is already high, so try more units or layers, or a smaller rate with more epochs.`,
+            ),
       ];
     case 'healthy':
     default: {
@@ -276,7 +315,7 @@ function fit(sentences: Sentence[], lang: Lang): string {
 }
 
 function readSingle(result: TrainResult, series: Series, lang: Lang): string {
-  const d = diagnose(series);
+  const d = diagnose(series, contextOf(result));
   const [first, ...rest] = explain(series, d, lang);
   // The "why" of gradient descent and a healthy run's side remarks give way first when space runs out.
   const out: Sentence[] = [{ text: first }, ...rest.map((text) => ({ text, optional: d.kind === 'healthy' || text === EACH_EPOCH[lang] }))];
@@ -311,7 +350,8 @@ function solved(d: Diagnosis): boolean {
 
 /** Several models on the same data (xor: perceptron vs hidden layer). */
 function readModels(result: TrainResult, lang: Lang): string {
-  const items = result.series.map((s) => ({ s, d: diagnose(s), label: s.label[lang] }));
+  const ctx = contextOf(result);
+  const items = result.series.map((s) => ({ s, d: diagnose(s, ctx), label: s.label[lang] }));
   const line = (x: (typeof items)[number]) => `${x.label}: ${figures(x.s, x.d, lang)}`;
   const out: Sentence[] = [];
   const say = (text: string) => out.push({ text });
@@ -342,15 +382,31 @@ function readModels(result: TrainResult, lang: Lang): string {
     out.push({ text: t(lang, 'どのモデルも問題を解けました。', 'Every model solved the problem.') });
     out.push({ text: EACH_EPOCH[lang], optional: true });
   } else {
-    say(
-      t(
-        lang,
-        'どのモデルもまだ解けていません: エポックを増やすか、学習率を上げて試してください。',
-        'No model has solved it yet: try more epochs or a higher learning rate.',
-      ),
-    );
     const bad = items.find((x) => x.d.kind === 'diverged');
-    if (bad) out.push({ text: explain(bad.s, bad.d, lang)[1], optional: true });
+    if (bad) {
+      // A blown-up run needs a smaller learning rate: never the "raise it" advice below.
+      const [what, why, fix] = explain(bad.s, bad.d, lang);
+      const all = items.every((x) => x.d.kind === 'diverged');
+      say(
+        all
+          ? t(lang, 'どのモデルも学習が発散しました。', 'Every model diverged.')
+          : t(lang, `どのモデルも解けていません。${bad.label}は発散しました。`, cap(`No model has solved it; ${bad.label} diverged.`)),
+      );
+      say(`${bad.label}: ${what}`);
+      say(why);
+      say(fix);
+    } else {
+      const lr = items[0]?.s.params?.learningRate;
+      say(
+        mayRaiseLr(lr)
+          ? t(
+              lang,
+              'どのモデルもまだ解けていません: エポックを増やすか、学習率を上げて試してください。',
+              'No model has solved it yet: try more epochs or a higher learning rate.',
+            )
+          : t(lang, 'どのモデルもまだ解けていません: エポックを増やして試してください。', 'No model has solved it yet: try more epochs.'),
+      );
+    }
   }
   out.push({ text: t(lang, `最終値は ${items.map(line).join('／')}。`, `Final figures: ${items.map(line).join('; ')}.`) });
   return fit(out, lang);
@@ -393,7 +449,8 @@ function seedFigures(group: Item[], lang: Lang): { text: string; small: boolean;
 
 /** The same lesson trained with two (or more) seeds; each model's seeds are compared with each other. */
 function readSeeds(result: TrainResult, lang: Lang): string {
-  const items: Item[] = result.series.map((s) => ({ s, d: diagnose(s), label: s.label[lang] }));
+  const ctx = contextOf(result);
+  const items: Item[] = result.series.map((s) => ({ s, d: diagnose(s, ctx), label: s.label[lang] }));
   const groups = new Map<string, Item[]>();
   for (const x of items) groups.set(variantOf(x.s.key), [...(groups.get(variantOf(x.s.key)) ?? []), x]);
   const compared = [...groups.values()].filter((g) => g.length > 1).slice(0, 3);
@@ -495,5 +552,6 @@ function fallbackSeries(result: TrainResult): Series {
 /** Diagnoses every series of a result (the first series' history when `series` is empty). */
 export function diagnoseRun(result: TrainResult): { key: string; label: Series['label']; diagnosis: Diagnosis }[] {
   const series = result.series.length > 0 ? result.series : [fallbackSeries(result)];
-  return series.map((s) => ({ key: s.key, label: s.label, diagnosis: diagnose(s) }));
+  const ctx = contextOf(result);
+  return series.map((s) => ({ key: s.key, label: s.label, diagnosis: diagnose(s, ctx) }));
 }
