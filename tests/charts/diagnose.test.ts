@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnose } from '../../src/charts/diagnose.ts';
+import { chanceLossOf, contextOf, diagnose } from '../../src/charts/diagnose.ts';
 import type { EpochLog } from '../../src/training/types.ts';
 import * as f from './fixtures.ts';
 
@@ -56,6 +56,44 @@ describe('diagnose', () => {
     const h = f.history(12, { loss: (e) => (e <= 3 ? 2 / e : 0.67 * 1.6 ** (e - 3)) });
     const d = diagnose(h);
     expect(d).toMatchObject({ kind: 'diverged', reason: 'exploding', fromEpoch: 4 });
+  });
+
+  // The shape of `train iris --lr 10`: the loss is already far above ln 3 after the first epoch,
+  // rises a little and then freezes; the network is saturated and answers one class.
+  const saturated = (epochs: number) =>
+    f.history(epochs, { loss: (e) => (e === 1 ? 10.03 : 10.61), valLoss: () => 10.74, acc: (e) => (e === 1 ? 0.27 : 0.34), valAcc: () => 0.33 });
+  const iris = { lossKind: 'categoricalCrossentropy', numClasses: 3 };
+
+  it('knows the loss of a guessing model from the lesson context', () => {
+    expect(chanceLossOf(iris)).toBeCloseTo(Math.log(3), 6);
+    expect(chanceLossOf({ lossKind: 'binaryCrossentropy' })).toBeCloseTo(Math.log(2), 6);
+    expect(chanceLossOf({ lossKind: 'meanSquaredError', numClasses: 3 })).toBeUndefined();
+    expect(chanceLossOf(undefined)).toBeUndefined();
+    expect(contextOf({ extras: { lossKind: 'categoricalCrossentropy', numClasses: 10, other: 1 } })).toEqual({ lossKind: 'categoricalCrossentropy', numClasses: 10 });
+    expect(contextOf({ extras: { numClasses: 'ten' } })).toEqual({});
+  });
+
+  it('reads a loss that blew up inside the first epoch as divergence, not a plateau', () => {
+    expect(diagnose(saturated(60), iris)).toMatchObject({ kind: 'diverged', reason: 'exploded-early', fromEpoch: 1 });
+    // Even one or two epochs are enough once the guessing loss is known.
+    expect(diagnose(saturated(1), iris)).toMatchObject({ kind: 'diverged', reason: 'exploded-early', fromEpoch: 1 });
+    expect(diagnose(saturated(2), iris).kind).toBe('diverged');
+    // Without the context, the risen-then-frozen loss gives it away.
+    expect(diagnose(saturated(60))).toMatchObject({ kind: 'diverged', reason: 'exploded-early', fromEpoch: 2 });
+  });
+
+  it('does not call a classifier near its guessing loss diverged', () => {
+    // A normal iris start (about ln 3) that learns, and one that stays at chance but keeps wiggling.
+    expect(diagnose(only(f.cnnHealthy()), { lossKind: 'categoricalCrossentropy', numClasses: 10 }).kind).toBe('healthy');
+    expect(diagnose(only(f.plateau()), iris).kind).toBe('plateau');
+    const [perceptron] = f.xor().series;
+    expect(diagnose(perceptron, { lossKind: 'binaryCrossentropy', numClasses: 2 }).kind).toBe('underfitting');
+  });
+
+  it('reads a saturated blow-up after a good start as exploding', () => {
+    // Fine for 5 epochs, then the loss jumps to about 3x ln 3 and stays: less than the 3x-of-best rule needs.
+    const h = f.history(20, { loss: (e) => (e <= 5 ? 1.1 - 0.1 * e : 3.3), acc: (e) => (e <= 5 ? 0.5 + 0.05 * e : 0.33) });
+    expect(diagnose(h, iris)).toMatchObject({ kind: 'diverged', reason: 'exploding', fromEpoch: 6 });
   });
 
   it('finds a plateau when the loss barely moves', () => {

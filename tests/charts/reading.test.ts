@@ -81,6 +81,39 @@ describe('readRun', () => {
     expect(readRun(f.plateau(), 'ja')).toMatch(/ほとんど動いていません/);
   });
 
+  it('never suggests a higher learning rate when it is already high', () => {
+    const r = f.plateau();
+    r.series[0] = { ...r.series[0], params: { ...r.series[0].params, learningRate: 1 } };
+    const en = readRun(r, 'en');
+    expect(en).toMatch(/barely moved/);
+    expect(en).not.toMatch(/higher learning rate/);
+    expect(en).toMatch(/already very high/);
+    expect(readRun(r, 'ja')).not.toMatch(/学習率を上げ/);
+    const x = f.xor();
+    x.series = x.series.map((s) => ({ ...s, params: { ...s.params, learningRate: 5 } }));
+    x.series[1] = { ...x.series[0], key: 'hidden', label: { ja: '隠れ層あり', en: 'hidden layer' } };
+    expect(readRun(x, 'en')).toMatch(/No model has solved it yet/);
+    expect(readRun(x, 'en')).not.toMatch(/higher learning rate/);
+    expect(readRun(x, 'ja')).not.toMatch(/学習率を上げ/);
+  });
+
+  it('reads a loss stuck far above guessing as divergence, with the guessing loss and a smaller rate', () => {
+    const p = f.params({ epochs: 60, learningRate: 10 });
+    const h = f.history(60, { loss: (e) => (e === 1 ? 10.03 : 10.61), valLoss: () => 10.74, acc: () => 0.34, valAcc: () => 0.33 });
+    const r = f.result('iris', [f.series('iris', ['iris', 'iris'], p, h)], { extras: { lossKind: 'categoricalCrossentropy', numClasses: 3 } });
+    const en = readRun(r, 'en');
+    expect(en).toMatch(/within the first epoch/);
+    expect(en).toContain('guesses scores 1.1');
+    expect(en).toMatch(/learning rate 10 is too high/);
+    expect(en).toMatch(/10 times smaller \(1\)/);
+    expect(en).not.toMatch(/higher learning rate|barely moved/);
+    const ja = readRun(r, 'ja');
+    expect(ja).toContain('最初のエポック');
+    expect(ja).toContain('発散');
+    expect(ja).not.toMatch(/学習率を上げ/);
+    expect(diagnoseRun(r)[0].diagnosis.kind).toBe('diverged');
+  });
+
   it('explains why the same data keeps improving the model on a healthy run', () => {
     const en = readRun(f.cnnHealthy(), 'en');
     expect(en).toMatch(/another pass of gradient descent/);
