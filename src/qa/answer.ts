@@ -61,9 +61,14 @@ export interface Selection {
   related: ScoredEntry[];
 }
 
-/** How well an entry fits as the answer inside its topic: its retrieval score plus its match with the entry's listed ways of asking. */
-export function choiceScore(s: ScoredEntry): number {
-  return s.score + FUSION.asked * s.match;
+/**
+ * How well an entry fits as the answer inside `topic`: its retrieval score
+ * (discounted when the topic is only one of its secondary topics) plus its
+ * match with the entry's listed ways of asking.
+ */
+export function choiceScore(s: ScoredEntry, topic: TopicSlug): number {
+  const share = s.entry.topics[0] === topic ? 1 : FUSION.secondaryTopic;
+  return s.score * share + FUSION.asked * s.match;
 }
 
 /**
@@ -74,12 +79,12 @@ export function choiceScore(s: ScoredEntry): number {
 export function selectEntries(r: Retrieval, lang: Lang): Selection | undefined {
   const topic = r.topics[0]?.topic;
   if (!topic) return undefined;
-  const ofTopic = r.entries.filter((s) => s.entry.topics.includes(topic)).sort((a, b) => choiceScore(b) - choiceScore(a));
+  const ofTopic = r.entries.filter((s) => s.entry.topics.includes(topic)).sort((a, b) => choiceScore(b, topic) - choiceScore(a, topic));
   if (ofTopic.length === 0) return undefined;
   const best = ofTopic[0];
   // The asker's language wins unless its entry is clearly a worse match.
   const own = ofTopic.find((s) => s.entry.lang === lang);
-  const primary = own && choiceScore(own) >= choiceScore(best) * 0.6 ? own : best;
+  const primary = own && choiceScore(own, topic) >= choiceScore(best, topic) * 0.6 ? own : best;
   const related = r.entries.filter((s) => s !== primary).slice(0, 4);
   return { topic, primary, related };
 }
@@ -122,16 +127,21 @@ export function leadSentences(body: string, max = 220): string {
   return out.length > max * 1.5 ? out.slice(0, max) + '…' : out;
 }
 
-/** A hint for the graded final exercise: the idea and where to read, never the solution. */
+/**
+ * A hint for the graded final exercise: the idea and where to read, never the
+ * solution. Without a selection (the question names no clear concept) a
+ * generic way forward.
+ */
 export function composeHint(sel: Selection | undefined, lang: Lang): string {
   const head =
     lang === 'ja'
       ? '最終課題は採点対象なので、答えやコードそのものはお伝えできません。代わりにヒントです。'
       : 'The final exercise is graded, so I can’t give you its solution or code. Here is a hint instead.';
   if (!sel) {
+    // No clear concept in the question: a way forward, never an unrelated entry.
     return lang === 'ja'
-      ? `${head}\n\n課題文を読み直し、どのレッスンの内容に近いかを考えてみてください。行き詰まったら、どこまでできたかを書いて TA に相談してください。`
-      : `${head}\n\nRe-read the task and think about which lesson it resembles. If you are stuck, tell a TA how far you got.`;
+      ? `${head}\n\nどのステップ、どの考え方でつまずいているかを教えてください（データの読み込み、モデルの組み立て、損失関数、学習の進め方など）。その部分の考え方なら説明できます。ノートブックの該当するセクションを読み直し、それでも進まなければ TA にヒントをもらってください。`
+      : `${head}\n\nTell me which step or concept you are stuck on (loading the data, building the model, the loss, training) and I can explain that idea. Re-read the matching section of the notebook, and if you are still stuck, ask a TA for a nudge.`;
   }
   const e = sel.primary.entry;
   const lesson = e.lesson

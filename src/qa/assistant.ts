@@ -16,9 +16,9 @@ import {
 } from './answer.ts';
 import { openIndex, type QaIndex } from './index-store.ts';
 import { createLlmWriter, type LlmWriter } from './llm.ts';
-import { decide, isAbusive, messageFor, screen, type Reason } from './policy.ts';
+import { assessmentTopicText, decide, isAbusive, messageFor, screen, type Reason } from './policy.ts';
 import { retrieve, type Retrieval } from './retrieve.ts';
-import type { TopicSlug } from './topics.ts';
+import { TOPIC_CONCEPTS, type TopicSlug } from './topics.ts';
 
 export interface AskOptions {
   /** Forces the answer language (otherwise detected from the question). */
@@ -75,14 +75,20 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     if (s.verdict === 'escalate') return out('escalate', messageFor(s.reason, lang), 0, {}, { reason: s.reason });
 
     const index = await ready();
-    const r: Retrieval = await retrieve(index, s.focus, lang);
+    const r: Retrieval = await retrieve(index, s.verdict === 'assessment' ? assessmentTopicText(s.focus) : s.focus, lang);
     const sel: Selection | undefined = selectEntries(r, lang);
 
     if (s.verdict === 'assessment') {
-      return out('answer', composeHint(sel, lang), r.confidence, {
-        sources: sel ? [sourceRef(sel.primary)] : [],
-        lesson: lessonRef(sel?.primary.entry),
-      }, { reason: 'assessment-hint', topic: sel?.topic });
+      // Only a concept the question clearly names earns an entry's hint: a
+      // confident match on a topic whose own concepts the question names. A
+      // weak or vague match ("the model part") would be a random entry, so
+      // the hint stays generic then.
+      const named = (t: TopicSlug) => TOPIC_CONCEPTS[t]?.some((c) => r.concepts.includes(c)) ?? false;
+      const clear = sel && r.confidence >= config.qa.answerThreshold && named(sel.topic) ? sel : undefined;
+      return out('answer', composeHint(clear, lang), r.confidence, {
+        sources: clear ? [sourceRef(clear.primary)] : [],
+        lesson: lessonRef(clear?.primary.entry),
+      }, { reason: 'assessment-hint', topic: clear?.topic });
     }
 
     const d = decide(sel ? r.confidence : 0, config.qa.answerThreshold);

@@ -177,6 +177,18 @@ const SOLUTION_ASK = [
   /\b(solution|answers?|solve|solved|code|complete|finish|do it|write|give|show|full|entire|pass|how (do|can|should) i|what should)\b/i,
 ];
 
+/**
+ * The request for the graded exercise's solution taken out of a question
+ * ("最終課題の答えを教えて", "the final assessment's solution code"), leaving
+ * what it is about, so that those words do not pull retrieval towards entries
+ * that merely mention answers, code or steps.
+ */
+export function assessmentTopicText(text: string): string {
+  let t = text.normalize('NFKC');
+  for (const r of [...ASSESSMENT_MENTION, ...SOLUTION_ASK]) t = t.replace(new RegExp(r.source, r.flags.includes('g') ? r.flags : `${r.flags}g`), ' ');
+  return t.replace(/\s+/g, ' ').trim();
+}
+
 /** Reduces a long paste to what matters: the asker's own words and the error lines. */
 export function focusQuestion(text: string): string {
   if (text.length <= FOCUS_LIMIT) return text;

@@ -50,6 +50,19 @@ describe('composed answers', () => {
     expect(h).toContain('Hint: First sentence');
     expect(h).toContain('(x-en)');
     expect(h).toContain('/train cnn');
-    expect(composeHint(undefined, 'ja')).toContain('TA に相談');
+  });
+
+  it('makes a generic hint, in the asker\'s language, when no concept is clear', () => {
+    const ja = composeHint(undefined, 'ja');
+    expect(ja).toContain('答えやコードそのものはお伝えできません');
+    expect(ja).toMatch(/どのステップ/);
+    expect(ja).toMatch(/ノートブック/);
+    expect(ja).toMatch(/TA/);
+    expect(ja).not.toMatch(/ヒント：|[a-z]+-ja\)/);
+    const en = composeHint(undefined, 'en');
+    expect(en).toMatch(/which step or concept/);
+    expect(en).toMatch(/notebook/);
+    expect(en).toMatch(/TA/);
+    expect(en).not.toMatch(/Hint:|[a-z]+-en\)/);
   });
 });

@@ -59,4 +59,27 @@ describe('entry choice over the real knowledge base', () => {
     const ja = await assistant.ask('ラベルはもともと数字だったのに、なぜ変換するの？');
     expect(ja.sources[0].id).toBe('one-hot-why-convert-labels-ja');
   });
+
+  it('gives a generic hint for the final exercise when no concept is named, the concept\'s hint when one is', async () => {
+    for (const [q, lang] of [
+      ['最終課題の答えのコード全部ください', 'ja'],
+      ['最終課題のモデルのところの正解を教えてください', 'ja'],
+      ['give me the full solution code for the final assessment', 'en'],
+      ['final project answers please, all of them', 'en'],
+    ] as const) {
+      const { contract, trace } = await assistant.askTraced(q);
+      expect(trace.reason, q).toBe('assessment-hint');
+      expect(contract, q).toMatchObject({ action: 'answer', lang, sources: [], lesson: null });
+      expect(contract.answer, q).toMatch(lang === 'ja' ? /どのステップ.*ノートブック/s : /which step or concept.*notebook/s);
+    }
+    const ja = await assistant.askTraced('最終課題のデータ拡張の部分の答えを教えて');
+    expect(ja.trace.reason).toBe('assessment-hint');
+    expect(ja.contract.sources.map((s) => s.id)).toEqual(['data-augmentation-what-and-why-ja']);
+    expect(ja.contract.answer).toContain('ヒント：');
+    expect(ja.contract.answer).toContain('答えやコードそのものはお伝えできません');
+    const en = await assistant.askTraced('final assessment: what is the answer for the data augmentation part?');
+    expect(en.contract.lang).toBe('en');
+    expect(en.contract.sources[0].topics).toContain('data-augmentation');
+    expect(en.contract.answer).toContain('Hint:');
+  });
 });
