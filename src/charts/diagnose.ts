@@ -32,6 +32,8 @@ export interface Diagnosis {
   nonFinite?: 'NaN' | 'Infinity';
   /** For classification: the loss of a model that only guesses (ln K for K classes), when known. */
   chanceLoss?: number;
+  /** For classification: the accuracy of guessing (1/K), when known. */
+  chanceAcc?: number;
   /** Epochs logged. */
   epochs: number;
   firstLoss?: number;
@@ -155,7 +157,10 @@ export function diagnose(input: SeriesLike | EpochLog[], context?: DiagnoseConte
     finalValAcc: lastFinite(history.map((h) => h.valAcc)),
   };
   const chance = chanceLossOf(context);
-  if (chance !== undefined) base.chanceLoss = chance;
+  if (chance !== undefined) {
+    base.chanceLoss = chance;
+    base.chanceAcc = 1 / Math.round(Math.exp(chance));
+  }
   const firstIdx = loss.findIndex(finite);
   const bestIdx = argmin(loss);
   if (firstIdx >= 0) {

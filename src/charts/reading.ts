@@ -129,12 +129,17 @@ function explain(series: Series, d: Diagnosis, lang: Lang): string[] {
               ` (a model that merely guesses scores ${fmt(d.chanceLoss)})`,
             )
           : '';
+      // "No better than guessing" only where it is true (a saturated iris net may still get 2 of 3 species);
+      // otherwise the final figures already give the accuracy.
+      const atChance = d.finalAcc !== undefined && d.chanceAcc !== undefined && d.finalAcc <= d.chanceAcc * 1.5;
+      const accJa = atChance ? `正解率も ${pct(d.finalAcc)} で、当てずっぽうと変わりません。` : '';
+      const accEn = atChance ? `; accuracy ${pct(d.finalAcc)} is no better than guessing` : '';
       const what =
         d.reason === 'exploded-early'
           ? t(
               lang,
-              `損失は最初のエポックのうちに ${fmt(d.bestLoss)} 以上に跳ね上がり${guess}、その後は ${fmt(d.finalLoss)} 付近から下がりませんでした。正解率も ${pct(d.finalAcc)} で、当てずっぽうと変わりません。`,
-              `The loss jumped to ${fmt(d.bestLoss)} or more within the first epoch${guess} and never came back down (final ${fmt(d.finalLoss)}); accuracy ${pct(d.finalAcc)} is no better than guessing.`,
+              `損失は最初のエポックのうちに ${fmt(d.bestLoss)} 以上に跳ね上がり${guess}、その後は ${fmt(d.finalLoss)} 付近から下がりませんでした。${accJa}`,
+              `The loss jumped to ${fmt(d.bestLoss)} or more within the first epoch${guess} and never came back down (final ${fmt(d.finalLoss)})${accEn}.`,
             )
           : d.reason === 'nan'
           ? d.nonFinite === 'Infinity'

@@ -112,6 +112,12 @@ describe('readRun', () => {
     expect(ja).toContain('発散');
     expect(ja).not.toMatch(/学習率を上げ/);
     expect(diagnoseRun(r)[0].diagnosis.kind).toBe('diverged');
+    expect(en).toMatch(/accuracy 34\.0% is no better than guessing/);
+    // Two of three species right is better than guessing, and the reading must not say otherwise.
+    r.series[0].history = r.series[0].history.map((x) => ({ ...x, acc: 0.667 }));
+    r.series[0].final = { ...r.series[0].final, acc: 0.667 };
+    expect(readRun(r, 'en')).not.toMatch(/no better than guessing/);
+    expect(readRun(r, 'ja')).not.toMatch(/当てずっぽうと変わりません/);
   });
 
   it('explains why the same data keeps improving the model on a healthy run', () => {
