@@ -60,7 +60,9 @@ export function registerCustomKernels(backend: BackendName): string[] {
     const k = key(config.kernelName, config.backendName);
     const existing = getKernel(config.kernelName, config.backendName);
     if (existing === config) continue;
-    if (!builtins.has(k)) builtins.set(k, existing);
+    // (A registration made before the backend's package was loaded found no
+    // kernel to keep; the package's own, loaded since, is the builtin one.)
+    if (builtins.get(k) === undefined) builtins.set(k, existing);
     // A backend that is created again runs the setup of the registered
     // kernels; ours call the builtin ones, whose setup must still run.
     if (existing?.setupFunc && !config.setupFunc) config.setupFunc = existing.setupFunc;
