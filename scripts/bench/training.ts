@@ -27,6 +27,7 @@ import { initBackend, type BackendPreference } from '../../src/training/backend.
 import type { Lesson, LessonData } from '../../src/training/lesson.ts';
 import { loadLesson } from '../../src/training/lessons.ts';
 import { DEFAULT_DATA_SEED, seedSource } from '../../src/training/run.ts';
+import { createOptimizer } from '../../src/training/trainer.ts';
 
 const PYTHON = '/usr/bin/python3';
 const TORCH_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'torch_models.py');
@@ -65,7 +66,8 @@ async function timeTfjs(lesson: Lesson, data: LessonData, batchSize: number, epo
   const params = { ...lesson.defaults, batchSize };
   const built = lesson.buildModel(params, tf, seedSource(params.seed, lesson.id));
   const model = Array.isArray(built) ? built[0]!.model : built;
-  model.compile({ optimizer: tf.train.adam(params.learningRate), loss: lesson.loss, metrics: [...lesson.metrics] });
+  // The optimizer the trainer uses (on wasm and cpu: the fused Adam).
+  model.compile({ optimizer: createOptimizer(tf, 'adam', params.learningRate), loss: lesson.loss, metrics: [...lesson.metrics] });
   const x = tf.tensor(data.xTrain.values, data.xTrain.shape);
   const y = tf.tensor(data.yTrain.values, data.yTrain.shape);
   const times: number[] = [];
