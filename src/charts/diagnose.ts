@@ -59,6 +59,9 @@ export const THRESHOLDS = {
   plateauDrop: 0.05,
   /** Validation loss must end this much (relative) above its lowest value to call it overfitting. */
   overfitRise: 0.08,
+  /** ... or only this much when it has been rising for at least `sustainedEpochs` epochs after its lowest point. */
+  sustainedRise: 0.05,
+  sustainedEpochs: 6,
   /** A final loss this many times the first one means the run is blowing up. */
   explodeFactor: 2,
   /** Training accuracy under this, with a flat curve, means the model cannot fit its own data. */
@@ -249,7 +252,10 @@ export function diagnose(input: SeriesLike | EpochLog[], context?: DiagnoseConte
       const tail = smoothed.slice(-Math.min(3, n - b - 1)).filter(finite);
       const tailVal = tail.reduce((a, v) => a + v, 0) / tail.length;
       const trainStillFalling = final < loss[raw] * 0.97;
-      if (tailVal > smoothed[b] * (1 + THRESHOLDS.overfitRise) && trainStillFalling) {
+      // A rise that has lasted several epochs is a trend, not noise: a smaller rise is enough then
+      // (mnist's validation loss creeps up a few percent every few epochs once it starts memorising).
+      const rise = n - 1 - b >= THRESHOLDS.sustainedEpochs ? THRESHOLDS.sustainedRise : THRESHOLDS.overfitRise;
+      if (tailVal > smoothed[b] * (1 + rise) && trainStillFalling) {
         return { ...base, kind: 'overfitting', fromEpoch: history[raw].epoch };
       }
     }

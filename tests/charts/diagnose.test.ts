@@ -26,6 +26,15 @@ describe('diagnose', () => {
     expect(Math.abs(d.fromEpoch! - k)).toBeLessThanOrEqual(2);
   });
 
+  it('takes a small but lasting rise of the validation loss for overfitting, and not a short one', () => {
+    // Lowest at epoch 10, then +1% an epoch: 6.5% above the lowest after 10 more epochs, below the 8% a short run needs.
+    const long = f.history(20, { loss: f.decay(0.5, 0.001, 0.4), valLoss: (e) => (e <= 10 ? 0.131 + 0.03 * (10 - e) : 0.131 * (1 + 0.01 * (e - 10))) });
+    expect(diagnose(long)).toMatchObject({ kind: 'overfitting', fromEpoch: 10 });
+    // The same rise over only 3 epochs is not enough yet.
+    const short = f.history(13, { loss: f.decay(0.5, 0.001, 0.4), valLoss: (e) => (e <= 10 ? 0.131 + 0.03 * (10 - e) : 0.131 * (1 + 0.02 * (e - 10))) });
+    expect(diagnose(short).kind).not.toBe('overfitting');
+  });
+
   it('does not call noise around a flat validation loss overfitting', () => {
     const r = f.rng(7);
     const h = f.history(40, { loss: f.decay(1, 0.1, 0.2), valLoss: (e) => f.decay(1, 0.15, 0.2)(e) * (1 + 0.03 * (r() - 0.5)) });

@@ -1,6 +1,6 @@
 /**
  * The readings of REAL training runs (not hand-made histories): what a
- * participant sees after `train iris --epochs 200`, `train mnist --epochs 30`
+ * participant sees after `train iris --epochs 200`, `train mnist --epochs 20`
  * or `train <lesson> --lr 10`. Epoch counts are kept as small as still shows
  * the effect, so the whole file stays short on a small machine.
  */
@@ -35,8 +35,8 @@ describe('readings of real runs', () => {
     expect(readRun(result, 'ja')).toContain('過学習');
   });
 
-  it('reads mnist --epochs 30 as overfitting (validation loss turns up after about epoch 10)', async () => {
-    const result = await train('mnist', { epochs: 30 });
+  it('reads mnist --epochs 20 as overfitting (validation loss turns up after about epoch 10)', async () => {
+    const result = await train('mnist', { epochs: 20 });
     const [{ diagnosis }] = diagnoseRun(result);
     expect(diagnosis.kind).toBe('overfitting');
     expect(diagnosis.fromEpoch).toBeGreaterThanOrEqual(5);
