@@ -474,6 +474,14 @@ function readSeeds(result: TrainResult, lang: Lang): string {
   );
   const bad = compared.flat().find((x) => x.d.kind === 'diverged');
   const mixed = compared.find((g, i) => !figs[i].sameKind);
+  if (bad && compared.flat().every((x) => x.d.kind === 'diverged')) {
+    // Similar figures from two blown-up runs are not "normal": the settings fail whatever the seed.
+    const [, why, fix] = explain(bad.s, bad.d, lang);
+    say(t(lang, 'どのシードでも学習が発散しました。初期値の運ではなく、設定の問題です。', 'Every seed diverged: this is the settings, not bad luck with the starting weights.'));
+    say(why);
+    say(fix);
+    return fit(out, lang);
+  }
   if (figs.every((f) => f.sameKind && f.small)) {
     say(
       t(

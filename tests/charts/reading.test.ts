@@ -183,6 +183,22 @@ describe('readRun', () => {
     expect(readRun(r, 'ja')).toMatch(/シード 2だけ発散/);
   });
 
+  it('does not call two diverged seeds a normal difference', () => {
+    const p = (seed: number) => f.params({ epochs: 10, learningRate: 10, seed });
+    const h = (v: number) => f.history(10, { loss: (e) => (e === 1 ? v - 0.5 : v), valLoss: () => v, acc: () => 0.34, valAcc: () => 0.33 });
+    const r = f.result('iris', [f.series('seed-1', ['シード 1', 'seed 1'], p(1), h(10.6)), f.series('seed-2', ['シード 2', 'seed 2'], p(2), h(10.7))], {
+      mode: 'compare-seed',
+      extras: { lossKind: 'categoricalCrossentropy', numClasses: 3 },
+    });
+    const en = readRun(r, 'en');
+    expect(en).toMatch(/Every seed diverged/);
+    expect(en).toMatch(/10 times smaller/);
+    expect(en).not.toMatch(/normal|higher learning rate/);
+    const ja = readRun(r, 'ja');
+    expect(ja).toContain('発散');
+    expect(ja).not.toMatch(/心配いりません|学習率を上げ/);
+  });
+
   it('says a cancelled run stopped early', () => {
     const r = f.cnnHealthy();
     r.series[0].stopped = { reason: 'cancelled', epoch: 12 };
