@@ -5,5 +5,5 @@
 export { renderLossChart, SERIES_COLOURS, type LossChartOptions } from './loss-chart.ts';
 export { renderKernelGrid, renderKernelsBeforeAfter, kernelsFromFlat, type KernelGridOptions, type KernelInput } from './kernels.ts';
 export { readRun, diagnoseRun, kindName, verdictName, finalFiguresLine, variantOf, READING_MAX_CHARS } from './reading.ts';
-export { diagnose, THRESHOLDS, type Diagnosis, type DiagnosisKind, type DiagnosisReason } from './diagnose.ts';
+export { diagnose, contextOf, chanceLossOf, THRESHOLDS, type Diagnosis, type DiagnosisKind, type DiagnosisReason, type DiagnoseContext } from './diagnose.ts';
 export { ensureJapaneseFont, CJK_FAMILY, CJK_FONT_CANDIDATES, type FontStatus, type FontOptions } from './canvas.ts';

@@ -124,7 +124,9 @@ function markersFor(all: Series[], diagnoses: Diagnosis[], lang: Lang): Marker[]
           who +
           (d.reason === 'nan'
             ? t(lang, `${d.nonFinite ?? 'NaN'} で停止（エポック ${d.fromEpoch}）`, `stopped: ${d.nonFinite ?? 'NaN'} (epoch ${d.fromEpoch})`)
-            : t(lang, `発散（エポック ${d.fromEpoch}〜）`, `diverging (epoch ${d.fromEpoch}+)`)),
+            : d.reason === 'exploded-early' && d.fromEpoch === s.history[0]?.epoch
+              ? t(lang, `最初のエポックで発散`, `blew up in the first epoch`)
+              : t(lang, `発散（エポック ${d.fromEpoch}〜）`, `diverging (epoch ${d.fromEpoch}+)`)),
       });
     }
   });
