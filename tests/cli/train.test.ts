@@ -86,7 +86,7 @@ describe('tasuke train', () => {
     expect(ja.out).toBe('');
     const en = await run(['train', 'mnist', '--lr', 'fast']);
     expect(en.code).toBe(2);
-    expect(en.err).toContain('learningRate (learning rate) must be a number from 0.00001 to 1 (got "fast").');
+    expect(en.err).toContain('learningRate (learning rate) must be a number from 0.00001 to 10 (got "fast").');
     const unknown = await run(['train', 'linear', '--hidden-units', '8']);
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain('Unknown parameter "hiddenUnits"');
