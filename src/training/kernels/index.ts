@@ -18,6 +18,7 @@ import {
   setBuiltinGather,
   setBuiltinMatMul,
 } from './wasm.ts';
+import { addWasmSimdConfig, identityWasmConfig, installReluGradient, reluGradWasmConfig, setBuiltinSimdKernel, sumWasmSimdConfig } from './wasm_simd.ts';
 
 /**
  * Which kernels replace or fill in which backend's (native TensorFlow needs none):
@@ -30,6 +31,10 @@ import {
  *   loops; ours go through its fast untransposed matrix multiply (wasm.ts);
  * - wasm's Conv2D reads a one-channel image (a first layer) one float at a
  *   time; ours reads neighbouring columns as channels (wasm.ts);
+ * - wasm's bias Add and bias-gradient Sum are generic (broadcast index
+ *   arithmetic; a transpose before the sum), and the gradient of ReLU takes
+ *   three kernels; ours are SIMD loops (wasm_simd.ts, native/kernels.c), as are
+ *   the filter gradient and 2x2 MaxPoolGrad of the common convolution shapes;
  * - cpu's Conv2DBackpropFilter and MaxPoolGrad are correct but very slow.
  */
 export const CUSTOM_KERNELS: Partial<Record<BackendName, KernelConfig[]>> = {
@@ -41,6 +46,10 @@ export const CUSTOM_KERNELS: Partial<Record<BackendName, KernelConfig[]>> = {
     conv2DBackpropInputWasmConfig,
     gatherV2WasmConfig,
     conv2DWasmConfig,
+    addWasmSimdConfig,
+    sumWasmSimdConfig,
+    reluGradWasmConfig,
+    identityWasmConfig,
   ],
 };
 
@@ -74,6 +83,8 @@ export function registerCustomKernels(backend: BackendName): string[] {
     setBuiltinMatMul(builtins.get(key('BatchMatMul', 'wasm'))?.kernelFunc);
     setBuiltinGather(builtins.get(key('GatherV2', 'wasm'))?.kernelFunc);
     setBuiltinConv2D(builtins.get(key('Conv2D', 'wasm'))?.kernelFunc);
+    for (const name of ['Add', 'Sum', 'Identity']) setBuiltinSimdKernel(name, builtins.get(key(name, 'wasm'))?.kernelFunc);
+    installReluGradient();
   }
   return configs.map((c) => c.kernelName);
 }

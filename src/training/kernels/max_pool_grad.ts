@@ -8,6 +8,7 @@
  */
 import { backend_util } from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { nativeKernels } from './native.ts';
 import { numeric, type CpuLikeBackend, type WasmLikeBackend } from './util.ts';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
@@ -132,12 +133,36 @@ const cpuKernel = ({ inputs, backend, attrs }: { inputs: unknown; backend: unkno
   return b.makeTensorInfo(input.shape, 'float32', dx);
 };
 
+/** 2x2 windows, stride 2, no padding or dilation, channels a multiple of 4: the SIMD kernel's case. */
+function isPlain2x2(info: Conv2DInfo): boolean {
+  const p = info.padInfo;
+  return (
+    info.filterHeight === 2 &&
+    info.filterWidth === 2 &&
+    info.strideHeight === 2 &&
+    info.strideWidth === 2 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    p.top === 0 &&
+    p.left === 0 &&
+    info.inChannels % 4 === 0 &&
+    info.outHeight === Math.floor(info.inHeight / 2) &&
+    info.outWidth === Math.floor(info.inWidth / 2)
+  );
+}
+
 const wasmKernel = ({ inputs, backend, attrs }: { inputs: unknown; backend: unknown; attrs?: unknown }): TensorInfo => {
   const { dy, input } = inputs as Inputs;
   const b = backend as WasmLikeBackend;
   const info = maxPoolGradInfo(input.shape, attrs as unknown as MaxPoolGradAttrs);
   // Allocate first: views taken before an allocation may be detached by it.
   const out = b.makeOutput(input.shape, 'float32');
+  const native = input.dtype === 'float32' && dy.dtype === 'float32' && isPlain2x2(info) ? nativeKernels(b) : undefined;
+  if (native) {
+    const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = info;
+    native.maxPoolGrad2x2(input, dy, out, { B, H, W, C, OH, OW });
+    return out;
+  }
   maxPoolGradNHWC(b.typedArrayFromHeap(input), b.typedArrayFromHeap(dy), info, b.typedArrayFromHeap(out) as Float32Array);
   return out;
 };

@@ -19,6 +19,7 @@
 import { backend_util, getKernel, util } from '@tensorflow/tfjs';
 import type { DataType, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { conv2DBackpropFilterInfo, conv2DBackpropFilterNHWC, type Conv2DBackpropFilterAttrs } from './conv2d_backprop_filter.ts';
+import { nativeKernels } from './native.ts';
 import type { WasmLikeBackend } from './util.ts';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
@@ -233,10 +234,35 @@ function inputGradViaConv(be: WasmBackend, dy: TensorInfo, filter: TensorInfo, i
   }
 }
 
+/** The shapes the SIMD filter gradient (native/kernels.c) handles: stride 1, no dilation or padding, Co % 4 === 0. */
+function nativeFilterGradApplies(info: Conv2DInfo): boolean {
+  const p = info.padInfo;
+  return (
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    p.top === 0 &&
+    p.bottom === 0 &&
+    p.left === 0 &&
+    p.right === 0 &&
+    info.outChannels % 4 === 0 &&
+    info.outHeight === info.inHeight - info.filterHeight + 1 &&
+    info.outWidth === info.inWidth - info.filterWidth + 1
+  );
+}
+
 const conv2DBackpropFilterKernel = ({ inputs, backend, attrs }: KernelArgs): TensorInfo => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const be = backend as WasmBackend;
   const info = conv2DBackpropFilterInfo(x.shape, attrs as unknown as Conv2DBackpropFilterAttrs);
+  const native = x.dtype === 'float32' && dy.dtype === 'float32' && nativeFilterGradApplies(info) ? nativeKernels(be) : undefined;
+  if (native) {
+    const out = be.makeOutput(info.filterShape, 'float32');
+    const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: Co, filterHeight: fh, filterWidth: fw } = info;
+    native.convFilterGrad(x, dy, out, { B, H, W, C, OH, OW, Co, fh, fw });
+    return out;
+  }
   const conv = builtinConv2D();
   if (conv && x.dtype === 'float32' && dy.dtype === 'float32') return filterGradViaConv(be, x, dy, info, conv);
   const dW = conv2DBackpropFilterNHWC(be.typedArrayFromHeap(x), be.typedArrayFromHeap(dy), info);
