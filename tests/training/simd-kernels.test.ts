@@ -158,6 +158,29 @@ describe('Conv2DBackpropFilter (stride 1, valid)', () => {
   });
 });
 
+describe('Conv2D of a one-channel image (stride 1, valid, Co % 8 = 0)', () => {
+  it('matches the cpu reference, with the SIMD kernel and without it', async () => {
+    // The lesson's first layer, an output width with a tail after the blocks of 4, 16 channels, a 1x1 filter.
+    const cases: [number[], number[]][] = [
+      [[32, 28, 28, 1], [5, 5, 1, 8]],
+      [[3, 9, 10, 1], [3, 4, 1, 8]],
+      [[2, 8, 9, 1], [2, 3, 1, 16]],
+      [[2, 5, 6, 1], [1, 1, 1, 8]],
+    ];
+    for (const [i, [xs, fs]] of cases.entries()) {
+      const inputs = { x: { values: values(100 + i, size(xs)), shape: xs }, filter: { values: values(110 + i, size(fs)), shape: fs } };
+      const attrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined };
+      await expectSame('Conv2D', inputs, attrs, `simd ${JSON.stringify([xs, fs])}`);
+      setNativeKernelsEnabled(false);
+      try {
+        await expectSame('Conv2D', inputs, attrs, `packed ${JSON.stringify([xs, fs])}`);
+      } finally {
+        setNativeKernelsEnabled(true);
+      }
+    }
+  });
+});
+
 describe('MaxPoolGrad (2x2, stride 2)', () => {
   it('matches the cpu reference: odd sizes, ties to the first maximum, all-negative windows', async () => {
     const shapes = [

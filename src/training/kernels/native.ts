@@ -16,6 +16,8 @@ export const NATIVE_WASM = fileURLToPath(new URL('./native/kernels.wasm', import
 export interface NativeKernels {
   /** dW [fh, fw, C, Co] of a stride-1, dilation-1, unpadded NHWC convolution; Co % 4 === 0. */
   convFilterGrad(x: TensorInfo, dy: TensorInfo, dw: TensorInfo, dims: ConvFilterGradDims): void;
+  /** The output of a stride-1, unpadded NHWC convolution of a one-channel image; Co % 8 === 0. */
+  convOneChannel(x: TensorInfo, filter: TensorInfo, out: TensorInfo, dims: ConvFilterGradDims): void;
   /** dx of a 2x2, stride-2, unpadded NHWC max pool; C % 4 === 0. */
   maxPoolGrad2x2(x: TensorInfo, dy: TensorInfo, dx: TensorInfo, dims: MaxPoolGrad2x2Dims): void;
   /** out[c] = sum over rows of x[r, c], x seen as [rows, C]. */
@@ -26,6 +28,7 @@ export interface NativeKernels {
   reluGrad(dy: TensorInfo, x: TensorInfo, dx: TensorInfo, n: number): void;
 }
 
+/** The sizes of a convolution (C = 1 for convOneChannel). */
 export interface ConvFilterGradDims {
   B: number;
   H: number;
@@ -68,6 +71,7 @@ interface WasmBackendInternals {
 interface Exports {
   conv_filter_grad(x: number, dy: number, dw: number, B: number, H: number, W: number, C: number, OH: number, OW: number, Co: number, fh: number, fw: number): void;
   max_pool_grad_2x2(x: number, dy: number, dx: number, B: number, H: number, W: number, C: number, OH: number, OW: number): void;
+  conv_one_channel(x: number, w: number, out: number, B: number, H: number, W: number, OH: number, OW: number, Co: number, fh: number, fw: number): void;
   sum_rows(x: number, out: number, rows: number, C: number): void;
   add_bias(x: number, bias: number, out: number, rows: number, C: number): void;
   relu_grad(dy: number, x: number, dx: number, n: number): void;
@@ -114,6 +118,9 @@ export function nativeKernels(backend: unknown): NativeKernels | undefined {
       made = {
         convFilterGrad(x, dy, dw, d) {
           ex.conv_filter_grad(ptr(x), ptr(dy), ptr(dw), d.B, d.H, d.W, d.C, d.OH, d.OW, d.Co, d.fh, d.fw);
+        },
+        convOneChannel(x, filter, out, d) {
+          ex.conv_one_channel(ptr(x), ptr(filter), ptr(out), d.B, d.H, d.W, d.OH, d.OW, d.Co, d.fh, d.fw);
         },
         maxPoolGrad2x2(x, dy, dx, d) {
           ex.max_pool_grad_2x2(ptr(x), ptr(dy), ptr(dx), d.B, d.H, d.W, d.C, d.OH, d.OW);

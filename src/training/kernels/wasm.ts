@@ -348,6 +348,11 @@ function conv2DOneChannel(be: WasmBackend, x: TensorInfo, filter: TensorInfo, in
   }
 }
 
+/** A one-channel, stride-1, unpadded convolution with Co % 8 === 0: the SIMD kernel's case (a first layer). */
+function nativeOneChannelApplies(info: Conv2DInfo): boolean {
+  return info.inChannels === 1 && info.outChannels % 8 === 0 && nativeFilterGradApplies(info);
+}
+
 const conv2DKernel = (args: KernelArgs): TensorInfo => {
   const { inputs, backend, attrs } = args;
   const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
@@ -365,6 +370,16 @@ const conv2DKernel = (args: KernelArgs): TensorInfo => {
       false,
       'channelsLast',
     );
+    if (nativeOneChannelApplies(info)) {
+      const native = nativeKernels(backend);
+      if (native) {
+        const be = backend as WasmBackend;
+        const out = be.makeOutput(info.outShape, 'float32');
+        const { batchSize: B, inHeight: H, inWidth: W, outHeight: OH, outWidth: OW, outChannels: Co, filterHeight: fh, filterWidth: fw } = info;
+        native.convOneChannel(x, filter, out, { B, H, W, C: 1, OH, OW, Co, fh, fw });
+        return out;
+      }
+    }
     const P = packFactor(info);
     if (P > 0) return conv2DOneChannel(backend as WasmBackend, x, filter, info, P, conv);
   }

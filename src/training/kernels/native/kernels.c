@@ -196,3 +196,67 @@ void relu_grad(const float *dy, const float *x, float *dx, int n) {
     dx[i] = dy[i] * (v != v ? v : v > 0 ? 1.0f : 0.0f);
   }
 }
+
+/*
+ * A stride-1 'valid' convolution of a one-channel image (a first layer),
+ * NHWC, Co a multiple of 8:
+ *   out[b, oh, ow, co] = sum_{kh, kw} x[b, oh + kh, ow + kw] * w[kh, kw, co]
+ * Four neighbouring output pixels by eight channels at a time (8
+ * accumulators); the filter row is read once for the four.
+ */
+EXPORT("conv_one_channel")
+void conv_one_channel(const float *x, const float *w, float *out, int B, int H, int W, int OH, int OW, int Co, int fh, int fw) {
+  for (int b = 0; b < B; b++) {
+    for (int oh = 0; oh < OH; oh++) {
+      float *orow = out + ((b * OH + oh) * OW) * Co;
+      for (int co = 0; co < Co; co += 8) {
+        int ow = 0;
+        for (; ow + 4 <= OW; ow += 4) {
+          v128_t a00 = wasm_f32x4_splat(0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+          for (int kh = 0; kh < fh; kh++) {
+            const float *xr = x + (b * H + oh + kh) * W + ow;
+            const float *wr = w + kh * fw * Co + co;
+            for (int kw = 0; kw < fw; kw++) {
+              v128_t w0 = wasm_v128_load(wr + kw * Co), w1 = wasm_v128_load(wr + kw * Co + 4);
+              v128_t s = wasm_f32x4_splat(xr[kw]);
+              a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s, w0));
+              a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s, w1));
+              s = wasm_f32x4_splat(xr[kw + 1]);
+              a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s, w0));
+              a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s, w1));
+              s = wasm_f32x4_splat(xr[kw + 2]);
+              a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s, w0));
+              a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s, w1));
+              s = wasm_f32x4_splat(xr[kw + 3]);
+              a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s, w0));
+              a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s, w1));
+            }
+          }
+          float *o = orow + ow * Co + co;
+          wasm_v128_store(o, a00);
+          wasm_v128_store(o + 4, a01);
+          wasm_v128_store(o + Co, a10);
+          wasm_v128_store(o + Co + 4, a11);
+          wasm_v128_store(o + 2 * Co, a20);
+          wasm_v128_store(o + 2 * Co + 4, a21);
+          wasm_v128_store(o + 3 * Co, a30);
+          wasm_v128_store(o + 3 * Co + 4, a31);
+        }
+        for (; ow < OW; ow++) {
+          v128_t a0 = wasm_f32x4_splat(0), a1 = a0;
+          for (int kh = 0; kh < fh; kh++) {
+            const float *xr = x + (b * H + oh + kh) * W + ow;
+            const float *wr = w + kh * fw * Co + co;
+            for (int kw = 0; kw < fw; kw++) {
+              v128_t s = wasm_f32x4_splat(xr[kw]);
+              a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(s, wasm_v128_load(wr + kw * Co)));
+              a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(s, wasm_v128_load(wr + kw * Co + 4)));
+            }
+          }
+          wasm_v128_store(orow + ow * Co + co, a0);
+          wasm_v128_store(orow + ow * Co + co + 4, a1);
+        }
+      }
+    }
+  }
+}
