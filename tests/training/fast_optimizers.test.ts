@@ -8,17 +8,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/training/backend.ts';
 import { createFastOptimizer } from '../../src/training/fast/optimizers.ts';
 import type { BackendName } from '../../src/training/types.ts';
+import { createRng } from '../../src/training/rng.ts';
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator (mulberry32), so every run checks the same cases. */
+const rng = (seed: number): (() => number) => {
+  const r = createRng(seed);
+  return () => r.next();
+};
 const rand = (r: () => number, n: number, scale = 1) => Float32Array.from({ length: n }, () => (r() * 2 - 1) * scale);
 
 /** Largest |a - b| / max(|b|, 1e-3) over the elements. */

@@ -10,20 +10,15 @@ import { initBackend } from '../../src/training/backend.ts';
 import { builtinKernel, CUSTOM_KERNELS, registerCustomKernels, unregisterCustomKernels } from '../../src/training/kernels/index.ts';
 import { conv2DBackpropFilterInfo, conv2DBackpropFilterNHWC } from '../../src/training/kernels/conv2d_backprop_filter.ts';
 import { maxPoolGradInfo, maxPoolGradNHWC } from '../../src/training/kernels/max_pool_grad.ts';
+import { createRng } from '../../src/training/rng.ts';
 
 const TOL = 1e-4;
 
-/** mulberry32: a small seeded generator so every run checks the same cases. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator (mulberry32), so every run checks the same cases. */
+const rng = (seed: number): (() => number) => {
+  const r = createRng(seed);
+  return () => r.next();
+};
 const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 /** Random values, about a third of them exactly 0 (as after a ReLU). */
 function values(r: () => number, n: number, zeros = true): Float32Array {

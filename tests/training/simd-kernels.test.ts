@@ -14,19 +14,15 @@ import { initBackend } from '../../src/training/backend.ts';
 import { builtinKernel } from '../../src/training/kernels/index.ts';
 import { NATIVE_WASM, nativeKernels, setNativeKernelsEnabled } from '../../src/training/kernels/native.ts';
 import { installReluGradient, reluGradReference, uninstallReluGradient } from '../../src/training/kernels/wasm_simd.ts';
+import { createRng } from '../../src/training/rng.ts';
 
 const TOL = 1e-4;
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator (mulberry32), so every run checks the same cases. */
+const rng = (seed: number): (() => number) => {
+  const r = createRng(seed);
+  return () => r.next();
+};
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 function values(seed: number, n: number): Float32Array {
   const r = rng(seed);
@@ -77,6 +73,17 @@ async function expectSame(name: string, inputs: Record<string, Input>, attrs: Re
   expect(maxAbsDiff(got.values, ref.values) / scale, label).toBeLessThan(TOL);
 }
 
+/** expectSame with our SIMD kernels, then with them turned off (the path they replace). */
+async function expectSameBothWays(name: string, inputs: Record<string, Input>, attrs: Record<string, unknown>, label: string, otherPath: string): Promise<void> {
+  await expectSame(name, inputs, attrs, `simd ${label}`);
+  setNativeKernelsEnabled(false);
+  try {
+    await expectSame(name, inputs, attrs, `${otherPath} ${label}`);
+  } finally {
+    setNativeKernelsEnabled(true);
+  }
+}
+
 beforeAll(async () => {
   await initBackend('wasm');
 });
@@ -119,13 +126,7 @@ describe('Conv2DBackpropFilter (stride 1, valid)', () => {
       const dyShape = [xs[0]!, xs[1]! - fs[0]! + 1, xs[2]! - fs[1]! + 1, fs[3]!];
       const inputs = { x: { values: values(10 + i, size(xs)), shape: xs }, dy: { values: values(20 + i, size(dyShape)), shape: dyShape } };
       const attrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: fs };
-      await expectSame('Conv2DBackpropFilter', inputs, attrs, `simd ${JSON.stringify([xs, fs])}`);
-      setNativeKernelsEnabled(false);
-      try {
-        await expectSame('Conv2DBackpropFilter', inputs, attrs, `xnnpack ${JSON.stringify([xs, fs])}`);
-      } finally {
-        setNativeKernelsEnabled(true);
-      }
+      await expectSameBothWays('Conv2DBackpropFilter', inputs, attrs, JSON.stringify([xs, fs]), 'xnnpack');
     }
   });
 
@@ -170,13 +171,7 @@ describe('Conv2D of a one-channel image (stride 1, valid, Co % 8 = 0)', () => {
     for (const [i, [xs, fs]] of cases.entries()) {
       const inputs = { x: { values: values(100 + i, size(xs)), shape: xs }, filter: { values: values(110 + i, size(fs)), shape: fs } };
       const attrs = { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [1, 1], dimRoundingMode: undefined };
-      await expectSame('Conv2D', inputs, attrs, `simd ${JSON.stringify([xs, fs])}`);
-      setNativeKernelsEnabled(false);
-      try {
-        await expectSame('Conv2D', inputs, attrs, `packed ${JSON.stringify([xs, fs])}`);
-      } finally {
-        setNativeKernelsEnabled(true);
-      }
+      await expectSameBothWays('Conv2D', inputs, attrs, JSON.stringify([xs, fs]), 'packed');
     }
   });
 });

@@ -41,14 +41,8 @@ export interface ConvFilterGradDims {
   fw: number;
 }
 
-export interface MaxPoolGrad2x2Dims {
-  B: number;
-  H: number;
-  W: number;
-  C: number;
-  OH: number;
-  OW: number;
-}
+/** The sizes of a 2x2 max pool: a convolution's without the filter. */
+export type MaxPoolGrad2x2Dims = Omit<ConvFilterGradDims, 'Co' | 'fh' | 'fw'>;
 
 /**
  * The little of the WebAssembly JS API used here (the project's TypeScript

@@ -516,7 +516,8 @@ const gatherV2Kernel = (args: KernelArgs): TensorInfo => {
   return out;
 };
 
-const config = (kernelName: string, kernelFunc: (a: KernelArgs) => TensorInfo): KernelConfig => ({
+/** A wasm KernelConfig for one of our kernel functions. */
+export const config = (kernelName: string, kernelFunc: (a: KernelArgs) => TensorInfo): KernelConfig => ({
   kernelName,
   backendName: 'wasm',
   kernelFunc: kernelFunc as unknown as KernelFunc,

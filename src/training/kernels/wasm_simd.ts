@@ -17,8 +17,9 @@
  *   the outputs it allocates), so sharing is safe.
  */
 import { backend_util, engine, registerGradient, getGradient, mul, cast, step, util } from '@tensorflow/tfjs';
-import type { GradConfig, KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs';
+import type { GradConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs';
 import { nativeKernels } from './native.ts';
+import { config } from './wasm.ts';
 import type { WasmLikeBackend } from './util.ts';
 
 type KernelArgs = { inputs: unknown; backend: unknown; attrs?: unknown };
@@ -107,12 +108,6 @@ const identityKernel = (args: KernelArgs): TensorInfo => {
   (args.backend as RefCountingBackend).incRef(x.dataId);
   return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
 };
-
-const config = (kernelName: string, kernelFunc: (a: KernelArgs) => TensorInfo): KernelConfig => ({
-  kernelName,
-  backendName: 'wasm',
-  kernelFunc: kernelFunc as unknown as KernelFunc,
-});
 
 export const addWasmSimdConfig = config('Add', addKernel);
 export const sumWasmSimdConfig = config('Sum', sumKernel);
