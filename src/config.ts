@@ -47,9 +47,19 @@ const schema = z.object({
   TASUKE_JOB_TIMEOUT_S: int(5, 24 * 3600, 600),
   TASUKE_MAX_QUEUED_PER_USER: int(1, 100, 2),
   // Faces
-  DISCORD_TOKEN: optionalString,
   TASUKE_HOST: z.string().default('127.0.0.1'),
   TASUKE_PORT: int(0, 65535, 3000),
+  TASUKE_ASK_PER_MINUTE: int(1, 10_000, 10),
+  TASUKE_TRAIN_PER_MINUTE: int(1, 10_000, 3),
+  // Discord (checked as a whole by discordSettings() when the bot starts)
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: optionalString,
+  DISCORD_GUILD_ID: optionalString,
+  DISCORD_HELP_CHANNEL_IDS: optionalString,
+  DISCORD_FORUM_CHANNEL_ID: optionalString,
+  DISCORD_TA_CHANNEL_ID: optionalString,
+  DISCORD_TA_ROLE_ID: optionalString,
+  DISCORD_API_URL: optionalString,
 });
 
 type Raw = z.infer<typeof schema>;
@@ -72,9 +82,34 @@ export interface Config {
     jobTimeoutS: number;
     maxQueuedPerUser: number;
   };
-  discordToken?: string;
   host: string;
   port: number;
+  /** Per-person limits of the faces (a sliding minute). */
+  limits: { askPerMinute: number; trainPerMinute: number };
+  /** Raw Discord settings; `discordSettings()` checks them when the bot starts. */
+  discord: {
+    token?: string;
+    applicationId?: string;
+    guildId?: string;
+    helpChannelIds?: string;
+    forumChannelId?: string;
+    taChannelId?: string;
+    taRoleId?: string;
+    apiUrl?: string;
+  };
+}
+
+/** The Discord settings once checked: every id a snowflake, the required ones present. */
+export interface DiscordSettings {
+  token: string;
+  applicationId: string;
+  guildId?: string;
+  helpChannelIds: string[];
+  forumChannelId?: string;
+  taChannelId: string;
+  taRoleId: string;
+  /** Replaces Discord's REST base URL (tests, proxies); the gateway URL then comes from its `GET /gateway/bot`. */
+  apiUrl?: string;
 }
 
 export type ConfigOverrides = Partial<Record<keyof Raw, string | number | undefined>>;
@@ -96,9 +131,12 @@ export function loadConfig(
 ): Config {
   const merged: Record<string, unknown> = { ...readDotenv(cwd) };
   for (const key of Object.keys(schema.shape)) {
-    if (env[key] !== undefined) merged[key] = env[key];
+    // An empty or blank value means "not set": the default applies, never 0 or "".
+    const given = (v: unknown) => v !== undefined && !(typeof v === 'string' && v.trim() === '');
+    if (!given(merged[key])) delete merged[key];
+    if (given(env[key])) merged[key] = env[key];
     const o = overrides[key as keyof Raw];
-    if (o !== undefined) merged[key] = o;
+    if (given(o)) merged[key] = o;
   }
   const parsed = schema.safeParse(merged);
   if (!parsed.success) {
@@ -133,8 +171,65 @@ export function loadConfig(
       jobTimeoutS: r.TASUKE_JOB_TIMEOUT_S,
       maxQueuedPerUser: r.TASUKE_MAX_QUEUED_PER_USER,
     },
-    discordToken: r.DISCORD_TOKEN,
     host: r.TASUKE_HOST,
     port: r.TASUKE_PORT,
+    limits: { askPerMinute: r.TASUKE_ASK_PER_MINUTE, trainPerMinute: r.TASUKE_TRAIN_PER_MINUTE },
+    discord: {
+      token: r.DISCORD_TOKEN,
+      applicationId: r.DISCORD_APPLICATION_ID,
+      guildId: r.DISCORD_GUILD_ID,
+      helpChannelIds: r.DISCORD_HELP_CHANNEL_IDS,
+      forumChannelId: r.DISCORD_FORUM_CHANNEL_ID,
+      taChannelId: r.DISCORD_TA_CHANNEL_ID,
+      taRoleId: r.DISCORD_TA_ROLE_ID,
+      apiUrl: r.DISCORD_API_URL,
+    },
+  };
+}
+
+const SNOWFLAKE = /^\d{17,20}$/;
+
+/**
+ * Checks the Discord settings as a whole. Returns `undefined` when no token
+ * is set (Discord is off); throws a ConfigError listing every missing or
+ * malformed variable otherwise.
+ */
+export function discordSettings(config: Pick<Config, 'discord'>, opts: { needToken?: boolean } = {}): DiscordSettings | undefined {
+  const d = config.discord;
+  if (!d.token && !opts.needToken) return undefined;
+  const problems: string[] = [];
+  const id = (name: string, value: string | undefined, required: boolean) => {
+    if (value === undefined) {
+      if (required) problems.push(`  ${name} is not set: it must be a Discord id (a number of 17-20 digits).`);
+    } else if (!SNOWFLAKE.test(value)) {
+      problems.push(`  ${name}=${JSON.stringify(value)} is not a Discord id (a number of 17-20 digits; right-click > Copy ID in Discord).`);
+    }
+    return value;
+  };
+  if (!d.token) problems.push('  DISCORD_TOKEN is not set: the bot token from the Discord developer portal.');
+  else if (/\s/.test(d.token)) problems.push('  DISCORD_TOKEN contains spaces: paste the token alone, without "Bot ".');
+  id('DISCORD_APPLICATION_ID', d.applicationId, true);
+  id('DISCORD_GUILD_ID', d.guildId, false);
+  id('DISCORD_FORUM_CHANNEL_ID', d.forumChannelId, false);
+  id('DISCORD_TA_CHANNEL_ID', d.taChannelId, true);
+  id('DISCORD_TA_ROLE_ID', d.taRoleId, true);
+  const helpChannelIds = (d.helpChannelIds ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const h of helpChannelIds) id('DISCORD_HELP_CHANNEL_IDS', h, true);
+  if (d.apiUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(d.apiUrl)) {
+    problems.push(`  DISCORD_API_URL=${JSON.stringify(d.apiUrl)} is not an http(s) URL.`);
+  }
+  if (problems.length) throw new ConfigError(`Discord is not configured correctly:\n${problems.join('\n')}`);
+  return {
+    token: d.token!,
+    applicationId: d.applicationId!,
+    guildId: d.guildId,
+    helpChannelIds,
+    forumChannelId: d.forumChannelId,
+    taChannelId: d.taChannelId!,
+    taRoleId: d.taRoleId!,
+    apiUrl: d.apiUrl?.replace(/\/+$/, ''),
   };
 }

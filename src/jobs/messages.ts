@@ -47,8 +47,8 @@ export function restartError(): JobError {
   return {
     code: 'restart',
     message: {
-      ja: '学習中に tasuke が再起動したため、このジョブは中断されました。もう一度 /train してください。',
-      en: 'tasuke restarted while this job was running, so it was interrupted. Please run /train again.',
+      ja: '学習中に tasuke が再起動したため、このジョブは中断されました。もう一度学習を始めてください。',
+      en: 'tasuke restarted while this job was running, so it was interrupted. Please start it again.',
     },
   };
 }
@@ -67,7 +67,7 @@ export function tooManyJobs(limit: number, active: number): UserError {
   return new UserError(
     'jobs.too-many',
     {
-      ja: `実行待ち・実行中のジョブがすでに ${active} 件あります（1 人 ${limit} 件まで）。終わるのを待つか、/cancel で取り消してから投入してください。`,
+      ja: `実行待ち・実行中のジョブがすでに ${active} 件あります（1 人 ${limit} 件まで）。終わるのを待つか、どれかを取り消してから投入してください。`,
       en: `You already have ${active} queued or running job(s) (the limit is ${limit} per person). Wait for one to finish, or cancel one, then submit again.`,
     },
     { limit, active },

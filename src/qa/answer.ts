@@ -20,9 +20,13 @@ export interface SourceRef {
   score: number;
 }
 
+/**
+ * A lesson to try the answer out on. The core names it only: each face says
+ * how to run it (`/train mnist` on Discord, `tasuke train mnist` in a terminal,
+ * a button in the web chat).
+ */
 export interface LessonRef {
   id: string;
-  hint: string;
 }
 
 /** Exactly what `tasuke ask --json` prints (see ARCHITECTURE.md, "Asking"). */
@@ -43,7 +47,7 @@ export function sourceRef(s: ScoredEntry): SourceRef {
 }
 
 export function lessonRef(entry: KnowledgeEntry | undefined): LessonRef | null {
-  return entry?.lesson ? { id: entry.lesson, hint: `/train ${entry.lesson}` } : null;
+  return entry?.lesson ? { id: entry.lesson } : null;
 }
 
 /** Cuts `text` to fewer than `max` characters, at a sentence end where one is near. */
@@ -89,14 +93,13 @@ export function selectEntries(r: Retrieval, lang: Lang): Selection | undefined {
   return { topic, primary, related };
 }
 
-/** The pointer line under an answer: a lesson to run, or a related entry to read. */
+/**
+ * The pointer line under an answer: a related entry to read. A lesson to run
+ * is not written here but returned in the contract's `lesson`, which each
+ * face renders in its own way.
+ */
 export function pointerLine(sel: Selection, lang: Lang): string {
-  const lesson = sel.primary.entry.lesson;
-  if (lesson) {
-    return lang === 'ja'
-      ? `👉 手を動かして確かめるなら \`/train ${lesson}\` を実行してみてください。`
-      : `👉 To see it for yourself, run \`/train ${lesson}\`.`;
-  }
+  if (sel.primary.entry.lesson) return '';
   const rel = sel.related.find((s) => s.entry.lang === lang && s.entry.id !== sel.primary.entry.id) ?? sel.related[0];
   if (!rel) return '';
   return lang === 'ja' ? `👉 関連：「${rel.entry.title}」（${rel.entry.id}）` : `👉 Related: "${rel.entry.title}" (${rel.entry.id})`;
@@ -144,12 +147,7 @@ export function composeHint(sel: Selection | undefined, lang: Lang): string {
       : `${head}\n\nTell me which step or concept you are stuck on (loading the data, building the model, the loss, training) and I can explain that idea. Re-read the matching section of the notebook, and if you are still stuck, ask a TA for a nudge.`;
   }
   const e = sel.primary.entry;
-  const lesson = e.lesson
-    ? lang === 'ja'
-      ? `\`/train ${e.lesson}\` で考え方を試すこともできます。`
-      : `You can also try the idea with \`/train ${e.lesson}\`.`
-    : '';
   return lang === 'ja'
-    ? `${head}\n\nヒント：${leadSentences(e.body)}\n\n詳しくは「${e.title}」（${e.id}）を読んでみてください。${lesson}`
-    : `${head}\n\nHint: ${leadSentences(e.body)}\n\nFor more, read "${e.title}" (${e.id}). ${lesson}`.trimEnd();
+    ? `${head}\n\nヒント：${leadSentences(e.body)}\n\n詳しくは「${e.title}」（${e.id}）を読んでみてください。`
+    : `${head}\n\nHint: ${leadSentences(e.body)}\n\nFor more, read "${e.title}" (${e.id}).`;
 }

@@ -276,8 +276,8 @@ export function decide(confidence: number, threshold: number): { action: Action;
 }
 
 const NEXT_TA: Bilingual = {
-  ja: 'TA に引き継ぎました。TA がこのスレッドで返信しますので、少しお待ちください。',
-  en: 'I have passed this to a TA, who will reply in this thread shortly.',
+  ja: 'TA に引き継ぎました。TA から返信がありますので、少しお待ちください。',
+  en: 'I have passed this to a TA, who will reply shortly.',
 };
 
 const MESSAGES: Record<Exclude<Reason, 'answered' | 'assessment-hint'>, Bilingual> = {
@@ -322,7 +322,7 @@ const MESSAGES: Record<Exclude<Reason, 'answered' | 'assessment-hint'>, Bilingua
     en: `I can’t look into accounts or passwords. ${NEXT_TA.en} Please don’t post your password in the chat.`,
   },
   'out-of-scope:infrastructure': {
-    ja: `GPU インスタンスや JupyterLab に接続できない・タイムアウトする・停止しているといった環境の問題は、運営側が確認して直す必要があります。${NEXT_TA.ja}表示されているエラー（502、タイムアウトなど）、開こうとした URL、いつから起きているかをこのスレッドに書いてもらえると早く対応できます。`,
+    ja: `GPU インスタンスや JupyterLab に接続できない・タイムアウトする・停止しているといった環境の問題は、運営側が確認して直す必要があります。${NEXT_TA.ja}表示されているエラー（502、タイムアウトなど）、開こうとした URL、いつから起きているかを書き添えてもらえると早く対応できます。`,
     en: `An instance or JupyterLab that can’t be reached, times out or has stopped is an environment problem the organizers need to fix. ${NEXT_TA.en} Posting what you see (the error, such as 502 or a timeout), the URL you opened and since when it happens speeds it up.`,
   },
   'out-of-scope:personal': {

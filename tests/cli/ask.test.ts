@@ -45,7 +45,7 @@ describe('tasuke index / ask', () => {
     expect(lines).toHaveLength(1);
     const c = JSON.parse(lines[0]);
     expect(Object.keys(c)).toEqual([...CONTRACT_KEYS]);
-    expect(c).toMatchObject({ question: 'エポックって何ですか？', lang: 'ja', action: 'answer', lesson: { id: 'mnist', hint: '/train mnist' } });
+    expect(c).toMatchObject({ question: 'エポックって何ですか？', lang: 'ja', action: 'answer', lesson: { id: 'mnist' } });
   });
 
   it('ask prints a readable answer with sources, lesson hint and confidence', async () => {
@@ -54,7 +54,7 @@ describe('tasuke index / ask', () => {
     expect(r.out).toContain('[Answer]');
     expect(r.out).toContain('An epoch is one full pass');
     expect(r.out).toMatch(/Sources:\n {2}- epochs-what-en/);
-    expect(r.out).toContain('Try it: /train mnist');
+    expect(r.out).toContain('Try it: tasuke train mnist');
     expect(r.out).toMatch(/Confidence: 0\.\d\d|Confidence: 1\.00/);
   });
 
@@ -95,7 +95,7 @@ describe('tasuke index / ask', () => {
     });
     const c = JSON.parse(stdout);
     expect(Object.keys(c)).toEqual([...CONTRACT_KEYS]);
-    expect(c).toMatchObject({ action: 'answer', lang: 'en', lesson: { id: 'cnn', hint: '/train cnn' } });
+    expect(c).toMatchObject({ action: 'answer', lang: 'en', lesson: { id: 'cnn' } });
     expect(c.sources[0].id).toBe('pooling-max-en');
   });
 });

@@ -32,7 +32,7 @@ describe('composed answers', () => {
     const a = composeAnswer(sel(e), 'ja');
     expect(a.length).toBeLessThan(MAX_ANSWER_CHARS);
     expect(a).toContain('英語の資料');
-    expect(a.endsWith('`/train mnist` を実行してみてください。')).toBe(true);
+    expect(a).not.toContain('/train');
   });
 
   it('points to a related entry in the asker\'s language when there is no lesson', () => {
@@ -49,7 +49,7 @@ describe('composed answers', () => {
     expect(h).toMatch(/graded, so I can’t give you its solution/);
     expect(h).toContain('Hint: First sentence');
     expect(h).toContain('(x-en)');
-    expect(h).toContain('/train cnn');
+    expect(h).not.toContain('/train');
   });
 
   it('makes a generic hint, in the asker\'s language, when no concept is clear', () => {

@@ -23,7 +23,7 @@ function render(c: AnswerContract): string {
     lines.push(ja ? '出典:' : 'Sources:');
     for (const s of c.sources) lines.push(`  - ${s.id}  ${s.title}  (${s.topics.join(', ')}; ${s.score.toFixed(2)})`);
   }
-  if (c.lesson) lines.push(`${ja ? '試してみる' : 'Try it'}: ${c.lesson.hint}`);
+  if (c.lesson) lines.push(`${ja ? '試してみる' : 'Try it'}: tasuke train ${c.lesson.id}`);
   lines.push(`${ja ? '確信度' : 'Confidence'}: ${c.confidence.toFixed(2)}`);
   return lines.join('\n') + '\n';
 }

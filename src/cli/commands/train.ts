@@ -4,7 +4,7 @@
  *
  * Trains in this process (the job queue is for the bot; this is for a
  * terminal): a progress line per epoch, then the summary and the plain-language
- * reading. With --json the progress goes to stderr and stdout gets one JSON
+ * reading (the words of a run come from `training/words.ts`, shared by every face). With --json the progress goes to stderr and stdout gets one JSON
  * object. Any `--some-name value` becomes the lesson parameter `someName`, so
  * lesson-specific parameters need no change here; the lesson validates them.
  */
@@ -13,7 +13,8 @@ import { dirname, extname, join, basename } from 'node:path';
 import { UserError } from '../../core/errors.ts';
 import { isLang, type Lang } from '../../core/lang.ts';
 import { runTraining } from '../../training/run.ts';
-import type { EpochEvent, Series, TrainMode, TrainResult } from '../../training/types.ts';
+import type { TrainMode, TrainResult } from '../../training/types.ts';
+import { progressLine, summary } from '../../training/words.ts';
 import type { CliCommand, CliContext } from '../command.ts';
 
 /** Short flags people expect, mapped to parameter names. */
@@ -96,70 +97,6 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   }
   out.lesson = positionals[0];
   return out;
-}
-
-const num = (v: number | undefined) =>
-  v === undefined ? '' : v !== 0 && (Math.abs(v) >= 1e4 || Math.abs(v) < 1e-3) ? v.toExponential(3) : v.toFixed(4);
-const pct = (v: number | undefined) => (v === undefined ? '' : `${(v * 100).toFixed(1)}%`);
-
-/** One progress line in `lang`. */
-export function progressLine(e: EpochEvent, lang: Lang): string {
-  const parts: string[] = [];
-  if (e.seriesCount > 1) parts.push(`[${e.series} ${e.seriesIndex + 1}/${e.seriesCount}]`);
-  const ja = lang === 'ja';
-  parts.push(ja ? `エポック ${e.epoch}/${e.totalEpochs}` : `epoch ${e.epoch}/${e.totalEpochs}`);
-  parts.push(`${ja ? '損失' : 'loss'} ${num(e.loss)}`);
-  if (e.valLoss !== undefined) parts.push(`${ja ? '検証損失' : 'val loss'} ${num(e.valLoss)}`);
-  if (e.acc !== undefined) parts.push(`${ja ? '正解率' : 'acc'} ${pct(e.acc)}`);
-  if (e.valAcc !== undefined) parts.push(`${ja ? '検証正解率' : 'val acc'} ${pct(e.valAcc)}`);
-  parts.push(`(${(e.elapsedMs / 1000).toFixed(1)}${ja ? '秒' : ' s'})`);
-  return parts.join('  ');
-}
-
-function stoppedText(s: Series, lang: Lang): string | undefined {
-  if (!s.stopped) return undefined;
-  const at = s.stopped.epoch;
-  switch (s.stopped.reason) {
-    case 'nan':
-      return lang === 'ja'
-        ? `エポック ${at} で損失が NaN（数値でない値）になったため止めました。学習率が大きすぎる可能性があります。`
-        : `Stopped at epoch ${at}: the loss became NaN (not a number). The learning rate is probably too large.`;
-    case 'cancelled':
-      return lang === 'ja' ? `エポック ${at} の途中で中止しました。` : `Cancelled during epoch ${at}.`;
-    case 'timeout':
-      return lang === 'ja' ? `エポック ${at} の途中で時間切れになりました。` : `Timed out during epoch ${at}.`;
-  }
-}
-
-const METRIC_NAMES: Record<string, { ja: string; en: string }> = {
-  loss: { ja: '損失', en: 'loss' },
-  valLoss: { ja: '検証損失', en: 'val loss' },
-  acc: { ja: '正解率', en: 'acc' },
-  valAcc: { ja: '検証正解率', en: 'val acc' },
-};
-
-/** The summary block printed after training. */
-export function summary(result: TrainResult, lang: Lang): string {
-  const ja = lang === 'ja';
-  const lines = [
-    ja
-      ? `レッスン ${result.lesson}：${result.seconds} 秒（バックエンド ${result.backend}）`
-      : `Lesson ${result.lesson}: ${result.seconds} s (backend ${result.backend})`,
-  ];
-  for (const s of result.series) {
-    const f = s.final;
-    const figures = Object.entries(f)
-      .map(([k, v]) => `${METRIC_NAMES[k]?.[lang] ?? k} ${k === 'acc' || k === 'valAcc' ? pct(v) : Number.isInteger(v) ? v : num(v)}`)
-      .join(', ');
-    lines.push(`  ${s.label[lang]}: ${figures || (ja ? '（完了したエポックなし）' : '(no completed epoch)')}`);
-    const stop = stoppedText(s, lang);
-    if (stop) lines.push(`    ${stop}`);
-  }
-  const ex = result.extras ?? {};
-  if (typeof ex.trueM === 'number' && typeof ex.trueB === 'number') {
-    lines.push(ja ? `  本当の値: m = ${ex.trueM}, b = ${ex.trueB}` : `  true values: m = ${ex.trueM}, b = ${ex.trueB}`);
-  }
-  return lines.join('\n');
 }
 
 async function loadCharts(): Promise<Record<string, unknown> | undefined> {
