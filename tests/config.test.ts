@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
+import { discordSettings, loadConfig } from '../src/config.ts';
 import { ConfigError } from '../src/core/errors.ts';
 
 const emptyDir = () => mkdtempSync(join(tmpdir(), 'tasuke-config-'));
@@ -50,5 +50,58 @@ describe('loadConfig', () => {
 
   it('rejects a URL that is not one', () => {
     expect(() => loadConfig({}, { EMBEDDINGS_BASE_URL: 'not a url', EMBEDDINGS_MODEL: 'x' }, emptyDir())).toThrow(/EMBEDDINGS_BASE_URL/);
+  });
+
+  it('treats an empty or blank value as not set: the default applies, never 0', () => {
+    const dir = emptyDir();
+    writeFileSync(join(dir, '.env'), 'TASUKE_ANSWER_THRESHOLD=\nTASUKE_JOB_TIMEOUT_S=\n');
+    const c = loadConfig({}, { TASUKE_PORT: ' ', TASUKE_MAX_QUEUED_PER_USER: '', TASUKE_ASK_PER_MINUTE: '\t' }, dir);
+    expect(c.qa.answerThreshold).toBe(0.45);
+    expect(c.training.jobTimeoutS).toBe(600);
+    expect(c.port).toBe(3000);
+    expect(c.training.maxQueuedPerUser).toBe(2);
+    expect(c.limits.askPerMinute).toBe(10);
+    // An empty value in the environment does not hide a real one in .env either.
+    writeFileSync(join(dir, '.env'), 'TASUKE_PORT=4100\n');
+    expect(loadConfig({}, { TASUKE_PORT: '' }, dir).port).toBe(4100);
+  });
+});
+
+describe('discordSettings', () => {
+  const ids = {
+    DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789',
+    DISCORD_APPLICATION_ID: '123456789012345678',
+    DISCORD_TA_CHANNEL_ID: '223456789012345678',
+    DISCORD_TA_ROLE_ID: '323456789012345678',
+  };
+
+  it('is off (undefined) without a token', () => {
+    expect(discordSettings(loadConfig({}, {}, emptyDir()))).toBeUndefined();
+  });
+
+  it('parses a complete configuration, help channels split on commas', () => {
+    const s = discordSettings(
+      loadConfig({}, { ...ids, DISCORD_HELP_CHANNEL_IDS: ' 423456789012345678, 523456789012345678 ,', DISCORD_API_URL: 'http://127.0.0.1:9/api/' }, emptyDir()),
+    )!;
+    expect(s.helpChannelIds).toEqual(['423456789012345678', '523456789012345678']);
+    expect(s.apiUrl).toBe('http://127.0.0.1:9/api');
+    expect(s.guildId).toBeUndefined();
+  });
+
+  it('names every missing and malformed setting at once', () => {
+    const c = loadConfig({}, { DISCORD_TOKEN: ids.DISCORD_TOKEN, DISCORD_TA_ROLE_ID: 'TA', DISCORD_HELP_CHANNEL_IDS: '423456789012345678,#help' }, emptyDir());
+    let msg = '';
+    try {
+      discordSettings(c);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      msg = (err as Error).message;
+    }
+    expect(msg).toMatch(/DISCORD_APPLICATION_ID is not set/);
+    expect(msg).toMatch(/DISCORD_TA_CHANNEL_ID is not set/);
+    expect(msg).toMatch(/DISCORD_TA_ROLE_ID="TA" is not a Discord id/);
+    expect(msg).toMatch(/DISCORD_HELP_CHANNEL_IDS="#help"/);
+    // The token itself is never repeated in the message.
+    expect(msg).not.toContain(ids.DISCORD_TOKEN);
   });
 });
