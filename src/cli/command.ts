@@ -6,6 +6,11 @@ export interface CliContext {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   stdin: NodeJS.ReadableStream;
+  /**
+   * Ends a long-running command (`serve`) as SIGTERM/SIGINT would; tests
+   * pass one instead of sending the process a signal.
+   */
+  signal?: AbortSignal;
 }
 
 /**

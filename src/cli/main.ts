@@ -13,6 +13,8 @@ export const COMMANDS: Record<string, string> = {
   ask: './commands/ask.ts',
   index: './commands/index.ts',
   lessons: './commands/lessons.ts',
+  'register-commands': './commands/register-commands.ts',
+  serve: './commands/serve.ts',
   train: './commands/train.ts',
   worker: './commands/worker.ts',
 };
@@ -59,7 +61,7 @@ export async function main(argv: string[], partial: Partial<CliContext> = {}): P
     stderr.write(`Unknown command "${name}". Run \`tasuke --help\`.\n`);
     return 2;
   }
-  const ctx: CliContext = { config, stdout, stderr, stdin: partial.stdin ?? process.stdin };
+  const ctx: CliContext = { config, stdout, stderr, stdin: partial.stdin ?? process.stdin, signal: partial.signal };
   try {
     return await cmd.run(rest, ctx);
   } catch (err) {

@@ -1,0 +1,69 @@
+/**
+ * `tasuke serve`: runs tasuke on this machine. Opens the services once (the
+ * assistant, the job queue, the escalations, the database), then the Discord
+ * bot when DISCORD_TOKEN is set, on those services. On SIGTERM or SIGINT it
+ * stops the bot (finishing the interactions in flight), then closes the
+ * queue and the database, in that order.
+ *
+ * The Discord settings are checked before anything is opened: a missing or
+ * malformed one is a ConfigError naming it, which `main` prints (exit 2).
+ */
+import { discordSettings } from '../../config.ts';
+import { createBot, type Bot } from '../../discord/bot.ts';
+import { openServices } from '../../services.ts';
+import type { CliCommand } from '../command.ts';
+
+/** Resolves on SIGTERM, SIGINT or `signal`, keeping the process alive until then. */
+function untilStopped(signal?: AbortSignal): Promise<string> {
+  return new Promise((resolve) => {
+    // A pending promise alone does not keep Node running; this interval does.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
+    const done = (why: string) => {
+      clearInterval(keepAlive);
+      process.removeListener('SIGTERM', onTerm);
+      process.removeListener('SIGINT', onInt);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(why);
+    };
+    const onTerm = () => done('SIGTERM');
+    const onInt = () => done('SIGINT');
+    const onAbort = () => done('stop requested');
+    process.once('SIGTERM', onTerm);
+    process.once('SIGINT', onInt);
+    if (signal?.aborted) return done('stop requested');
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** `tasuke serve`. */
+export const command: CliCommand = {
+  name: 'serve',
+  usage: 'serve',
+  summary: 'Run tasuke: the Discord bot when DISCORD_TOKEN is set',
+  async run(_argv, ctx) {
+    const settings = discordSettings(ctx.config);
+    const services = await openServices(ctx.config);
+    let bot: Bot | undefined;
+    try {
+      const index = await services.assistant.ready();
+      ctx.stdout.write(`Knowledge index ready: ${index.entries.length} entries${index.rebuilt ? ' (rebuilt)' : ''}.\n`);
+      if (settings) {
+        bot = createBot(services, settings);
+        await bot.start();
+        ctx.stdout.write(`Discord bot running as ${bot.client.user?.tag ?? '?'}.\n`);
+      } else {
+        ctx.stdout.write('Discord is off: DISCORD_TOKEN is not set (see .env.example). tasuke keeps running; stop it with Ctrl+C.\n');
+      }
+      const why = await untilStopped(ctx.signal);
+      ctx.stdout.write(`Stopping (${why}): finishing what is in flight…\n`);
+    } finally {
+      try {
+        await bot?.stop();
+      } finally {
+        await services.close();
+      }
+    }
+    ctx.stdout.write('Stopped.\n');
+    return 0;
+  },
+};
