@@ -51,6 +51,10 @@ const schema = z.object({
   TASUKE_PORT: int(0, 65535, 3000),
   TASUKE_ASK_PER_MINUTE: int(1, 10_000, 10),
   TASUKE_TRAIN_PER_MINUTE: int(1, 10_000, 3),
+  // The TA dashboard (web) and the sweeper of unanswered conversations
+  TASUKE_TA_TOKENS: optionalString,
+  TASUKE_SESSION_HOURS: num(0.01, 24 * 30, 12),
+  TASUKE_UNANSWERED_AFTER_S: int(1, 7 * 24 * 3600, 600),
   // Discord (checked as a whole by discordSettings() when the bot starts)
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
@@ -86,6 +90,10 @@ export interface Config {
   port: number;
   /** Per-person limits of the faces (a sliding minute). */
   limits: { askPerMinute: number; trainPerMinute: number };
+  /** The TA dashboard: who may sign in (none: no dashboard) and how long a session lasts. */
+  web: { taTokens: TaToken[]; sessionHours: number };
+  /** A conversation with no TA reply and no 👍 for this long is handed to a TA by the sweeper. */
+  unansweredAfterS: number;
   /** Raw Discord settings; `discordSettings()` checks them when the bot starts. */
   discord: {
     token?: string;
@@ -110,6 +118,35 @@ export interface DiscordSettings {
   taRoleId: string;
   /** Replaces Discord's REST base URL (tests, proxies); the gateway URL then comes from its `GET /gateway/bot`. */
   apiUrl?: string;
+}
+
+/** A TA allowed on the dashboard: the name shown on what they do, and the secret they sign in with. */
+export interface TaToken {
+  name: string;
+  token: string;
+}
+
+/**
+ * Parses `TASUKE_TA_TOKENS` (`name:token,name:token`). Throws a ConfigError
+ * naming each malformed item; a token shorter than 12 characters is refused,
+ * since it is the only thing between the web and the TA queue.
+ */
+export function parseTaTokens(raw: string | undefined): TaToken[] {
+  if (!raw) return [];
+  const out: TaToken[] = [];
+  const problems: string[] = [];
+  raw.split(',').map((s) => s.trim()).filter(Boolean).forEach((item, i) => {
+    const colon = item.indexOf(':');
+    const name = colon === -1 ? '' : item.slice(0, colon).trim();
+    const token = colon === -1 ? '' : item.slice(colon + 1).trim();
+    if (!name || !token) problems.push(`  TASUKE_TA_TOKENS item ${i + 1} is not name:token.`);
+    else if (token.length < 12) problems.push(`  TASUKE_TA_TOKENS: the token of "${name}" has ${token.length} characters; use at least 12.`);
+    else if (out.some((t) => t.name === name)) problems.push(`  TASUKE_TA_TOKENS: the name "${name}" is listed twice.`);
+    else if (out.some((t) => t.token === token)) problems.push(`  TASUKE_TA_TOKENS: "${name}" has the same token as another TA.`);
+    else out.push({ name, token });
+  });
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  return out;
 }
 
 export type ConfigOverrides = Partial<Record<keyof Raw, string | number | undefined>>;
@@ -174,6 +211,8 @@ export function loadConfig(
     host: r.TASUKE_HOST,
     port: r.TASUKE_PORT,
     limits: { askPerMinute: r.TASUKE_ASK_PER_MINUTE, trainPerMinute: r.TASUKE_TRAIN_PER_MINUTE },
+    web: { taTokens: parseTaTokens(r.TASUKE_TA_TOKENS), sessionHours: r.TASUKE_SESSION_HOURS },
+    unansweredAfterS: r.TASUKE_UNANSWERED_AFTER_S,
     discord: {
       token: r.DISCORD_TOKEN,
       applicationId: r.DISCORD_APPLICATION_ID,

@@ -12,7 +12,10 @@ import type { Config } from './config.ts';
 import { createLogger, type Logger } from './core/log.ts';
 import type { Lang } from './core/lang.ts';
 import { createRateLimiter, type RateLimiter } from './core/rate-limit.ts';
+import { attemptOf, Conversations, type TaResponse } from './escalation/conversations.ts';
+import { KnowledgeDrafts, learnFromResolutions, suggestTopics } from './escalation/drafts.ts';
 import { EscalationStore } from './escalation/store.ts';
+import { createSweeper, type Sweeper } from './escalation/sweeper.ts';
 import type { Actor, Escalation, EscalationOrigin, EscalationReason } from './escalation/types.ts';
 import { createJobQueue, type JobQueueOverrides } from './jobs/index.ts';
 import type { JobQueue } from './jobs/types.ts';
@@ -47,6 +50,18 @@ export interface Services {
   lessons: LessonCatalog;
   escalations: EscalationStore;
   answers: AnswerLog;
+  /** TA responses per conversation, and which conversations went unanswered. */
+  conversations: Conversations;
+  /** Hands unanswered conversations to the TAs (started here, stopped by close()). */
+  sweeper: Sweeper;
+  /** Knowledge entries drafted from TAs' resolutions, to approve or reject. */
+  drafts: KnowledgeDrafts;
+  /**
+   * A TA's response in a conversation (a reply by a member with the TA role,
+   * a resolution): the first one is recorded with its time, and the sweeper
+   * leaves the conversation alone from then on.
+   */
+  recordTaResponse(conversationKey: string, ta: Actor, at?: number): { response: TaResponse; first: boolean };
   limits: { ask: RateLimiter; train: RateLimiter };
   /**
    * Asks the assistant and records the answer (its id is what a face keeps,
@@ -79,11 +94,8 @@ export interface ServiceOverrides {
   /** Replaces parts of the assistant (an opened index, an LLM writer). */
   assistant?: Omit<AssistantDeps, 'config'>;
   jobs?: JobQueueOverrides;
-}
-
-/** What an escalation keeps of tasuke's attempt. */
-function attemptOf(c: AnswerContract): Escalation['attempt'] {
-  return { action: c.action, answer: c.answer, confidence: c.confidence, sources: c.sources.map((s) => s.id) };
+  /** How often the sweeper looks for unanswered conversations (default: from TASUKE_UNANSWERED_AFTER_S). */
+  sweepIntervalMs?: number;
 }
 
 export async function openServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
@@ -103,6 +115,15 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
   const escalations = new EscalationStore(db);
   const answers = new AnswerLog(db);
   const assistant = createAssistant({ config, ...overrides.assistant });
+  const conversations = new Conversations(answers);
+  const drafts = new KnowledgeDrafts(db, {
+    knowledgeDir: config.knowledgeDir,
+    suggestTopics: (question, lang, sources) => suggestTopics(assistant, question, lang, sources),
+    refresh: () => assistant.refresh(),
+  });
+  const stopLearning = learnFromResolutions({ escalations, conversations, drafts, log });
+  const sweeper = createSweeper({ conversations, escalations, afterMs: config.unansweredAfterS * 1000, intervalMs: overrides.sweepIntervalMs, log });
+  sweeper.start();
   let lessonList: Promise<Lesson[]> | undefined;
   const lessons: LessonCatalog = {
     list: () => {
@@ -142,6 +163,10 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
     escalations,
     limits,
     answers,
+    conversations,
+    sweeper,
+    drafts,
+    recordTaResponse: (key, ta, at) => conversations.recordTaResponse(key, ta, at),
     async ask(question, ctx) {
       const contract = await assistant.ask(question, { lang: ctx.lang });
       const answer = answers.record({ contract, asker: ctx.asker, origin: ctx.origin, conversation: ctx.key });
@@ -170,7 +195,10 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
     escalate,
     close() {
       closed ??= (async () => {
+        sweeper.stop();
+        stopLearning();
         try {
+          await drafts.idle();
           await jobs.close();
         } finally {
           db.close();

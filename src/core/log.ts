@@ -10,13 +10,14 @@ import { redact } from './redact.ts';
 export type { Logger };
 
 /** The secret values of a configuration (tokens, API keys, the Redis URL's password). */
-export function secretsOf(config: Pick<Config, 'qa' | 'discord'>): string[] {
-  return [config.discord.token, config.qa.llm?.apiKey, config.qa.embeddings?.apiKey].filter((s): s is string => !!s);
+export function secretsOf(config: Pick<Config, 'qa' | 'discord'> & Partial<Pick<Config, 'web'>>): string[] {
+  const ta = config.web?.taTokens.map((t) => t.token) ?? [];
+  return [config.discord.token, config.qa.llm?.apiKey, config.qa.embeddings?.apiKey, ...ta].filter((s): s is string => !!s);
 }
 
 /** A logger writing to `destination` (stderr by default) that redacts secrets from every line. */
 export function createLogger(
-  config: Pick<Config, 'logLevel' | 'qa' | 'discord'>,
+  config: Pick<Config, 'logLevel' | 'qa' | 'discord'> & Partial<Pick<Config, 'web'>>,
   destination: NodeJS.WritableStream = process.stderr,
 ): Logger {
   const secrets = secretsOf(config);

@@ -49,3 +49,29 @@ export function claimedByOther(e: Escalation): UserError {
     { id: e.id, claimedBy: e.claimedBy },
   );
 }
+
+/** A knowledge draft (from a TA's resolution) that does not exist. */
+export function draftNotFound(id: string): UserError {
+  return new UserError('draft.not-found', { ja: `下書き「${id}」は見つかりません。`, en: `There is no draft "${id}".` }, { id });
+}
+
+/** A draft already approved or rejected cannot change. */
+export function draftDecided(id: string, state: 'approved' | 'rejected'): UserError {
+  const s = state === 'approved' ? { ja: '承認済み', en: 'approved' } : { ja: '却下済み', en: 'rejected' };
+  return new UserError('draft.decided', { ja: `下書き「${id}」はすでに${s.ja}です。`, en: `Draft "${id}" is already ${s.en}.` }, { id, state });
+}
+
+/**
+ * A draft that would not be a valid knowledge entry: each problem in both
+ * languages where tasuke knows it, the validator's own words otherwise.
+ */
+export function draftInvalid(id: string, problems: Bilingual[]): UserError {
+  return new UserError(
+    'draft.invalid',
+    {
+      ja: `この下書きはまだ承認できません:\n${problems.map((p) => `・${p.ja}`).join('\n')}`,
+      en: `This draft cannot be approved yet:\n${problems.map((p) => `- ${p.en}`).join('\n')}`,
+    },
+    { id, problems: problems.map((p) => p.en) },
+  );
+}

@@ -37,6 +37,12 @@ export interface AskTrace {
 
 export interface Assistant {
   ready(): Promise<QaIndex>;
+  /**
+   * Reopens the index after the knowledge changed on disk (an approved
+   * learned entry): rebuilt when its content hash differs. Questions asked
+   * meanwhile are answered from the previous index; later ones from the new.
+   */
+  refresh(): Promise<QaIndex>;
   ask(question: string, opts?: AskOptions): Promise<AnswerContract>;
   askTraced(question: string, opts?: AskOptions): Promise<{ contract: AnswerContract; trace: AskTrace }>;
 }
@@ -53,6 +59,19 @@ export function createAssistant(deps: AssistantDeps): Assistant {
   const { config } = deps;
   let indexPromise: Promise<QaIndex> | undefined = deps.index ? Promise.resolve(deps.index) : undefined;
   const ready = () => (indexPromise ??= openIndex(config));
+  // Refreshes run one after another, so the last one to finish saw the latest files.
+  let refreshing: Promise<QaIndex> | undefined;
+  const refresh = () => {
+    const next = (refreshing ?? Promise.resolve(undefined))
+      .catch(() => undefined)
+      .then(() => openIndex(config))
+      .then((index) => {
+        indexPromise = Promise.resolve(index);
+        return index;
+      });
+    refreshing = next;
+    return next;
+  };
   const llm = deps.llm !== undefined ? deps.llm : config.qa.llm ? createLlmWriter(config.qa.llm) : null;
 
   async function askTraced(question: string, opts: AskOptions = {}) {
@@ -126,6 +145,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 
   return {
     ready,
+    refresh,
     askTraced,
     async ask(question, opts) {
       return (await askTraced(question, opts)).contract;

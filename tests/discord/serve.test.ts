@@ -22,7 +22,7 @@ afterAll(() => {
 function config(overrides: ConfigOverrides = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tasuke-serve-'));
   dirs.push(dataDir);
-  return loadConfig({ TASUKE_DATA_DIR: dataDir, TASUKE_KNOWLEDGE_DIR: MINI_KNOWLEDGE, TASUKE_LESSONS_DIR: LESSONS, TASUKE_LOG_LEVEL: 'error', ...overrides }, {}, dataDir);
+  return loadConfig({ TASUKE_DATA_DIR: dataDir, TASUKE_KNOWLEDGE_DIR: MINI_KNOWLEDGE, TASUKE_LESSONS_DIR: LESSONS, TASUKE_LOG_LEVEL: 'error', TASUKE_PORT: 0, ...overrides }, {}, dataDir);
 }
 
 function cli(argv: string[], cfg: ReturnType<typeof config>, signal?: AbortSignal) {
@@ -57,7 +57,7 @@ describe('tasuke serve', () => {
   it('stops cleanly on SIGTERM (a real process: nothing left open)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tasuke-serve-'));
     dirs.push(dataDir);
-    const env = { ...process.env, TASUKE_DATA_DIR: dataDir, TASUKE_KNOWLEDGE_DIR: MINI_KNOWLEDGE, TASUKE_LESSONS_DIR: LESSONS, TASUKE_LOG_LEVEL: 'error', DISCORD_TOKEN: '' };
+    const env = { ...process.env, TASUKE_DATA_DIR: dataDir, TASUKE_KNOWLEDGE_DIR: MINI_KNOWLEDGE, TASUKE_LESSONS_DIR: LESSONS, TASUKE_LOG_LEVEL: 'error', TASUKE_PORT: '0', DISCORD_TOKEN: '' };
     // cwd: the temp dir, so a developer's .env (with a real token) is not read.
     const proc = spawn(process.execPath, [join(REPO, 'bin/tasuke.js'), 'serve'], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

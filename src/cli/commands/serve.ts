@@ -1,9 +1,11 @@
 /**
  * `tasuke serve`: runs tasuke on this machine. Opens the services once (the
- * assistant, the job queue, the escalations, the database), then the Discord
- * bot when DISCORD_TOKEN is set, on those services. On SIGTERM or SIGINT it
- * stops the bot (finishing the interactions in flight), then closes the
- * queue and the database, in that order.
+ * assistant, the job queue, the escalations, the database), then the web
+ * chat and dashboard on TASUKE_HOST:TASUKE_PORT (always; it prints the
+ * address), and the Discord bot too when DISCORD_TOKEN is set, all on the
+ * same services. On SIGTERM or SIGINT it closes the web, stops the bot
+ * (finishing the interactions in flight), then closes the queue and the
+ * database, in that order.
  *
  * The Discord settings are checked before anything is opened: a missing or
  * malformed one is a ConfigError naming it, which `main` prints (exit 2).
@@ -11,6 +13,7 @@
 import { discordSettings } from '../../config.ts';
 import { createBot, type Bot } from '../../discord/bot.ts';
 import { openServices } from '../../services.ts';
+import { startWeb, type WebServer } from '../../web/server.ts';
 import type { CliCommand } from '../command.ts';
 
 /** Resolves on SIGTERM, SIGINT or `signal`, keeping the process alive until then. */
@@ -39,14 +42,22 @@ function untilStopped(signal?: AbortSignal): Promise<string> {
 export const command: CliCommand = {
   name: 'serve',
   usage: 'serve',
-  summary: 'Run tasuke: the Discord bot when DISCORD_TOKEN is set',
+  summary: 'Run tasuke: the web chat and dashboard, and the Discord bot when DISCORD_TOKEN is set',
   async run(_argv, ctx) {
     const settings = discordSettings(ctx.config);
     const services = await openServices(ctx.config);
     let bot: Bot | undefined;
+    let web: WebServer | undefined;
     try {
       const index = await services.assistant.ready();
       ctx.stdout.write(`Knowledge index ready: ${index.entries.length} entries${index.rebuilt ? ' (rebuilt)' : ''}.\n`);
+      web = await startWeb(services, ctx.config);
+      ctx.stdout.write(`Web chat: ${web.url}/  (open it in a browser)\n`);
+      ctx.stdout.write(
+        web.dashboard
+          ? `TA dashboard: ${web.url}/dashboard (${ctx.config.web.taTokens.length} TA token(s) configured).\n`
+          : 'TA dashboard: off. Set TASUKE_TA_TOKENS (name:token,...) to turn it on; there is no default password.\n',
+      );
       if (settings) {
         bot = createBot(services, settings);
         await bot.start();
@@ -58,6 +69,7 @@ export const command: CliCommand = {
       ctx.stdout.write(`Stopping (${why}): finishing what is in flight…\n`);
     } finally {
       try {
+        await web?.close();
         await bot?.stop();
       } finally {
         await services.close();
