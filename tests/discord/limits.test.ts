@@ -32,6 +32,7 @@ describe('render/limits', () => {
     expect(name).not.toMatch(/\n|\*\*/);
     expect(name.startsWith('Why does my loss become NaN?')).toBe(true);
     expect(threadName('   \n ``` ', '質問')).toBe('質問');
+    expect(threadName('why one-hot encode __y_train__ and `x_test`?', 'Q')).toBe('why one-hot encode y_train and x_test ?');
     expect(threadName('<:pepe:123456789012345678>', '')).toBe('?');
   });
 

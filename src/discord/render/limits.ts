@@ -61,7 +61,8 @@ export function fitContent(text: string): string {
 export function threadName(text: string, fallback: string): string {
   const oneLine = text
     .replace(/<a?:\w+:\d+>/g, ' ') // custom emoji markup reads badly in a title
-    .replace(/[`*_~|>#]/g, ' ')
+    // Markdown marks read badly in a title; underscores inside identifiers (y_train) stay.
+    .replace(/[`*~|>#]|(?<!\w)_+|_+(?!\w)/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   return truncate(oneLine || fallback.trim() || '?', LIMITS.threadName);
