@@ -43,7 +43,11 @@ export interface BotOptions {
 /** The bot `createBot` returns: its client, and its lifecycle. */
 export interface Bot {
   client: Client;
-  /** Logs in, waits until ready, then posts the TA notices a previous run never posted. */
+  /**
+   * Logs in, waits until ready, follows the escalations (posts what the
+   * sweeper or the web files, mirrors the dashboard's changes), then posts the
+   * TA notices a previous run never posted.
+   */
   start(): Promise<void>;
   /** Stops taking new work, waits (bounded) for what is in flight, then disconnects. */
   stop(): Promise<void>;
@@ -66,6 +70,7 @@ export function createBot(services: Services, settings: DiscordSettings, opts: B
   const ctx: FaceContext = { services, settings, client, log, ta, runs };
 
   let state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+  let unfollow: (() => void) | undefined;
   const stopping = () => state === 'stopping' || state === 'stopped';
   const inFlight = new Set<Promise<void>>();
   const track = (p: Promise<void>) => {
@@ -136,15 +141,19 @@ export function createBot(services: Services, settings: DiscordSettings, opts: B
       state = 'running';
       log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'Discord bot ready');
       await checkChannels();
+      // Before the catch-up, so that nothing filed in between is missed (posting is idempotent).
+      unfollow = ta.follow();
       await ta.postUnposted().catch((err: unknown) => log.error({ err }, 'could not post the waiting TA notices'));
     },
     async stop() {
       if (state === 'stopped' || state === 'stopping') return;
       state = 'stopping';
+      unfollow?.();
+      unfollow = undefined;
       const timeoutMs = opts.stopTimeoutMs ?? 10_000;
       let timer: NodeJS.Timeout | undefined;
       const waited = await Promise.race([
-        Promise.allSettled([...inFlight]).then(() => true),
+        Promise.allSettled([...inFlight, ta.idle()]).then(() => true),
         new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs))),
       ]);
       clearTimeout(timer);

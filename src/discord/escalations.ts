@@ -10,6 +10,21 @@
  * never recorded are posted then, unless a post carrying their id is found
  * among the TA channel's recent messages (a crash between posting and
  * recording), in which case that post is adopted.
+ *
+ * The desk also follows changes made elsewhere (`follow()`, subscribed to
+ * the escalation store while the bot runs):
+ * - opened by another part of tasuke (the sweeper, the web chat): posted in
+ *   the TA channel, whatever face it was asked on, since the TAs live in
+ *   Discord; the asker of a thread the sweeper handed on is told in it, in
+ *   their language (`TA_CALLED_UNANSWERED`), once: right after the post is
+ *   recorded (a post is recorded once, so the notice is sent once);
+ * - claimed, resolved or dismissed on the web dashboard: the post is edited
+ *   to show it, and a Discord asker is told (claimed, resolved with the TA's
+ *   answer).
+ * Changes made by this desk's own buttons are answered by their handlers
+ * (the interaction's update, the notice), so the desk skips their events.
+ * Work on one escalation runs in order (a claim's edit and notice before
+ * the resolution's).
  */
 import {
   ComponentType,
@@ -23,8 +38,8 @@ import {
 import type { DiscordSettings } from '../config.ts';
 import type { Bilingual } from '../core/lang.ts';
 import type { Logger } from '../core/log.ts';
-import { claimedNotice, escalationNotFound, resolvedNotice, alreadyClosed } from '../escalation/messages.ts';
-import type { Escalation } from '../escalation/types.ts';
+import { claimedNotice, escalationNotFound, resolvedNotice, alreadyClosed, TA_CALLED_UNANSWERED } from '../escalation/messages.ts';
+import type { Escalation, EscalationEvent, EscalationState } from '../escalation/types.ts';
 import type { Services } from '../services.ts';
 import { customId } from './ids.ts';
 import { actorOf } from './origin.ts';
@@ -54,11 +69,100 @@ export interface TaDeskDeps {
 /** The field of the resolve form that holds the TA's answer. */
 export const RESOLUTION_FIELD = 'answer';
 
+/** States in which an escalation still waits for a TA (worth a post). */
+const WAITING: readonly EscalationState[] = ['open', 'claimed'];
+
+/**
+ * Whether the asker has to be told in Discord that a TA was called when the
+ * post goes up: only for a Discord question the sweeper handed on. Every other
+ * filing was the asker's own act on a face that already told them (the answer
+ * saying a TA was called, the reply to 👎 / "Ask a TA", the web chat's status).
+ */
+function tellCalledOnPost(e: Escalation): boolean {
+  return e.origin.face === 'discord' && e.reason === 'unanswered';
+}
+
 /** Posts escalations in the TA channel and handles Claim / Resolve (see the module comment). */
 export class TaDesk {
   private readonly posting = new Map<string, Promise<void>>();
+  /** Escalations this desk is changing right now (their events are its own). */
+  private readonly acting = new Set<string>();
+  /** The latest piece of work per escalation, so that work on one runs in order. */
+  private readonly chains = new Map<string, Promise<void>>();
+  /** Work started by events, awaited by `idle()`. */
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly deps: TaDeskDeps) {}
+
+  /**
+   * Follows the escalation store: posts what others file, and mirrors on
+   * Discord what others change (see the module comment). Returns the function
+   * that stops following.
+   */
+  follow(): () => void {
+    return this.deps.services.escalations.subscribe((ev) => this.onEvent(ev));
+  }
+
+  /** Resolves when the work started by events so far is done (posts, edits, notices). */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+
+  private onEvent(ev: EscalationEvent): void {
+    const e = ev.escalation;
+    // The desk's own Claim / Resolve: the handler updates the post and tells the asker.
+    if (this.acting.has(e.id)) return;
+    switch (ev.type) {
+      case 'opened':
+        this.track(this.post(e));
+        return;
+      case 'claimed':
+        this.inOrder(e.id, () => this.mirror(e, claimedNotice(e)));
+        return;
+      case 'resolved':
+        this.inOrder(e.id, () => this.mirror(e, resolvedNotice(e)));
+        return;
+      case 'dismissed':
+        this.inOrder(e.id, () => this.mirror(e));
+        return;
+      case 'posted':
+        return;
+    }
+  }
+
+  private track(p: Promise<void>): void {
+    this.pending.add(p);
+    void p.catch(() => undefined).finally(() => this.pending.delete(p));
+  }
+
+  /** Runs `work` after the work already queued for escalation `id`. Never rejects. */
+  private inOrder(id: string, work: () => Promise<void>): void {
+    const prev = this.chains.get(id) ?? Promise.resolve();
+    const next = prev.then(work).catch((err: unknown) => this.deps.log.warn({ err, escalation: id }, 'could not follow an escalation change'));
+    this.chains.set(id, next);
+    this.track(next);
+    void next.finally(() => {
+      if (this.chains.get(id) === next) this.chains.delete(id);
+    });
+  }
+
+  /** A change made elsewhere: the post shows it, and a Discord asker is told `notice`. */
+  private async mirror(e: Escalation, notice?: Bilingual): Promise<void> {
+    // A post still being made renders the state it finds, and is edited after recording if that changed.
+    await this.posting.get(e.id);
+    await this.refreshPost(this.deps.services.escalations.get(e.id) ?? e);
+    if (notice) await this.notifyAsker(e, notice);
+  }
+
+  /** Runs a change of escalation `id` made by this desk, so that its event is known as the desk's own. */
+  private own<T>(id: string, change: () => T): T {
+    this.acting.add(id);
+    try {
+      return change();
+    } finally {
+      this.acting.delete(id);
+    }
+  }
 
   /** The TA channel, or an error naming the setting when it cannot take posts. */
   async taChannel(): Promise<GuildTextBasedChannel> {
@@ -81,12 +185,12 @@ export class TaDesk {
 
   /** Posts `e`'s notice unless it was posted already (or is being posted now). Never throws. */
   post(e: Escalation): Promise<void> {
-    if (e.taPost) return Promise.resolve();
     let p = this.posting.get(e.id);
-    if (!p) {
-      p = this.doPost(e).finally(() => this.posting.delete(e.id));
-      this.posting.set(e.id, p);
-    }
+    if (p) return p;
+    // `e` may be a snapshot from before the post (what `ask` returned): the store knows.
+    if (e.taPost || this.deps.services.escalations.get(e.id)?.taPost) return Promise.resolve();
+    p = this.doPost(e).finally(() => this.posting.delete(e.id));
+    this.posting.set(e.id, p);
     return p;
   }
 
@@ -94,13 +198,19 @@ export class TaDesk {
     const { services, log } = this.deps;
     try {
       const channel = await this.taChannel();
-      const msg = await channel.send(renderTaPost(services.escalations.get(e.id) ?? e));
+      const shown = services.escalations.get(e.id) ?? e;
+      const msg = await channel.send(renderTaPost(shown));
       const recorded = services.escalations.setTaPost(e.id, { face: 'discord', channelId: channel.id, messageId: msg.id });
       if (!recorded) {
         // Someone recorded a post first (another process on the same data): ours is a duplicate.
         await msg.delete().catch((err: unknown) => log.warn({ err, escalation: e.id }, 'could not delete a duplicate TA post'));
+        return;
       }
       log.info({ escalation: e.id, message: msg.id }, 'TA notice posted');
+      const now = services.escalations.get(e.id);
+      // Changed while the post was on its way (claimed on the dashboard): show it as it stands.
+      if (now && now.state !== shown.state) await msg.edit(renderTaPost(now)).catch((err: unknown) => log.warn({ err, escalation: e.id }, 'could not refresh a new TA post'));
+      if (tellCalledOnPost(shown) && WAITING.includes(shown.state)) await this.notifyAsker(shown, TA_CALLED_UNANSWERED);
     } catch (err) {
       log.error({ err, escalation: e.id }, 'could not post the TA notice; it is retried at the next start');
     }
@@ -112,7 +222,8 @@ export class TaDesk {
    */
   async postUnposted(): Promise<{ posted: number; adopted: number }> {
     const { services, client, log } = this.deps;
-    const waiting = services.escalations.unposted('discord');
+    // Every face's: the desk posts them all. One closed before any post needs no TA, unless a post is found to adopt.
+    const waiting = services.escalations.unposted();
     if (waiting.length === 0) return { posted: 0, adopted: 0 };
     const channel = await this.taChannel();
     const mine = new Map<string, Message>();
@@ -128,10 +239,12 @@ export class TaDesk {
     for (const e of waiting) {
       const found = mine.get(e.id);
       if (found) {
-        services.escalations.setTaPost(e.id, { face: 'discord', channelId: channel.id, messageId: found.id });
+        if (!services.escalations.setTaPost(e.id, { face: 'discord', channelId: channel.id, messageId: found.id })) continue;
         adopted++;
         if (e.state !== 'open') await found.edit(renderTaPost(e)).catch((err: unknown) => log.warn({ err }, 'could not refresh an adopted TA post'));
-      } else {
+        // The notice follows the recording of the post, which had not happened.
+        if (tellCalledOnPost(e) && WAITING.includes(e.state)) await this.notifyAsker(e, TA_CALLED_UNANSWERED);
+      } else if (WAITING.includes(e.state)) {
         await this.post(e);
         posted++;
       }
@@ -143,7 +256,7 @@ export class TaDesk {
   /** Claim (TA only): records who, then edits the post and tells the asker. */
   async claim(i: ButtonInteraction, id: string): Promise<void> {
     requireTa(i.member, this.deps.settings.taRoleId);
-    const e = this.deps.services.escalations.claim(id, actorOf(i.user, i.member));
+    const e = this.own(id, () => this.deps.services.escalations.claim(id, actorOf(i.user, i.member)));
     await i.update(renderTaPost(e));
     await this.notifyAsker(e, claimedNotice(e));
   }
@@ -155,7 +268,7 @@ export class TaDesk {
     if (!e) throw escalationNotFound(id);
     if (e.state === 'resolved' || e.state === 'dismissed') throw alreadyClosed(e);
     if (this.deps.resolveWithModal === false) {
-      const done = this.deps.services.escalations.resolve(id, actorOf(i.user, i.member));
+      const done = this.own(id, () => this.deps.services.escalations.resolve(id, actorOf(i.user, i.member)));
       await i.update(renderTaPost(done));
       await this.notifyAsker(done, resolvedNotice(done));
       return;
@@ -191,7 +304,7 @@ export class TaDesk {
     } catch {
       answer = undefined;
     }
-    const e = this.deps.services.escalations.resolve(id, actorOf(i.user, i.member), answer);
+    const e = this.own(id, () => this.deps.services.escalations.resolve(id, actorOf(i.user, i.member), answer));
     if (i.isFromMessage()) {
       await i.update(renderTaPost(e));
     } else {
@@ -204,11 +317,13 @@ export class TaDesk {
   /** Edits the recorded TA post to show `e` as it stands (a change made elsewhere). */
   async refreshPost(e: Escalation): Promise<void> {
     if (!e.taPost || e.taPost.face !== 'discord' || !e.taPost.channelId) return;
+    // Rendered from the store at the last moment: two quick changes never leave the older one shown.
+    const render = () => renderTaPost(this.deps.services.escalations.get(e.id) ?? e);
     try {
       const ch = await this.deps.client.channels.fetch(e.taPost.channelId);
       if (!ch || !ch.isTextBased()) return;
       const msg = await ch.messages.fetch(e.taPost.messageId);
-      await msg.edit(renderTaPost(e));
+      await msg.edit(render());
     } catch (err) {
       this.deps.log.warn({ err, escalation: e.id }, 'could not refresh the TA post');
     }
@@ -220,6 +335,8 @@ export class TaDesk {
    */
   async notifyAsker(e: Escalation, text: Bilingual): Promise<void> {
     const o = e.origin;
+    // Another face's asker reads the TA's answer there (the web chat shows where its escalation stands).
+    if (o.face !== 'discord') return;
     const target = o.threadId ?? o.channelId;
     if (!target) return;
     try {

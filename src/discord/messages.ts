@@ -14,7 +14,11 @@
  * still holds after a restart. Ignored: bots (tasuke included), system
  * messages, messages pinging @everyone/@here, messages with no text, and
  * anything outside those channels. Inside threads, messages from TAs are
- * left alone: they are answering the person, not asking tasuke.
+ * not answered: they are answering the person, not asking tasuke. Such a
+ * reply is recorded as the TA's response in the thread's conversation
+ * (`services.recordTaResponse`, key `discord:thread:<id>`, the key the
+ * thread's questions were asked under), so the sweeper leaves the thread
+ * alone and the response time counts from the question.
  *
  * Messages have no interaction to acknowledge, so this is the face's second
  * error boundary: a UserError (a rate limit) is answered in the thread, any
@@ -38,20 +42,24 @@ export type MessageKind =
   | { kind: 'ignore' }
   | { kind: 'help-question' }
   | { kind: 'forum-post'; thread: AnyThreadChannel }
+  | { kind: 'ta-reply'; thread: AnyThreadChannel }
   | { kind: 'follow-up'; thread: AnyThreadChannel; forum: boolean };
 
 /** Sorts a message: which of tasuke's cases it is, if any. */
 export function classify(m: Message, ctx: Pick<FaceContext, 'settings'>): MessageKind {
   const { settings } = ctx;
   if (m.author.bot || m.system || m.webhookId || !m.inGuild()) return { kind: 'ignore' };
-  if (m.mentions.everyone) return { kind: 'ignore' };
-  if (!m.content.trim()) return { kind: 'ignore' };
   const ch = m.channel;
-  if (!ch.isThread()) return settings.helpChannelIds.includes(ch.id) ? { kind: 'help-question' } : { kind: 'ignore' };
+  if (!ch.isThread()) {
+    if (m.mentions.everyone || !m.content.trim()) return { kind: 'ignore' };
+    return settings.helpChannelIds.includes(ch.id) ? { kind: 'help-question' } : { kind: 'ignore' };
+  }
   const parent = ch.parentId;
   const forum = !!settings.forumChannelId && parent === settings.forumChannelId;
   if (!forum && !(parent && settings.helpChannelIds.includes(parent))) return { kind: 'ignore' };
-  if (isTa(m.member, settings.taRoleId)) return { kind: 'ignore' };
+  // A TA's reply (a picture alone, or a ping, included) is a response, never a question.
+  if (isTa(m.member, settings.taRoleId)) return { kind: 'ta-reply', thread: ch };
+  if (m.mentions.everyone || !m.content.trim()) return { kind: 'ignore' };
   // A forum post's first message has the id of the post (the thread) itself.
   if (forum && m.id === ch.id) return { kind: 'forum-post', thread: ch };
   return { kind: 'follow-up', thread: ch, forum };
@@ -88,8 +96,18 @@ export function createMessageHandler(ctx: FaceContext, opts: { stopping?: () => 
     await ctx.ta.filed(r);
   }
 
+  /** Records a TA's reply as the TA's response in the thread's conversation (only the first counts). */
+  function recordTaReply(m: Message, thread: AnyThreadChannel): void {
+    try {
+      const at = Number.isFinite(m.createdTimestamp) && m.createdTimestamp > 0 ? m.createdTimestamp : Date.now();
+      const { first } = services.recordTaResponse(threadKey(thread.id), actorOf(m.author, m.member), at);
+      if (first) log.info({ thread: thread.id, ta: m.author.id }, 'TA response recorded');
+    } catch (err) {
+      log.error({ err, message: m.id, thread: thread.id }, 'could not record a TA response');
+    }
+  }
+
   return async (m) => {
-    if (opts.stopping?.()) return;
     let kind: MessageKind;
     try {
       kind = classify(m, ctx);
@@ -98,6 +116,9 @@ export function createMessageHandler(ctx: FaceContext, opts: { stopping?: () => 
       return;
     }
     if (kind.kind === 'ignore') return;
+    // Recording is one local write: done even while stopping (the services close after the bot).
+    if (kind.kind === 'ta-reply') return recordTaReply(m, kind.thread);
+    if (opts.stopping?.()) return;
     const content = m.content.trim();
     const fallback = m.guild?.preferredLocale;
     let lang: Lang = chooseLang(content, fallback);

@@ -96,6 +96,11 @@ export const TA = {
   dismissed: '対応不要 / Dismissed',
   resolution: 'TA の回答 / TA’s answer',
   noLink: '（リンクなし / no link）',
+  /** Where a question asked on another face was asked (no Discord link to give). */
+  askedOn: {
+    web: 'Web チャットで質問（会話はダッシュボードで見られます） / Asked in the web chat (the conversation is on the dashboard)',
+    cli: 'コマンドラインで質問 / Asked on the command line',
+  } as Record<string, string>,
   reasons: {
     tasuke: 'tasuke が答えられなかった / tasuke could not answer',
     'not-helpful': '👎 回答が役に立たなかった / 👎 the answer did not help',
@@ -103,10 +108,10 @@ export const TA = {
     unanswered: '時間内に回答なし / nobody answered in time',
   } as Record<string, string>,
   claimedOk: { ja: '担当になりました。', en: 'You have claimed it.' },
-  resolvedOk: { ja: '解決済みにしました。質問者のスレッドに知らせました。', en: 'Marked as resolved; the asker’s thread has been told.' },
+  resolvedOk: { ja: '解決済みにしました。質問者に知らせました。', en: 'Marked as resolved; the asker has been told.' },
   modalTitle: '解決 / Resolve',
   modalLabel: '回答（任意） / Answer (optional)',
-  modalPlaceholder: '質問者のスレッドに投稿されます / Posted in the asker’s thread',
+  modalPlaceholder: '質問者のスレッドか Web チャットに届きます / Sent to the asker’s thread or web chat',
 } as const;
 
 /** Shown when an interaction arrives while the bot is stopping. */

@@ -15,6 +15,15 @@ export const TA_ALREADY_CALLED: Bilingual = {
   en: 'This question has already been passed to a TA; they will reply shortly.',
 };
 
+/**
+ * What the asker sees when nobody answered in time and the sweeper handed the
+ * question to a TA (the face that shows it did not file it, so it says why).
+ */
+export const TA_CALLED_UNANSWERED: Bilingual = {
+  ja: 'まだ誰からも回答がないので、TA を呼びました。返信まで少しお待ちください。',
+  en: 'Nobody has answered yet, so a TA has been called and will reply shortly.',
+};
+
 export function claimedNotice(e: Escalation): Bilingual {
   const who = e.claimedBy?.name ?? '?';
   return { ja: `TA の ${who} さんが対応中です。`, en: `${who} (TA) is on it.` };

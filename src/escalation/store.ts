@@ -261,10 +261,16 @@ export class EscalationStore {
     return changed;
   }
 
-  /** Escalations of `face` whose TA notice was never posted (a restart in between): oldest first. */
-  unposted(face: string): Escalation[] {
+  /**
+   * Escalations whose TA notice was never posted (filed while no poster ran,
+   * or a restart in between): oldest first. `face` keeps those asked on one
+   * face (`unposted('discord')`); without it, every face's (the Discord TA
+   * desk posts them all when the bot runs). `states` keeps those in a state.
+   */
+  unposted(filter: string | { face?: string; states?: readonly EscalationState[] } = {}): Escalation[] {
+    const { face, states } = typeof filter === 'string' ? { face: filter, states: undefined } : filter;
     const rows = this.db.prepare(`SELECT * FROM escalations WHERE ta_post IS NULL ORDER BY created_at, rowid`).all() as Row[];
-    return rows.map(toEscalation).filter((e) => e.origin.face === face);
+    return rows.map(toEscalation).filter((e) => (face === undefined || e.origin.face === face) && (!states || states.includes(e.state)));
   }
 
   /** The history of one escalation, oldest first. */

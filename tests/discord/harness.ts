@@ -15,7 +15,7 @@ import { main } from '../../src/cli/main.ts';
 import { discordSettings, loadConfig, type Config, type ConfigOverrides } from '../../src/config.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { createBot, type Bot, type BotOptions } from '../../src/discord/bot.ts';
-import { openServices, type Services } from '../../src/services.ts';
+import { openServices, type ServiceOverrides, type Services } from '../../src/services.ts';
 import { FakeDiscord, type ApiObject, type FakeDiscordOptions } from './support/fake-discord.ts';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -49,6 +49,8 @@ export interface WorldOptions {
   fake?: FakeDiscordOptions;
   config?: ConfigOverrides;
   bot?: BotOptions;
+  /** Service overrides other than the log (e.g. `sweepIntervalMs`, so that a test sweeps when it says). */
+  services?: Omit<ServiceOverrides, 'log'>;
 }
 
 function captureLogs(config: Config, lines: string[]) {
@@ -113,7 +115,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     },
   };
   const open = async () => {
-    const services = await openServices(config, { log: captureLogs(config, logs) });
+    const services = await openServices(config, { ...opts.services, log: captureLogs(config, logs) });
     const bot = createBot(services, settings, botOptions);
     try {
       await bot.start();

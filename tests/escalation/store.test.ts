@@ -94,6 +94,20 @@ describe('EscalationStore', () => {
     expect(s.unposted('discord').map((e) => e.id)).toEqual([b.id]);
   });
 
+  it('lists the unposted ones of every face, and of some states', () => {
+    const s = new EscalationStore(openDatabase(':memory:'));
+    const a = s.open(input()).escalation;
+    const w = s.open(input({ key: 'web:1', origin: { face: 'web' } })).escalation;
+    const c = s.open(input({ key: 'cli:1', origin: { face: 'cli' } })).escalation;
+    expect(s.unposted().map((e) => e.id)).toEqual([a.id, w.id, c.id]);
+    expect(s.unposted({ face: 'web' }).map((e) => e.id)).toEqual([w.id]);
+    s.resolve(c.id, ta, 'done');
+    s.claim(w.id, ta);
+    expect(s.unposted({ states: ['open', 'claimed'] }).map((e) => e.id)).toEqual([a.id, w.id]);
+    s.setTaPost(w.id, { face: 'discord', channelId: 'ta', messageId: 'm1' });
+    expect(s.unposted({ states: ['open', 'claimed'] }).map((e) => e.id)).toEqual([a.id]);
+  });
+
   it('loses nothing across a reopen of the same file, and lists by state oldest first', () => {
     const dir = tempDataDir();
     const db1 = openDatabase(databasePath(dir));

@@ -5,6 +5,9 @@
  * while it is open. TAs read Japanese or English, so the post's own words are
  * bilingual; the question and attempt stay as the asker wrote them.
  *
+ * Questions asked on another face (the web chat) are posted too, saying
+ * where they were asked instead of linking to them.
+ *
  * The footer and the buttons carry the escalation id: after a crash between
  * posting and recording the post, the face finds its post by that id instead
  * of posting twice.
@@ -47,12 +50,28 @@ function stateLine(e: Escalation): string {
   }
 }
 
+/** Who asked: a Discord user as a mention (never a ping: mentions are off), anyone else by name. */
+function askerLine(e: Escalation): string {
+  const name = truncate(e.asker.name, 80);
+  return e.origin.face === 'discord' ? `<@${e.asker.id}> (${name})` : name;
+}
+
+/**
+ * Where it was asked: a Discord link; for another face a line saying which
+ * (its own links, such as the dashboard's, name the server's local address,
+ * which means nothing to a TA reading Discord).
+ */
+function whereLine(e: Escalation): string {
+  if (e.origin.face === 'discord') return e.origin.url ?? TA.noLink;
+  return TA.askedOn[e.origin.face] ?? TA.noLink;
+}
+
 /** The TA post for `e` as it stands now. */
 export function renderTaPost(e: Escalation): Payload {
   const fields: NonNullable<APIEmbed['fields']> = [
-    { name: TA.asker, value: `<@${e.asker.id}> (${truncate(e.asker.name, 80)})`, inline: true },
+    { name: TA.asker, value: askerLine(e), inline: true },
     { name: TA.reason, value: TA.reasons[e.reason] ?? e.reason, inline: true },
-    { name: TA.link, value: e.origin.url ?? TA.noLink, inline: false },
+    { name: TA.link, value: whereLine(e), inline: false },
   ];
   if (e.attempt) {
     const head = `${e.attempt.action} · ${e.attempt.confidence.toFixed(2)}`;
