@@ -14,7 +14,8 @@ const optionalUrl = z
   .string()
   .trim()
   .transform((v) => (v === '' ? undefined : v))
-  .pipe(z.url().optional())
+  // http(s) only: "localhost:8080/v1" would otherwise pass as a URL whose scheme is "localhost:".
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional())
   .optional();
 const optionalString = z
   .string()
@@ -158,7 +159,9 @@ export function loadConfig(
   }
   const parsed = schema.safeParse(merged);
   if (!parsed.success) {
-    const shown = (key: string) => (SECRET_KEYS.has(key) ? '"***"' : redact(JSON.stringify(merged[key])));
+    // A malformed URL may still hold a password (`redis//:pw@host`): hide whatever sits between ':' and '@' too.
+    const shown = (key: string) =>
+      SECRET_KEYS.has(key) ? '"***"' : redact(JSON.stringify(merged[key])).replace(/:[^:@/\s"]+@/g, ':***@');
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${shown(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }

@@ -149,6 +149,8 @@ export interface RedisLinkOptions {
   onUp?: () => void;
   /** Extra strings to redact (tokens, keys) besides the URL's password. */
   secrets?: readonly string[];
+  /** What an outage means on this side, for its log line (e.g. "training submissions are refused until it is back"). */
+  downNote?: string;
 }
 
 /** The ioredis clients of one side, and whether Redis is reachable through them. */
@@ -290,7 +292,7 @@ export class RedisLink {
     if (!this.everUp) return;
     this.quietTimer = setTimeout(() => {
       this.quietTimer = undefined;
-      if (!this.up) this.logDown('training submissions are refused until it is back');
+      if (!this.up) this.logDown(this.opts.downNote ?? 'waiting for it to come back');
     }, this.opts.quietMs ?? 1000);
     this.quietTimer.unref();
   }

@@ -104,6 +104,7 @@ export class RedisJobQueue implements JobQueue {
       name: 'jobs',
       log,
       secrets: opts.secrets,
+      downNote: 'training submissions are refused until it is back (questions still work)',
       onUp: () => void this.build().then(() => this.reconcile()),
     });
     this.core = new SubmitCore({ ...opts, sweepMs: opts.sweepMs ?? opts.reconcileMs, log: (l) => log(this.link.redact(l)) });
@@ -430,7 +431,10 @@ export class RedisJobQueue implements JobQueue {
     const now = this.core.get(rec.id);
     if (!now || (now.state !== 'queued' && now.state !== 'running')) return;
     if (now.state === 'running') {
-      return this.fail(now, queueLostError('Redis no longer has the job; it was probably restarted without its data'), 'Redis lost it while it ran');
+      this.fail(now, queueLostError('Redis no longer has the job; it was probably restarted without its data'), 'Redis lost it while it ran');
+      // Its worker may still be training it, for nothing: tell it to stop.
+      this.purge.add(now.id);
+      return;
     }
     // It never started, so nothing can have run twice: queue it again.
     await this.queue!.add(

@@ -79,7 +79,13 @@ export class RedisTrainingWorker {
     }
     const log = opts.log ?? ((l) => console.error(l));
     this.queueName = opts.queueName ?? DEFAULT_QUEUE_NAME;
-    this.link = new RedisLink({ url: opts.redisUrl, name: 'worker', log, secrets: opts.secrets });
+    this.link = new RedisLink({
+      url: opts.redisUrl,
+      name: 'worker',
+      log,
+      secrets: opts.secrets,
+      downNote: 'no new jobs are taken, and results of running ones cannot be sent, until it is back',
+    });
     this.log = (l) => log(this.link.redact(l));
     this.pool = new ChildPool({ keepIdle: opts.concurrency, graceMs: opts.graceMs, env: opts.childEnv });
     this.sub = this.link.client('blocking');
