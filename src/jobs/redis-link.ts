@@ -256,11 +256,16 @@ export class RedisLink {
     });
   }
 
-  /** Stops watching and drops every client at once (never waits on an unreachable server). */
-  disconnectAll(): void {
+  /** Stops watching: connections closed from here on are ours to close, not an outage to report. */
+  stopWatching(): void {
     this.closing = true;
     if (this.quietTimer) clearTimeout(this.quietTimer);
     for (const done of [...this.upWaiters]) done();
+  }
+
+  /** Stops watching and drops every client at once (never waits on an unreachable server). */
+  disconnectAll(): void {
+    this.stopWatching();
     for (const c of this.clients) c.disconnect();
   }
 

@@ -234,7 +234,9 @@ export class RedisJobQueue implements JobQueue {
     this.closed = true;
     await this.core.close();
     await within(this.reconciling ?? Promise.resolve(), 5000, () => new Error('reconcile')).catch(() => undefined);
-    if (this.link.up) {
+    const wasUp = this.link.up;
+    this.link.stopWatching();
+    if (wasUp) {
       const graceful = Promise.allSettled([this.queueEvents?.close(), this.queue?.close()]);
       await within(graceful, 3000, () => new Error('close')).catch(() => undefined);
     }

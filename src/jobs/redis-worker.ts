@@ -133,10 +133,12 @@ export class RedisTrainingWorker {
     if (this.closing) return;
     this.closing = true;
     // Stop taking jobs first, then end the running ones (their children are killed) and report them.
+    const wasUp = this.link.up;
+    this.link.stopWatching();
     const stopped = this.worker.close();
     await this.pool.close();
-    await within(stopped, this.link.up ? 10_000 : 2000, () => new Error('close')).catch(() => undefined);
-    if (this.link.up) await within(Promise.allSettled([this.sub.quit(), this.cmd.quit()]), 2000, () => new Error('quit')).catch(() => undefined);
+    await within(stopped, wasUp ? 10_000 : 2000, () => new Error('close')).catch(() => undefined);
+    if (wasUp) await within(Promise.allSettled([this.sub.quit(), this.cmd.quit()]), 2000, () => new Error('quit')).catch(() => undefined);
     this.link.disconnectAll();
     void this.worker.disconnect().catch(() => undefined);
   }
