@@ -21,7 +21,7 @@
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { SubmitCore, type CoreOptions } from './core.ts';
-import { internalError, QUEUE_UNAVAILABLE, queueLostError, queueUnavailable, workerLostError } from './messages.ts';
+import { internalError, QUEUE_UNAVAILABLE, queueLostError, queueUnavailable, storageUnavailable, workerLostError } from './messages.ts';
 import type { Settled } from './outcome.ts';
 import {
   cancelChannel,
@@ -218,7 +218,10 @@ export class RedisJobQueue implements JobQueue {
     return this.core.waitFor(id, timeoutMs);
   }
 
+  /** Unavailable while Redis cannot be reached, or while the database refuses new jobs. */
   availability(): QueueAvailability {
+    const storage = this.core.storage;
+    if (storage.down) return { available: false, since: storage.since!, message: storageUnavailable().messages };
     if (this.available()) return { available: true, since: 0 };
     return { available: false, since: this.link.since ?? Date.now(), message: QUEUE_UNAVAILABLE };
   }

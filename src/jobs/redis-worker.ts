@@ -27,7 +27,10 @@ import {
   type RemoteJobData,
   type RemoteOutcome,
 } from './redis-link.ts';
-import { ChildPool } from './runner.ts';
+import { ChildPool, type RunOutcome } from './runner.ts';
+
+/** How often a running job's cancel mark is looked at. */
+const CANCEL_POLL_MS = 2000;
 
 export interface RedisWorkerOptions {
   redisUrl: string;
@@ -176,17 +179,36 @@ export class RedisTrainingWorker {
 
   private async runJob(job: Job<RemoteJobData, RemoteOutcome>, controller: AbortController, progress: Promise<unknown>[]): Promise<RemoteOutcome> {
     const { jobId, submission, timeoutMs } = job.data;
-    if (await this.cmd.exists(cancelKey(this.queueName, jobId))) return { state: 'cancelled', worker: this.name };
-    const outcome = await this.pool.run(
-      { jobId, submission, config: this.opts.trainConfig },
-      {
-        signal: controller.signal,
-        timeoutMs: timeoutMs ?? this.opts.timeoutMs,
-        onProgress: (event) => {
-          progress.push(job.updateProgress(event).catch((err: unknown) => this.link.noteError(err, `progress of ${jobId}`)));
+    const key = cancelKey(this.queueName, jobId);
+    if (await this.cmd.exists(key)) return { state: 'cancelled', worker: this.name };
+    // The cancel message may be missed (this worker reconnecting as it was sent): the mark is looked at too.
+    const poll = setInterval(() => {
+      this.cmd.exists(key).then(
+        (n) => n && controller.abort(),
+        () => undefined,
+      );
+    }, CANCEL_POLL_MS);
+    let outcome: RunOutcome;
+    try {
+      outcome = await this.pool.run(
+        { jobId, submission, config: this.opts.trainConfig },
+        {
+          signal: controller.signal,
+          timeoutMs: timeoutMs ?? this.opts.timeoutMs,
+          onProgress: (event) => {
+            progress.push(
+              job.updateProgress(event).catch((err: unknown) => {
+                // Redis no longer has the job (restarted without its data): nobody can receive the result, so stop.
+                if (/Missing key/i.test(String((err as Error)?.message))) controller.abort();
+                this.link.noteError(err, `progress of ${jobId}`);
+              }),
+            );
+          },
         },
-      },
-    );
+      );
+    } finally {
+      clearInterval(poll);
+    }
     // Progress first, so the submitter sees every epoch before the outcome.
     await Promise.all(progress);
     if (this.closing && outcome.kind === 'crashed') {

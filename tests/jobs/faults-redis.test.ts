@@ -129,7 +129,7 @@ describe('redis faults: Redis itself', () => {
     expect(lost.error?.message.en).toMatch(/Redis/);
     expect(lost.error?.message.en).not.toMatch(/restarted while this job was running/);
     // The queued job never started, so it is queued again and runs once.
-    const ran = await queue.waitFor(queued.id, 120_000);
+    const ran = await queue.waitFor(queued.id, 180_000);
     expect(ran.state).toBe('succeeded');
     expect(rec.epochsOf(queued.id)).toEqual([1, 2]);
 
