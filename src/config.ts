@@ -8,12 +8,14 @@ import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { ConfigError } from './core/errors.ts';
+import { redact } from './core/redact.ts';
 
 const optionalUrl = z
   .string()
   .trim()
   .transform((v) => (v === '' ? undefined : v))
-  .pipe(z.url().optional())
+  // http(s) only: "localhost:8080/v1" would otherwise pass as a URL whose scheme is "localhost:".
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional())
   .optional();
 const optionalString = z
   .string()
@@ -24,6 +26,14 @@ const int = (min: number, max: number, def: number) => z.coerce.number().int().m
 const num = (min: number, max: number, def: number) => z.coerce.number().min(min).max(max).default(def);
 
 export const TF_BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+
+const redisUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^rediss?:\/\/[^\s/]+/.test(v) && URL.canParse(v), {
+    message: 'must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379 or redis://:password@host:6379/0',
+  })
+  .default('redis://127.0.0.1:6379');
 
 const schema = z.object({
   TASUKE_DATA_DIR: z.string().default('data'),
@@ -42,10 +52,11 @@ const schema = z.object({
   // Training
   TASUKE_TF_BACKEND: z.enum(TF_BACKENDS).default('auto'),
   TASUKE_QUEUE: z.enum(['embedded', 'redis']).default('embedded'),
-  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  REDIS_URL: redisUrl,
   TASUKE_WORKER_CONCURRENCY: int(1, 64, 1),
   TASUKE_JOB_TIMEOUT_S: int(5, 24 * 3600, 600),
   TASUKE_MAX_QUEUED_PER_USER: int(1, 100, 2),
+  TASUKE_RETENTION_DAYS: int(1, 3650, 14),
   // Faces
   TASUKE_HOST: z.string().default('127.0.0.1'),
   TASUKE_PORT: int(0, 65535, 3000),
@@ -68,6 +79,12 @@ const schema = z.object({
 
 type Raw = z.infer<typeof schema>;
 
+/** Every environment variable tasuke reads, in the order of `.env.example`. */
+export const CONFIG_KEYS = Object.keys(schema.shape) as (keyof Raw)[];
+
+/** Variables whose values are secrets: never repeated in an error. */
+const SECRET_KEYS = new Set<string>(['DISCORD_TOKEN', 'LLM_API_KEY', 'EMBEDDINGS_API_KEY']);
+
 export interface Config {
   dataDir: string;
   knowledgeDir: string;
@@ -85,6 +102,8 @@ export interface Config {
     concurrency: number;
     jobTimeoutS: number;
     maxQueuedPerUser: number;
+    /** Finished jobs and their charts older than this many days are deleted (at start and daily). */
+    retentionDays: number;
   };
   host: string;
   port: number;
@@ -177,7 +196,10 @@ export function loadConfig(
   }
   const parsed = schema.safeParse(merged);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(merged[String(i.path[0])])}: ${i.message}`);
+    // A malformed URL may still hold a password (`redis//:pw@host`): hide whatever sits between ':' and '@' too.
+    const shown = (key: string) =>
+      SECRET_KEYS.has(key) ? '"***"' : redact(JSON.stringify(merged[key])).replace(/:[^:@/\s"]+@/g, ':***@');
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${shown(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const r = parsed.data;
@@ -207,6 +229,7 @@ export function loadConfig(
       concurrency: r.TASUKE_WORKER_CONCURRENCY,
       jobTimeoutS: r.TASUKE_JOB_TIMEOUT_S,
       maxQueuedPerUser: r.TASUKE_MAX_QUEUED_PER_USER,
+      retentionDays: r.TASUKE_RETENTION_DAYS,
     },
     host: r.TASUKE_HOST,
     port: r.TASUKE_PORT,

@@ -1,9 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { discordSettings, loadConfig } from '../src/config.ts';
+import { CONFIG_KEYS, discordSettings, loadConfig } from '../src/config.ts';
 import { ConfigError } from '../src/core/errors.ts';
+import { secretsOf } from '../src/core/log.ts';
 
 const emptyDir = () => mkdtempSync(join(tmpdir(), 'tasuke-config-'));
 
@@ -103,5 +104,125 @@ describe('discordSettings', () => {
     expect(msg).toMatch(/DISCORD_HELP_CHANNEL_IDS="#help"/);
     // The token itself is never repeated in the message.
     expect(msg).not.toContain(ids.DISCORD_TOKEN);
+  });
+});
+
+/**
+ * A malformed value for every setting, or null for free text (paths, names,
+ * tokens and keys whose form only their service can judge). Every key of the
+ * schema must be listed: a new setting fails here until it has its case.
+ */
+const MALFORMED: Record<(typeof CONFIG_KEYS)[number], string | null> = {
+  TASUKE_DATA_DIR: null,
+  TASUKE_KNOWLEDGE_DIR: null,
+  TASUKE_LESSONS_DIR: null,
+  TASUKE_LOG_LEVEL: 'loud',
+  TASUKE_ANSWER_THRESHOLD: 'high',
+  EMBEDDINGS_BASE_URL: 'not a url',
+  EMBEDDINGS_MODEL: null,
+  EMBEDDINGS_API_KEY: null,
+  LLM_BASE_URL: 'localhost:8080/v1',
+  LLM_MODEL: null,
+  LLM_API_KEY: null,
+  LLM_TIMEOUT_MS: '20s',
+  TASUKE_TF_BACKEND: 'tpu',
+  TASUKE_QUEUE: 'rabbitmq',
+  REDIS_URL: 'localhost:6379',
+  TASUKE_WORKER_CONCURRENCY: '1.5',
+  TASUKE_JOB_TIMEOUT_S: '-1',
+  TASUKE_MAX_QUEUED_PER_USER: 'two',
+  TASUKE_RETENTION_DAYS: '0',
+  TASUKE_HOST: null,
+  TASUKE_PORT: '70000',
+  TASUKE_ASK_PER_MINUTE: 'many',
+  TASUKE_TRAIN_PER_MINUTE: '0',
+  TASUKE_TA_TOKENS: 'alice',
+  TASUKE_SESSION_HOURS: 'a day',
+  TASUKE_UNANSWERED_AFTER_S: '-5',
+  // The Discord settings are checked as a whole when the bot starts (discordSettings).
+  DISCORD_TOKEN: 'Bot abc def',
+  DISCORD_APPLICATION_ID: 'app',
+  DISCORD_GUILD_ID: '12',
+  DISCORD_HELP_CHANNEL_IDS: '#help',
+  DISCORD_FORUM_CHANNEL_ID: 'forum',
+  DISCORD_TA_CHANNEL_ID: 'ta-room',
+  DISCORD_TA_ROLE_ID: '@TA',
+  DISCORD_API_URL: 'ftp://discord.example',
+};
+
+describe('every setting', () => {
+  const discordBase = {
+    DISCORD_TOKEN: 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789',
+    DISCORD_APPLICATION_ID: '123456789012345678',
+    DISCORD_TA_CHANNEL_ID: '223456789012345678',
+    DISCORD_TA_ROLE_ID: '323456789012345678',
+  };
+
+  it('has a malformed case here (a new setting must be added to this table)', () => {
+    expect(Object.keys(MALFORMED).sort()).toEqual([...CONFIG_KEYS].sort());
+  });
+
+  it('takes an empty or blank value, in the environment or in .env, as not set: the default', () => {
+    const dir = emptyDir();
+    const defaults = loadConfig({}, {}, dir);
+    for (const key of CONFIG_KEYS) {
+      for (const blank of ['', ' ', '\t']) {
+        expect(loadConfig({}, { [key]: blank }, dir), `${key}=${JSON.stringify(blank)}`).toEqual(defaults);
+      }
+      writeFileSync(join(dir, '.env'), `${key}=\n`);
+      expect(loadConfig({}, {}, dir), `.env ${key}=`).toEqual(defaults);
+      writeFileSync(join(dir, '.env'), `${key}=" "\n`);
+      expect(loadConfig({}, {}, dir), `.env ${key}=" "`).toEqual(defaults);
+      rmSync(join(dir, '.env'));
+    }
+    // All of them empty at once.
+    const allEmpty = Object.fromEntries(CONFIG_KEYS.map((k) => [k, '']));
+    expect(loadConfig({}, allEmpty, dir)).toEqual(defaults);
+  });
+
+  it('names a malformed value and the variable it came from, for every setting with a form', () => {
+    const dir = emptyDir();
+    for (const key of CONFIG_KEYS) {
+      const bad = MALFORMED[key];
+      if (bad === null) {
+        // Free text: taken as given (a model name needs its endpoint beside it).
+        const companion = key.endsWith('_MODEL') ? { [key.replace('_MODEL', '_BASE_URL')]: 'http://127.0.0.1:9/v1' } : {};
+        expect(() => loadConfig({}, { ...companion, [key]: 'some value' }, dir), key).not.toThrow();
+        continue;
+      }
+      let err: unknown;
+      try {
+        if (key.startsWith('DISCORD_')) discordSettings(loadConfig({}, { ...discordBase, [key]: bad }, dir));
+        else loadConfig({}, { [key]: bad }, dir);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, `${key}=${bad}`).toBeInstanceOf(ConfigError);
+      expect((err as Error).message, key).toContain(key);
+      // Secrets are named but never repeated.
+      if (key === 'DISCORD_TOKEN' || key === 'TASUKE_TA_TOKENS') expect((err as Error).message, key).not.toContain(bad);
+      else expect((err as Error).message, key).toContain(bad);
+    }
+  });
+
+  it('never repeats a password or token in its error', () => {
+    const dir = emptyDir();
+    for (const url of ['localhost:6379', 'redis//:hunter2-s3cret@host:6379', 'http://:hunter2-s3cret@host:6379']) {
+      let msg = '';
+      try {
+        loadConfig({}, { REDIS_URL: url.replace('localhost:6379', 'redis:/:hunter2-s3cret@localhost') }, dir);
+      } catch (e) {
+        msg = (e as Error).message;
+      }
+      expect(msg).toContain('REDIS_URL');
+      expect(msg).not.toContain('hunter2-s3cret');
+    }
+    expect(loadConfig({}, { REDIS_URL: 'redis://:hunter2-s3cret@gpu-1:6379/0' }, dir).training.redisUrl).toBe('redis://:hunter2-s3cret@gpu-1:6379/0');
+    expect(secretsOf(loadConfig({}, { REDIS_URL: 'redis://:hunter2-s3cret@gpu-1:6379/0' }, dir))).toContain('hunter2-s3cret');
+  });
+
+  it('reads TASUKE_RETENTION_DAYS (default 14)', () => {
+    expect(loadConfig({}, {}, emptyDir()).training.retentionDays).toBe(14);
+    expect(loadConfig({}, { TASUKE_RETENTION_DAYS: '3' }, emptyDir()).training.retentionDays).toBe(3);
   });
 });

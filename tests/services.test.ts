@@ -73,4 +73,15 @@ describe('openServices', () => {
     expect((db.prepare('SELECT COUNT(*) AS n FROM answers').get() as { n: number }).n).toBe(1);
     db.close();
   });
+
+  it('stays up with the Redis queue unreachable: questions are answered, training is refused with a bilingual message that says so', async () => {
+    const s = await services(miniConfig({ TASUKE_LESSONS_DIR: `${REPO}/lessons`, TASUKE_QUEUE: 'redis', REDIS_URL: 'redis://:pw-hunter2@127.0.0.1:1' }));
+    const { contract } = await s.ask('What is an epoch?', { asker, origin: { face: 'web' }, key: 'web:redis-down' });
+    expect(contract.action).toBe('answer');
+    expect(s.jobs.availability?.()).toMatchObject({ available: false });
+    const err = await s.jobs.submit({ userId: 'u1', lesson: 'linear', params: { epochs: 2 }, mode: 'single', lang: 'ja' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ id: 'jobs.queue-unavailable' });
+    expect((err as { messages: { ja: string } }).messages.ja).toContain('質問にはこれまでどおり答えます');
+    expect(await s.jobs.list()).toEqual([]);
+  });
 });

@@ -9,15 +9,35 @@ import { redact } from './redact.ts';
 
 export type { Logger };
 
+/** The password inside a URL (raw and decoded), if any. */
+function urlPassword(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const p = new URL(url).password;
+    return p ? [p, decodeURIComponent(p)] : [];
+  } catch {
+    return [];
+  }
+}
+
 /** The secret values of a configuration (tokens, API keys, the Redis URL's password). */
-export function secretsOf(config: Pick<Config, 'qa' | 'discord'> & Partial<Pick<Config, 'web'>>): string[] {
-  const ta = config.web?.taTokens.map((t) => t.token) ?? [];
-  return [config.discord.token, config.qa.llm?.apiKey, config.qa.embeddings?.apiKey, ...ta].filter((s): s is string => !!s);
+export function secretsOf(
+  config: Pick<Config, 'qa' | 'discord'> & Partial<Pick<Config, 'web'>> & { training?: Pick<Config['training'], 'redisUrl'> },
+): string[] {
+  return [
+    config.discord.token,
+    config.qa.llm?.apiKey,
+    config.qa.embeddings?.apiKey,
+    ...(config.web?.taTokens.map((t) => t.token) ?? []),
+    ...urlPassword(config.training?.redisUrl),
+    ...urlPassword(config.qa.llm?.baseUrl),
+    ...urlPassword(config.qa.embeddings?.baseUrl),
+  ].filter((s): s is string => !!s);
 }
 
 /** A logger writing to `destination` (stderr by default) that redacts secrets from every line. */
 export function createLogger(
-  config: Pick<Config, 'logLevel' | 'qa' | 'discord'> & Partial<Pick<Config, 'web'>>,
+  config: Pick<Config, 'logLevel' | 'qa' | 'discord'> & Partial<Pick<Config, 'web'>> & { training?: Pick<Config['training'], 'redisUrl'> },
   destination: NodeJS.WritableStream = process.stderr,
 ): Logger {
   const secrets = secretsOf(config);

@@ -1,19 +1,16 @@
 /**
- * The parts both queue backends share on the submitting side: listeners,
- * `waitFor`, the checks of `cancel`, and writing a finished job's chart.
+ * Listeners of one queue, the promises of `waitFor`, and the checks of
+ * `cancel`: the event side of the submitting core (core.ts).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { alreadyFinished, jobNotFound, notYourJob } from './messages.ts';
-import type { Settled } from './outcome.ts';
-import type { Finish } from './store.ts';
 import { FINAL_STATES, type JobEvent, type JobRecord } from './types.ts';
 
+/** Whether a record is in a final state. */
 export function isFinal(rec: JobRecord): boolean {
   return FINAL_STATES.includes(rec.state);
 }
 
-/** Listeners of one queue, and the promises of `waitFor`. */
+/** Listeners of one queue, and the promises of `waitFor`; a listener that throws is logged, never fatal. */
 export class JobEvents {
   private listeners = new Set<(event: JobEvent) => void>();
   private waiters = new Set<{ id: string; resolve: (r: JobRecord) => void; reject: (e: Error) => void }>();
@@ -83,14 +80,4 @@ export function checkCancellable(id: string, rec: JobRecord | undefined, userId:
   if (userId !== undefined && rec.submission.userId !== userId) throw notYourJob(id);
   if (isFinal(rec)) throw alreadyFinished(id, rec.state);
   return rec;
-}
-
-/** Writes the chart (if any) to `<dataDir>/charts/<jobId>.png` and returns the Finish to store. */
-export function withChart(dataDir: string, jobId: string, settled: Settled): Finish {
-  if (!settled.chartPngBase64) return settled.finish;
-  const dir = join(dataDir, 'charts');
-  mkdirSync(dir, { recursive: true });
-  const chartPath = join(dir, `${jobId}.png`);
-  writeFileSync(chartPath, Buffer.from(settled.chartPngBase64, 'base64'));
-  return { ...settled.finish, chartPath };
 }

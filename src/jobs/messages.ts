@@ -1,8 +1,9 @@
 /**
  * Every text about a job that a participant or TA reads, in Japanese and
- * English: why a job failed, why a submission was refused.
+ * English: why a job failed, why a submission was refused, what to do next.
  */
 import { UserError } from '../core/errors.ts';
+import type { Bilingual } from '../core/lang.ts';
 import type { JobError } from './types.ts';
 
 export function nanError(epoch: number | undefined, learningRate: unknown): JobError {
@@ -52,6 +53,60 @@ export function restartError(): JobError {
     },
   };
 }
+
+/**
+ * The worker running the job stopped answering (killed, its machine lost) or
+ * no result came back by the job's deadline. `detail` says which, for TAs.
+ */
+export function workerLostError(detail: string): JobError {
+  return {
+    code: 'worker-lost',
+    message: {
+      ja: `学習を担当していたワーカーとの連絡が途絶えたため、このジョブは失敗しました（${detail}）。もう一度学習を始めてください。続くようなら TA に伝えてください。`,
+      en: `The worker running this job stopped answering, so the job failed (${detail}). Please start it again; if it keeps happening, tell a TA.`,
+    },
+  };
+}
+
+/** The queue (Redis) lost the job, or could not be reached until its deadline. */
+export function queueLostError(detail: string): JobError {
+  return {
+    code: 'queue-lost',
+    message: {
+      ja: `学習キュー（Redis）がこのジョブを失ったため、ジョブは失敗しました（${detail}）。もう一度学習を始めてください。続くようなら TA に伝えてください。`,
+      en: `The training queue (Redis) lost this job, so it failed (${detail}). Please start it again; if it keeps happening, tell a TA.`,
+    },
+  };
+}
+
+/** What a participant reads when training cannot be submitted now; questions still work. */
+export const QUEUE_UNAVAILABLE: Bilingual = {
+  ja: '現在、学習キューに接続できないため学習を受け付けられません。質問にはこれまでどおり答えます。数分後にもう一度 /train を試してください。続くようなら TA に伝えてください。',
+  en: 'Training is unavailable right now: tasuke cannot reach its training queue. Questions still work as usual. Please try /train again in a few minutes; if it keeps happening, tell a TA.',
+};
+
+/** A submission refused because the queue cannot be reached; nothing was stored, so it can simply be retried. */
+export function queueUnavailable(): UserError {
+  return new UserError('jobs.queue-unavailable', QUEUE_UNAVAILABLE, { retry: true });
+}
+
+/** A submission refused because the job could not be saved (the server's disk is full or read-only). */
+export function storageUnavailable(): UserError {
+  return new UserError(
+    'jobs.storage-unavailable',
+    {
+      ja: '現在、サーバーにジョブを保存できないため学習を受け付けられません（ディスクがいっぱいの可能性があります）。TA に伝えてください。質問にはこれまでどおり答えます。',
+      en: 'Training cannot be accepted right now: tasuke cannot save new jobs (its disk may be full). Please tell a TA. Questions still work as usual.',
+    },
+    { retry: true },
+  );
+}
+
+/** The notice of a finished job whose chart (or lesson images) could not be saved. */
+export const CHART_NOT_SAVED: Bilingual = {
+  ja: '学習は終わりましたが、グラフ画像をサーバーに保存できませんでした（ディスクがいっぱいの可能性があります）。結果の数値と解説はそのまま見られます。TA に伝えてください。',
+  en: 'Training finished, but its chart could not be saved on the server (the disk may be full). The figures and the reading are still here. Please tell a TA.',
+};
 
 export function internalError(detail: string): JobError {
   return {

@@ -1,12 +1,13 @@
 /**
  * Job records in SQLite (the `jobs` table of tasuke.db). Both queue backends
  * keep their records here on the submitting side; state changes go through
- * guarded UPDATEs so a record never leaves a final state.
+ * guarded UPDATEs so a record never leaves a final state. Who runs a job is
+ * an owner instance (owners.ts), not a bare pid.
  */
-import { hostname } from 'node:os';
 import type { Db, Migration } from '../storage/db.ts';
 import { migrate } from '../storage/db.ts';
 import type { EpochEvent, TrainResult } from '../training/types.ts';
+import type { Bilingual } from '../core/lang.ts';
 import type { JobError, JobRecord, JobState, JobSubmission } from './types.ts';
 
 export const JOB_MIGRATIONS: readonly Migration[] = [
@@ -30,6 +31,22 @@ export const JOB_MIGRATIONS: readonly Migration[] = [
     CREATE INDEX jobs_user_state ON jobs (user_id, state);
     CREATE INDEX jobs_state ON jobs (state, created_at);`,
   },
+  {
+    // Owners that survive pid reuse, a notice for the participant, and an index for retention.
+    id: 'jobs-002-owners-notice-retention',
+    up: `CREATE TABLE job_owners (
+      instance TEXT PRIMARY KEY,
+      host TEXT NOT NULL,
+      boot_id TEXT,
+      pid INTEGER NOT NULL,
+      pid_start TEXT,
+      started_at INTEGER NOT NULL,
+      heartbeat_at INTEGER NOT NULL,
+      closed_at INTEGER
+    );
+    ALTER TABLE jobs ADD COLUMN notice TEXT;
+    CREATE INDEX jobs_finished ON jobs (finished_at);`,
+  },
 ];
 
 interface Row {
@@ -46,6 +63,7 @@ interface Row {
   reading: string | null;
   error: string | null;
   owner: string | null;
+  notice: string | null;
 }
 
 function toRecord(r: Row): JobRecord {
@@ -62,6 +80,7 @@ function toRecord(r: Row): JobRecord {
   if (r.chart_path !== null) rec.chartPath = r.chart_path;
   if (r.reading !== null) rec.reading = r.reading;
   if (r.error !== null) rec.error = JSON.parse(r.error) as JobError;
+  if (r.notice !== null) rec.notice = JSON.parse(r.notice) as Bilingual;
   return rec;
 }
 
@@ -72,41 +91,13 @@ export interface Finish {
   chartPath?: string;
   reading?: string;
   error?: JobError;
+  notice?: Bilingual;
 }
 
-/**
- * Who runs a job: `host:pid:instance`. A record whose owner is gone (another
- * process that died, or a queue in this process that was closed) is an orphan.
- */
-export function ownerTag(instance: string): string {
-  return `${hostname()}:${process.pid}:${instance}`;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Queue instances open in this process, by instance id. */
-const liveInstances = new Set<string>();
-
-export function markInstanceLive(instance: string, live: boolean): void {
-  if (live) liveInstances.add(instance);
-  else liveInstances.delete(instance);
-}
-
-export function ownerAlive(owner: string | null): boolean {
-  if (!owner) return false;
-  const [host, pidText, instance] = owner.split(':');
-  if (host !== hostname()) return false;
-  const pid = Number(pidText);
-  if (pid === process.pid) return liveInstances.has(instance ?? '');
-  return processAlive(pid);
+/** A running job and the owner instance recorded on it. */
+export interface OwnedJob {
+  record: JobRecord;
+  owner: string | null;
 }
 
 export class JobStore {
@@ -128,6 +119,11 @@ export class JobStore {
     });
     // IMMEDIATE takes the write lock first, so two processes cannot both pass the count.
     return tx.immediate();
+  }
+
+  /** Deletes a queued job that was never handed to a queue (its enqueue failed); false if it was not queued. */
+  remove(id: string): boolean {
+    return this.db.prepare(`DELETE FROM jobs WHERE id = ? AND state = 'queued'`).run(id).changes === 1;
   }
 
   get(id: string): JobRecord | undefined {
@@ -159,6 +155,12 @@ export class JobStore {
     );
   }
 
+  /** Running jobs with their owners, oldest first. */
+  running(): OwnedJob[] {
+    const rows = this.db.prepare(`SELECT * FROM jobs WHERE state = 'running' ORDER BY created_at, rowid`).all() as Row[];
+    return rows.map((r) => ({ record: toRecord(r), owner: r.owner }));
+  }
+
   /** queued → running for `owner`; false if the job is no longer queued (cancelled, or claimed elsewhere). */
   claim(id: string, owner: string, now = Date.now()): boolean {
     return (
@@ -180,7 +182,7 @@ export class JobStore {
   finish(id: string, f: Finish, from: readonly JobState[] = ['queued', 'running'], now = Date.now()): boolean {
     const info = this.db
       .prepare(
-        `UPDATE jobs SET state = ?, finished_at = ?, result = ?, chart_path = ?, reading = ?, error = ?
+        `UPDATE jobs SET state = ?, finished_at = ?, result = ?, chart_path = ?, reading = ?, error = ?, notice = ?
          WHERE id = ? AND state IN (${from.map(() => '?').join(',')})`,
       )
       .run(
@@ -190,20 +192,46 @@ export class JobStore {
         f.chartPath ?? null,
         f.reading ?? null,
         f.error ? JSON.stringify(f.error) : null,
+        f.notice ? JSON.stringify(f.notice) : null,
         id,
         ...from,
       );
     return info.changes === 1;
   }
 
-  /** Running jobs whose owner is gone. */
-  orphans(): JobRecord[] {
-    const rows = this.db.prepare(`SELECT * FROM jobs WHERE state = 'running' ORDER BY created_at, rowid`).all() as Row[];
-    return rows.filter((r) => !ownerAlive(r.owner)).map(toRecord);
+  /** Running jobs whose owner is not alive by `isAlive`. */
+  orphans(isAlive: (owner: string | null) => boolean): JobRecord[] {
+    return this.running()
+      .filter((j) => !isAlive(j.owner))
+      .map((j) => j.record);
   }
 
-  /** Marks a running job as owned by `owner` (the Redis backend: the submitting queue instance). */
+  /** Marks a running job as owned by `owner` (the Redis backend: the submitter that follows it now). */
   setOwner(id: string, owner: string): void {
-    this.db.prepare('UPDATE jobs SET owner = ? WHERE id = ?').run(owner, id);
+    this.db.prepare(`UPDATE jobs SET owner = ? WHERE id = ? AND state = 'running'`).run(owner, id);
+  }
+
+  /**
+   * Deletes finished jobs that ended before `cutoff` and returns them (for
+   * their files). Queued and running jobs are never pruned.
+   */
+  pruneFinished(cutoff: number): JobRecord[] {
+    const select = this.db.prepare(
+      `SELECT * FROM jobs WHERE state IN ('succeeded','failed','cancelled') AND COALESCE(finished_at, created_at) < ?`,
+    );
+    const del = this.db.prepare(
+      `DELETE FROM jobs WHERE state IN ('succeeded','failed','cancelled') AND COALESCE(finished_at, created_at) < ?`,
+    );
+    const tx = this.db.transaction(() => {
+      const rows = (select.all(cutoff) as Row[]).map(toRecord);
+      del.run(cutoff);
+      return rows;
+    });
+    return tx.immediate();
+  }
+
+  /** Ids of every job still recorded. */
+  ids(): Set<string> {
+    return new Set((this.db.prepare('SELECT id FROM jobs').all() as { id: string }[]).map((r) => r.id));
   }
 }

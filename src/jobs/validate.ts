@@ -9,7 +9,7 @@ import { isLang } from '../core/lang.ts';
 import { loadLesson } from '../training/lessons.ts';
 import { validateParams } from '../training/params.ts';
 import type { TrainMode } from '../training/types.ts';
-import type { SubmissionValidator } from './embedded.ts';
+import type { SubmissionValidator } from './types.ts';
 
 const MODES: readonly TrainMode[] = ['single', 'compare-seed'];
 

@@ -62,6 +62,8 @@ export interface LessonImage {
   key: string;
   title: Bilingual;
   pngBase64: string;
+  /** On a job record: where the submitting side keeps the PNG (rows store the path, not the image). */
+  path?: string;
 }
 
 /** A finished run. `history`, `final` and `params` repeat those of the first series. */

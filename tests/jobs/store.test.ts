@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { databasePath, openDatabase, type Db } from '../../src/storage/db.ts';
-import { JobStore, markInstanceLive, ownerAlive, ownerTag } from '../../src/jobs/store.ts';
+import { JobStore } from '../../src/jobs/store.ts';
+import { currentProcess, OwnerRegistry, processStartTime } from '../../src/jobs/owners.ts';
 import { nanError } from '../../src/jobs/messages.ts';
 import type { JobSubmission } from '../../src/jobs/types.ts';
 
@@ -65,31 +66,51 @@ describe('JobStore', () => {
     expect(s.queuedIds()).toEqual(['a', 'b']);
   });
 
-  it('treats a running job as orphaned when its owner process is dead or its queue instance closed', () => {
+  it('treats a running job as orphaned when its owner is gone, closed, unknown, on a stale host, or its pid now belongs to another process', () => {
     const s = newStore();
-    for (const id of ['dead', 'closed', 'live', 'foreign']) {
-      s.insertIfUnderLimit(id, sub(id), 5);
-    }
+    const owners = new OwnerRegistry(s.db, { staleMs: 60_000 });
+    const me = currentProcess();
+    const now = Date.now();
     // A pid that surely exited: a child that has already been reaped.
     const gone = spawnSync(process.execPath, ['-e', 'process.pid']).pid!;
-    s.claim('dead', `${hostname()}:${gone}:x`);
-    s.claim('closed', ownerTag('closed-instance'));
-    markInstanceLive('live-instance', true);
-    s.claim('live', ownerTag('live-instance'));
-    s.claim('foreign', 'another-host:1:x');
-    try {
-      expect(ownerAlive(ownerTag('live-instance'))).toBe(true);
-      expect(s.orphans().map((r) => r.id).sort()).toEqual(['closed', 'dead', 'foreign']);
-    } finally {
-      markInstanceLive('live-instance', false);
+    owners.register('o-dead', now, { ...me, pid: gone });
+    // This process's pid, but recorded with another start time: what a reused pid looks like.
+    owners.register('o-reused', now, { ...me, pid: process.pid, pidStart: '1' });
+    owners.register('o-closed', now);
+    owners.close('o-closed');
+    owners.register('o-live', now);
+    owners.register('o-far-fresh', now, { host: 'another-host', pid: 1, bootId: 'b', pidStart: '5' });
+    owners.register('o-far-stale', now - 120_000, { host: 'another-host', pid: 1, bootId: 'b', pidStart: '5' });
+    owners.register('o-rebooted', now, { ...me, bootId: 'an-earlier-boot' });
+    const cases: Record<string, string | null> = {
+      dead: 'o-dead',
+      reused: 'o-reused',
+      closed: 'o-closed',
+      live: 'o-live',
+      farFresh: 'o-far-fresh',
+      farStale: 'o-far-stale',
+      rebooted: 'o-rebooted',
+      // An owner tag from before the registry, naming a live pid: unknown, so dead.
+      legacy: `${hostname()}:${process.pid}:x`,
+      none: null,
+    };
+    for (const [id, owner] of Object.entries(cases)) {
+      s.insertIfUnderLimit(id, sub(id), 5);
+      s.claim(id, owner ?? 'placeholder');
+      if (owner === null) s.db.prepare('UPDATE jobs SET owner = NULL WHERE id = ?').run(id);
     }
-    expect(s.orphans().map((r) => r.id)).toContain('live');
+    expect(processStartTime(process.pid)).toBe(me.pidStart);
+    expect(s.orphans((o) => owners.isAlive(o)).map((r) => r.id).sort()).toEqual(
+      ['closed', 'dead', 'farStale', 'legacy', 'none', 'rebooted', 'reused'].sort(),
+    );
+    owners.close('o-live');
+    expect(s.orphans((o) => owners.isAlive(o)).map((r) => r.id)).toContain('live');
   });
 });
 
 describe('newJobId', () => {
   it('gives short, distinct ids that start with a letter (BullMQ refuses integer-like ids)', async () => {
-    const { newJobId } = await import('../../src/jobs/embedded.ts');
+    const { newJobId } = await import('../../src/jobs/ids.ts');
     const ids = Array.from({ length: 5000 }, () => newJobId());
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[a-z][a-z2-9]{9}$/);

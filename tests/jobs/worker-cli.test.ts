@@ -5,7 +5,6 @@ import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { redactUrl } from '../../src/cli/commands/worker.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createJobQueue } from '../../src/jobs/index.ts';
 import { linear, LONG, record } from './support/contract.ts';
@@ -55,9 +54,33 @@ describe('tasuke worker', () => {
     expect(err).toContain('--concurrency must be an integer from 1 to 64');
   });
 
-  it('hides the Redis password in what it prints', () => {
-    expect(redactUrl('redis://:s3cret@gpu-1:6379/0')).not.toContain('s3cret');
-    expect(redactUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+  it('with the default embedded queue, says what the worker is for and how to start Redis, without connecting anywhere', async () => {
+    const stderr = new PassThrough();
+    let err = '';
+    stderr.on('data', (d) => (err += String(d)));
+    const config = loadConfig({ REDIS_URL: 'redis://:hunter2-pw@127.0.0.1:1' }, {});
+    expect(config.training.queue).toBe('embedded');
+    const code = await main(['worker'], { config, stderr, stdout: new PassThrough() });
+    expect(code).toBe(2);
+    expect(err).toContain('TASUKE_QUEUE=redis');
+    expect(err).toContain('"embedded"');
+    expect(err).toMatch(/redis-server/);
+    expect(err).not.toContain('hunter2-pw');
+  });
+
+  it('as a process with Redis unreachable: exits 2 naming the URL without its password, the real cause and how to start Redis', async () => {
+    const env = { ...process.env, TASUKE_QUEUE: 'redis', REDIS_URL: 'redis://:hunter2-pw@127.0.0.1:1/0', TASUKE_DATA_DIR: join(dataDir, 'nowhere') };
+    const proc = spawn(process.execPath, ['bin/tasuke.js', 'worker'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = watchOutput(proc);
+    const code = await new Promise<number | null>((resolve) => proc.once('exit', (c) => resolve(c)));
+    expect(code).toBe(2);
+    expect(output.text).toContain('redis://:***@127.0.0.1:1/0');
+    expect(output.text).toContain('ECONNREFUSED');
+    expect(output.text).toMatch(/redis-server/);
+    expect(output.text).not.toContain('hunter2-pw');
+    expect(output.text).not.toContain('Connection is closed');
+    // One message, not a stack trace.
+    expect(output.text).not.toMatch(/\n\s+at /);
   });
 
   it('runs as its own process: trains what the submitter queued, and on SIGTERM fails its running job with restart', async () => {

@@ -4,21 +4,16 @@
  * TASUKE_QUEUE=redis) submitted, runs each in a worker child process and
  * sends progress and results back through Redis. Stops on SIGINT or SIGTERM,
  * failing the jobs it was running with code 'restart'.
+ *
+ * With the default embedded queue there is nothing for a worker to do (`tasuke
+ * serve` trains itself), so it says so and how to switch, instead of trying
+ * to reach a Redis nobody configured.
  */
 import { parseArgs } from 'node:util';
-import { RedisTrainingWorker, type WorkerJobEvent } from '../../jobs/redis.ts';
+import { secretsOf } from '../../core/log.ts';
+import { redact } from '../../core/redact.ts';
+import { RedisTrainingWorker, START_REDIS_HINT, type WorkerJobEvent } from '../../jobs/redis.ts';
 import type { CliCommand } from '../command.ts';
-
-/** The URL without its password, for logs. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url;
-  }
-}
 
 function describeJob(e: WorkerJobEvent): string {
   const at = new Date().toISOString();
@@ -26,10 +21,18 @@ function describeJob(e: WorkerJobEvent): string {
   return `${at} job ${e.jobId} ${e.state}${e.code ? ` (${e.code})` : ''} after ${e.seconds} s`;
 }
 
+/** What `tasuke worker` says when the queue is the embedded one. */
+export const EMBEDDED_QUEUE_MESSAGE =
+  'tasuke worker takes training jobs from a Redis queue, but TASUKE_QUEUE is "embedded" (the default): ' +
+  'there, `tasuke serve` runs training itself in child processes and needs no worker.\n' +
+  'To spread training over GPU machines: start Redis, then set TASUKE_QUEUE=redis and REDIS_URL for ' +
+  '`tasuke serve` and for `tasuke worker` on each GPU machine.\n' +
+  START_REDIS_HINT;
+
 export const command: CliCommand = {
   name: 'worker',
   usage: 'worker [--concurrency N]',
-  summary: 'Run a training worker for the Redis queue (on a GPU machine)',
+  summary: 'Run a training worker for the Redis queue (TASUKE_QUEUE=redis, on a GPU machine)',
   async run(argv, ctx) {
     let values: { concurrency?: string };
     try {
@@ -44,16 +47,23 @@ export const command: CliCommand = {
       ctx.stderr.write(`--concurrency must be an integer from 1 to 64 (got ${values.concurrency}).\n`);
       return 2;
     }
+    if (t.queue !== 'redis') {
+      ctx.stderr.write(EMBEDDED_QUEUE_MESSAGE + '\n');
+      return 2;
+    }
+    const secrets = secretsOf(ctx.config);
+    // Errors (a ConfigError when Redis is unreachable) are printed by main; they are redacted already.
     const worker = await RedisTrainingWorker.start({
       redisUrl: t.redisUrl,
       concurrency,
       timeoutMs: t.jobTimeoutS * 1000,
       trainConfig: ctx.config,
-      log: (line) => ctx.stderr.write(line + '\n'),
+      secrets,
+      log: (line) => ctx.stderr.write(redact(line, secrets) + '\n'),
       onJob: (e) => ctx.stdout.write(describeJob(e) + '\n'),
     });
     ctx.stdout.write(
-      `tasuke worker: taking training jobs from ${redactUrl(t.redisUrl)} ` +
+      `tasuke worker: taking training jobs from ${redact(t.redisUrl, secrets)} ` +
         `(concurrency ${concurrency}, TensorFlow backend ${t.backend}, time limit ${t.jobTimeoutS} s). Ctrl-C stops.\n`,
     );
     const signal = await new Promise<NodeJS.Signals>((resolve) => {

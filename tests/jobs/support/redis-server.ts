@@ -8,12 +8,22 @@ import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 
 export interface RedisServer {
+  /** With the password inside, when there is one. */
   url: string;
   port: number;
+  password?: string;
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+export interface RedisServerOptions {
+  /** Listen on this port (to restart a server where its clients expect it); a free one otherwise. */
+  port?: number;
+  /** `requirepass`: clients need it in their URL (redis://:password@host:port). */
+  password?: string;
+}
+
+/** A port nothing listens on right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -37,24 +47,26 @@ export function redisServerPath(): string {
   return path;
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** Starts a redis-server without persistence: stopping it loses every key, as a crashed or restarted Redis without a volume would. */
+export async function startRedis(opts: RedisServerOptions = {}): Promise<RedisServer> {
   const bin = redisServerPath();
   let lastErr: unknown;
-  // A port found free can be taken before redis binds it: try a few.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const proc: ChildProcess = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  // A port found free can be taken before redis binds it: try a few (a fixed port: a few times, it may still be closing).
+  for (let attempt = 0; attempt < (opts.port ? 20 : 3); attempt++) {
+    const port = opts.port ?? (await freePort());
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    if (opts.password) args.push('--requirepass', opts.password);
+    const proc: ChildProcess = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     proc.stdout?.on('data', (d) => (output += String(d)));
     proc.stderr?.on('data', (d) => (output += String(d)));
-    const url = `redis://127.0.0.1:${port}`;
+    const url = opts.password ? `redis://:${opts.password}@127.0.0.1:${port}` : `redis://127.0.0.1:${port}`;
     try {
       await waitReady(url, proc, () => output);
       return {
         url,
         port,
+        password: opts.password,
         stop: () =>
           new Promise<void>((resolve) => {
             if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
@@ -65,6 +77,7 @@ export async function startRedis(): Promise<RedisServer> {
     } catch (err) {
       lastErr = err;
       proc.kill('SIGKILL');
+      if (opts.port) await new Promise((r) => setTimeout(r, 250));
     }
   }
   throw lastErr;
