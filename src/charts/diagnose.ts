@@ -64,6 +64,12 @@ export interface Diagnosis {
   /** The loss was still falling noticeably over the last fifth of the run. */
   stillImproving: boolean;
   /**
+   * Over the last third of the run the validation curves still improved by
+   * more than can be seen (loss) or than seeds differ (accuracy): more epochs
+   * would likely still help.
+   */
+  valStillImproving: boolean;
+  /**
    * The epoch after which the validation curves improved no more than can be
    * seen (loss) or than seeds differ (accuracy); set when at least
    * `THRESHOLDS.stallEpochs` epochs followed it. Early stopping would stop here.
@@ -244,6 +250,7 @@ function baseFacts(history: EpochLog[], context: DiagnoseContext | undefined): D
     epochs: history.length,
     drop: 0,
     stillImproving: false,
+    valStillImproving: false,
     wideGap: false,
     valLossRose: false,
     finalAcc: lastFinite(history.map((h) => h.acc)),
@@ -398,6 +405,12 @@ function validationFacts(history: EpochLog[], base: Diagnosis, accNoise: number)
   const n = history.length;
   if (!history.some((h) => finite(h.valLoss) || finite(h.valAcc))) return;
   const k = stallIndex(history, base.axisSpan ?? 1, accNoise);
+  const from = Math.max(0, Math.min(n - 3, Math.floor((n * 2) / 3)));
+  const at = history[from];
+  const last = history[n - 1];
+  const lossGain = finite(at.valLoss) && finite(last.valLoss) ? at.valLoss - last.valLoss : 0;
+  const accGain = finite(at.valAcc) && finite(last.valAcc) ? last.valAcc - at.valAcc : 0;
+  base.valStillImproving = n >= 4 && (lossGain >= THRESHOLDS.visibleChange * (base.axisSpan ?? 1) || accGain > 2 * accNoise);
   // At least a few epochs, and a tenth of a long run, without improvement: a pause in a long run is not a stall.
   if (n - 1 - k >= Math.max(THRESHOLDS.stallEpochs, Math.ceil(n / 10))) base.valStalledAt = history[k].epoch;
   if (finite(base.finalAcc) && finite(base.finalValAcc)) {
@@ -442,7 +455,8 @@ function overfitting(history: EpochLog[], base: Diagnosis, accNoise: number): Di
     matters = accFell || (visible && !accImproved);
   }
   if (matters) return { ...base, kind: 'overfitting', fromEpoch: history[raw].epoch, bestValEpoch: history[raw].epoch, bestValLoss: vals[raw] };
-  base.valLossRose = rise >= THRESHOLDS.visibleChange * span;
+  // Visible both on average over the last epochs and at the last one (the figure the reading quotes).
+  base.valLossRose = rise >= THRESHOLDS.visibleChange * span && (base.finalValLoss ?? 0) - vals[raw] >= THRESHOLDS.visibleChange * span;
   if (base.valLossRose) {
     base.bestValEpoch = history[raw].epoch;
     base.bestValLoss = vals[raw];

@@ -160,6 +160,19 @@ function updatesPerEpoch(series: Series, result: TrainResult): number | undefine
   return typeof n === 'number' && typeof batch === 'number' && batch > 0 ? Math.ceil(n / batch) : undefined;
 }
 
+/** For a batch much larger than the lesson's default: how few updates an epoch makes, and what to do. */
+function fewUpdatesAdvice(series: Series, result: TrainResult, lang: Lang): string | undefined {
+  const updates = updatesPerEpoch(series, result);
+  const batch = series.params?.batchSize;
+  const defaultBatch = result.about?.defaults.batchSize;
+  if (updates === undefined || updates > 10 || typeof defaultBatch !== 'number' || typeof batch !== 'number' || batch <= defaultBatch) return undefined;
+  return t(
+    lang,
+    `バッチサイズ ${batch} では 1 エポックに重みの更新が ${updates} 回しかありません: エポックを増やすか、バッチを小さく（既定値は ${defaultBatch}）してください。`,
+    `With a batch size of ${batch} each epoch makes only ${updates} update${updates > 1 ? 's' : ''} of the weights: train more epochs, or use smaller batches (the default is ${defaultBatch}).`,
+  );
+}
+
 function explainDiverged(series: Series, d: Diagnosis, about: LessonFacts | undefined, lang: Lang): string[] {
   const guess =
     d.chanceLoss !== undefined ? t(lang, `（当てずっぽうに答えるだけのモデルでも ${fmt(d.chanceLoss)}）`, ` (a model that merely guesses scores ${fmt(d.chanceLoss)})`) : '';
@@ -316,17 +329,7 @@ function explainUnderfitting(series: Series, d: Diagnosis, result: TrainResult, 
     ];
   }
   if (d.reason === 'still-falling') {
-    const updates = updatesPerEpoch(series, result);
-    const batch = series.params?.batchSize;
-    const defaultBatch = about?.defaults.batchSize;
-    const fewUpdates =
-      updates !== undefined && updates <= 10 && typeof defaultBatch === 'number' && typeof batch === 'number' && batch > defaultBatch
-        ? t(
-            lang,
-            `バッチサイズ ${batch} では 1 エポックに重みの更新が ${updates} 回しかありません: エポックを増やすか、バッチを小さく（既定値は ${defaultBatch}）してください。`,
-            `With a batch size of ${batch} each epoch makes only ${updates} update${updates > 1 ? 's' : ''} of the weights: train more epochs, or use smaller batches (the default is ${defaultBatch}).`,
-          )
-        : undefined;
+    const fewUpdates = fewUpdatesAdvice(series, result, lang);
     return [
       t(
         lang,
@@ -352,7 +355,7 @@ function explainUnderfitting(series: Series, d: Diagnosis, result: TrainResult, 
   ];
 }
 
-function explainHealthy(series: Series, d: Diagnosis, lang: Lang): string[] {
+function explainHealthy(series: Series, d: Diagnosis, result: TrainResult, lang: Lang): string[] {
   if (d.epochs < 3) {
     return [
       t(
@@ -380,7 +383,11 @@ function explainHealthy(series: Series, d: Diagnosis, lang: Lang): string[] {
     ),
   ];
   if (d.valStalledAt !== undefined) out.push(stallSentence(d, lang));
-  else if (d.stillImproving && !d.valLossRose) out.push(t(lang, 'エポックを増やせば、もう少し良くなりそうです。', 'A few more epochs may improve it a little more.'));
+  else if (d.stillImproving) {
+    const few = fewUpdatesAdvice(series, result, lang);
+    if (few) out.push(few);
+    else if (d.valStillImproving) out.push(t(lang, '検証データの成績もまだ伸びているので、エポックを増やせばもう少し良くなりそうです。', 'Validation was still improving too, so a few more epochs would likely help a little more.'));
+  }
   if (d.valLossRose) out.push(riseSentence(d, lang));
   if (d.wideGap) out.push(gapSentence(d, lang));
   const firstVal = series.history.find((h) => h.valLoss !== undefined && Number.isFinite(h.valLoss))?.valLoss;
@@ -411,7 +418,7 @@ function explain(series: Series, d: Diagnosis, result: TrainResult, lang: Lang):
       return explainUnderfitting(series, d, result, lang);
     case 'healthy':
     default:
-      return explainHealthy(series, d, lang);
+      return explainHealthy(series, d, result, lang);
   }
 }
 
