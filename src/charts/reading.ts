@@ -120,7 +120,9 @@ export function knownLearningRate(about: LessonFacts | undefined, optimizer: Opt
 /** "0.1 (sgd, the lesson's default)" / "0.1（sgd、このレッスンの既定値）". */
 function rateWithOptimizer(rate: number, optimizer: OptimizerName, about: LessonFacts, lang: Lang): string {
   const isDefault = about.defaults.optimizer === optimizer && about.defaults.learningRate === rate;
-  return isDefault ? t(lang, `${fmt(rate)}（${optimizer}、このレッスンの既定値）`, `${fmt(rate)} (${optimizer}, the lesson's default)`) : `${fmt(rate)} (${optimizer})`;
+  return isDefault
+    ? t(lang, `${fmt(rate)}（${optimizer}、このレッスンの既定値）`, `${fmt(rate)} (${optimizer}, the lesson's default)`)
+    : t(lang, `${fmt(rate)}（${optimizer}）`, `${fmt(rate)} (${optimizer})`);
 }
 
 /** What to do about a learning rate that is too large (the run blew up): a rate the lesson trains with, never the old one divided by ten. */
