@@ -4,6 +4,13 @@
 # a compiler for the native modules, Chromium for the browser tests) and the
 # npm packages from the lock file.
 # Safe to run again: it skips what is already there.
+#
+# Whether `npm ci` is needed is decided by content, not file times: the
+# SHA-256 of package.json and package-lock.json (and the Node major version,
+# which native modules are built for) is recorded in node_modules after a
+# successful install, and npm ci runs only when that record is missing or
+# differs. A fresh checkout of unchanged files does not reinstall; a changed
+# lock file does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +28,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+wanted=$({ cat package.json package-lock.json; echo "node ${node_major}"; } | sha256sum | cut -d' ' -f1)
+stamp=node_modules/.tasuke-install.sha256
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "setup: installing npm packages (npm ci)"
   npm ci
+  echo "$wanted" > "$stamp"
+else
+  echo "setup: npm packages match package-lock.json; nothing to install"
 fi

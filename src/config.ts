@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { ConfigError } from './core/errors.ts';
+import { langOfLocale, type Lang } from './core/lang.ts';
 import { redact } from './core/redact.ts';
 
 const optionalUrl = z
@@ -40,6 +41,11 @@ const schema = z.object({
   TASUKE_KNOWLEDGE_DIR: z.string().default('knowledge'),
   TASUKE_LESSONS_DIR: z.string().default('lessons'),
   TASUKE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // The language of the terminal (`tasuke … --lang` beats it); unset: the system locale decides.
+  TASUKE_LANG: z.enum(['ja', 'en']).optional(),
+  LC_ALL: optionalString,
+  LC_MESSAGES: optionalString,
+  LANG: optionalString,
   // Question answering
   TASUKE_ANSWER_THRESHOLD: num(0, 1, 0.45),
   EMBEDDINGS_BASE_URL: optionalUrl,
@@ -90,6 +96,8 @@ export interface Config {
   knowledgeDir: string;
   lessonsDir: string;
   logLevel: Raw['TASUKE_LOG_LEVEL'];
+  /** The language of a terminal face when no --lang is given: TASUKE_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG). */
+  lang: Lang;
   qa: {
     answerThreshold: number;
     embeddings?: { baseUrl: string; model: string; apiKey?: string };
@@ -213,6 +221,7 @@ export function loadConfig(
     knowledgeDir: resolve(cwd, r.TASUKE_KNOWLEDGE_DIR),
     lessonsDir: resolve(cwd, r.TASUKE_LESSONS_DIR),
     logLevel: r.TASUKE_LOG_LEVEL,
+    lang: r.TASUKE_LANG ?? langOfLocale(r.LC_ALL ?? r.LC_MESSAGES ?? r.LANG),
     qa: {
       answerThreshold: r.TASUKE_ANSWER_THRESHOLD,
       embeddings: pair(r.EMBEDDINGS_BASE_URL, r.EMBEDDINGS_MODEL, 'EMBEDDINGS')

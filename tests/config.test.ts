@@ -117,6 +117,11 @@ const MALFORMED: Record<(typeof CONFIG_KEYS)[number], string | null> = {
   TASUKE_KNOWLEDGE_DIR: null,
   TASUKE_LESSONS_DIR: null,
   TASUKE_LOG_LEVEL: 'loud',
+  TASUKE_LANG: 'fr',
+  // The system locale: free text (C, POSIX, ja_JP.UTF-8 …).
+  LC_ALL: null,
+  LC_MESSAGES: null,
+  LANG: null,
   TASUKE_ANSWER_THRESHOLD: 'high',
   EMBEDDINGS_BASE_URL: 'not a url',
   EMBEDDINGS_MODEL: null,

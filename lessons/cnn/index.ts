@@ -4,24 +4,12 @@
  * as random noise and end as stroke and edge detectors, so the point of the
  * lesson, "the kernel weights are learned", can be seen.
  */
-import type { Lang } from '../../src/core/lang.ts';
 import type { Lesson } from '../../src/training/lesson.ts';
-import type { LessonImage } from '../../src/training/types.ts';
 import { digitSplit, IMAGE_SIZE } from '../../src/training/datasets/digits.ts';
 
 export const VALIDATION = 1000;
 const KERNEL = 5;
 const FIRST_FILTERS = 8;
-
-/** First-layer kernels: kernels[filter][row][col], before and after training. */
-export interface KernelSnapshot {
-  size: number;
-  count: number;
-  before?: number[][][];
-  after?: number[][][];
-}
-
-type RenderBeforeAfter = (before: number[][][], after: number[][][], lang: Lang) => Promise<Buffer>;
 
 export const lesson: Lesson = {
   id: 'cnn',
@@ -41,6 +29,9 @@ export const lesson: Lesson = {
     optimizers: ['sgd', 'adam', 'rmsprop'],
   },
   paramLabels: { filters: { ja: '第2畳み込み層のフィルタ数', en: 'filters in the second convolution' } },
+  // Measured with scripts/runs/measure.ts (8 seeds with the defaults; each rate checked with the default epochs).
+  seedSpread: { cnn: { seeds: [42, 43, 44, 45, 46, 47, 48, 49], metric: 'valAcc', min: 0.968, max: 0.983 } },
+  learningRates: { adam: 0.003, sgd: 0.1, rmsprop: 0.003 },
   loss: 'categoricalCrossentropy',
   metrics: ['accuracy'],
   dataSeed: 2024,
@@ -92,19 +83,7 @@ export const lesson: Lesson = {
       }
       kernels.push(grid);
     }
-    return { extras: { kernels: { size: KERNEL, count: f, [phase]: kernels } } };
-  },
-
-  async images({ lang, extras, charts }) {
-    const snap = extras.kernels as KernelSnapshot | undefined;
-    const render = charts?.renderKernelsBeforeAfter as RenderBeforeAfter | undefined;
-    if (!snap?.before || !snap.after || typeof render !== 'function') return [];
-    const png = await render(snap.before, snap.after, lang);
-    const image: LessonImage = {
-      key: 'kernels',
-      title: { ja: '第1層のカーネル（学習前 → 学習後）', en: 'First-layer kernels (before → after training)' },
-      pngBase64: png.toString('base64'),
-    };
-    return [image];
+    // Plain numbers: the chart renderer draws them (src/charts renderRunImages).
+    return { kernels: { size: KERNEL, count: f, [phase]: kernels } };
   },
 };

@@ -38,6 +38,18 @@ export const lesson: Lesson = {
     optimizers: ['sgd', 'adam', 'rmsprop'],
   },
   paramLabels: { hiddenUnits: { ja: '隠れ層のユニット数', en: 'hidden units' } },
+  // Measured with scripts/runs/measure.ts (8 seeds with the defaults; each rate checked with the default epochs).
+  seedSpread: {
+    perceptron: { seeds: [42, 43, 44, 45, 46, 47, 48, 49], metric: 'valAcc', min: 0.5, max: 0.5 },
+    hidden: { seeds: [42, 43, 44, 45, 46, 47, 48, 49], metric: 'valAcc', min: 1, max: 1 },
+  },
+  learningRates: { adam: 0.05, rmsprop: 0.1, sgd: 1 },
+  notes: {
+    modelsDiffer: {
+      ja: 'XOR は直線 1 本では 0 と 1 を分けられない（線形分離できない）問題なので、隠れ層のないパーセプトロンには解けません。隠れ層が入力を分けられる形に変換するので、隠れ層のあるモデルは解けます。',
+      en: 'XOR is not linearly separable: no single straight line splits its 0s from its 1s, so a perceptron without a hidden layer cannot solve it. A hidden layer transforms the inputs into a space where they can be split.',
+    },
+  },
   loss: 'binaryCrossentropy',
   metrics: ['accuracy'],
 

@@ -5,9 +5,10 @@
  * tiles compare with each other (and before with after).
  */
 import type { SKRSContext2D } from '@napi-rs/canvas';
-import type { Lang } from '../core/lang.ts';
+import { t, type Lang } from '../core/lang.ts';
+import type { LessonImage, TrainResult } from '../training/types.ts';
+import { fmt } from '../training/words.ts';
 import { ensureJapaneseFont, FONT_STACK, loadCanvas, type FontOptions } from './canvas.ts';
-import { fmt, t } from './format.ts';
 
 /** kernels[k][row][col], or a flat tensor as TensorFlow.js stores conv2d kernels: [h, w, inC, outC]. */
 export type KernelInput = number[][][] | Float32Array | number[];
@@ -226,4 +227,22 @@ export async function renderKernelsBeforeAfter(
     title,
     { ...options, lang: options.lang ?? lang },
   );
+}
+
+/**
+ * The pictures of a finished run besides its loss chart, drawn from what the
+ * lesson returned as data: the CNN's first-layer kernels before and after
+ * training. Empty for a run that has none (or was cancelled before the end).
+ */
+export async function renderRunImages(result: Pick<TrainResult, 'kernels'>, lang: Lang): Promise<LessonImage[]> {
+  const k = result.kernels;
+  if (!k?.before?.length || !k.after?.length) return [];
+  const png = await renderKernelsBeforeAfter(k.before, k.after, lang);
+  return [
+    {
+      key: 'kernels',
+      title: { ja: '第1層のカーネル（学習前 → 学習後）', en: 'First-layer kernels (before → after training)' },
+      pngBase64: png.toString('base64'),
+    },
+  ];
 }

@@ -34,3 +34,16 @@ export function pick(text: Bilingual, lang: Lang): string {
 export function isLang(value: unknown): value is Lang {
   return value === 'ja' || value === 'en';
 }
+
+/**
+ * The one way tasuke writes a text in both languages inline: `t(lang, '日本語', 'English')`.
+ * (A text kept for later is a `Bilingual` and read with `pick`.)
+ */
+export function t(lang: Lang, ja: string, en: string): string {
+  return lang === 'ja' ? ja : en;
+}
+
+/** The language of a system locale such as `ja_JP.UTF-8` (LANG, LC_ALL): Japanese when it starts with `ja`, else English. */
+export function langOfLocale(locale: string | undefined): Lang {
+  return /^ja/i.test(locale?.trim() ?? '') ? 'ja' : 'en';
+}

@@ -43,6 +43,8 @@ async function runJob(start: StartValue): Promise<void> {
     try {
       // The chart and its reading are part of the job, rendered here for the same reason training is.
       value.chartPngBase64 = (await engine!.renderChart(result, request.lang)).toString('base64');
+      const images = await engine!.renderImages(result, request.lang);
+      if (images.length > 0) result.images = images;
       value.reading = engine!.read(result, request.lang);
     } catch (err) {
       value.chartError = serializeError(err);

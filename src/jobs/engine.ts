@@ -5,11 +5,13 @@
  */
 import type { Config } from '../config.ts';
 import type { Lang } from '../core/lang.ts';
-import type { TrainHooks, TrainRequest, TrainResult } from '../training/types.ts';
+import type { LessonImage, TrainHooks, TrainRequest, TrainResult } from '../training/types.ts';
 
 export interface Engine {
   train(request: TrainRequest, hooks: TrainHooks, config?: Config): Promise<TrainResult>;
   renderChart(result: TrainResult, lang: Lang): Promise<Buffer>;
+  /** The run's pictures besides the chart (the CNN's kernels), from the data the lesson returned. */
+  renderImages(result: TrainResult, lang: Lang): Promise<LessonImage[]>;
   read(result: TrainResult, lang: Lang): string;
 }
 
@@ -19,6 +21,7 @@ export async function loadEngine(): Promise<Engine> {
   return {
     train: (request, hooks, config) => run.runTraining(request, hooks, { config }),
     renderChart: (result, lang) => charts.renderLossChart(result, lang),
+    renderImages: (result, lang) => charts.renderRunImages(result, lang),
     read: (result, lang) => charts.readRun(result, lang),
   };
 }

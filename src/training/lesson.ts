@@ -7,8 +7,8 @@
  * a lesson (to list it, or to validate parameters) never loads TensorFlow.
  */
 import type * as TfModule from '@tensorflow/tfjs';
-import type { Bilingual, Lang } from '../core/lang.ts';
-import type { FinalMetrics, LessonImage, OptimizerName, TrainParams } from './types.ts';
+import type { Bilingual } from '../core/lang.ts';
+import type { FinalMetrics, KernelSnapshot, LessonNotes, OptimizerName, SeedSpread, TrainParams } from './types.ts';
 
 export type Tf = typeof TfModule;
 export type LayersModel = TfModule.LayersModel;
@@ -70,14 +70,8 @@ export interface InspectResult {
   final?: FinalMetrics;
   /** Facts merged into the result's `extras` (from the first series). */
   extras?: Record<string, unknown>;
-}
-
-/** What `images` may use to draw (the charts module, when present). */
-export interface ImageContext {
-  lang: Lang;
-  extras: Record<string, unknown>;
-  /** `src/charts` when it is available; absent otherwise. */
-  charts?: Record<string, unknown>;
+  /** First-layer kernels read in this phase (`before` or `after`), as plain numbers; whoever draws the chart draws them. */
+  kernels?: KernelSnapshot;
 }
 
 export interface Lesson {
@@ -99,8 +93,21 @@ export interface Lesson {
   buildModel(params: TrainParams, tf: Tf, seeds: SeedSource): LayersModel | ModelVariant[];
   /** Reads the model before and after training (learned m and b, kernels). */
   inspect?(model: LayersModel, ctx: InspectContext): InspectResult | Promise<InspectResult>;
-  /** Extra images of a finished run (the CNN's kernels). */
-  images?(ctx: ImageContext): Promise<LessonImage[]>;
+  /**
+   * How much the final figures differ between seeds with the defaults, per
+   * model (the lesson id, or xor's variant keys): measured, not guessed
+   * (scripts/runs/measure.ts). The reading of `--compare seed` judges a
+   * difference against it.
+   */
+  seedSpread?: Record<string, SeedSpread>;
+  /**
+   * A learning rate this lesson trains well with, per optimizer, checked on
+   * real runs (tests/fixtures/runs). The reading suggests these, never a
+   * rate divided by ten.
+   */
+  learningRates?: Partial<Record<OptimizerName, number>>;
+  /** Sentences of this lesson's own for the reading (xor: why a perceptron cannot solve it). */
+  notes?: LessonNotes;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -120,9 +127,8 @@ export function lessonProblems(value: unknown, folder: string): string[] {
   for (const fn of ['loadData', 'buildModel'] as const) {
     if (typeof value[fn] !== 'function') p.push(`${fn} must be a function`);
   }
-  for (const fn of ['inspect', 'images'] as const) {
-    if (value[fn] !== undefined && typeof value[fn] !== 'function') p.push(`${fn}, when present, must be a function`);
-  }
+  if (value.inspect !== undefined && typeof value.inspect !== 'function') p.push('inspect, when present, must be a function');
+  if (value.images !== undefined) p.push('images is no longer part of a lesson: return data from inspect (e.g. kernels) and let the chart renderer draw it');
   if (!['meanSquaredError', 'binaryCrossentropy', 'categoricalCrossentropy'].includes(value.loss as string)) {
     p.push(`loss must be meanSquaredError, binaryCrossentropy or categoricalCrossentropy, got ${JSON.stringify(value.loss)}`);
   }
@@ -168,9 +174,42 @@ export function lessonProblems(value: unknown, folder: string): string[] {
     }
     if (b.integer && !Number.isInteger(v)) p.push(`defaults.${key}=${v} must be an integer`);
   }
+  p.push(...referenceProblems(value, bounds.optimizers as OptimizerName[]));
   if (value.paramLabels !== undefined) {
     if (!isObject(value.paramLabels)) p.push('paramLabels, when present, must be an object');
     else for (const [k, l] of Object.entries(value.paramLabels)) if (!isBilingual(l)) p.push(`paramLabels.${k} must have ja and en`);
+  }
+  return p;
+}
+
+function referenceProblems(value: Record<string, unknown>, optimizers: OptimizerName[]): string[] {
+  const p: string[] = [];
+  if (value.learningRates !== undefined) {
+    if (!isObject(value.learningRates)) p.push('learningRates, when present, must be an object');
+    else
+      for (const [k, v] of Object.entries(value.learningRates)) {
+        if (!optimizers.includes(k as OptimizerName)) p.push(`learningRates.${k}: not one of the lesson's optimizers`);
+        if (typeof v !== 'number' || !(v > 0)) p.push(`learningRates.${k} must be a positive number`);
+      }
+  }
+  if (value.seedSpread !== undefined) {
+    if (!isObject(value.seedSpread)) p.push('seedSpread, when present, must be an object');
+    else
+      for (const [k, s] of Object.entries(value.seedSpread)) {
+        const ok =
+          isObject(s) &&
+          Array.isArray(s.seeds) &&
+          s.seeds.length >= 2 &&
+          (s.metric === 'valAcc' || s.metric === 'valLoss') &&
+          typeof s.min === 'number' &&
+          typeof s.max === 'number' &&
+          s.min <= s.max;
+        if (!ok) p.push(`seedSpread.${k} must be { seeds: [at least 2], metric: 'valAcc' | 'valLoss', min, max } with min <= max`);
+      }
+  }
+  if (value.notes !== undefined) {
+    if (!isObject(value.notes)) p.push('notes, when present, must be an object');
+    else for (const [k, n] of Object.entries(value.notes)) if (!isBilingual(n)) p.push(`notes.${k} must have ja and en`);
   }
   return p;
 }

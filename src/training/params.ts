@@ -2,13 +2,15 @@
  * Validation of the hyper-parameters a person asks for. Every face (CLI,
  * Discord, web, job queue) passes raw values through `validateParams`; what
  * comes out is a complete `TrainParams` within the lesson's bounds. Anything
- * else is a UserError naming the parameter and the allowed range in both
- * languages.
+ * else is a UserError naming the parameter (by its kebab-case name) and the
+ * allowed range in both languages, with the problem as data in its context
+ * (a `ParamProblem`), so a face can name the parameter as the person typed it.
  */
 import { UserError } from '../core/errors.ts';
 import type { Bilingual } from '../core/lang.ts';
 import type { Lesson, NumericBound } from './lesson.ts';
 import type { OptimizerName, TrainParams } from './types.ts';
+import { paramLabel as wordsParamLabel, paramProblemText, type ParamProblem } from './words.ts';
 
 /** Seeds: any 31-bit non-negative integer unless a lesson narrows it. */
 export const SEED_BOUND: NumericBound = { min: 0, max: 2 ** 31 - 1, integer: true };
@@ -19,19 +21,9 @@ export const SEED_BOUND: NumericBound = { min: 0, max: 2 ** 31 - 1, integer: tru
  */
 export const COMPARE_SEED = 'compareSeed';
 
-const COMMON_LABELS: Record<string, Bilingual> = {
-  epochs: { ja: 'エポック数', en: 'number of epochs' },
-  learningRate: { ja: '学習率', en: 'learning rate' },
-  batchSize: { ja: 'バッチサイズ', en: 'batch size' },
-  optimizer: { ja: 'オプティマイザ', en: 'optimizer' },
-  seed: { ja: '乱数シード', en: 'random seed' },
-  [COMPARE_SEED]: { ja: '比較用の2つ目のシード', en: 'second seed to compare' },
-  hiddenUnits: { ja: '隠れ層のユニット数', en: 'hidden units' },
-};
-
-/** The human name of a parameter in both languages. */
+/** The human name of a parameter of `lesson` in both languages (see words.ts). */
 export function paramLabel(lesson: Pick<Lesson, 'paramLabels'>, key: string): Bilingual {
-  return lesson.paramLabels?.[key] ?? COMMON_LABELS[key] ?? { ja: key, en: key };
+  return wordsParamLabel(lesson, key);
 }
 
 /** The bound of a numeric parameter of `lesson` (seeds included). */
@@ -56,18 +48,9 @@ function show(value: unknown): string {
   }
 }
 
-function rangeError(lesson: Lesson, key: string, bound: NumericBound, value: unknown): UserError {
-  const label = paramLabel(lesson, key);
-  const kindJa = bound.integer ? '整数' : '数値';
-  const kindEn = bound.integer ? 'an integer' : 'a number';
-  return new UserError(
-    'invalid-param',
-    {
-      ja: `${key}（${label.ja}）は ${bound.min} から ${bound.max} までの${kindJa}で指定してください（指定された値: ${show(value)}）。`,
-      en: `${key} (${label.en}) must be ${kindEn} from ${bound.min} to ${bound.max} (got ${show(value)}).`,
-    },
-    { lesson: lesson.id, param: key, min: bound.min, max: bound.max, integer: !!bound.integer, value: show(value) },
-  );
+function problem(p: ParamProblem): UserError {
+  const id = p.kind === 'unknown' ? 'unknown-param' : 'invalid-param';
+  return new UserError(id, paramProblemText(p), p);
 }
 
 /**
@@ -87,27 +70,12 @@ export function validateParams(lesson: Lesson, raw: unknown): TrainParams {
   const allowed = paramNames(lesson);
   for (const [key, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
     if (value === undefined) continue;
-    if (!allowed.includes(key)) {
-      throw new UserError(
-        'unknown-param',
-        {
-          ja: `「${key}」というパラメータはありません。レッスン ${lesson.id} で使えるのは ${allowed.join(', ')} です。`,
-          en: `Unknown parameter "${key}". Lesson ${lesson.id} accepts ${allowed.join(', ')}.`,
-        },
-        { lesson: lesson.id, param: key, allowed },
-      );
-    }
+    if (!allowed.includes(key)) throw problem({ kind: 'unknown', lesson: lesson.id, param: key, allowed });
+    const label = paramLabel(lesson, key);
     if (key === 'optimizer') {
       const ok = lesson.bounds.optimizers;
       if (typeof value !== 'string' || !ok.includes(value as OptimizerName)) {
-        throw new UserError(
-          'invalid-param',
-          {
-            ja: `optimizer（オプティマイザ）は ${ok.join(', ')} のどれかを指定してください（指定された値: ${show(value)}）。`,
-            en: `optimizer must be one of ${ok.join(', ')} (got ${show(value)}).`,
-          },
-          { lesson: lesson.id, param: key, allowed: [...ok], value: show(value) },
-        );
+        throw problem({ kind: 'choice', lesson: lesson.id, param: key, label, allowed: [...ok], value: show(value) });
       }
       params.optimizer = value as OptimizerName;
       continue;
@@ -115,12 +83,7 @@ export function validateParams(lesson: Lesson, raw: unknown): TrainParams {
     const bound = boundOf(lesson, key);
     if (!bound) {
       // A non-numeric lesson extra: accept only its own type.
-      if (typeof value !== typeof lesson.defaults[key]) {
-        throw new UserError('invalid-param', {
-          ja: `${key} の値 ${show(value)} は使えません。`,
-          en: `${key} cannot be ${show(value)}.`,
-        });
-      }
+      if (typeof value !== typeof lesson.defaults[key]) throw problem({ kind: 'type', lesson: lesson.id, param: key, label, value: show(value) });
       params[key] = value as string;
       continue;
     }
@@ -131,7 +94,7 @@ export function validateParams(lesson: Lesson, raw: unknown): TrainParams {
       value < bound.min ||
       value > bound.max
     ) {
-      throw rangeError(lesson, key, bound, value);
+      throw problem({ kind: 'range', lesson: lesson.id, param: key, label, min: bound.min, max: bound.max, integer: !!bound.integer, value: show(value) });
     }
     params[key] = value;
   }

@@ -2,17 +2,19 @@
  * `runTraining`: the one entry point every face and the job worker call.
  * It loads the lesson, validates the parameters, activates the backend,
  * trains one series (or several: xor's two models, `compare-seed`'s two
- * seeds) and returns a plain-data `TrainResult`.
+ * seeds) and returns a plain-data `TrainResult`. It draws nothing: what a
+ * lesson reads from its model (linear's m and b, the CNN's kernels) comes
+ * back as data, and whoever draws the loss chart draws those too.
  */
 import { loadConfig, type Config } from '../config.ts';
 import { UserError } from '../core/errors.ts';
-import type { DataArray, Lesson, LessonData, LayersModel, ModelVariant, SeedSource, Tf } from './lesson.ts';
+import type { DataArray, InspectResult, Lesson, LessonData, LayersModel, ModelVariant, SeedSource, Tf } from './lesson.ts';
 import { loadLesson } from './lessons.ts';
 import { COMPARE_SEED, validateParams } from './params.ts';
 import { createRng, deriveSeed } from './rng.ts';
 import { loadTf } from './tf.ts';
 import { fitSeries, type TensorData } from './trainer.ts';
-import type { FinalMetrics, LessonImage, Series, TrainHooks, TrainRequest, TrainResult } from './types.ts';
+import type { BackendName, FinalMetrics, KernelSnapshot, LessonFacts, Series, TrainHooks, TrainMode, TrainParams, TrainRequest, TrainResult } from './types.ts';
 
 export interface RunOptions {
   config?: Config;
@@ -27,6 +29,63 @@ export const DEFAULT_DATA_SEED = 20240607;
 export function seedSource(seed: number, variant: string): SeedSource {
   const rng = createRng(deriveSeed(seed, `init:${variant}`));
   return { next: () => rng.int31() };
+}
+
+/** True when the run was cancelled (or timed out) before it finished. */
+export function wasCancelled(result: TrainResult): boolean {
+  return result.series.some((s) => s.stopped?.reason === 'cancelled' || s.stopped?.reason === 'timeout');
+}
+
+/** What the lesson says about itself that the reading and the words of a run need. */
+export function lessonFacts(lesson: Lesson, data?: Pick<LessonData, 'xTrain' | 'yTrain'>): LessonFacts {
+  const facts: LessonFacts = { title: lesson.title, loss: lesson.loss, defaults: { ...lesson.defaults } };
+  const outputs = data?.yTrain.shape[data.yTrain.shape.length - 1];
+  if (data) facts.trainCount = data.xTrain.shape[0];
+  if (lesson.loss === 'binaryCrossentropy') facts.numClasses = 2;
+  else if (lesson.loss === 'categoricalCrossentropy' && outputs !== undefined) facts.numClasses = outputs;
+  if (lesson.paramLabels) facts.paramLabels = lesson.paramLabels;
+  if (lesson.seedSpread) facts.seedSpread = lesson.seedSpread;
+  if (lesson.learningRates) facts.learningRates = lesson.learningRates;
+  if (lesson.notes) facts.notes = lesson.notes;
+  return facts;
+}
+
+/** Everything a run needs before its first series: the lesson, checked parameters, the backend and the data. */
+interface Prepared {
+  lesson: Lesson;
+  params: TrainParams;
+  seeds: number[];
+  tf: Tf;
+  backend: BackendName;
+  data: LessonData;
+}
+
+function checkMode(mode: unknown): asserts mode is TrainMode {
+  if (mode !== 'single' && mode !== 'compare-seed') {
+    throw new UserError('invalid-mode', {
+      ja: `モード「${String(mode)}」は使えません。single か compare-seed を指定してください。`,
+      en: `Unknown mode "${String(mode)}": use single or compare-seed.`,
+    });
+  }
+}
+
+/** The seeds to train: one, or two for compare-seed (the second defaults to seed + 1). */
+function seedsOf(mode: TrainMode, params: TrainParams): number[] {
+  if (mode === 'single') return [params.seed];
+  const second = params[COMPARE_SEED];
+  return [params.seed, typeof second === 'number' ? second : params.seed + 1];
+}
+
+async function prepare(request: TrainRequest, config: Config, lessonsDir: string): Promise<Prepared> {
+  const lesson = await loadLesson(request.lesson, lessonsDir);
+  const validated = validateParams(lesson, request.params);
+  checkMode(request.mode);
+  const seeds = seedsOf(request.mode, validated);
+  const params = { ...validated };
+  delete params[COMPARE_SEED];
+  const { tf, backend } = await loadTf(config.training.backend);
+  const data = await lesson.loadData(lesson.dataSeed ?? DEFAULT_DATA_SEED);
+  return { lesson, params, seeds, tf, backend, data };
 }
 
 function toTensors(tf: Tf, d: LessonData): TensorData {
@@ -57,31 +116,101 @@ function finalOf(series: Pick<Series, 'history'>, extra: FinalMetrics | undefine
   return out;
 }
 
-/** True when the run was cancelled (or timed out) before it finished. */
-export function wasCancelled(result: TrainResult): boolean {
-  return result.series.some((s) => s.stopped?.reason === 'cancelled' || s.stopped?.reason === 'timeout');
+/** The key and label of one series: the model's own, or with its seed in a compare-seed run. */
+function seriesName(mode: TrainMode, variant: ModelVariant, variantCount: number, seed: number): Pick<Series, 'key' | 'label'> {
+  if (mode !== 'compare-seed') return { key: variant.key, label: variant.label };
+  if (variantCount === 1) return { key: `seed-${seed}`, label: { ja: `シード ${seed}`, en: `seed ${seed}` } };
+  return {
+    key: `${variant.key}-seed-${seed}`,
+    label: { ja: `${variant.label.ja}（シード ${seed}）`, en: `${variant.label.en} (seed ${seed})` },
+  };
 }
 
-/** Merges lesson facts; plain objects present on both sides (the CNN's kernels before/after) merge one level deep. */
-function mergeExtras(into: Record<string, unknown>, ...parts: (Record<string, unknown> | undefined)[]): void {
-  const plain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** What the first series' inspections found, gathered for the result. */
+interface Findings {
+  extras: Record<string, unknown>;
+  kernels?: KernelSnapshot;
+}
+
+function gather(into: Findings, ...parts: (InspectResult | undefined)[]): void {
   for (const part of parts) {
-    for (const [k, v] of Object.entries(part ?? {})) {
-      const old = into[k];
-      into[k] = plain(old) && plain(v) ? { ...old, ...v } : v;
-    }
+    if (!part) continue;
+    Object.assign(into.extras, part.extras ?? {});
+    if (part.kernels) into.kernels = { ...(into.kernels ?? {}), ...part.kernels };
   }
 }
 
-/** The charts module, for lessons that draw images; absent when it cannot be loaded. */
-async function loadCharts(): Promise<Record<string, unknown> | undefined> {
+interface SeriesJob {
+  prepared: Prepared;
+  tensors: TensorData;
+  variant: ModelVariant;
+  name: Pick<Series, 'key' | 'label'>;
+  params: TrainParams;
+  index: number;
+  count: number;
+  hooks: TrainHooks;
+}
+
+/** Trains one model and reads it before and after (the inspection after is skipped when the loss became NaN). */
+async function trainOne(job: SeriesJob): Promise<{ series: Series; inspected: (InspectResult | undefined)[] }> {
+  const { prepared, variant, params } = job;
+  const { lesson, tf, data } = prepared;
+  const inspect = (phase: 'before' | 'after') =>
+    lesson.inspect ? lesson.inspect(variant.model, { tf, params, data, phase, variant: variant.key }) : undefined;
+  const before = await inspect('before');
+  const fit = await fitSeries({
+    tf,
+    model: variant.model,
+    data: job.tensors,
+    params,
+    loss: lesson.loss,
+    metrics: lesson.metrics,
+    series: { key: job.name.key, label: job.name.label, index: job.index, count: job.count },
+    onEpoch: job.hooks.onEpoch,
+    signal: job.hooks.signal,
+  });
+  const after = fit.history.length > 0 && fit.stopped?.reason !== 'nan' ? await inspect('after') : undefined;
+  const series: Series = { ...job.name, params, history: fit.history, final: finalOf(fit, after?.final) };
+  if (fit.stopped) series.stopped = fit.stopped;
+  return { series, inspected: [before, after] };
+}
+
+/** Trains every model of every seed, in order; a cancelled or timed-out series ends the run there. */
+async function trainAll(prepared: Prepared, mode: TrainMode, hooks: TrainHooks): Promise<{ series: Series[]; findings: Findings }> {
+  const { lesson, tf, seeds } = prepared;
+  const tensors = toTensors(tf, prepared.data);
+  const series: Series[] = [];
+  const findings: Findings = { extras: { ...(prepared.data.extras ?? {}) } };
   try {
-    // Held in a variable: the trainer works without the charts module.
-    const path = '../charts/index.ts';
-    return (await import(path)) as Record<string, unknown>;
-  } catch {
-    return undefined;
+    // Variants are known only once built; the count of series is fixed by the first build.
+    let count = 0;
+    for (const seed of seeds) {
+      const params = { ...prepared.params, seed };
+      // Each build gets its own stream, so xor's two models do not share initial weights.
+      const variants = variantsOf(lesson, lesson.buildModel(params, tf, seedSource(seed, 'model')));
+      if (count === 0) count = variants.length * seeds.length;
+      let stop = false;
+      for (const variant of variants) {
+        if (stop) {
+          variant.model.dispose();
+          continue;
+        }
+        try {
+          const name = seriesName(mode, variant, variants.length, seed);
+          const one = await trainOne({ prepared, tensors, variant, name, params, index: series.length, count, hooks });
+          if (series.length === 0) gather(findings, ...one.inspected);
+          series.push(one.series);
+          stop = !!one.series.stopped && one.series.stopped.reason !== 'nan';
+        } finally {
+          variant.model.dispose();
+        }
+      }
+      if (stop) break;
+    }
+  } finally {
+    for (const t of Object.values(tensors)) t?.dispose();
   }
+  return { series, findings };
 }
 
 /**
@@ -92,105 +221,21 @@ async function loadCharts(): Promise<Record<string, unknown> | undefined> {
 export async function runTraining(request: TrainRequest, hooks: TrainHooks = {}, opts: RunOptions = {}): Promise<TrainResult> {
   const started = performance.now();
   const config = opts.config ?? loadConfig();
-  const lesson = await loadLesson(request.lesson, opts.lessonsDir ?? config.lessonsDir);
-  const params = validateParams(lesson, request.params);
-  if (request.mode !== 'single' && request.mode !== 'compare-seed') {
-    throw new UserError('invalid-mode', {
-      ja: `モード「${String(request.mode)}」は使えません。single か compare-seed を指定してください。`,
-      en: `Unknown mode "${String(request.mode)}": use single or compare-seed.`,
-    });
-  }
-  const { tf, backend } = await loadTf(config.training.backend);
-  const data = await lesson.loadData(lesson.dataSeed ?? DEFAULT_DATA_SEED);
-  const seeds =
-    request.mode === 'compare-seed'
-      ? [params.seed, typeof params[COMPARE_SEED] === 'number' ? (params[COMPARE_SEED] as number) : params.seed + 1]
-      : [params.seed];
-  const baseParams = { ...params };
-  delete baseParams[COMPARE_SEED];
-
-  const tensors = toTensors(tf, data);
-  const series: Series[] = [];
-  const extras: Record<string, unknown> = { ...(data.extras ?? {}) };
-  // What the loss of a guessing model is depends on these two facts; the charts' diagnosis uses them
-  // to recognise a loss that blew up inside the first epoch (src/charts/diagnose.ts).
-  if (extras.lossKind === undefined) extras.lossKind = lesson.loss;
-  const outputs = data.yTrain.shape[data.yTrain.shape.length - 1];
-  if (extras.numClasses === undefined && /crossentropy/i.test(lesson.loss)) {
-    extras.numClasses = /binary/i.test(lesson.loss) ? 2 : outputs;
-  }
-  try {
-    // Variants are known only once built; the count of series is fixed by the first build.
-    let count = 0;
-    outer: for (let s = 0; s < seeds.length; s++) {
-      const seed = seeds[s];
-      const runParams = { ...baseParams, seed };
-      const variants = variantsOf(lesson, lesson.buildModel(runParams, tf, seedSourceFor(seed)));
-      if (count === 0) count = variants.length * seeds.length;
-      for (let v = 0; v < variants.length; v++) {
-        const { key: variantKey, label, model } = variants[v];
-        try {
-          const key = request.mode === 'compare-seed' ? (variants.length > 1 ? `${variantKey}-seed-${seed}` : `seed-${seed}`) : variantKey;
-          const before = lesson.inspect ? await lesson.inspect(model, { tf, params: runParams, data, phase: 'before', variant: variantKey }) : undefined;
-          const fit = await fitSeries({
-            tf,
-            model,
-            data: tensors,
-            params: runParams,
-            loss: lesson.loss,
-            metrics: lesson.metrics,
-            series: { key, index: series.length, count },
-            onEpoch: hooks.onEpoch,
-            signal: hooks.signal,
-          });
-          const after =
-            lesson.inspect && fit.history.length > 0 && fit.stopped?.reason !== 'nan'
-              ? await lesson.inspect(model, { tf, params: runParams, data, phase: 'after', variant: variantKey })
-              : undefined;
-          if (series.length === 0) mergeExtras(extras, before?.extras, after?.extras);
-          const seriesLabel =
-            request.mode === 'compare-seed'
-              ? {
-                  ja: variants.length > 1 ? `${label.ja}（シード ${seed}）` : `シード ${seed}`,
-                  en: variants.length > 1 ? `${label.en} (seed ${seed})` : `seed ${seed}`,
-                }
-              : label;
-          const one: Series = { key, label: seriesLabel, params: runParams, history: fit.history, final: finalOf(fit, after?.final) };
-          if (fit.stopped) one.stopped = fit.stopped;
-          series.push(one);
-          if (fit.stopped && fit.stopped.reason !== 'nan') {
-            for (const rest of variants.slice(v + 1)) rest.model.dispose();
-            break outer;
-          }
-        } finally {
-          model.dispose();
-        }
-      }
-    }
-  } finally {
-    for (const t of Object.values(tensors)) t?.dispose();
-  }
-
+  const prepared = await prepare(request, config, opts.lessonsDir ?? config.lessonsDir);
+  const { series, findings } = await trainAll(prepared, request.mode, hooks);
   const result: TrainResult = {
-    lesson: lesson.id,
-    backend,
+    lesson: prepared.lesson.id,
+    backend: prepared.backend,
     mode: request.mode,
-    params: series[0]?.params ?? baseParams,
+    params: series[0]?.params ?? prepared.params,
     history: series[0]?.history ?? [],
     final: series[0]?.final ?? {},
     series,
     seconds: 0,
-    extras,
+    extras: findings.extras,
+    about: lessonFacts(prepared.lesson, prepared.data),
   };
-  if (lesson.images && !wasCancelled(result)) {
-    const images: LessonImage[] = await lesson.images({ lang: request.lang, extras, charts: await loadCharts() });
-    if (images.length > 0) result.images = images;
-  }
+  if (findings.kernels) result.kernels = findings.kernels;
   result.seconds = Math.round((performance.now() - started) / 10) / 100;
   return result;
-}
-
-function seedSourceFor(seed: number): SeedSource {
-  // Each build gets its own stream, so xor's two models do not share initial weights.
-  return seedSource(seed, 'model');
 }

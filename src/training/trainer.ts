@@ -5,6 +5,7 @@
  * through `onEpoch`, the AbortSignal is checked between batches, and a loss
  * that stops being a finite number ends the run with `stopped: nan`.
  */
+import type { Bilingual } from '../core/lang.ts';
 import type { LayersModel, Tf } from './lesson.ts';
 import { createFastOptimizer } from './fast/optimizers.ts';
 import { createRng, deriveSeed, permutation } from './rng.ts';
@@ -22,6 +23,8 @@ export interface TensorData {
 
 export interface SeriesSpec {
   key: string;
+  /** The series' name for people ("seed 42", "perceptron (no hidden layer)"). */
+  label?: Bilingual;
   index: number;
   count: number;
 }
@@ -176,6 +179,7 @@ export async function fitSeries(opts: FitSeriesOptions): Promise<FitSeriesResult
       opts.onEpoch?.({
         ...log,
         series: opts.series.key,
+        ...(opts.series.label ? { seriesLabel: opts.series.label } : {}),
         seriesIndex: opts.series.index,
         seriesCount: opts.series.count,
         totalEpochs: params.epochs,

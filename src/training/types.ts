@@ -66,6 +66,58 @@ export interface LessonImage {
   path?: string;
 }
 
+/**
+ * How far apart the final figures of runs with different seeds were, measured
+ * with the lesson's defaults: what "an ordinary difference between seeds" is
+ * for this lesson. Recorded in the lesson (scripts/runs/measure.ts measures it).
+ */
+export interface SeedSpread {
+  /** The seeds trained. */
+  seeds: number[];
+  /** The figure compared: validation accuracy where the lesson has it, else the validation loss. */
+  metric: 'valAcc' | 'valLoss';
+  /** Lowest and highest final value of `metric` over those seeds. */
+  min: number;
+  max: number;
+}
+
+/** The first-layer kernels of a convolutional lesson, kernels[filter][row][col], before and after training. */
+export interface KernelSnapshot {
+  size: number;
+  count: number;
+  before?: number[][][];
+  after?: number[][][];
+}
+
+/**
+ * What the lesson says about itself that the words and the reading of a run
+ * need, copied into the result by the runner (a result crosses processes as
+ * JSON, so it carries them rather than the reader loading the lesson again).
+ */
+export interface LessonFacts {
+  title: Bilingual;
+  loss: 'meanSquaredError' | 'binaryCrossentropy' | 'categoricalCrossentropy';
+  /** Classes of a classification lesson. */
+  numClasses?: number;
+  /** Training examples: with the batch size, how many updates one epoch makes. */
+  trainCount?: number;
+  defaults: TrainParams;
+  /** Human names of the lesson's own parameters (e.g. the CNN's filters). */
+  paramLabels?: Record<string, Bilingual>;
+  /** Measured spread between seeds, per model (the lesson id for a one-model lesson, xor's variant keys). */
+  seedSpread?: Record<string, SeedSpread>;
+  /** Learning rates this lesson is known to train well with, per optimizer (checked on real runs). */
+  learningRates?: Partial<Record<OptimizerName, number>>;
+  /** Lesson-specific sentences of the reading. */
+  notes?: LessonNotes;
+}
+
+/** Sentences a lesson adds to the reading of its runs. */
+export interface LessonNotes {
+  /** Said when some of the lesson's models solved the problem and others did not (xor). */
+  modelsDiffer?: Bilingual;
+}
+
 /** A finished run. `history`, `final` and `params` repeat those of the first series. */
 export interface TrainResult {
   lesson: string;
@@ -76,14 +128,22 @@ export interface TrainResult {
   final: FinalMetrics;
   series: Series[];
   seconds: number;
-  /** Lesson-specific facts for the reading and captions (true m and b, kernels...). */
+  /** Facts about the data for the reading and captions (linear's true m and b, the points). */
   extras?: Record<string, unknown>;
+  /** The lesson's title, loss, defaults and measured references (absent in results stored by older versions). */
+  about?: LessonFacts;
+  /** The CNN's first-layer kernels before and after training. */
+  kernels?: KernelSnapshot;
+  /** Pictures besides the loss chart, drawn by whoever draws the chart (src/charts `renderRunImages`). */
   images?: LessonImage[];
 }
 
 /** Progress while training: emitted after every epoch of every series. */
 export interface EpochEvent extends EpochLog {
+  /** The series' key ("seed-42", "perceptron"). */
   series: string;
+  /** Its name for people, in both languages (absent in events of older workers). */
+  seriesLabel?: Bilingual;
   seriesIndex: number;
   seriesCount: number;
   totalEpochs: number;

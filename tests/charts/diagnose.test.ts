@@ -26,13 +26,35 @@ describe('diagnose', () => {
     expect(Math.abs(d.fromEpoch! - k)).toBeLessThanOrEqual(2);
   });
 
-  it('takes a small but lasting rise of the validation loss for overfitting, and not a short one', () => {
-    // Lowest at epoch 10, then +1% an epoch: 6.5% above the lowest after 10 more epochs, below the 8% a short run needs.
-    const long = f.history(20, { loss: f.decay(0.5, 0.001, 0.4), valLoss: (e) => (e <= 10 ? 0.131 + 0.03 * (10 - e) : 0.131 * (1 + 0.01 * (e - 10))) });
-    expect(diagnose(long)).toMatchObject({ kind: 'overfitting', fromEpoch: 10 });
-    // The same rise over only 3 epochs is not enough yet.
-    const short = f.history(13, { loss: f.decay(0.5, 0.001, 0.4), valLoss: (e) => (e <= 10 ? 0.131 + 0.03 * (10 - e) : 0.131 * (1 + 0.02 * (e - 10))) });
-    expect(diagnose(short).kind).not.toBe('overfitting');
+  it('calls a rise overfitting only when it shows on the chart’s axis or costs validation accuracy', () => {
+    // mnist-like: lowest at epoch 10, then +1% an epoch on an axis that starts at 0.5: 4% of the axis after 20 epochs.
+    const loss = f.decay(0.5, 0.001, 0.4);
+    const valLoss = (e: number) => (e <= 10 ? 0.131 + 0.03 * (10 - e) : 0.131 * (1 + 0.01 * (e - 10)));
+    const acc = (e: number) => Math.min(1, 0.85 + 0.02 * e);
+    const flatAcc = (e: number) => (e <= 10 ? 0.93 + 0.003 * e : 0.963);
+    const creeping = diagnose(f.history(30, { loss, valLoss, acc, valAcc: flatAcc }));
+    expect(creeping.kind).toBe('stalled');
+    expect(creeping.valStalledAt).toBe(10);
+    // The same rise with validation accuracy falling by 3 points is overfitting.
+    const falling = diagnose(f.history(30, { loss, valLoss, acc, valAcc: (e) => (e <= 10 ? 0.93 + 0.003 * e : 0.963 - 0.0015 * (e - 10)) }));
+    expect(falling).toMatchObject({ kind: 'overfitting', fromEpoch: 10 });
+    // A rise of a fifth of the axis is overfitting whatever the accuracy.
+    const visible = diagnose(f.history(30, { loss, valLoss: (e) => (e <= 10 ? 0.131 + 0.03 * (10 - e) : 0.131 + 0.006 * (e - 10)) }));
+    expect(visible).toMatchObject({ kind: 'overfitting', fromEpoch: 10 });
+  });
+
+  it('names where validation stopped improving and the generalization gap, judged against the seed spread', () => {
+    const h = f.history(10, {
+      loss: (e) => 0.5 / e,
+      valLoss: (e) => (e <= 7 ? 0.26 - 0.017 * e : 0.141 - 0.003 * (e - 7)),
+      acc: (e) => 0.85 + 0.015 * e,
+      valAcc: (e) => (e <= 7 ? 0.93 + 0.004 * e : 0.958 + 0.001 * (e - 7)),
+    });
+    const d = diagnose(h, { accNoise: 0.004 });
+    expect(d).toMatchObject({ kind: 'stalled', valStalledAt: 7, fromEpoch: 7, wideGap: true });
+    expect(d.gap).toBeCloseTo(1 - 0.961, 3);
+    // A gap no wider than seeds differ is not named.
+    expect(diagnose(h, { accNoise: 0.03 }).wideGap).toBe(false);
   });
 
   it('does not call noise around a flat validation loss overfitting', () => {

@@ -2,7 +2,7 @@
  * Training results shaped like each lesson's, with curves built to show one
  * diagnosis each. Deterministic: a small LCG adds the wiggle real curves have.
  */
-import type { EpochLog, Series, TrainParams, TrainResult } from '../../src/training/types.ts';
+import type { EpochLog, LessonFacts, Series, TrainParams, TrainResult } from '../../src/training/types.ts';
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -179,4 +179,14 @@ export function xorCompareSeed(): TrainResult {
   return result('xor', [relabel(a.series[0], 42), relabel(a.series[1], 42), relabel(b.series[0], 43), relabel(b.series[1], 43)], {
     mode: 'compare-seed',
   });
+}
+
+/** What a lesson tells the reading about itself (its defaults, known learning rates, seed spread, notes). */
+export function about(lesson: string, over: Partial<LessonFacts> = {}): LessonFacts {
+  return { title: { ja: lesson, en: lesson }, loss: 'categoricalCrossentropy', defaults: params(), ...over };
+}
+
+/** `r` with lesson facts attached, as the runner attaches them. */
+export function withAbout(r: TrainResult, facts: LessonFacts): TrainResult {
+  return { ...r, about: facts };
 }

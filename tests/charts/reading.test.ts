@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectLang, LANGS, type Lang } from '../../src/core/lang.ts';
 import { diagnoseRun, kindName, readRun, READING_MAX_CHARS } from '../../src/charts/reading.ts';
+import { lessonFacts } from '../../src/training/run.ts';
 import type { TrainResult } from '../../src/training/types.ts';
 import * as f from './fixtures.ts';
 
@@ -60,35 +61,49 @@ describe('readRun', () => {
     expect(readRun(f.overfitting(20, 40), 'en')).not.toContain('epoch 12');
   });
 
-  it('blames the learning rate for NaN and suggests one about 10x smaller', () => {
-    const en = readRun(f.divergedNaN(7), 'en');
+  it('blames the learning rate for NaN and suggests one the lesson is known to train with, not a tenth of it', () => {
+    const linear = f.about('linear', { loss: 'meanSquaredError', defaults: f.params({ learningRate: 0.1, optimizer: 'sgd' }), learningRates: { sgd: 0.1, adam: 0.1 } });
+    const r = f.withAbout(f.divergedNaN(7), linear);
+    const en = readRun(r, 'en');
     expect(en).toContain('NaN');
     expect(en).toContain('epoch 7');
     expect(en).toMatch(/learning rate 0\.5 is too high/);
-    expect(en).toContain('0.05');
-    const ja = readRun(f.divergedNaN(7), 'ja');
+    expect(en).toContain("known to train well with a learning rate of 0.1 (sgd, the lesson's default): try --learning-rate 0.1");
+    expect(en).not.toMatch(/10 times smaller|0\.05/);
+    const ja = readRun(r, 'ja');
     expect(ja).toContain('学習率 0.5');
-    expect(ja).toContain('0.05');
-    expect(ja).toContain('10 分の 1');
+    expect(ja).toContain('--learning-rate 0.1');
+    expect(ja).not.toContain('10 分の 1');
+    // With another optimizer, that optimizer's rate.
+    r.series[0] = { ...r.series[0], params: { ...r.series[0].params, optimizer: 'adam', learningRate: 3 } };
+    expect(readRun(r, 'en')).toContain('0.1 (adam): try --learning-rate 0.1');
+    // A result that carries no lesson facts (stored by an older version) gets no made-up number.
+    const bare = readRun(f.divergedNaN(7), 'en');
+    expect(bare).toMatch(/Train again with the lesson’s defaults/);
+    expect(bare).not.toMatch(/0\.05/);
   });
 
-  it('suggests a higher learning rate, more epochs or a bigger model for a plateau', () => {
-    const en = readRun(f.plateau(), 'en');
+  it('reads a plateau with a tiny learning rate as too small a rate, naming the one the lesson trains with', () => {
+    const iris = f.about('iris', { defaults: f.params({ learningRate: 0.01 }) });
+    const en = readRun(f.withAbout(f.plateau(), iris), 'en');
     expect(en).toMatch(/barely moved/);
-    expect(en).toMatch(/higher learning rate \(e\.g\. 0\.0001\)/);
-    expect(en).toMatch(/more epochs/);
-    expect(en).toMatch(/bigger model/);
-    expect(readRun(f.plateau(), 'ja')).toMatch(/ほとんど動いていません/);
+    expect(en).toContain('A learning rate of 1e-5 is so small that each update barely moves the weights');
+    expect(en).toContain("0.01 (adam, the lesson's default)");
+    const ja = readRun(f.withAbout(f.plateau(), iris), 'ja');
+    expect(ja).toMatch(/ほとんど動いていません/);
+    expect(ja).toContain('小さすぎて');
+    // Without facts, no rate is invented.
+    expect(readRun(f.plateau(), 'en')).toMatch(/bigger model .* or go back to the lesson’s defaults/);
   });
 
   it('never suggests a higher learning rate when it is already high', () => {
-    const r = f.plateau();
+    const r = f.withAbout(f.plateau(), f.about('iris', { defaults: f.params({ learningRate: 0.01 }) }));
     r.series[0] = { ...r.series[0], params: { ...r.series[0].params, learningRate: 1 } };
     const en = readRun(r, 'en');
     expect(en).toMatch(/barely moved/);
-    expect(en).not.toMatch(/higher learning rate/);
-    expect(en).toMatch(/already very high/);
-    expect(readRun(r, 'ja')).not.toMatch(/学習率を上げ/);
+    expect(en).not.toMatch(/higher learning rate|so small/);
+    expect(en).toContain('try --learning-rate 0.01');
+    expect(readRun(r, 'ja')).not.toMatch(/学習率を上げ|小さすぎ/);
     const x = f.xor();
     x.series = x.series.map((s) => ({ ...s, params: { ...s.params, learningRate: 5 } }));
     x.series[1] = { ...x.series[0], key: 'hidden', label: { ja: '隠れ層あり', en: 'hidden layer' } };
@@ -100,12 +115,15 @@ describe('readRun', () => {
   it('reads a loss stuck far above guessing as divergence, with the guessing loss and a smaller rate', () => {
     const p = f.params({ epochs: 60, learningRate: 10 });
     const h = f.history(60, { loss: (e) => (e === 1 ? 10.03 : 10.61), valLoss: () => 10.74, acc: () => 0.34, valAcc: () => 0.33 });
-    const r = f.result('iris', [f.series('iris', ['iris', 'iris'], p, h)], { extras: { lossKind: 'categoricalCrossentropy', numClasses: 3 } });
+    const r = f.result('iris', [f.series('iris', ['iris', 'iris'], p, h)], {
+      about: f.about('iris', { numClasses: 3, defaults: f.params({ learningRate: 0.01 }) }),
+    });
     const en = readRun(r, 'en');
     expect(en).toMatch(/within the first epoch/);
     expect(en).toContain('guesses scores 1.1');
     expect(en).toMatch(/learning rate 10 is too high/);
-    expect(en).toMatch(/10 times smaller \(1\)/);
+    expect(en).toContain('try --learning-rate 0.01');
+    expect(en).not.toMatch(/10 times smaller|\(1\)/);
     expect(en).not.toMatch(/higher learning rate|barely moved/);
     const ja = readRun(r, 'ja');
     expect(ja).toContain('最初のエポック');
@@ -120,14 +138,16 @@ describe('readRun', () => {
     expect(readRun(r, 'ja')).not.toMatch(/当てずっぽうと変わりません/);
   });
 
-  it('explains why the same data keeps improving the model on a healthy run', () => {
-    const en = readRun(f.cnnHealthy(), 'en');
-    expect(en).toMatch(/another pass of gradient descent/);
-    expect(en).toMatch(/weights the previous epoch left/);
-    expect(en).toContain('98.9%');
-    const ja = readRun(f.cnnHealthy(), 'ja');
-    expect(ja).toMatch(/勾配降下/);
-    expect(ja).toMatch(/前のエポックが残した重み/);
+  it('explains what an epoch does where the advice is more epochs, and not on every run', () => {
+    for (const r of [f.longStillFalling(400), f.singleEpoch()]) {
+      expect(readRun(r, 'en')).toMatch(/another pass of gradient descent over the same data, starting from the weights the previous epoch left/);
+      expect(readRun(r, 'ja')).toMatch(/前のエポックが残した重み/);
+    }
+    for (const r of [f.cnnHealthy(), f.overfitting(12), f.divergedNaN(7), f.xor(), f.compareSeed()]) {
+      expect(readRun(r, 'en')).not.toMatch(/gradient descent/);
+      expect(readRun(r, 'ja')).not.toMatch(/勾配降下/);
+    }
+    expect(readRun(f.cnnHealthy(), 'en')).toContain('98.9%');
   });
 
   it('gives linear’s learned m and b next to the true ones', () => {
@@ -143,14 +163,18 @@ describe('readRun', () => {
     expect(readRun(r, 'en')).toContain('b = 0.97 (true value -1)');
   });
 
-  it('compares xor’s two models: the perceptron is stuck because XOR is not linearly separable', () => {
-    const en = readRun(f.xor(), 'en');
+  it('compares xor’s two models, with the paragraph that lives in the xor lesson', async () => {
+    const { lesson } = await import('../../lessons/xor/index.ts');
+    const r = f.withAbout(f.xor(), lessonFacts(lesson));
+    const en = readRun(r, 'en');
     expect(en).toMatch(/^Perceptron got stuck, while hidden layer solved/);
-    expect(en).toMatch(/not linearly separable/);
+    expect(en).toContain(lesson.notes!.modelsDiffer!.en);
     expect(en).toContain('100.0%');
-    const ja = readRun(f.xor(), 'ja');
+    const ja = readRun(r, 'ja');
     expect(ja).toMatch(/パーセプトロンは学習が進まずに止まり、隠れ層ありは問題を解けました/);
-    expect(ja).toMatch(/線形分離できない/);
+    expect(ja).toContain(lesson.notes!.modelsDiffer!.ja);
+    // The reading itself knows nothing of xor: without the lesson's note, a general sentence.
+    expect(readRun(f.xor(), 'en')).not.toMatch(/linearly separable/);
   });
 
   it('says when no model has solved xor yet', () => {
@@ -160,17 +184,24 @@ describe('readRun', () => {
     expect(readRun(r, 'ja')).toMatch(/どのモデルもまだ解けていません/);
   });
 
-  it('compares two seeds: how far apart, why, and that small differences are normal', () => {
-    const en = readRun(f.compareSeed(), 'en');
-    expect(en).toMatch(/seed 1 and seed 2/);
-    expect(en).toMatch(/\d+% apart/);
+  it('judges a difference between two seeds against the spread measured for the lesson', () => {
+    const spread = { mnist: { seeds: [1, 2, 3, 4, 5, 6, 7, 8], metric: 'valAcc' as const, min: 0.956, max: 0.964 } };
+    const r = f.withAbout(f.compareSeed(), f.about('mnist', { seedSpread: spread, defaults: f.params({ epochs: 15 }) }));
+    const en = readRun(r, 'en');
+    expect(en).toContain("Seed 1 and seed 2: final validation accuracy 95.8% and 96.4% (0.6 points apart).");
     expect(en).toMatch(/initial weights are random/);
     expect(en).toMatch(/shuffled/);
-    expect(en).toMatch(/normal and the trend is the same/);
-    const ja = readRun(f.compareSeed(), 'ja');
+    expect(en).toContain('8 seeds measured for this lesson ended between 95.6% and 96.4%: a difference this size is ordinary');
+    const ja = readRun(r, 'ja');
     expect(ja).toMatch(/初期値が乱数/);
-    expect(ja).toMatch(/シャッフル/);
-    expect(ja).toMatch(/傾向は同じ/);
+    expect(ja).toContain('普通に起こる');
+    // Wider than anything measured: said so, never "normal".
+    const wide = f.withAbout(f.compareSeed(), f.about('mnist', { seedSpread: { mnist: { ...spread.mnist, max: 0.958 } }, defaults: f.params({ epochs: 15 }) }));
+    expect(readRun(wide, 'en')).toMatch(/larger than any of them/);
+    expect(readRun(wide, 'en')).not.toMatch(/ordinary/);
+    // Unmeasured: no verdict either way.
+    expect(readRun(f.compareSeed(), 'en')).toMatch(/no measured spread/);
+    expect(readRun(f.compareSeed(), 'en')).not.toMatch(/is ordinary between|larger/);
   });
 
   it('points out a seed that diverged instead of calling the difference normal', () => {
@@ -179,7 +210,7 @@ describe('readRun', () => {
     r.series[1] = { ...broken, key: 'seed-2', label: { ja: 'シード 2', en: 'seed 2' } };
     const en = readRun(r, 'en');
     expect(en).toMatch(/Only seed 2 diverged/);
-    expect(en).not.toMatch(/normal and the trend is the same/);
+    expect(en).not.toMatch(/ordinary/);
     expect(readRun(r, 'ja')).toMatch(/シード 2だけ発散/);
   });
 
@@ -188,12 +219,12 @@ describe('readRun', () => {
     const h = (v: number) => f.history(10, { loss: (e) => (e === 1 ? v - 0.5 : v), valLoss: () => v, acc: () => 0.34, valAcc: () => 0.33 });
     const r = f.result('iris', [f.series('seed-1', ['シード 1', 'seed 1'], p(1), h(10.6)), f.series('seed-2', ['シード 2', 'seed 2'], p(2), h(10.7))], {
       mode: 'compare-seed',
-      extras: { lossKind: 'categoricalCrossentropy', numClasses: 3 },
+      about: f.about('iris', { numClasses: 3, defaults: f.params({ learningRate: 0.01 }) }),
     });
     const en = readRun(r, 'en');
     expect(en).toMatch(/Every seed diverged/);
-    expect(en).toMatch(/10 times smaller/);
-    expect(en).not.toMatch(/normal|higher learning rate/);
+    expect(en).toContain('try --learning-rate 0.01');
+    expect(en).not.toMatch(/ordinary|higher learning rate/);
     const ja = readRun(r, 'ja');
     expect(ja).toContain('発散');
     expect(ja).not.toMatch(/心配いりません|学習率を上げ/);
@@ -250,9 +281,8 @@ describe('readRun on compare seed with two models per seed (xor)', () => {
       expect(text).not.toMatch(/fragile|不安定/);
     }
     const en = readRun(f.xorCompareSeed(), 'en');
-    expect(en).toContain('The final loss of perceptron (seed 42) and perceptron (seed 43)');
-    expect(en).toContain('The final loss of hidden layer (seed 42) and hidden layer (seed 43)');
-    expect(en).toMatch(/normal and the trend is the same/);
+    expect(en).toContain('Perceptron (seed 42) and perceptron (seed 43): final loss');
+    expect(en).toContain('Hidden layer (seed 42) and hidden layer (seed 43): final loss');
   });
 
   it('reads a compare-seed run cancelled before its second seed as separate models', () => {

@@ -57,7 +57,7 @@ describe('/train', () => {
   it.each([
     [{ lesson: 'linear', epochs: 300 }, 'en-US', /epochs \(number of epochs\) must be an integer from 1 to 200 \(got 300\)/],
     [{ lesson: 'nope' }, 'ja', /「nope」というレッスンはありません。使えるレッスン: linear, xor, iris, mnist, cnn/],
-    [{ lesson: 'mnist', batch_size: 2 }, 'en-US', /batchSize \(batch size\) must be an integer from 8 to 1024/],
+    [{ lesson: 'mnist', batch_size: 2 }, 'en-US', /batch_size \(batch size\) must be an integer from 8 to 1,?024/],
   ])('answers wrong parameters %o privately with what is allowed', async (options, locale, message) => {
     const i = w.fake.invokeCommand({ name: 'train', options, user: w.hana, channelId: w.general, locale });
     const f = await i.waitFor((e) => e.kind === 'followup' && e.accepted, 10_000, 'the error');

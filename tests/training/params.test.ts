@@ -38,9 +38,12 @@ describe('validateParams', () => {
     expect(err.messageFor('ja')).not.toBe(err.messageFor('en'));
 
     const lr = rejection({ learningRate: 0 }).messages;
-    expect(lr.en).toMatch(/learningRate .*must be a number from 0\.00001 to 10/);
+    // One name per parameter: the kebab-case one people type.
+    expect(lr.en).toMatch(/^learning-rate \(learning rate\) must be a number from 1e-5 to 10/);
     expect(lr.ja).toContain('学習率');
-    expect(rejection({ batchSize: 4 }).messages.en).toMatch(/batchSize .*from 8 to 1024/);
+    expect(rejection({ batchSize: 4 }).messages.en).toMatch(/^batch-size .*from 8 to 1024/);
+    // The problem as data, for a face to word with the name the person used.
+    expect(rejection({ batchSize: 4 }).context).toMatchObject({ kind: 'range', param: 'batchSize', min: 8, max: 1024, integer: true });
   });
 
   it.each([
@@ -62,8 +65,8 @@ describe('validateParams', () => {
   it('rejects unknown keys, listing the accepted ones', () => {
     const err = rejection({ epocs: 3 });
     expect(err.id).toBe('unknown-param');
-    expect(err.messages.en).toContain('"epocs"');
-    expect(err.messages.en).toContain('epochs');
+    expect(err.messages.en).toContain('no parameter epocs');
+    expect(err.messages.en).toContain('epochs, learning-rate, batch-size');
     expect(err.messages.ja).toContain('epocs');
     // hiddenUnits belongs to mnist, not to linear.
     expect(rejection({ hiddenUnits: 8 }, linear).id).toBe('unknown-param');

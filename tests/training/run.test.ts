@@ -147,7 +147,7 @@ describe('runTraining', () => {
   it('rejects bad requests with UserErrors before training', async () => {
     await expect(runTraining(req('nope'), {}, opts)).rejects.toBeInstanceOf(UserError);
     await expect(runTraining(req('linear', { epochs: 0 }), {}, opts)).rejects.toThrow(/epochs .*from 1 to 200/);
-    await expect(runTraining(req('linear', { lr: 0.1 }), {}, opts)).rejects.toThrow(/Unknown parameter "lr"/);
+    await expect(runTraining(req('linear', { lr: 0.1 }), {}, opts)).rejects.toThrow(/Lesson linear has no parameter lr\./);
     await expect(runTraining({ ...req('linear'), mode: 'both' as TrainRequest['mode'] }, {}, opts)).rejects.toThrow(/Unknown mode/);
   });
 });

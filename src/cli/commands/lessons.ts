@@ -1,18 +1,31 @@
 /**
  * `tasuke lessons [--lang ja|en] [--json]`: the lessons that can be trained,
- * with their default parameters and allowed ranges.
+ * with their default parameters and allowed ranges, each parameter under the
+ * one name people type (`--learning-rate`, `--hidden-units`).
  */
-import { parseArgs } from 'node:util';
-import { isLang, type Lang } from '../../core/lang.ts';
+import type { Lang } from '../../core/lang.ts';
+import { t } from '../../core/lang.ts';
 import { loadLessons } from '../../training/lessons.ts';
-import { boundOf, paramLabel, paramNames } from '../../training/params.ts';
 import type { Lesson } from '../../training/lesson.ts';
-import type { CliCommand } from '../command.ts';
+import { boundOf, paramNames } from '../../training/params.ts';
+import { fmt, paramFlag, paramLabel } from '../../training/words.ts';
+import { langFlag, parseLine, UsageError } from '../args.ts';
+import { EXIT, type CliCommand } from '../command.ts';
+import { HELP_OPTION, LANG_OPTION } from '../help.ts';
+
+/** "0.0001 … 10", "sgd | adam | rmsprop", or nothing for a parameter without bounds. */
+export function rangeText(lesson: Lesson, key: string): string {
+  if (key === 'optimizer') return lesson.bounds.optimizers.join(' | ');
+  const b = boundOf(lesson, key);
+  const show = (v: number) => (b?.integer ? String(v) : fmt(v));
+  return b ? `${show(b.min)} … ${show(b.max)}` : '';
+}
 
 function describe(lesson: Lesson) {
   const params: Record<string, unknown> = {};
   for (const key of paramNames(lesson)) {
     params[key] = {
+      flag: `--${paramFlag(key)}`,
       default: lesson.defaults[key] ?? null,
       ...(key === 'optimizer' ? { allowed: [...lesson.bounds.optimizers] } : boundOf(lesson, key)),
       label: paramLabel(lesson, key),
@@ -23,12 +36,12 @@ function describe(lesson: Lesson) {
 
 function text(lesson: Lesson, lang: Lang): string {
   const lines = [`${lesson.id}  ${lesson.title[lang]}`, `  ${lesson.explanation[lang]}`];
-  const parts = Object.keys(lesson.defaults).map((key) => {
-    const b = key === 'optimizer' ? undefined : boundOf(lesson, key);
-    const range = key === 'optimizer' ? lesson.bounds.optimizers.join('|') : b ? `${b.min}…${b.max}` : '';
-    return `${key}=${lesson.defaults[key]} (${range})`;
-  });
-  lines.push(`  ${lang === 'ja' ? '既定値' : 'defaults'}: ${parts.join(', ')}`);
+  lines.push(`  ${t(lang, '既定値（範囲）', 'defaults (range)')}:`);
+  for (const key of Object.keys(lesson.defaults)) {
+    const value = lesson.defaults[key];
+    const range = rangeText(lesson, key);
+    lines.push(`    --${paramFlag(key)} ${typeof value === 'number' ? fmt(value) : value}${range ? `  (${range})` : ''}  ${paramLabel(lesson, key)[lang]}`);
+  }
   return lines.join('\n');
 }
 
@@ -36,26 +49,29 @@ export const command: CliCommand = {
   name: 'lessons',
   usage: 'lessons [--lang ja|en] [--json]',
   summary: 'List the lessons that can be trained, with defaults and ranges',
+  help: () => ({
+    usage: ['tasuke lessons [--lang ja|en] [--json]'],
+    summary: { ja: '学習できるレッスンを、パラメータの既定値と範囲とともに一覧します。', en: 'List the lessons that can be trained, with their parameters’ defaults and ranges.' },
+    options: [
+      { flags: ['--json'], text: { ja: 'JSON で出力する（パラメータごとに flag・default・min・max・label）', en: 'print JSON (per parameter: flag, default, min, max, label)' } },
+      LANG_OPTION,
+      HELP_OPTION,
+    ],
+    examples: ['tasuke lessons', 'tasuke lessons --lang ja', 'tasuke lessons --json'],
+  }),
   async run(argv, ctx) {
-    let values: { json?: boolean; lang?: string };
-    try {
-      ({ values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, lang: { type: 'string' } }, strict: true, allowPositionals: false }));
-    } catch (err) {
-      ctx.stderr.write(`${(err as Error).message}\nUsage: tasuke ${this.usage}\n`);
-      return 2;
+    const line = parseLine(argv, [{ name: 'json', boolean: true }, { name: 'lang' }]);
+    if (line.positionals.length > 0) {
+      throw new UsageError({ ja: `「${line.positionals[0]}」は使えない引数です。`, en: `Unexpected argument "${line.positionals[0]}".` });
     }
-    const lang = values.lang ?? 'en';
-    if (!isLang(lang)) {
-      ctx.stderr.write('--lang must be ja or en (--lang は ja か en です).' + '\n');
-      return 2;
-    }
+    const lang = langFlag(line, ctx.lang ?? ctx.config.lang);
     const lessons = await loadLessons(ctx.config.lessonsDir);
-    if (values.json) {
+    if (line.flags.some((f) => f.name === 'json')) {
       ctx.stdout.write(JSON.stringify(lessons.map(describe), null, 2) + '\n');
-    } else {
-      ctx.stdout.write(lessons.map((l) => text(l, lang)).join('\n\n') + '\n');
-      ctx.stdout.write(lang === 'ja' ? '\n学習するには: tasuke train <レッスン> [--epochs N --lr X ...]\n' : '\nTo train one: tasuke train <lesson> [--epochs N --lr X ...]\n');
+      return EXIT.ok;
     }
-    return 0;
+    ctx.stdout.write(lessons.map((l) => text(l, lang)).join('\n\n') + '\n');
+    ctx.stdout.write(t(lang, '\n学習するには: tasuke train <レッスン> [--epochs N --learning-rate X ...]\n', '\nTo train one: tasuke train <lesson> [--epochs N --learning-rate X ...]\n'));
+    return EXIT.ok;
   },
 };

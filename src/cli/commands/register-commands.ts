@@ -12,6 +12,7 @@ import { discordSettings } from '../../config.ts';
 import { commandDefinitions } from '../../discord/commands/index.ts';
 import { loadLessons } from '../../training/lessons.ts';
 import type { CliCommand } from '../command.ts';
+import { HELP_OPTION, LANG_OPTION } from '../help.ts';
 
 function describeOption(o: APIApplicationCommandOption): string {
   const type = (ApplicationCommandOptionType[o.type] ?? String(o.type)).toLowerCase();
@@ -26,6 +27,21 @@ export const command: CliCommand = {
   name: 'register-commands',
   usage: 'register-commands',
   summary: 'Register the slash commands with Discord (in DISCORD_GUILD_ID, else globally)',
+  help: () => ({
+    usage: ['tasuke register-commands'],
+    summary: {
+      ja: 'スラッシュコマンド（/ask、/train、/lessons）をオプションの型と範囲つきで Discord に登録します。DISCORD_GUILD_ID があればそのサーバーに（すぐ表示されます）、なければ全体に登録します。初回と、アップグレードのあとに一度実行してください。',
+      en: 'Registers the slash commands (/ask, /train, /lessons) with their option types and ranges: in DISCORD_GUILD_ID when set (they appear at once), else globally. Run it once, and again after an upgrade.',
+    },
+    options: [LANG_OPTION, HELP_OPTION],
+    examples: ['tasuke register-commands', 'npm run register-commands'],
+    notes: [
+      {
+        ja: '必要な設定: DISCORD_TOKEN、DISCORD_APPLICATION_ID、DISCORD_TA_CHANNEL_ID、DISCORD_TA_ROLE_ID（足りないものは名前を挙げて知らせます）。終了コード: 0 登録した、2 設定の誤り。',
+        en: 'Needs DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_TA_CHANNEL_ID and DISCORD_TA_ROLE_ID (a missing one is named). Exit codes: 0 registered, 2 a configuration mistake.',
+      },
+    ],
+  }),
   async run(_argv, ctx) {
     const settings = discordSettings(ctx.config, { needToken: true })!;
     const lessons = await loadLessons(ctx.config.lessonsDir);

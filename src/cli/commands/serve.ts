@@ -15,6 +15,7 @@ import { createBot, type Bot } from '../../discord/bot.ts';
 import { openServices } from '../../services.ts';
 import { startWeb, type WebServer } from '../../web/server.ts';
 import type { CliCommand } from '../command.ts';
+import { HELP_OPTION, LANG_OPTION } from '../help.ts';
 
 /** Resolves on SIGTERM, SIGINT or `signal`, keeping the process alive until then. */
 function untilStopped(signal?: AbortSignal): Promise<string> {
@@ -43,6 +44,21 @@ export const command: CliCommand = {
   name: 'serve',
   usage: 'serve',
   summary: 'Run tasuke: the web chat and dashboard, and the Discord bot when DISCORD_TOKEN is set',
+  help: (ctx) => ({
+    usage: ['tasuke serve'],
+    summary: {
+      ja: 'tasuke を動かします。Web チャットと TA ダッシュボードを TASUKE_HOST:TASUKE_PORT で開き、DISCORD_TOKEN があれば Discord ボットも同じプロセスで動かします。SIGTERM か Ctrl+C で、処理中のものを終えてから止まります。',
+      en: 'Runs tasuke: the web chat and TA dashboard on TASUKE_HOST:TASUKE_PORT, and the Discord bot in the same process when DISCORD_TOKEN is set. SIGTERM or Ctrl+C finishes what is in flight, then stops.',
+    },
+    options: [LANG_OPTION, HELP_OPTION],
+    examples: ['tasuke serve', `TASUKE_PORT=8080 TASUKE_TA_TOKENS=tomo:a-long-secret-token tasuke serve`],
+    notes: [
+      {
+        ja: `設定は環境変数と .env から読みます（.env.example に一覧）。いまの設定: ${ctx.config.host}:${ctx.config.port}、Discord は${ctx.config.discord.token ? 'オン' : 'オフ'}。終了コード: 0 正常に停止、2 設定の誤り（どの変数かを表示）。`,
+        en: `Settings come from the environment and .env (listed in .env.example). Now: ${ctx.config.host}:${ctx.config.port}, Discord ${ctx.config.discord.token ? 'on' : 'off'}. Exit codes: 0 stopped cleanly, 2 a configuration mistake (the variable is named).`,
+      },
+    ],
+  }),
   async run(_argv, ctx) {
     const settings = discordSettings(ctx.config);
     const services = await openServices(ctx.config);

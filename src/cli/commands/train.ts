@@ -1,110 +1,168 @@
 /**
- * `tasuke train <lesson> [--epochs N --lr X --batch-size N --optimizer sgd|adam|rmsprop
- *  --seed N --hidden-units N ...] [--compare seed] [--lang ja|en] [--chart FILE] [--json]`
+ * `tasuke train <lesson> [--epochs N --learning-rate X --batch-size N
+ *  --optimizer sgd|adam|rmsprop --seed N --hidden-units N ...] [--compare seed]
+ *  [--lang ja|en] [--chart FILE] [--json]`
  *
  * Trains in this process (the job queue is for the bot; this is for a
- * terminal): a progress line per epoch, then the summary and the plain-language
- * reading (the words of a run come from `training/words.ts`, shared by every face). With --json the progress goes to stderr and stdout gets one JSON
- * object. Any `--some-name value` becomes the lesson parameter `someName`, so
- * lesson-specific parameters need no change here; the lesson validates them.
+ * terminal): live progress, then the summary and the plain-language reading
+ * (the words of a run come from `training/words.ts`, shared by every face).
+ * With --json the progress goes to stderr and stdout gets one JSON object.
+ * Each lesson parameter is a kebab-case flag (`hiddenUnits` → `--hidden-units`),
+ * so a lesson's own parameters need no change here. The command line is
+ * checked against the lesson before training starts, and a message about a
+ * parameter names the flag as it was typed. Exit codes: 0 finished, 2 usage,
+ * 3 stopped on NaN, 130 interrupted.
  */
-import { writeFileSync } from 'node:fs';
-import { dirname, extname, join, basename } from 'node:path';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { readRun, renderLossChart, renderRunImages } from '../../charts/index.ts';
 import { UserError } from '../../core/errors.ts';
-import { isLang, type Lang } from '../../core/lang.ts';
+import { t, type Lang } from '../../core/lang.ts';
+import type { Lesson } from '../../training/lesson.ts';
+import { listLessonIds, loadLesson, loadLessons } from '../../training/lessons.ts';
+import { boundOf, COMPARE_SEED, paramNames, validateParams } from '../../training/params.ts';
 import { runTraining } from '../../training/run.ts';
 import type { TrainMode, TrainResult } from '../../training/types.ts';
-import { progressLine, summary } from '../../training/words.ts';
-import type { CliCommand, CliContext } from '../command.ts';
+import { isParamProblem, paramFlag, paramKey, paramLabel, paramProblemText, summary } from '../../training/words.ts';
+import { didYouMean, flagValue, isNumberLike, langFlag, nearest, parseLine, UsageError, type FlagSpec, type ReadFlag } from '../args.ts';
+import { EXIT, type CliCommand, type CliContext, type CommandHelp, type OptionHelp } from '../command.ts';
+import { HELP_OPTION, LANG_OPTION } from '../help.ts';
+import { createProgress, type OutStream } from '../progress.ts';
+import { rangeText } from './lessons.ts';
 
-/** Short flags people expect, mapped to parameter names. */
-const ALIASES: Record<string, string> = { lr: 'learningRate', 'learning-rate': 'learningRate', seed2: 'compareSeed' };
-const FLAGS_WITH_VALUE = new Set(['lang', 'chart', 'compare']);
-const BOOLEAN_FLAGS = new Set(['json']);
+/** Flags of the command itself, whatever the lesson. */
+const COMMAND_FLAGS: FlagSpec[] = [{ name: 'lang' }, { name: 'chart' }, { name: 'compare' }, { name: 'json', boolean: true }];
+
+/** Short names people expect, per parameter. */
+const ALIASES: Record<string, string[]> = { learningRate: ['lr'], [COMPARE_SEED]: ['seed2'] };
+
+/** The flags of `lesson`'s parameters: `--learning-rate` (alias `--lr`), `--hidden-units`, ... */
+export function paramFlags(lesson: Pick<Lesson, 'defaults'>): FlagSpec[] {
+  return paramNames(lesson).map((key) => ({ name: paramFlag(key), aliases: ALIASES[key] }));
+}
 
 export interface TrainArgs {
   lesson: string;
+  /** Parameter values by key (`learningRate`), numbers where they look like numbers. */
   params: Record<string, unknown>;
+  /** The flag each parameter was given with, as typed (`--lr`). */
+  typed: Record<string, string>;
   mode: TrainMode;
   lang: Lang;
   chart?: string;
   json: boolean;
 }
 
-const camel = (s: string) => s.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
-
 /** A value as typed: numbers become numbers, anything else stays a string for the lesson to reject. */
 function value(raw: string): number | string {
-  const t = raw.trim();
-  return t !== '' && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t) ? Number(t) : raw;
+  return raw.trim() !== '' && isNumberLike(raw) ? Number(raw) : raw;
 }
 
-function usageError(en: string, ja: string): UserError {
-  return new UserError('invalid-arguments', { ja, en });
-}
-
-/** Parses the command line; throws UserError for anything malformed. */
-export function parseTrainArgs(argv: string[]): TrainArgs {
-  const out: TrainArgs = { lesson: '', params: {}, mode: 'single', lang: 'en', json: false };
-  const positionals: string[] = [];
-  // --lang is read first so that every later message is in the asked language.
-  for (let i = 0; i < argv.length; i++) {
-    const m = /^--lang(?:=(.*))?$/.exec(argv[i]);
-    if (m) {
-      const v = m[1] ?? argv[i + 1];
-      if (!isLang(v)) throw usageError('--lang must be ja or en.', '--lang は ja か en で指定してください。');
-      out.lang = v;
-    }
-  }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    if (BOOLEAN_FLAGS.has(name)) {
-      if (eq !== -1) throw usageError(`--${name} takes no value.`, `--${name} に値はいりません。`);
-      out.json = true;
-      continue;
-    }
-    let raw: string | undefined = eq === -1 ? argv[i + 1] : arg.slice(eq + 1);
-    if (eq === -1) {
-      if (raw === undefined || (raw.startsWith('--') && !/^--?\d/.test(raw))) {
-        throw usageError(`--${name} needs a value.`, `--${name} には値を指定してください。`);
-      }
-      i++;
-    }
-    raw = raw!;
-    if (name === 'lang') continue;
-    if (name === 'chart') out.chart = raw;
-    else if (name === 'compare') {
-      if (raw !== 'seed') throw usageError('--compare takes one value: seed.', '--compare に指定できるのは seed だけです。');
-      out.mode = 'compare-seed';
-    } else if (!FLAGS_WITH_VALUE.has(name)) {
-      if (!/^[a-z][a-z0-9-]*$/.test(name)) throw usageError(`Unknown option --${name}.`, `--${name} というオプションはありません。`);
-      out.params[ALIASES[name] ?? camel(name)] = value(raw);
-    }
-  }
+/** The lesson named on the line, with the nearest lesson id suggested for a typo. */
+function lessonOf(positionals: string[], lessonsDir: string): { id: string; mode?: TrainMode } {
   if (positionals.length === 0) {
-    throw usageError('Which lesson? Usage: tasuke train <lesson> [options] (see `tasuke lessons`).', 'レッスン名を指定してください: tasuke train <レッスン> [オプション]（一覧は `tasuke lessons`）。');
+    throw new UsageError({
+      ja: 'レッスン名を指定してください: tasuke train <レッスン> [オプション]（一覧は `tasuke lessons`）。',
+      en: 'Which lesson? Usage: tasuke train <lesson> [options] (see `tasuke lessons`).',
+    });
   }
-  if (positionals.length > 1) {
-    // `compare seed` as two words, as on Discord.
-    if (positionals.length === 3 && positionals[1] === 'compare' && positionals[2] === 'seed') out.mode = 'compare-seed';
-    else throw usageError(`Unexpected argument "${positionals[1]}".`, `「${positionals[1]}」は使えない引数です。`);
+  const [id, ...rest] = positionals;
+  let mode: TrainMode | undefined;
+  // `compare seed` as two words, as on Discord.
+  if (rest.length === 2 && rest[0] === 'compare' && rest[1] === 'seed') mode = 'compare-seed';
+  else if (rest.length > 0) throw new UsageError({ ja: `「${rest[0]}」は使えない引数です。`, en: `Unexpected argument "${rest[0]}".` });
+  const ids = listLessonIds(lessonsDir);
+  if (!ids.includes(id)) {
+    const hint = didYouMean(nearest(id, ids));
+    throw new UsageError(
+      { ja: `「${id}」というレッスンはありません。${hint.ja}使えるレッスン: ${ids.join(', ')}`, en: `There is no lesson "${id}".${hint.en} Available lessons: ${ids.join(', ')}.` },
+      { lesson: id, available: ids },
+    );
   }
-  out.lesson = positionals[0];
-  return out;
+  return { id, mode };
 }
 
-async function loadCharts(): Promise<Record<string, unknown> | undefined> {
+/** The lesson's parameters from the flags read; a flag the lesson does not have is a UsageError naming its nearest one. */
+function paramsOf(lesson: Lesson, flags: ReadFlag[]): { params: Record<string, unknown>; typed: Record<string, string> } {
+  const specs = paramFlags(lesson);
+  const known = new Map<string, string>();
+  for (const s of specs) for (const n of [s.name, ...(s.aliases ?? [])]) known.set(n, s.name);
+  const params: Record<string, unknown> = {};
+  const typed: Record<string, string> = {};
+  for (const f of flags) {
+    if (COMMAND_FLAGS.some((c) => c.name === f.name)) continue;
+    const name = known.get(f.name.replace(/^--/, ''));
+    if (!name) {
+      const all = [...specs.map((s) => `--${s.name}`), ...COMMAND_FLAGS.map((c) => `--${c.name}`)];
+      const hint = didYouMean(nearest(f.typed, all));
+      throw new UsageError(
+        {
+          ja: `レッスン ${lesson.id} に ${f.typed} というオプションはありません。${hint.ja}使えるのは ${specs.map((s) => `--${s.name}`).join(', ')} です。`,
+          en: `Lesson ${lesson.id} has no option ${f.typed}.${hint.en} It accepts ${specs.map((s) => `--${s.name}`).join(', ')}.`,
+        },
+        { option: f.typed },
+      );
+    }
+    params[paramKey(name)] = value(String(f.value));
+    typed[paramKey(name)] = f.typed;
+  }
+  return { params, typed };
+}
+
+/**
+ * Reads and checks a train command line against the lessons in `lessonsDir`:
+ * the lesson exists, every flag is one of its parameters (or of the command),
+ * every value is within the lesson's range. Throws UsageError (or the
+ * parameter's UserError, worded with the flag as typed) for anything else.
+ */
+export async function parseTrainArgs(argv: string[], lessonsDir: string, fallbackLang: Lang = 'en'): Promise<TrainArgs> {
+  const line = parseLine(argv, COMMAND_FLAGS, { acceptUnknown: true });
+  const lang = langFlag(line, fallbackLang);
+  const named = lessonOf(line.positionals, lessonsDir);
+  const lesson = await loadLesson(named.id, lessonsDir);
+  const { params, typed } = paramsOf(lesson, line.flags);
+  const compare = flagValue(line, 'compare');
+  if (compare !== undefined && compare !== 'seed') {
+    throw new UsageError({ ja: '--compare に指定できるのは seed だけです。', en: `--compare takes one value: seed (got ${String(compare)}).` });
+  }
   try {
-    const path = '../../charts/index.ts';
-    return (await import(path)) as Record<string, unknown>;
-  } catch {
-    return undefined;
+    validateParams(lesson, params);
+  } catch (err) {
+    if (err instanceof UserError && isParamProblem(err.context)) {
+      const flag = typed[err.context.param] ?? `--${paramFlag(err.context.param)}`;
+      throw new UsageError(paramProblemText(err.context, flag, (k) => `--${paramFlag(k)}`), err.context);
+    }
+    throw err;
+  }
+  const chart = flagValue(line, 'chart');
+  return {
+    lesson: lesson.id,
+    params,
+    typed,
+    mode: compare === 'seed' ? 'compare-seed' : (named.mode ?? 'single'),
+    lang,
+    chart: typeof chart === 'string' ? chart : undefined,
+    json: line.flags.some((f) => f.name === 'json'),
+  };
+}
+
+/** Refuses a chart path whose folder is missing or not writable, before any training. */
+export function checkChartPath(chart: string): void {
+  const folder = dirname(resolve(chart));
+  let problem: { ja: string; en: string } | undefined;
+  try {
+    if (!statSync(folder).isDirectory()) problem = { ja: `${folder} はフォルダではありません`, en: `${folder} is not a folder` };
+    else if (statSync(resolve(chart), { throwIfNoEntry: false })?.isDirectory()) problem = { ja: `${chart} はフォルダです`, en: `${chart} is a folder` };
+    else accessSync(folder, constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    problem =
+      code === 'ENOENT'
+        ? { ja: `フォルダ ${folder} がありません`, en: `the folder ${folder} does not exist` }
+        : { ja: `フォルダ ${folder} に書き込めません`, en: `the folder ${folder} is not writable` };
+  }
+  if (problem) {
+    throw new UsageError({ ja: `--chart ${chart}: ${problem.ja}。学習は始めていません。`, en: `--chart ${chart}: ${problem.en}; nothing was trained.` }, { chart });
   }
 }
 
@@ -113,8 +171,28 @@ function imagePath(chart: string, key: string): string {
   return join(dirname(chart), `${basename(chart, extname(chart))}-${key}${ext}`);
 }
 
+/** Writes the chart and the run's other pictures next to it; returns the paths written. */
+async function writeCharts(result: TrainResult, chart: string, lang: Lang): Promise<string[]> {
+  writeFileSync(chart, await renderLossChart(result, lang));
+  const written = [chart];
+  for (const img of await renderRunImages(result, lang)) {
+    const path = imagePath(chart, img.key);
+    writeFileSync(path, Buffer.from(img.pngBase64, 'base64'));
+    written.push(path);
+  }
+  return written;
+}
+
+/** The exit code of a finished run: interrupted, stopped on NaN, or finished. */
+export function exitCodeOf(result: TrainResult): number {
+  if (result.series.some((s) => s.stopped?.reason === 'cancelled' || s.stopped?.reason === 'timeout')) return EXIT.cancelled;
+  if (result.series.some((s) => s.stopped?.reason === 'nan')) return EXIT.nan;
+  return EXIT.ok;
+}
+
 async function train(args: TrainArgs, ctx: CliContext): Promise<number> {
-  const progress = args.json ? ctx.stderr : ctx.stdout;
+  const out = (args.json ? ctx.stderr : ctx.stdout) as OutStream;
+  const progress = await createProgress(out, args.lang, { note: ctx.stderr });
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -122,57 +200,103 @@ async function train(args: TrainArgs, ctx: CliContext): Promise<number> {
   try {
     result = await runTraining(
       { lesson: args.lesson, params: args.params, mode: args.mode, lang: args.lang },
-      { onEpoch: (e) => progress.write(progressLine(e, args.lang) + '\n'), signal: controller.signal },
+      { onEpoch: (e) => progress.epoch(e), signal: controller.signal },
       { config: ctx.config },
     );
   } finally {
+    progress.stop();
     process.removeListener('SIGINT', onSigint);
   }
-  const charts = await loadCharts();
-  let chart: string | null = null;
-  const images: string[] = [];
-  if (args.chart) {
-    const render = charts?.renderLossChart as ((r: TrainResult, lang: Lang) => Promise<Buffer>) | undefined;
-    if (!render) {
-      ctx.stderr.write(args.lang === 'ja' ? 'グラフを描くモジュールがないため、グラフは保存しませんでした。\n' : 'The charts module is not available; no chart was written.\n');
-    } else {
-      writeFileSync(args.chart, await render(result, args.lang));
-      chart = args.chart;
-      for (const img of result.images ?? []) {
-        const path = imagePath(args.chart, img.key);
-        writeFileSync(path, Buffer.from(img.pngBase64, 'base64'));
-        images.push(path);
-      }
-    }
-  }
-  const readRun = charts?.readRun as ((r: TrainResult, lang: Lang) => string) | undefined;
-  const reading = readRun ? readRun(result, args.lang) : undefined;
+  const files = args.chart ? await writeCharts(result, args.chart, args.lang) : [];
+  const reading = readRun(result, args.lang);
   if (args.json) {
     const { lesson, backend, params, history, final, seconds, mode, series, extras } = result;
-    ctx.stdout.write(JSON.stringify({ lesson, backend, params, history, final, seconds, chart, mode, series, extras, images, reading: reading ?? null }) + '\n');
+    const [chart = null, ...images] = files;
+    ctx.stdout.write(JSON.stringify({ lesson, backend, params, history, final, seconds, chart, mode, series, extras, images, reading }) + '\n');
   } else {
-    const lines = ['', summary(result, args.lang)];
-    if (reading) lines.push('', reading);
-    if (chart) lines.push('', (args.lang === 'ja' ? 'グラフ: ' : 'chart: ') + [chart, ...images].join(', '));
+    const lines = ['', summary(result, args.lang), '', reading];
+    if (files.length > 0) lines.push('', t(args.lang, 'グラフ: ', 'chart: ') + files.join(', '));
     ctx.stdout.write(lines.join('\n') + '\n');
   }
-  return result.series.some((s) => s.stopped?.reason === 'cancelled' || s.stopped?.reason === 'timeout') ? 130 : 0;
+  return exitCodeOf(result);
+}
+
+/** "N" for an integer parameter, "NAME" for the optimizer, "X" for any other number. */
+function placeholder(lesson: Lesson, key: string): string {
+  if (key === 'optimizer') return 'NAME';
+  return boundOf(lesson, key)?.integer ? 'N' : 'X';
+}
+
+/** The options of one lesson, or of every lesson (lessons with the same range listed together). */
+function paramOptions(lessons: Lesson[], lang: Lang): OptionHelp[] {
+  const keys = [...new Set(lessons.flatMap((l) => paramNames(l)))];
+  return keys.map((key) => {
+    const having = lessons.filter((l) => paramNames(l).includes(key));
+    const ph = placeholder(having[0], key);
+    const flags = [`--${paramFlag(key)} ${ph}`, ...(ALIASES[key] ?? []).map((a) => `--${a} ${ph}`)];
+    const label = paramLabel(having[0], key);
+    if (lessons.length === 1) {
+      const l = lessons[0];
+      const def = l.defaults[key];
+      const shown = def === undefined ? (key === COMPARE_SEED ? 'seed + 1' : undefined) : String(def);
+      const values = [rangeText(l, key), shown !== undefined ? t(lang, `既定値 ${shown}`, `default ${shown}`) : ''].filter(Boolean).join(t(lang, '、', '; '));
+      return { flags, text: label, values };
+    }
+    const byRange = new Map<string, string[]>();
+    for (const l of having) byRange.set(rangeText(l, key), [...(byRange.get(rangeText(l, key)) ?? []), l.id]);
+    const all = having.length === lessons.length;
+    const values =
+      byRange.size === 1
+        ? [...byRange.keys()][0]
+        : [...byRange.entries()].map(([range, ids]) => `${range} (${ids.join(', ')})`).join('; ');
+    const only = all ? '' : t(lang, `${having.map((l) => l.id).join(', ')} のみ; `, `only ${having.map((l) => l.id).join(', ')}; `);
+    return { flags, text: label, values: `${only}${values}` };
+  });
+}
+
+async function trainHelp(ctx: CliContext, argv: string[] = []): Promise<CommandHelp> {
+  const lang = ctx.lang ?? ctx.config.lang;
+  const ids = listLessonIds(ctx.config.lessonsDir);
+  const asked = argv.find((a) => ids.includes(a));
+  const lessons = asked ? [await loadLesson(asked, ctx.config.lessonsDir)] : await loadLessons(ctx.config.lessonsDir);
+  const name = asked ?? t(lang, '<レッスン>', '<lesson>');
+  return {
+    usage: [`tasuke train ${name} ${t(lang, '[オプション]', '[options]')}`, `tasuke train ${name} --compare seed ${t(lang, '[オプション]', '[options]')}`],
+    summary: {
+      ja: `${asked ? `レッスン ${asked} を` : 'レッスンを'}この端末で学習し、進み具合、結果のまとめ、学習曲線の読み取りを表示します。レッスン: ${ids.join(', ')}`,
+      en: `Train ${asked ? `lesson ${asked}` : 'a lesson'} here and print its progress, a summary and the reading of its curves. Lessons: ${ids.join(', ')}.`,
+    },
+    options: [
+      ...paramOptions(lessons, lang),
+      { flags: ['--compare seed'], text: { ja: '同じ設定をシード 2 つで学習して比べる（2 つ目は --compare-seed、既定は seed + 1）', en: 'train the same settings with two seeds and compare them (the second is --compare-seed, default seed + 1)' } },
+      { flags: ['--chart FILE'], text: { ja: '学習曲線の PNG を保存する（CNN はカーネルの画像も FILE-kernels.png に）', en: 'save the training curves as a PNG (the CNN also writes its kernels to FILE-kernels.png)' }, values: t(lang, 'フォルダは既にあること', 'its folder must exist') },
+      { flags: ['--json'], text: { ja: '結果を JSON 1 つで標準出力に（進み具合は標準エラーへ）', en: 'print the result as one JSON object on stdout (progress goes to stderr)' } },
+      LANG_OPTION,
+      HELP_OPTION,
+    ],
+    examples: asked
+      ? [`tasuke train ${asked}`, `tasuke train ${asked} --epochs ${Math.min(Number(lessons[0].defaults.epochs) * 2, lessons[0].bounds.numeric.epochs?.max ?? 10)} --chart ${asked}.png`, `tasuke train ${asked} --compare seed --lang ja`]
+      : ['tasuke train mnist --epochs 5 --chart mnist.png', 'tasuke train linear --lr 0.01 --batch-size 8', 'tasuke train cnn --compare seed --lang ja', 'tasuke train mnist --help'],
+    notes: [
+      asked
+        ? { ja: '範囲はこのレッスンのものです。', en: 'The ranges are this lesson’s.' }
+        : { ja: '範囲はレッスンごとに違います: tasuke train <レッスン> --help でそのレッスンの範囲と既定値が出ます。', en: 'Ranges differ by lesson: tasuke train <lesson> --help shows that lesson’s ranges and defaults.' },
+      {
+        ja: '終了コード: 0 学習が最後まで終わった、2 コマンドラインの誤り、3 損失が NaN になって止まった、130 中断された（Ctrl-C）。',
+        en: 'Exit codes: 0 the run finished, 2 a mistake on the command line, 3 the loss became NaN and the run stopped, 130 interrupted (Ctrl-C).',
+      },
+    ],
+  };
 }
 
 export const command: CliCommand = {
   name: 'train',
-  usage: 'train <lesson> [--epochs N --lr X ...] [--compare seed]',
+  usage: 'train <lesson> [--epochs N --learning-rate X ...] [--compare seed]',
   summary: 'Train a lesson here and print progress, summary and reading',
+  help: trainHelp,
   async run(argv, ctx) {
-    const langGuess: Lang = argv.some((a, i) => (a === '--lang' && argv[i + 1] === 'ja') || a === '--lang=ja') ? 'ja' : 'en';
-    try {
-      return await train(parseTrainArgs(argv), ctx);
-    } catch (err) {
-      if (err instanceof UserError) {
-        ctx.stderr.write(err.messageFor(langGuess) + '\n');
-        return 2;
-      }
-      throw err;
-    }
+    const args = await parseTrainArgs(argv, ctx.config.lessonsDir, ctx.lang ?? ctx.config.lang);
+    if (args.chart) checkChartPath(args.chart);
+    return train(args, ctx);
   },
 };

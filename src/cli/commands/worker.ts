@@ -9,11 +9,12 @@
  * serve` trains itself), so it says so and how to switch, instead of trying
  * to reach a Redis nobody configured.
  */
-import { parseArgs } from 'node:util';
 import { secretsOf } from '../../core/log.ts';
 import { redact } from '../../core/redact.ts';
 import { RedisTrainingWorker, START_REDIS_HINT, type WorkerJobEvent } from '../../jobs/redis.ts';
-import type { CliCommand } from '../command.ts';
+import { flagValue, parseLine, UsageError } from '../args.ts';
+import { EXIT, type CliCommand } from '../command.ts';
+import { HELP_OPTION } from '../help.ts';
 
 function describeJob(e: WorkerJobEvent): string {
   const at = new Date().toISOString();
@@ -33,23 +34,38 @@ export const command: CliCommand = {
   name: 'worker',
   usage: 'worker [--concurrency N]',
   summary: 'Run a training worker for the Redis queue (TASUKE_QUEUE=redis, on a GPU machine)',
+  help: (ctx) => ({
+    usage: ['tasuke worker [--concurrency N]'],
+    summary: {
+      ja: 'Redis のキューから学習ジョブを受け取って実行するワーカーです（GPU のあるマシンで TASUKE_QUEUE=redis の serve と組み合わせます）。SIGINT か SIGTERM で止まります。',
+      en: 'A training worker that takes jobs from the Redis queue (on a GPU machine, next to a `serve` with TASUKE_QUEUE=redis). Stops on SIGINT or SIGTERM.',
+    },
+    options: [
+      {
+        flags: ['--concurrency N'],
+        text: { ja: '同時に学習するジョブの数', en: 'jobs trained at the same time' },
+        values: `1 … 64; ${ctx.lang === 'ja' ? '既定値' : 'default'} TASUKE_WORKER_CONCURRENCY = ${ctx.config.training.concurrency}`,
+      },
+      HELP_OPTION,
+    ],
+    examples: ['tasuke worker', 'REDIS_URL=redis://gpu-queue:6379 tasuke worker --concurrency 2'],
+    notes: [{ ja: '終了コード: 0 合図で止まった、2 コマンドラインの誤り。', en: 'Exit codes: 0 stopped by a signal, 2 a mistake on the command line.' }],
+  }),
   async run(argv, ctx) {
-    let values: { concurrency?: string };
-    try {
-      ({ values } = parseArgs({ args: argv, options: { concurrency: { type: 'string' } }, strict: true, allowPositionals: false }));
-    } catch (err) {
-      ctx.stderr.write(`${(err as Error).message}\nUsage: tasuke ${this.usage}\n`);
-      return 2;
-    }
+    const line = parseLine(argv, [{ name: 'concurrency' }]);
+    if (line.positionals.length > 0) throw new UsageError({ ja: `「${line.positionals[0]}」は使えない引数です。`, en: `Unexpected argument "${line.positionals[0]}".` });
     const t = ctx.config.training;
-    const concurrency = values.concurrency === undefined ? t.concurrency : Number(values.concurrency);
+    const given = flagValue(line, 'concurrency');
+    const concurrency = given === undefined ? t.concurrency : Number(given);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-      ctx.stderr.write(`--concurrency must be an integer from 1 to 64 (got ${values.concurrency}).\n`);
-      return 2;
+      throw new UsageError({
+        ja: `--concurrency は 1 から 64 までの整数で指定してください（指定された値: ${String(given)}）。`,
+        en: `--concurrency must be an integer from 1 to 64 (got ${String(given)}).`,
+      });
     }
     if (t.queue !== 'redis') {
       ctx.stderr.write(EMBEDDED_QUEUE_MESSAGE + '\n');
-      return 2;
+      return EXIT.usage;
     }
     const secrets = secretsOf(ctx.config);
     // Errors (a ConfigError when Redis is unreachable) are printed by main; they are redacted already.
@@ -73,6 +89,6 @@ export const command: CliCommand = {
     ctx.stdout.write(`tasuke worker: ${signal}, stopping.\n`);
     await worker.close();
     ctx.stdout.write('tasuke worker: stopped.\n');
-    return 0;
+    return EXIT.ok;
   },
 };

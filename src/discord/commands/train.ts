@@ -13,7 +13,9 @@ import {
   type ChatInputCommandInteraction,
   type MessageComponentInteraction,
 } from 'discord.js';
+import { UserError } from '../../core/errors.ts';
 import type { Bilingual, Lang } from '../../core/lang.ts';
+import { isParamProblem, paramProblemText } from '../../training/words.ts';
 import type { Lesson, NumericBound } from '../../training/lesson.ts';
 import { boundOf, SEED_BOUND } from '../../training/params.ts';
 import type { CommandData, FaceContext, SlashCommand, Turn } from '../context.ts';
@@ -124,10 +126,29 @@ export async function startRun(
   ctx.services.limits.train.take(jobUserId(i.user.id));
   await i.deferReply();
   const lesson = await ctx.services.lessons.get(lessonId);
-  const job = await ctx.services.jobs.submit({ lesson: lesson.id, params, mode: 'single', lang: turn.lang, userId: jobUserId(i.user.id) });
+  const job = await ctx.services.jobs
+    .submit({ lesson: lesson.id, params, mode: 'single', lang: turn.lang, userId: jobUserId(i.user.id) })
+    .catch((err: unknown) => {
+      throw withOptionNames(err);
+    });
   const ahead = await jobsAhead(ctx, job.id);
   await i.editReply(renderRun({ job, lesson, lang: turn.lang, ahead }));
   ctx.runs.watch(i, job, lesson, turn.lang, ahead);
+}
+
+/** A parameter's name as the /train option a person typed (`learningRate` → `learning_rate`). */
+export function optionName(param: string): string {
+  return param.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * A parameter problem from the core names the parameter as the terminal's
+ * flag (`batch-size`); on Discord the message names the option as typed.
+ */
+function withOptionNames(err: unknown): unknown {
+  if (!(err instanceof UserError) || !isParamProblem(err.context)) return err;
+  const p = err.context;
+  return new UserError(err.id, paramProblemText(p, optionName(p.param), optionName), err.context);
 }
 
 /** /train: definition (from the lessons), handler and lesson autocomplete. */
