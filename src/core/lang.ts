@@ -19,11 +19,43 @@ const JAPANESE_CHARS = /[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf
  * code into Japanese questions, and still expect a Japanese answer.
  */
 export function detectLang(text: string, fallback: Lang = 'ja'): Lang {
+  // Chinese or Korean: the answer is in English (with a note where it matters),
+  // never in Japanese, which the asker may not read.
+  if (detectOtherLanguage(text)) return 'en';
   if (!JAPANESE_CHAR.test(text)) {
     return /[a-z]/i.test(text) ? 'en' : fallback;
   }
   const count = text.match(JAPANESE_CHARS)?.length ?? 0;
   return count >= 2 ? 'ja' : /[a-z]{3,}/i.test(text) ? 'en' : 'ja';
+}
+
+/** A language tasuke does not answer in, recognised so that it is not taken for Japanese. */
+export type OtherLang = 'zh' | 'ko';
+
+const KANA = /[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]/gu;
+const HANGUL = /[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]/gu;
+const HAN = /[\u3400-\u4dbf\u4e00-\u9fff]/gu;
+// Simplified forms that Japanese never writes (its shinjitai differ: 们/們, 这/這,
+// 说/説, 习/習, 练/練, 题/題…): one of them, with no kana, is Chinese.
+const SIMPLIFIED_ONLY = /[们这说么吗呢吧习练题还请问为样时个对让过应该从开关标签训错误显设进后试啥谁给组层热]/u;
+// Words of Chinese grammar (either script) that Japanese prose does not use.
+const CHINESE_WORDS = /(什么|什麼|怎么|怎麼|为什么|為什麼|是不是|可以吗|可以嗎|的话|的話|我们|我們|你们|你們|他们|他們|这个|這個|那个|那個|请问|請問|一下|不行|没有|沒有|還是|还是|應該|应该)/u;
+
+/**
+ * Recognises a question written in Chinese or Korean. Korean is told by its
+ * own script (hangul). Chinese shares its characters with Japanese, so it
+ * needs more: no kana at all (Japanese prose always has some) and either a
+ * simplified character Japanese does not use or a word of Chinese grammar.
+ * Code and English words around it do not change the verdict.
+ */
+export function detectOtherLanguage(text: string): OtherLang | undefined {
+  const hangul = text.match(HANGUL)?.length ?? 0;
+  const kana = text.match(KANA)?.length ?? 0;
+  if (hangul >= 2 && hangul > kana) return 'ko';
+  if (kana > 0) return undefined;
+  const han = text.match(HAN)?.length ?? 0;
+  if (han < 3) return undefined;
+  return SIMPLIFIED_ONLY.test(text) || CHINESE_WORDS.test(text) ? 'zh' : undefined;
 }
 
 /** Picks the text for `lang`. */

@@ -4,7 +4,7 @@
  * rebuilt if stale) once, on the first question or on `ready()`.
  */
 import type { Config } from '../config.ts';
-import { detectLang, type Lang } from '../core/lang.ts';
+import { detectLang, detectOtherLanguage, type Lang } from '../core/lang.ts';
 import {
   composeAnswer,
   composeHint,
@@ -16,7 +16,7 @@ import {
 } from './answer.ts';
 import { openIndex, type QaIndex } from './index-store.ts';
 import { createLlmWriter, type LlmWriter } from './llm.ts';
-import { assessmentTopicText, decide, isAbusive, messageFor, screen, type Reason } from './policy.ts';
+import { assessmentTopicText, decide, isAbusive, messageFor, otherLanguageNote, screen, type Reason } from './policy.ts';
 import { retrieve, type Retrieval } from './retrieve.ts';
 import { TOPIC_CONCEPTS, type TopicSlug } from './topics.ts';
 
@@ -57,6 +57,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 
   async function askTraced(question: string, opts: AskOptions = {}) {
     const q = typeof question === 'string' ? question : String(question ?? '');
+    const other = opts.lang ? undefined : detectOtherLanguage(q);
     const lang = opts.lang ?? detectLang(q, 'ja');
     const s = screen(q);
     const base = { question: q, lang };
@@ -71,8 +72,10 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       trace: { focus: s.focus, llm: 'none' as const, ...trace },
     });
 
-    if (s.verdict === 'refuse') return out('refuse', messageFor(s.reason, lang), 0, {}, { reason: s.reason });
-    if (s.verdict === 'escalate') return out('escalate', messageFor(s.reason, lang), 0, {}, { reason: s.reason });
+    if (s.verdict === 'refuse') return out('refuse', messageFor(s.reason, lang, s.detail), 0, {}, { reason: s.reason });
+    if (s.verdict === 'escalate') return out('escalate', messageFor(s.reason, lang, s.detail), 0, {}, { reason: s.reason });
+    // Thanks or a greeting: a short friendly reply, grounded in nothing, so no sources.
+    if (s.verdict === 'social') return out('answer', messageFor('social', lang, s.detail), 1, {}, { reason: 'social' });
 
     const index = await ready();
     const r: Retrieval = await retrieve(index, s.verdict === 'assessment' ? assessmentTopicText(s.focus) : s.focus, lang);
@@ -96,14 +99,16 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       return out('refuse', messageFor('abuse', lang), r.confidence, {}, { reason: 'abuse', topic: r.topics[0]?.topic });
     }
     if (d.action !== 'answer' || !sel) {
-      return out('escalate', messageFor('low-confidence', lang), r.confidence, {}, {
-        reason: 'low-confidence',
+      const reason: Reason = other ? 'other-language' : 'low-confidence';
+      return out('escalate', messageFor(reason, lang, other), r.confidence, {}, {
+        reason,
         topic: r.topics[0]?.topic,
       });
     }
     const cited = [sel.primary, ...sel.related.filter((x) => x.score >= sel.primary.score * 0.5).slice(0, 2)];
     const sources = cited.map(sourceRef);
     let answer = composeAnswer(sel, lang);
+    if (other) answer = `${otherLanguageNote(other)}\n\n${answer}`;
     let llmState: AskTrace['llm'] = 'none';
     let llmError: string | undefined;
     if (llm) {

@@ -17,7 +17,7 @@ function expectContract(c: AnswerContract, question: string): void {
   expect(Array.isArray(c.sources)).toBe(true);
   for (const s of c.sources) expect(Object.keys(s)).toEqual(['id', 'title', 'topics', 'score']);
   if (c.action !== 'answer') expect(c.sources).toEqual([]);
-  if (c.lesson !== null) expect(c.lesson).toEqual({ id: expect.any(String), hint: `/train ${c.lesson.id}` });
+  if (c.lesson !== null) expect(c.lesson).toEqual({ id: expect.any(String) });
   expect(JSON.parse(JSON.stringify(c))).toEqual(c);
 }
 
