@@ -40,7 +40,7 @@ export function lexicalTerms(text: string, glossary?: Glossary): Map<string, num
   const add = (t: string, w: number) => terms.set(t, (terms.get(t) ?? 0) + w);
   for (const w of a.words) add(w, 1);
   for (const b of a.bigrams) add(`#${b}`, BIGRAM_WEIGHT);
-  if (glossary) for (const c of glossary.matchAnalyzed(n, a.sequence)) add(`@${c}`, CONCEPT_WEIGHT);
+  if (glossary) for (const c of glossary.matchAnalyzed(n, a.sequence, a.bounds)) add(`@${c}`, CONCEPT_WEIGHT);
   return terms;
 }
 
