@@ -24,6 +24,8 @@ export interface StepsResult {
   shown?: number;
   /** Whether the data size was assumed (MNIST's 60,000) rather than given. */
   assumedSamples: boolean;
+  /** Set when only the steps and the batch size were given: the data size they imply. */
+  implied?: { steps: number; batch: number; samples: number };
   /** Whether the count is of model.evaluate / predict batches rather than training steps. */
   evaluate: boolean;
 }
@@ -84,9 +86,9 @@ export function validationSplit(text: string): number | undefined {
   return v > 0 && v < 1 ? v : undefined;
 }
 
-/** A progress-bar count such as `1875/1875` (the same number twice). */
+/** A progress-bar count such as `1875/1875` (the same number twice), or "shows 1875 per epoch". */
 export function shownSteps(text: string): number | undefined {
-  const m = /\b(\d+)\s*\/\s*\1\b/.exec(text);
+  const m = /\b(\d+)\s*\/\s*\1\b/.exec(text) ?? /\b(\d{2,6})\s*(?:steps?\b|per epoch|ステップ|回の更新)/i.exec(text);
   return m ? Number(m[1]) : undefined;
 }
 
@@ -113,7 +115,11 @@ export function computeSteps(text: string): StepsResult | undefined {
     samples = [60000];
     assumedSamples = true;
   }
-  if (samples.length === 0) return undefined;
+  if (samples.length === 0) {
+    // Steps and batch size given, the data size not: say what they imply.
+    if (shown && batches.length === 1) return { cases: [], shown, assumedSamples: false, evaluate: false, implied: { steps: shown, batch: batches[0], samples: shown * batches[0] } };
+    return undefined;
+  }
   const n = samples[0];
   const evaluate = /\b(evaluate|predict)\s*\(/.test(t) && !/\bfit\s*\(/.test(t);
   if (batches.length) {
