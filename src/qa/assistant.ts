@@ -39,6 +39,7 @@ import {
 } from './policy.ts';
 import { retrieve, type Retrieval, type ScoredEntry } from './retrieve.ts';
 import { TOPIC_CONCEPTS, type TopicSlug } from './topics.ts';
+import { correctTypos } from './typos.ts';
 
 export interface AskOptions {
   /** Forces the answer language (otherwise detected from the question). */
@@ -116,7 +117,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const computed = s.verdict === 'assessment' ? [] : safeCompute(q, lang);
     const boost: Partial<Record<TopicSlug, number>> = {};
     for (const c of computed) if (c.topic) boost[c.topic] = Math.max(boost[c.topic] ?? 0, COMPUTED_BOOST);
-    const r: Retrieval = await retrieve(index, s.verdict === 'assessment' ? assessmentTopicText(s.focus) : s.focus, lang, { boost });
+    // Misspelt course terms are read as the glossary's forms ("overfiting", ばっちさいず).
+    const focus = correctTypos(s.focus, index);
+    const r: Retrieval = await retrieve(index, s.verdict === 'assessment' ? assessmentTopicText(focus) : focus, lang, { boost });
     const sel: Selection | undefined = selectEntries(r, lang);
 
     if (s.verdict === 'assessment') {
@@ -147,7 +150,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 
     // Below the threshold only a calculation answers; passages from a weak match would be guesses.
     const candidates = d.action === 'answer' ? passageCandidates(sel.primary, sel.related, sel.topic) : [];
-    const passages = selectPassages(index, s.focus, candidates, { budget: computed.length ? 700 : 1300, max: computed.length ? 2 : 3 });
+    const passages = selectPassages(index, focus, candidates, { budget: computed.length ? 700 : 1300, max: computed.length ? 2 : 3 });
     const used = unique(passages.map((p) => p.source));
     const notes: string[] = [];
     if (other) notes.push(otherLanguageNote(other));

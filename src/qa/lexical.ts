@@ -88,6 +88,11 @@ export class LexicalIndex {
     this.postings = new Map(Object.entries(data.postings));
   }
 
+  /** Whether any document holds the term. */
+  has(term: string): boolean {
+    return this.postings.has(term);
+  }
+
   idf(term: string): number {
     const p = this.postings.get(term);
     const df = p ? p.length / 2 : 0;

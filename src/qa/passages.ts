@@ -130,9 +130,14 @@ export function questionTerms(index: QaIndex, question: string): Map<string, num
   return out;
 }
 
-/** A listed way of asking found (nearly) word for word (the same bar as the confidence's lift in retrieve.ts). */
+/**
+ * A listed way of asking that is nearly the whole question: all of it found
+ * in the question (as for the confidence's lift in retrieve.ts) and a close
+ * match overall, so that a long question merely containing a short listed
+ * one ("what is backpropagation") does not count.
+ */
 const EXACT_COVERED = FUSION.exactCovered;
-const EXACT_MATCH = FUSION.exactMatch;
+const EXACT_MATCH = 0.8;
 
 export interface PassageOptions {
   /** Characters the passages may take together. */

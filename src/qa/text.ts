@@ -62,6 +62,11 @@ const JA_STOP = new Set(
   ).split(' '),
 );
 
+/** Whether an English word (lower case) is a stop word, which the analysis drops. */
+export function isEnglishStopWord(word: string): boolean {
+  return EN_STOP.has(word);
+}
+
 /** A light English stemmer: enough to make "epochs"/"epoch" and "training"/"trained"/"train" meet. */
 export function stem(word: string): string {
   let w = word;
