@@ -199,9 +199,17 @@ export function selectPassages(index: QaIndex, question: string, candidates: Sco
   // The chosen entry's best paragraph stays in the pool when it is close.
   const own = scored.find((p) => p.source === candidates[0]);
   if (own && !pool.includes(own) && own.score >= scored[0].score * 0.5) pool.push(own);
-  let lead = pool.reduce((a, b) => (b.cov > a.cov + 1e-9 ? b : a), pool[0]);
-  const ownLead = pool.filter((p) => p.source === candidates[0]).reduce<(typeof pool)[number] | undefined>((a, b) => (!a || b.cov > a.cov ? b : a), undefined);
-  if (ownLead && ownLead.cov >= lead.cov * 0.8) lead = ownLead;
+  // The lead is the paragraph that covers most of the question; an entry's
+  // first paragraph (its direct answer to its title) counts extra when the
+  // question matches the title or a listed question, and the chosen entry's
+  // best paragraph leads unless another entry's is clearly better.
+  const leadValue = (p: (typeof pool)[number]) => p.cov + (p.at === 0 ? 0.1 + 0.3 * p.source.match : 0);
+  let lead = pool.reduce((a, b) => (leadValue(b) > leadValue(a) + 1e-9 ? b : a), pool[0]);
+  const ownLead = pool.filter((p) => p.source === candidates[0]).reduce<(typeof pool)[number] | undefined>((a, b) => (!a || leadValue(b) > leadValue(a) ? b : a), undefined);
+  if (ownLead && leadValue(ownLead) >= leadValue(lead) * 0.8) lead = ownLead;
+  // A question that is one of the entry's listed questions is answered by the entry as written, from its first paragraph.
+  const firstOwn = scored.find((p) => p.source === first && p.at === 0);
+  if (exact && firstOwn) lead = firstOwn;
   const chosen = [lead];
   let used = lead.text.length;
   // Further paragraphs must answer a part of the question the chosen ones do
