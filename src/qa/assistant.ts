@@ -117,8 +117,10 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const computed = s.verdict === 'assessment' ? [] : safeCompute(q, lang);
     const boost: Partial<Record<TopicSlug, number>> = {};
     for (const c of computed) if (c.topic) boost[c.topic] = Math.max(boost[c.topic] ?? 0, COMPUTED_BOOST);
-    // Misspelt course terms are read as the glossary's forms ("overfiting", ばっちさいず).
-    const focus = correctTypos(s.focus, index);
+    // Misspelt course terms are read as the glossary's forms ("overfiting", ばっちさいず);
+    // "in cell 7" says where the asker looked, not what they ask about.
+    const unseen = pointsAtUnseenMaterial(q);
+    const focus = correctTypos(unseen ? withoutReference(s.focus, unseen) : s.focus, index);
     const r: Retrieval = await retrieve(index, s.verdict === 'assessment' ? assessmentTopicText(focus) : focus, lang, { boost });
     const sel: Selection | undefined = selectEntries(r, lang);
 
@@ -142,7 +144,6 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     if (!answerable && isAbusive(s.focus)) {
       return out('refuse', messageFor('abuse', lang), 0, {}, { reason: 'abuse', topic: r.topics[0]?.topic, raw: r.confidence });
     }
-    const unseen = pointsAtUnseenMaterial(q);
     if (!answerable || !sel) {
       const reason: Reason = other ? 'other-language' : unseen ? 'unseen-material' : 'low-confidence';
       return out('escalate', messageFor(reason, lang, other), calibrate(r.confidence), {}, { reason, topic: r.topics[0]?.topic, raw: r.confidence });
@@ -229,9 +230,19 @@ function rankSources(used: ScoredEntry[], primary: ScoredEntry, lang: Lang, conf
   return ordered.map((u, i) => sourceRef(u, i === 0 ? confidence : Math.min(confidence, (confidence * u.score) / top)));
 }
 
+/** The question without the words that point at the asker's material ("in cell 7", "12ページの"). */
+function withoutReference(text: string, ref: string): string {
+  const at = text.indexOf(ref);
+  if (at < 0) return text;
+  const before = text.slice(0, at).replace(/\b(in|on|at|from|of)\s*(the\s*)?$/i, '');
+  const after = text.slice(at + ref.length).replace(/^(の|にある|にある|で|に|-ish|ish)/, '');
+  return `${before} ${after}`.replace(/\s+/g, ' ').trim();
+}
+
 /** The note before an answer to a question that points at a page, slide, figure or cell. */
 function unseenNote(ref: string, lang: Lang): string {
+  const cell = /(セル|cell|in \[)/i.test(ref);
   return lang === 'ja'
-    ? `（「${ref}」の内容は tasuke からは見えないので、質問の説明から分かる範囲でお答えします。違っていたら、そのセルのコードや図に書いてあることを貼ってください。）`
-    : `(I can’t see ${/^(the|this|that)\b/i.test(ref) ? ref : `"${ref}"`} of your material, so this answers from your description. If it misses the point, paste the cell’s code or say what the figure shows.)`;
+    ? `（「${ref}」の内容は tasuke からは見えないので、質問の説明から分かる範囲でお答えします。違っていたら、${cell ? 'そのセルのコード' : 'その図やページに書いてあること'}を貼ってください。）`
+    : `(I can’t see ${/^(the|this|that)\b/i.test(ref) ? ref : `"${ref}"`} of your material, so this answers from your description. If it misses the point, ${cell ? 'paste the cell’s code' : 'say what the figure or page shows'}.)`;
 }

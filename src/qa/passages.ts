@@ -139,6 +139,33 @@ export function questionTerms(index: QaIndex, question: string): Map<string, num
 const EXACT_COVERED = FUSION.exactCovered;
 const EXACT_MATCH = 0.8;
 
+/** What kind of answer a question asks for: a reason, a definition or a way to do something. */
+export type QuestionKind = 'why' | 'what' | 'how' | 'other';
+
+export function questionKind(question: string): QuestionKind {
+  const q = question.normalize('NFKC').toLowerCase();
+  if (/\bwhy\b|\bhow come\b|なぜ|なんで|どうして|何故|理由/.test(q)) return 'why';
+  if (/\bhow (do|can|should|to|would)\b|どうすれば|どうやって|どうしたら|方法|やり方|には\?|には？/.test(q)) return 'how';
+  if (/\bwhat (is|are|does)\b|\bwhat's\b|とは|って何|ってなに|ってなん|とはなに|意味/.test(q)) return 'what';
+  return 'other';
+}
+
+/**
+ * Whether a paragraph gives the kind of answer asked for: a reason for "why",
+ * code or steps for "how", a definition for "what". An entry's first
+ * paragraph answers its title, so it fits when the title asks the same kind.
+ */
+function fitsKind(kind: QuestionKind, text: string, at: number, title: string): boolean {
+  if (kind !== 'other' && at === 0 && questionKind(title) === kind) return true;
+  if (kind === 'why') return /\b(because|so that|since|therefore|otherwise|which (makes|means)|cause[sd]?)\b|ため|ので|から、|からです|なぜなら|理由|原因|せいで/i.test(text);
+  if (kind === 'how') return /`[^`]+`|\b(use|call|pass|set|add|run|re-run|print)\b|使います|します。|してください|実行/.test(text);
+  if (kind === 'what') return at === 0;
+  return false;
+}
+
+/** How much a paragraph that gives the kind of answer asked for counts extra for the lead. */
+const KIND_BONUS = 0.12;
+
 export interface PassageOptions {
   /** Characters the passages may take together. */
   budget: number;
@@ -203,7 +230,9 @@ export function selectPassages(index: QaIndex, question: string, candidates: Sco
   // first paragraph (its direct answer to its title) counts extra when the
   // question matches the title or a listed question, and the chosen entry's
   // best paragraph leads unless another entry's is clearly better.
-  const leadValue = (p: (typeof pool)[number]) => p.cov + (p.at === 0 ? 0.1 + 0.3 * p.source.match : 0);
+  const kind = questionKind(question);
+  const leadValue = (p: (typeof pool)[number]) =>
+    p.cov + (p.at === 0 ? 0.1 + 0.3 * p.source.match : 0) + (fitsKind(kind, p.text, p.at, p.source.entry.title) ? KIND_BONUS : 0);
   let lead = pool.reduce((a, b) => (leadValue(b) > leadValue(a) + 1e-9 ? b : a), pool[0]);
   const ownLead = pool.filter((p) => p.source === candidates[0]).reduce<(typeof pool)[number] | undefined>((a, b) => (!a || leadValue(b) > leadValue(a) ? b : a), undefined);
   if (ownLead && leadValue(ownLead) >= leadValue(lead) * 0.8) lead = ownLead;

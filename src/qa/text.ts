@@ -79,6 +79,8 @@ export function stem(word: string): string {
   else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
   else if (w.length > 5 && w.endsWith('ly')) w = w.slice(0, -2);
   if (w.length > 3 && /([b-df-hj-np-tv-z])\1$/.test(w) && !/(?:ll|ss|zz)$/.test(w)) w = w.slice(0, -1);
+  // A silent final e goes, so that divide, divides, divided and dividing meet (scale/scaling, image/images).
+  else if (w.length > 4 && /[b-df-hj-np-tv-z]e$/.test(w) && !/(?:ee|ye)$/.test(w)) w = w.slice(0, -1);
   return w;
 }
 
@@ -107,10 +109,17 @@ export function analyze(normalized: string): Analysis {
     bounds.add(seg.index);
     bounds.add(seg.index + seg.segment.length);
     if (!seg.isWordLike) {
-      // Mathematical notation is words too: ∂ (partial derivative), ∑, ∇, √.
+      // Mathematical notation is words too: ∂ (partial derivative), ∑, ∇, √,
+      // and a division by a number (x / 255) is "divide".
       for (const m of seg.segment.match(MATH_SYMBOL) ?? []) {
         words.push(m);
         sequence.push(m);
+      }
+      const slash = seg.segment.search(/[/÷]/);
+      if (slash >= 0) {
+        const at = seg.index + slash;
+        // Not a ratio of counts such as 1875/1875.
+        if (/^\s*\d/.test(normalized.slice(at + 1)) && !/\d$/.test(normalized.slice(0, at))) words.push('divid');
       }
       continue;
     }
