@@ -103,6 +103,12 @@ const AUTHORITY: RegExp[] = [
   /(のふりをして|のフリをして|になりすまして|として振る舞って|として振舞って|になったつもりで)/,
 ];
 
+/** Requests to attack systems or people: refused like an injection, whatever the course words around them. */
+const HARMFUL: RegExp[] = [
+  /\b(hack(ing)? (into|the)|break into|crack(ing)? (the |a |his |her |their )?passwords?|steal (the |their |his |her )?(passwords?|tokens?|data|credentials)|bypass (the )?(login|authentication|auth)|exploit (the|a) (server|vulnerability)|(write|make|create) (a |some )?(malware|virus|ransomware|keylogger|phishing)|ddos|sql injection attack)\b/i,
+  /(ハッキング|不正アクセス|乗っ取|パスワードを(破|解析|盗|抜)|ウイルスを作|マルウェアを作|フィッシング(サイト|メール)を作|DDoS)/i,
+];
+
 /**
  * Requests for other people's data (names, contact details, scores, questions),
  * with or without a claimed permission: tasuke has none of it to give, and
@@ -155,6 +161,24 @@ const OUT_OF_COURSE: OutOfCourse[] = [
   {
     subject: 'reinforcement-learning',
     patterns: [/\b(reinforcement learning|q-?learning|dqn|deep q|policy gradients?|reward (function|design|shaping|signal)|rl agents?)\b/i, /(強化学習|Q学習|報酬(の)?(設計|関数)|DQN)/i],
+  },
+  {
+    subject: 'detection',
+    patterns: [
+      /\b(object detection|detect(ing)? objects|bounding box(es)?|yolo(v\d+)?|faster r-?cnn|ssd detector|image segmentation|semantic segmentation|instance segmentation|u-?net|mask r-?cnn)\b/i,
+      /(物体検出|物体認識|バウンディングボックス|YOLO|セマンティックセグメンテーション|インスタンスセグメンテーション|画像セグメンテーション|領域分割)/i,
+    ],
+  },
+  {
+    subject: 'deployment',
+    patterns: [
+      /\b(deploy(ing|ment)? (my|the|a|this|our) (trained )?model|model deployment|tensorflow lite|tflite|onnx|tensorflow serving|tf serving|(serve|host) (my|the) model|(put|run) (my|the) model (on|in) (a |my )?(phone|app|website|production))\b/i,
+      /(デプロイ|本番環境|本番運用|スマホ(で|に)(動か|載せ|入れ)|アプリに(組み込|載せ)|TensorFlow Lite|tflite|ONNX|API(として|で)公開)/i,
+    ],
+  },
+  {
+    subject: 'other-fields',
+    patterns: [/\b(speech recognition|speech to text|text to speech|graph neural networks?|gnns?|time series forecasting|stock (price )?prediction|recommender systems?)\b/i, /(音声認識|音声合成|グラフニューラルネット|株価(を|の)?予測|時系列予測|レコメンド)/],
   },
   {
     subject: 'generative',
@@ -464,7 +488,7 @@ export function screen(question: string): Screening {
   if (GREETING_ONLY.test(norm(raw).replace(/[\s\p{P}\p{S}]/gu, ''))) return { verdict: 'refuse', reason: 'empty', focus };
   if (emoji > 0 && (letters < 4 || emoji * 3 >= letters)) return { verdict: 'refuse', reason: 'emoji-spam', focus };
   if (isSpam(raw)) return { verdict: 'refuse', reason: 'spam', focus };
-  if (INJECTION.some((r) => r.test(raw)) || AUTHORITY.some((r) => r.test(norm(raw)))) {
+  if (INJECTION.some((r) => r.test(raw)) || AUTHORITY.some((r) => r.test(norm(raw))) || HARMFUL.some((r) => r.test(norm(raw)))) {
     return { verdict: 'refuse', reason: 'prompt-injection', focus };
   }
   if (PRIVATE_DATA.some((r) => r.test(norm(raw)))) return { verdict: 'refuse', reason: 'private-data', focus };
@@ -587,6 +611,21 @@ const OUT_OF_COURSE_MESSAGES: Record<string, Bilingual> = {
   },
 };
 
+Object.assign(OUT_OF_COURSE_MESSAGES, {
+  detection: {
+    ja: '物体検出（YOLO など）や画像セグメンテーション（U-Net など）はこの講座の範囲外です。講座の画像の回は、画像 1 枚を 1 つのクラスに分類する CNN までです。講座の後に学ぶなら、Keras の公式サンプル集（keras.io/examples の Computer Vision）に物体検出やセグメンテーションの例があります。',
+    en: 'Object detection (YOLO and the like) and image segmentation (U-Net and the like) are outside this course, whose image part stops at CNNs that put one class on a whole image. To learn them after the course, the Computer Vision section of the Keras examples (keras.io/examples) has detection and segmentation walkthroughs.',
+  },
+  deployment: {
+    ja: '学習したモデルをアプリやサーバー、スマホで動かす（デプロイする）方法はこの講座の範囲外です。講座の後に学ぶなら、TensorFlow のガイドの「TensorFlow Lite」（端末向け）と「TensorFlow Serving」（サーバー向け）が出発点になります。',
+    en: 'Deploying a trained model (to an app, a server or a phone) is outside this course. To learn it afterwards, start with the TensorFlow guides to TensorFlow Lite (on devices) and TensorFlow Serving (on servers).',
+  },
+  'other-fields': {
+    ja: 'その分野（音声、グラフ、時系列予測、推薦など）はこの講座では扱いません。講座の後に学ぶなら、Keras の公式サンプル集（keras.io/examples）に分野ごとの例があります。',
+    en: 'That field (speech, graphs, time-series forecasting, recommendation…) is not covered in this course. To explore it afterwards, the Keras examples (keras.io/examples) have walkthroughs by field.',
+  },
+} satisfies Record<string, Bilingual>);
+
 const SOCIAL_MESSAGES: Record<string, Bilingual> = {
   thanks: {
     ja: 'どういたしまして！うまくいってよかったです。ほかにも気になることがあれば、いつでも聞いてください。',
@@ -598,7 +637,7 @@ const SOCIAL_MESSAGES: Record<string, Bilingual> = {
   },
 };
 
-const LANGUAGE_NAMES: Record<string, string> = { zh: 'Chinese', ko: 'Korean' };
+const LANGUAGE_NAMES: Record<string, string> = { zh: 'Chinese', ko: 'Korean', ru: 'Russian', uk: 'Ukrainian', th: 'Thai', ar: 'Arabic', hi: 'Hindi', he: 'Hebrew', el: 'Greek' };
 
 /** The note put before an answer to a question written in another language. */
 export function otherLanguageNote(other: string): string {

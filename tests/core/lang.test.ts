@@ -27,12 +27,16 @@ describe('detectOtherLanguage', () => {
     ['请问 batch_size 设置多少比较好', 'zh'],
     ['드롭아웃은 어디에 넣어야 하나요?', 'ko'],
     ['model.fit 이후에 loss가 nan이 돼요', 'ko'],
+    ['Почему loss становится nan после fit?', 'ru'],
+    ['epoch คืออะไร ครับ', 'th'],
+    ['ما هو معدل التعلم؟', 'ar'],
+    ['epoch क्या होता है?', 'hi'],
   ])('%s → %s, answered in English', (text, other) => {
     expect(detectOtherLanguage(text)).toBe(other);
     expect(detectLang(text)).toBe('en');
   });
 
-  it.each(['過学習対策', '学習率 0.001 推奨', '畳み込み層 出力形状', 'エポックって何ですか', '転移学習で精度向上', 'What is an epoch?', '数値微分'])(
+  it.each(['過学習対策', '学習率 0.001 推奨', '畳み込み層 出力形状', 'エポックって何ですか', '転移学習で精度向上', 'What is an epoch?', '数値微分', 'why is σ(z)(1 − σ(z)) the derivative?', '∂L/∂w と σ の意味'])(
     '%s is not another language',
     (text) => expect(detectOtherLanguage(text)).toBeUndefined(),
   );
