@@ -42,7 +42,11 @@ const EN_STOP = new Set(
     'i me my we our you your he she it its they them their this that these those there here what which who whom ' +
     'how why when where can could should would will shall may might must have has had having not no so than then ' +
     'too very just about into over after before again also any all some such only own same other more most much ' +
-    'get got getting please hi hello thanks thank up out off s t don doesn didn isn aren wasn im ive id'
+    'get got getting please hi hello thanks thank up out off s t don doesn didn isn aren wasn im ive id ' +
+    // Fillers of chatty questions: they say nothing about what is asked.
+    'quick question anyone someone somebody help pls plz guys hey actually just really basically exactly ' +
+    'kind sort thing things stuff lot bit little maybe probably still even ever ok okay yeah yes lol hmm btw tho though anyway ' +
+    'wondering wonder confused confusing sorry beginner'
   ).split(' '),
 );
 
@@ -133,7 +137,8 @@ export function analyze(normalized: string): Analysis {
         if (!s) continue;
         // The whole and its dotted pieces are words of the sequence (a glossary form may be y_train in y_train.shape).
         if (p === raw || (pieces.length > 1 && pieces.includes(p))) sequence.push(s);
-        if (!EN_STOP.has(s) && !(s.length === 1 && !/[0-9]/.test(s))) words.push(s);
+        const bare = p.replace(/^[.'+\-]+|[.'+\-]+$/g, '');
+        if (!EN_STOP.has(s) && !EN_STOP.has(bare) && !(s.length === 1 && !/[0-9]/.test(s))) words.push(s);
       }
     } else {
       sequence.push(raw);
