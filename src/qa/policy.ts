@@ -488,10 +488,10 @@ export function screen(question: string): Screening {
   if (GREETING_ONLY.test(norm(raw).replace(/[\s\p{P}\p{S}]/gu, ''))) return { verdict: 'refuse', reason: 'empty', focus };
   if (emoji > 0 && (letters < 4 || emoji * 3 >= letters)) return { verdict: 'refuse', reason: 'emoji-spam', focus };
   if (isSpam(raw)) return { verdict: 'refuse', reason: 'spam', focus };
-  if (INJECTION.some((r) => r.test(raw)) || AUTHORITY.some((r) => r.test(norm(raw))) || HARMFUL.some((r) => r.test(norm(raw)))) {
-    return { verdict: 'refuse', reason: 'prompt-injection', focus };
-  }
+  if (INJECTION.some((r) => r.test(raw))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
+  // Other people's data is refused as such, whatever authority comes with the request.
   if (PRIVATE_DATA.some((r) => r.test(norm(raw)))) return { verdict: 'refuse', reason: 'private-data', focus };
+  if (AUTHORITY.some((r) => r.test(norm(raw))) || HARMFUL.some((r) => r.test(norm(raw)))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
   if (raw.length < 200 && isGibberish(raw)) return { verdict: 'refuse', reason: 'gibberish', focus };
   const head = norm(focus);
   if (isAbusive(head) && !COURSE_TALK.test(head)) return { verdict: 'refuse', reason: 'abuse', focus };
