@@ -226,10 +226,14 @@ export function pointsAtUnseenMaterial(text: string): string | undefined {
 }
 
 /** Thanks, greetings, "it worked": a social message with no question left in it. */
-const SOCIAL_PHRASES: { kind: 'thanks' | 'greeting'; re: RegExp }[] = [
+const SOCIAL_PHRASES: { kind: 'thanks' | 'greeting' | 'ack'; re: RegExp }[] = [
   {
     kind: 'thanks',
-    re: /(ありがとう(ございます|ございました)?|ありがと|あざす|あざっす|感謝(します|です|しています)?|助かりました|助かります|解決しました|解決できました|できました|動きました|直りました|うまくいきました|上手くいきました|わかりました|分かりました|理解できました|納得しました|了解(です|しました)?|なるほど(です)?|おかげで|(午後|明日|引き続き|これから|残り)も?(がんばります|頑張ります|がんばる|頑張る)|がんばります|頑張ります|\b(thank(s| you)( so much| a lot| very much| again)?|thx|thankyou|ty|cheers|(i )?appreciate( it|d)?|that (worked|helped|fixed it|did it|did the trick|makes sense)|it (works|worked)( now)?|works now|(problem )?solved( it)?|got it( now)?|(makes|made) sense( now)?|you('re| are) (the best|great|awesome|a lifesaver)|lifesaver|perfect|awesome|great|nice|cool)\b)/giu,
+    re: /(ありがとう(ございます|ございました)?|ありがと|あざす|あざっす|感謝(します|です|しています)?|助かりました|助かります|解決しました|解決できました|できました|動きました|直りました|うまくいきました|上手くいきました|わかりました|分かりました|理解できました|納得しました|なるほど(です)?|おかげで|(午後|明日|引き続き|これから|残り)も?(がんばります|頑張ります|がんばる|頑張る)|がんばります|頑張ります|\b(thank(s| you)( so much| a lot| very much| again)?|thx|thankyou|ty|cheers|(i )?appreciate( it|d)?|that (worked|helped|fixed it|did it|did the trick|makes sense)|it (works|worked)( now)?|works now|(problem )?solved( it)?|got it( now)?|(makes|made) sense( now)?|you('re| are) (the best|great|awesome|a lifesaver)|lifesaver|perfect|awesome|great|nice|cool)\b)/giu,
+  },
+  {
+    kind: 'ack',
+    re: /^(はい|うん|了解|りょうかい|承知しました|わかった|分かった|ok|okay|k|sure|alright|all right|i see|roger|noted|どうも)$/iu,
   },
   {
     kind: 'greeting',
@@ -238,13 +242,14 @@ const SOCIAL_PHRASES: { kind: 'thanks' | 'greeting'; re: RegExp }[] = [
 ];
 const SOCIAL_FILLER = /(本当に|ほんとに|ほんとうに|めっちゃ|とても|すごく|大変|たいへん|so much|very|really|lol|ok(ay)?|はい|うん|\bw+\b|ｗ+|[ー〜~]+)/giu;
 
-export function socialKind(text: string): 'thanks' | 'greeting' | undefined {
+export function socialKind(text: string): 'thanks' | 'greeting' | 'ack' | undefined {
   const t = text.normalize('NFKC');
   if (/[?？]/.test(t)) return undefined;
-  let kind: 'thanks' | 'greeting' | undefined;
+  let kind: 'thanks' | 'greeting' | 'ack' | undefined;
   let rest = t;
   for (const { kind: k, re } of SOCIAL_PHRASES) {
-    const stripped = rest.replace(re, ' ');
+    // An acknowledgement counts only as the whole message ("ok", "了解です").
+    const stripped = k === 'ack' ? (re.test(rest.replace(/[\s\p{P}\p{S}\p{Extended_Pictographic}\u200d\ufe0f]|です|しました/gu, '')) ? ' ' : rest) : rest.replace(re, ' ');
     if (stripped !== rest && (!kind || k === 'thanks')) kind = k;
     rest = stripped;
   }
@@ -431,7 +436,7 @@ export function focusQuestion(text: string): string {
 }
 
 /** Fillers with no question in them (thanks and greetings are social messages, answered). */
-const GREETING_ONLY = /^(test|testing|テスト|てすと|はい|うん|どうも|ok|okay)+$/i;
+const GREETING_ONLY = /^(test|testing|テスト|てすと)+$/i;
 
 /** Words without (many) vowels that are not key mashing. */
 const TECH_WORDS = new Set(
@@ -630,6 +635,10 @@ const SOCIAL_MESSAGES: Record<string, Bilingual> = {
   thanks: {
     ja: 'どういたしまして！うまくいってよかったです。ほかにも気になることがあれば、いつでも聞いてください。',
     en: 'You’re welcome, glad it worked! Ask me any time something else comes up.',
+  },
+  ack: {
+    ja: '了解です！ほかに気になることがあれば、いつでも質問してください。',
+    en: 'Got it! Ask me any time something else comes up.',
   },
   greeting: {
     ja: 'こんにちは、tasuke です！講座の内容で分からないことがあれば、気軽に質問してください（例：「エポックとは何ですか？」）。',
