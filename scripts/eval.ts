@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.ts';
 import type { AnswerContract } from '../src/qa/answer.ts';
 import { createAssistant, type Assistant } from '../src/qa/assistant.ts';
+import { baselinePoints, creditOfRightTopic } from './eval/calibrate.ts';
 import { mergeGrades, parseGrade, readGrades, routeGrades, ungradedForJudge, writeGrades, type Grade } from './eval/grades.ts';
 import { blindTargets, HIGH_CONFIDENCE, measure, type SetFigures, type TargetCheck } from './eval/measure.ts';
 import { printFigures, printItems, printTargets } from './eval/report.ts';
@@ -171,11 +172,20 @@ export interface SetResult {
   targets?: TargetCheck[];
 }
 
-export async function evaluateSet(set: EvalSet, assistant: Assistant): Promise<SetResult> {
+export async function evaluateSet(set: EvalSet, assistant: Assistant, proxyCredit?: number): Promise<SetResult> {
   const report = await evaluate(readEvalSet(set.file), assistant);
   const grades = readGrades(gradesFileFor(set.file));
-  const figures = measure(report.rows, grades);
+  const figures = measure(report.rows, grades, proxyCredit);
   return { set, report, grades, figures, targets: set.gates ? undefined : blindTargets(figures.columns.all) };
+}
+
+/** What a right topic was worth in grades on batch-1's baseline (undefined without its files). */
+function proxyCreditOrUndefined(): number | undefined {
+  try {
+    return creditOfRightTopic(baselinePoints());
+  } catch {
+    return undefined;
+  }
 }
 
 /** The commit measured, and whether src/ or knowledge/ differ from it. */
@@ -264,7 +274,8 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const assistant = createAssistant({ config });
   const results: SetResult[] = [];
-  for (const set of sets) results.push(await evaluateSet(set, assistant));
+  const credit = proxyCreditOrUndefined();
+  for (const set of sets) results.push(await evaluateSet(set, assistant, credit));
 
   if (args['export-ungraded']) {
     const lines = results.flatMap((r) => ungradedForJudge(r.set.name, r.report.rows, r.grades));

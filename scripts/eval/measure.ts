@@ -97,6 +97,12 @@ export interface SetFigures {
   columns: Record<Column, GroupFigures>;
   /** In-scope answered questions, right judged by grade (partial = 0.5) where one matches, else topic-correct. */
   calibration: Calibration;
+  /**
+   * The same, with a right topic of an ungraded answer counted at `proxyCredit`
+   * (what a right topic was worth in grades on batch-1's baseline) instead of 1;
+   * undefined when no credit is given or every answer is graded.
+   */
+  calibrationAtCredit?: { credit: number; calibration: Calibration };
   rightBy: { grade: number; topicProxy: number };
 }
 
@@ -155,9 +161,10 @@ const tally = (s: Share, ok: boolean) => {
 };
 
 /** All figures of one set. */
-export function measure(obs: readonly Observation[], grades: readonly Grade[] = []): SetFigures {
+export function measure(obs: readonly Observation[], grades: readonly Grade[] = [], proxyCredit?: number): SetFigures {
   const columns = Object.fromEntries(COLUMNS.map((c) => [c, emptyGroup()])) as Record<Column, GroupFigures>;
   const points: CalibrationPoint[] = [];
+  const creditPoints: CalibrationPoint[] = [];
   const rightBy = { grade: 0, topicProxy: 0 };
   for (const { item, contract: c } of obs) {
     const topicRight = answerTopic(c) === item.topic;
@@ -201,10 +208,12 @@ export function measure(obs: readonly Observation[], grades: readonly Grade[] = 
     if (item.kind === 'in-scope' && c.action === 'answer') {
       const graded = match!.state === 'graded';
       points.push({ confidence: c.confidence, right: graded ? gradeCredit(match!.grade.grade) : topicRight ? 1 : 0 });
+      creditPoints.push({ confidence: c.confidence, right: graded ? gradeCredit(match!.grade.grade) : topicRight ? (proxyCredit ?? 1) : 0 });
       rightBy[graded ? 'grade' : 'topicProxy']++;
     }
   }
-  return { columns, calibration: calibrate(points), rightBy };
+  const atCredit = proxyCredit !== undefined && rightBy.topicProxy > 0 ? { credit: proxyCredit, calibration: calibrate(creditPoints) } : undefined;
+  return { columns, calibration: calibrate(points), calibrationAtCredit: atCredit, rightBy };
 }
 
 export interface TargetCheck {

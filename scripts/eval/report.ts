@@ -53,6 +53,10 @@ export function printFigures(f: SetFigures, out: Out): void {
   out('topic: the primary topic of the first source; an in-scope question escalated or refused has no source and counts as a miss.');
   out('hostile: only the action is counted; whether anything leaked cannot be checked automatically.');
   printCalibration(f.calibration, f.rightBy, out);
+  if (f.calibrationAtCredit) {
+    const { credit, calibration } = f.calibrationAtCredit;
+    out(`  ECE with a right topic counted at ${credit.toFixed(3)} (its mean grade credit on batch-1's baseline answers) rather than 1: ${calibration.ece === null ? '-' : calibration.ece.toFixed(3)}`);
+  }
 }
 
 export function printCalibration(c: Calibration, rightBy: SetFigures['rightBy'], out: Out): void {

@@ -67,7 +67,9 @@ export function setLabel(name: string, manifest: Manifest): { kind: EvalSet['kin
   if (name === 'development') return { kind: 'development', label: 'development (tuned)' };
   const s = manifest[name];
   if (!s) return { kind: 'unlisted', label: 'blind, not yet in sets.json (record its baseline and list it)' };
-  if (s.status === 'tuned') return { kind: 'tuned', label: 'blind, since tuned → development' };
+  if (s.status === 'tuned') {
+    return { kind: 'tuned', label: s.tuned ? `development (tuned since ${s.tuned.commit.slice(0, 7)}, first measured blind at ${s.firstMeasured.commit.slice(0, 7)})` : 'blind, since tuned → development' };
+  }
   const m = s.firstMeasured;
   return { kind: 'blind', label: `blind (first measured at ${m.commit.slice(0, 7)} on ${m.date})` };
 }

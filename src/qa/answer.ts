@@ -7,6 +7,7 @@
 import type { Lang } from '../core/lang.ts';
 import type { Action } from './policy.ts';
 import type { KnowledgeEntry } from './knowledge.ts';
+import type { Passage } from './passages.ts';
 import { FUSION, type Retrieval, type ScoredEntry } from './retrieve.ts';
 import type { TopicSlug } from './topics.ts';
 
@@ -42,8 +43,9 @@ export interface AnswerContract {
 
 export const CONTRACT_KEYS = ['question', 'lang', 'action', 'answer', 'confidence', 'sources', 'lesson'] as const;
 
-export function sourceRef(s: ScoredEntry): SourceRef {
-  return { id: s.entry.id, title: s.entry.title, topics: [...s.entry.topics], score: Math.round(s.score * 1000) / 1000 };
+/** A source of the contract; `score` defaults to the entry's retrieval score. */
+export function sourceRef(s: ScoredEntry, score = s.score): SourceRef {
+  return { id: s.entry.id, title: s.entry.title, topics: [...s.entry.topics], score: Math.round(score * 1000) / 1000 };
 }
 
 export function lessonRef(entry: KnowledgeEntry | undefined): LessonRef | null {
@@ -93,30 +95,60 @@ export function selectEntries(r: Retrieval, lang: Lang): Selection | undefined {
   return { topic, primary, related };
 }
 
-/**
- * The pointer line under an answer: a related entry to read. A lesson to run
- * is not written here but returned in the contract's `lesson`, which each
- * face renders in its own way.
- */
-export function pointerLine(sel: Selection, lang: Lang): string {
-  if (sel.primary.entry.lesson) return '';
-  const rel = sel.related.find((s) => s.entry.lang === lang && s.entry.id !== sel.primary.entry.id) ?? sel.related[0];
-  if (!rel) return '';
-  return lang === 'ja' ? `👉 関連：「${rel.entry.title}」（${rel.entry.id}）` : `👉 Related: "${rel.entry.title}" (${rel.entry.id})`;
+/** The pieces a composed answer is made of, in the order they are shown. */
+export interface AnswerParts {
+  lang: Lang;
+  /** Short notes that come first: the question's language, a page tasuke cannot see. */
+  notes: string[];
+  /** Results worked out from the asker's own numbers and code: the direct answer, first. */
+  computed: string[];
+  /** The selected paragraphs, lead first. */
+  passages: Passage[];
+  /** An entry to read on (named once, under the answer). */
+  more?: KnowledgeEntry;
+  /** A related entry the answer did not use. */
+  related?: KnowledgeEntry;
 }
 
-/** The answer text composed from the primary entry. */
-export function composeAnswer(sel: Selection, lang: Lang): string {
-  const e = sel.primary.entry;
-  const note =
-    e.lang === lang
-      ? ''
-      : lang === 'ja'
-        ? '（この内容は英語の資料にしかないため、英語の資料をそのままお見せします。）\n\n'
-        : '(This is only covered in Japanese so far; here is the Japanese entry.)\n\n';
-  const pointer = pointerLine(sel, lang);
-  const tail = pointer ? `\n\n${pointer}` : '';
-  return clip(`${note}${e.body}`, MAX_ANSWER_CHARS - tail.length) + tail;
+/** The "read more" and "related" lines under an answer. */
+export function pointerLines(parts: Pick<AnswerParts, 'lang' | 'more' | 'related'>): string {
+  const ja = parts.lang === 'ja';
+  const lines: string[] = [];
+  if (parts.more) lines.push(ja ? `📖 詳しくは「${parts.more.title}」（${parts.more.id}）` : `📖 More in "${parts.more.title}" (${parts.more.id})`);
+  if (parts.related) lines.push(ja ? `👉 関連：「${parts.related.title}」（${parts.related.id}）` : `👉 Related: "${parts.related.title}" (${parts.related.id})`);
+  return lines.join('\n');
+}
+
+/**
+ * The answer text: notes, the computed result, the selected passages (with a
+ * note when they are in the other language), then where to read more. Passages
+ * that do not fit are dropped from the end; the first is clipped at a sentence
+ * end rather than dropped.
+ */
+export function composeAnswer(parts: AnswerParts): string {
+  const { lang } = parts;
+  const other = parts.passages.length > 0 && parts.passages.every((p) => p.source.entry.lang !== lang);
+  const sourceNote = !other
+    ? ''
+    : lang === 'ja'
+      ? '（この内容は英語の資料にしかないため、英語の資料をそのままお見せします。）'
+      : '(This is only covered in Japanese so far; here is the Japanese material.)';
+  const tail = pointerLines(parts);
+  const head = [...parts.notes, ...parts.computed].filter(Boolean).join('\n\n');
+  let room = MAX_ANSWER_CHARS - head.length - (tail ? tail.length + 2 : 0) - (sourceNote ? sourceNote.length + 2 : 0) - 4;
+  const shown: string[] = [];
+  for (const p of parts.passages) {
+    if (p.text.length + 2 <= room) {
+      shown.push(p.text);
+      room -= p.text.length + 2;
+    } else if (shown.length === 0 && parts.computed.length === 0) {
+      shown.push(clip(p.text, Math.max(200, room)));
+      break;
+    }
+  }
+  const body = [sourceNote && shown.length ? sourceNote : '', ...shown].filter(Boolean).join('\n\n');
+  const text = [head, body].filter(Boolean).join('\n\n');
+  return clip(tail ? `${text}\n\n${tail}` : text);
 }
 
 /** The first sentences of an entry, up to about `max` characters. */

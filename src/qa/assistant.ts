@@ -2,9 +2,16 @@
  * The question-answering core: `createAssistant({config})` returns an object
  * whose `ask(question)` gives the answer contract. The index is opened (and
  * rebuilt if stale) once, on the first question or on `ready()`.
+ *
+ * A question meets, in order: the screen (refuse, escalate, a social reply,
+ * the graded-exercise guard), the calculators (the asker's own numbers, code,
+ * log and error message worked out, `compute/`), retrieval (boosted towards
+ * the topic a calculation belongs to), passage selection (the paragraphs of
+ * the best entries that address the question) and the composed answer: the
+ * direct answer first, then the explanation, then where to read more.
  */
 import type { Config } from '../config.ts';
-import { detectLang, type Lang } from '../core/lang.ts';
+import { detectLang, detectOtherLanguage, type Lang } from '../core/lang.ts';
 import {
   composeAnswer,
   composeHint,
@@ -13,12 +20,26 @@ import {
   sourceRef,
   type AnswerContract,
   type Selection,
+  type SourceRef,
 } from './answer.ts';
+import { calibrate } from './calibration.ts';
+import { computeFromQuestion, type Computed } from './compute/index.ts';
 import { openIndex, type QaIndex } from './index-store.ts';
 import { createLlmWriter, type LlmWriter } from './llm.ts';
-import { assessmentTopicText, decide, isAbusive, messageFor, screen, type Reason } from './policy.ts';
-import { retrieve, type Retrieval } from './retrieve.ts';
+import { passageCandidates, selectPassages, type Passage } from './passages.ts';
+import {
+  assessmentTopicText,
+  decide,
+  isAbusive,
+  messageFor,
+  otherLanguageNote,
+  pointsAtUnseenMaterial,
+  screen,
+  type Reason,
+} from './policy.ts';
+import { retrieve, type Retrieval, type ScoredEntry } from './retrieve.ts';
 import { TOPIC_CONCEPTS, type TopicSlug } from './topics.ts';
+import { correctTypos } from './typos.ts';
 
 export interface AskOptions {
   /** Forces the answer language (otherwise detected from the question). */
@@ -33,6 +54,12 @@ export interface AskTrace {
   focus: string;
   llm: 'none' | 'used' | 'failed';
   llmError?: string;
+  /** The retrieval's raw confidence, before calibration. */
+  raw?: number;
+  /** Which calculators contributed to the answer. */
+  computed?: Computed['kind'][];
+  /** The entry retrieval chose to answer from (its passages may come from others too). */
+  entry?: string;
 }
 
 export interface Assistant {
@@ -55,6 +82,15 @@ export interface AssistantDeps {
   llm?: LlmWriter | null;
 }
 
+/** How far a worked-out result pulls retrieval towards its topic. */
+const COMPUTED_BOOST = 0.12;
+
+/**
+ * The confidence of an answer led by an exact calculation: the arithmetic is
+ * right whenever the parse is, so it does not depend on retrieval.
+ */
+const COMPUTED_CONFIDENCE: Record<Computed['kind'], number> = { model: 0.9, steps: 0.9, error: 0.85, code: 0.85, log: 0.75 };
+
 export function createAssistant(deps: AssistantDeps): Assistant {
   const { config } = deps;
   let indexPromise: Promise<QaIndex> | undefined = deps.index ? Promise.resolve(deps.index) : undefined;
@@ -76,6 +112,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 
   async function askTraced(question: string, opts: AskOptions = {}) {
     const q = typeof question === 'string' ? question : String(question ?? '');
+    const other = opts.lang ? undefined : detectOtherLanguage(q);
     const lang = opts.lang ?? detectLang(q, 'ja');
     const s = screen(q);
     const base = { question: q, lang };
@@ -90,11 +127,20 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       trace: { focus: s.focus, llm: 'none' as const, ...trace },
     });
 
-    if (s.verdict === 'refuse') return out('refuse', messageFor(s.reason, lang), 0, {}, { reason: s.reason });
-    if (s.verdict === 'escalate') return out('escalate', messageFor(s.reason, lang), 0, {}, { reason: s.reason });
+    if (s.verdict === 'refuse') return out('refuse', messageFor(s.reason, lang, s.detail), 0, {}, { reason: s.reason });
+    if (s.verdict === 'escalate') return out('escalate', messageFor(s.reason, lang, s.detail), 0, {}, { reason: s.reason });
+    // Thanks or a greeting: a short friendly reply, grounded in nothing, so no sources.
+    if (s.verdict === 'social') return out('answer', messageFor('social', lang, s.detail), 1, {}, { reason: 'social' });
 
     const index = await ready();
-    const r: Retrieval = await retrieve(index, s.verdict === 'assessment' ? assessmentTopicText(s.focus) : s.focus, lang);
+    const computed = s.verdict === 'assessment' ? [] : safeCompute(q, lang);
+    const boost: Partial<Record<TopicSlug, number>> = {};
+    for (const c of computed) if (c.topic) boost[c.topic] = Math.max(boost[c.topic] ?? 0, COMPUTED_BOOST);
+    // Misspelt course terms are read as the glossary's forms ("overfiting", ばっちさいず);
+    // "in cell 7" says where the asker looked, not what they ask about.
+    const unseen = pointsAtUnseenMaterial(q);
+    const focus = correctTypos(unseen ? withoutReference(s.focus, unseen) : s.focus, index);
+    const r: Retrieval = await retrieve(index, s.verdict === 'assessment' ? assessmentTopicText(focus) : focus, lang, { boost });
     const sel: Selection | undefined = selectEntries(r, lang);
 
     if (s.verdict === 'assessment') {
@@ -104,30 +150,45 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       // the hint stays generic then.
       const named = (t: TopicSlug) => TOPIC_CONCEPTS[t]?.some((c) => r.concepts.includes(c)) ?? false;
       const clear = sel && r.confidence >= config.qa.answerThreshold && named(sel.topic) ? sel : undefined;
-      return out('answer', composeHint(clear, lang), r.confidence, {
-        sources: clear ? [sourceRef(clear.primary)] : [],
+      const conf = calibrate(r.confidence);
+      return out('answer', composeHint(clear, lang), conf, {
+        sources: clear ? [sourceRef(clear.primary, conf)] : [],
         lesson: lessonRef(clear?.primary.entry),
-      }, { reason: 'assessment-hint', topic: clear?.topic });
+      }, { reason: 'assessment-hint', topic: clear?.topic, raw: r.confidence });
     }
 
+    const exact = computed.filter((c) => c.kind !== 'log');
     const d = decide(sel ? r.confidence : 0, config.qa.answerThreshold);
-    if ((d.action !== 'answer' || !sel) && isAbusive(s.focus)) {
-      return out('refuse', messageFor('abuse', lang), r.confidence, {}, { reason: 'abuse', topic: r.topics[0]?.topic });
+    const answerable = sel && (d.action === 'answer' || computed.length > 0);
+    if (!answerable && isAbusive(s.focus)) {
+      return out('refuse', messageFor('abuse', lang), 0, {}, { reason: 'abuse', topic: r.topics[0]?.topic, raw: r.confidence });
     }
-    if (d.action !== 'answer' || !sel) {
-      return out('escalate', messageFor('low-confidence', lang), r.confidence, {}, {
-        reason: 'low-confidence',
-        topic: r.topics[0]?.topic,
-      });
+    if (!answerable || !sel) {
+      const reason: Reason = other ? 'other-language' : unseen ? 'unseen-material' : 'low-confidence';
+      return out('escalate', messageFor(reason, lang, other), calibrate(r.confidence), {}, { reason, topic: r.topics[0]?.topic, raw: r.confidence });
     }
-    const cited = [sel.primary, ...sel.related.filter((x) => x.score >= sel.primary.score * 0.5).slice(0, 2)];
-    const sources = cited.map(sourceRef);
-    let answer = composeAnswer(sel, lang);
+
+    // Below the threshold only a calculation answers; passages from a weak match would be guesses.
+    const candidates = d.action === 'answer' ? passageCandidates(sel.primary, sel.related, sel.topic) : [];
+    const passages = selectPassages(index, focus, candidates, { budget: computed.length ? 700 : 1300, max: computed.length ? 2 : 3 });
+    const used = unique(passages.map((p) => p.source));
+    const notes: string[] = [];
+    if (other) notes.push(otherLanguageNote(other));
+    if (unseen) notes.push(unseenNote(unseen, lang));
+    const confidence = Math.max(d.action === 'answer' ? calibrate(r.confidence) : 0, ...computed.map((c) => COMPUTED_CONFIDENCE[c.kind]));
+    const sources = rankSources(used, sel.primary, lang, confidence);
+    const more = passages.length && paragraphsLeft(passages, used[0]) ? used[0]?.entry : undefined;
+    const related = sel.related.find((x) => !used.includes(x) && x.entry.lang === lang && x.entry.id !== more?.id)?.entry;
+    let answer = composeAnswer({ lang, notes, computed: computed.map((c) => c.text), passages, more, related: more ? undefined : related });
     let llmState: AskTrace['llm'] = 'none';
     let llmError: string | undefined;
     if (llm) {
       try {
-        answer = await llm.write(q, lang, cited.map((c) => c.entry));
+        answer = await llm.write(q, lang, {
+          passages: passages.map((p) => ({ id: p.source.entry.id, title: p.source.entry.title, text: p.text })),
+          computed: computed.map((c) => c.text),
+          notes,
+        });
         llmState = 'used';
       } catch (err) {
         // The composed answer stands in; the question is still answered.
@@ -135,11 +196,14 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         llmError = (err as Error).message;
       }
     }
-    return out('answer', answer, r.confidence, { sources, lesson: lessonRef(sel.primary.entry) }, {
+    return out('answer', answer, confidence, { sources, lesson: lessonRef(used[0]?.entry) }, {
       reason: 'answered',
       topic: sel.topic,
       llm: llmState,
       llmError,
+      raw: r.confidence,
+      computed: exact.length || computed.length ? computed.map((c) => c.kind) : undefined,
+      entry: sel.primary.entry.id,
     });
   }
 
@@ -151,4 +215,54 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       return (await askTraced(question, opts)).contract;
     },
   };
+}
+
+/** The calculators never stop a question from being answered: a failure means no result. */
+function safeCompute(q: string, lang: Lang): Computed[] {
+  try {
+    return computeFromQuestion(q, lang);
+  } catch {
+    return [];
+  }
+}
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+
+/** Whether the entry has paragraphs the answer did not show. */
+function paragraphsLeft(passages: Passage[], source: ScoredEntry | undefined): boolean {
+  if (!source) return false;
+  const shown = passages.filter((p) => p.source === source).length;
+  return source.entry.body.split(/\n\s*\n/).filter((b) => b.trim() && !/^#{1,6}\s[^\n]*$/.test(b.trim())).length > shown;
+}
+
+/**
+ * The sources of an answer: the entries it rests on, the asker's language
+ * first and the entry chosen to answer first among them, each scored on the
+ * confidence's scale (the first source's score is the answer's confidence,
+ * the others in proportion to their retrieval score).
+ */
+function rankSources(used: ScoredEntry[], primary: ScoredEntry, lang: Lang, confidence: number): SourceRef[] {
+  const byChoice = [...used].sort((a, b) => Number(b === primary) - Number(a === primary));
+  const ordered = [...byChoice.filter((u) => u.entry.lang === lang), ...byChoice.filter((u) => u.entry.lang !== lang)];
+  const top = Math.max(...ordered.map((u) => u.score), 1e-9);
+  return ordered.map((u, i) => sourceRef(u, i === 0 ? confidence : Math.min(confidence, (confidence * u.score) / top)));
+}
+
+/** The question without the words that point at the asker's material ("in cell 7", "12ページの"). */
+function withoutReference(text: string, ref: string): string {
+  const at = text.indexOf(ref);
+  if (at < 0) return text;
+  const before = text.slice(0, at).replace(/\b(in|on|at|from|of)\s*(the\s*)?$/i, '');
+  const after = text.slice(at + ref.length).replace(/^(の|にある|にある|で|に|-ish|ish)/, '');
+  return `${before} ${after}`.replace(/\s+/g, ' ').trim();
+}
+
+/** The note before an answer to a question that points at a page, slide, figure or cell. */
+function unseenNote(ref: string, lang: Lang): string {
+  const cell = /(セル|cell|in \[)/i.test(ref);
+  return lang === 'ja'
+    ? `（「${ref}」の内容は tasuke からは見えないので、質問の説明から分かる範囲でお答えします。違っていたら、${cell ? 'そのセルのコード' : 'その図やページに書いてあること'}を貼ってください。）`
+    : `(I can’t see ${/^(the|this|that)\b/i.test(ref) ? ref : `"${ref}"`} of your material, so this answers from your description. If it misses the point, ${cell ? 'paste the cell’s code' : 'say what the figure or page shows'}.)`;
 }

@@ -30,7 +30,7 @@ export function extractFeatures(text: string, glossary?: Glossary): Map<string, 
     for (const g of charTrigrams(w)) add(`t:${g}`);
   }
   for (const b of a.bigrams) add(`b:${b}`);
-  if (glossary) for (const c of glossary.matchAnalyzed(n, a.sequence)) add(`c:${c}`);
+  if (glossary) for (const c of glossary.matchAnalyzed(n, a.sequence, a.bounds)) add(`c:${c}`);
   return bag;
 }
 

@@ -30,8 +30,14 @@ export interface LoadResult {
 }
 
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-/** An entry's body is posted as a Discord reply (knowledge format: never over 1,100 characters). */
-export const MAX_BODY_CHARS = 1100;
+/**
+ * Answers are assembled from an entry's paragraphs, not posted whole, so a
+ * body may hold more than one reply's worth; each paragraph is the unit that
+ * gets quoted and must fit beside a computed result and a second paragraph
+ * in one Discord reply.
+ */
+export const MAX_BODY_CHARS = 1800;
+export const MAX_PARAGRAPH_CHARS = 600;
 const KNOWN_FIELDS = new Set(['id', 'title', 'lang', 'topics', 'questions', 'lesson']);
 
 /** All `.md` files under `dir`, sorted, README.md files excluded. */
@@ -125,7 +131,14 @@ export function parseEntry(text: string, file: string): { entry?: KnowledgeEntry
 
   if (!split.body) p('the body (the answer after the front matter) is empty');
   else if (split.body.length > MAX_BODY_CHARS) {
-    p(`the body has ${split.body.length} characters; at most ${MAX_BODY_CHARS} fit in a Discord reply`);
+    p(`the body has ${split.body.length} characters; at most ${MAX_BODY_CHARS} are allowed`);
+  } else {
+    split.body
+      .split(/\n\s*\n/)
+      .map((para) => para.trim().replace(/^(#{1,6}\s[^\n]*\n)+/, ''))
+      .forEach((para, i) => {
+        if (para.length > MAX_PARAGRAPH_CHARS) p(`paragraph ${i + 1} has ${para.length} characters; at most ${MAX_PARAGRAPH_CHARS} (a paragraph is what an answer quotes)`);
+      });
   }
 
   if (problems.length) return { problems };

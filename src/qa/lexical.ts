@@ -40,7 +40,7 @@ export function lexicalTerms(text: string, glossary?: Glossary): Map<string, num
   const add = (t: string, w: number) => terms.set(t, (terms.get(t) ?? 0) + w);
   for (const w of a.words) add(w, 1);
   for (const b of a.bigrams) add(`#${b}`, BIGRAM_WEIGHT);
-  if (glossary) for (const c of glossary.matchAnalyzed(n, a.sequence)) add(`@${c}`, CONCEPT_WEIGHT);
+  if (glossary) for (const c of glossary.matchAnalyzed(n, a.sequence, a.bounds)) add(`@${c}`, CONCEPT_WEIGHT);
   return terms;
 }
 
@@ -86,6 +86,11 @@ export class LexicalIndex {
   private readonly postings: Map<string, number[]>;
   constructor(readonly data: LexicalData) {
     this.postings = new Map(Object.entries(data.postings));
+  }
+
+  /** Whether any document holds the term. */
+  has(term: string): boolean {
+    return this.postings.has(term);
   }
 
   idf(term: string): number {

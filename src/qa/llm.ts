@@ -6,13 +6,22 @@
  */
 import type { Config } from '../config.ts';
 import type { Lang } from '../core/lang.ts';
-import type { KnowledgeEntry } from './knowledge.ts';
 import { clip } from './answer.ts';
 
 export type LlmSettings = NonNullable<Config['qa']['llm']>;
 
+/** What the writer answers from: the selected passages, the worked-out results, the notes to keep. */
+export interface WriterContext {
+  /** Paragraphs of the knowledge entries chosen for this question, best first. */
+  passages: { id: string; title: string; text: string }[];
+  /** Results computed from the asker's own numbers and code (exact: to be stated, not redone). */
+  computed: string[];
+  /** Notes the answer must keep (the question's language, a page tasuke cannot see). */
+  notes: string[];
+}
+
 export interface LlmWriter {
-  write(question: string, lang: Lang, entries: KnowledgeEntry[]): Promise<string>;
+  write(question: string, lang: Lang, context: WriterContext): Promise<string>;
 }
 
 /** The system instructions: answer from the given entries only, cite them, stay in the asker's language. */
@@ -20,22 +29,37 @@ export function systemPrompt(lang: Lang): string {
   return lang === 'ja'
     ? [
         'あなたは深層学習の入門ワークショップの TA アシスタント「tasuke」です。',
-        '下に示す知識エントリーの内容だけを使って、受講者の質問に日本語（です・ます調）で答えてください。',
-        'エントリーに書かれていないことは推測せず、「資料にはありません」と伝えてください。',
+        '下に示す資料（知識エントリーの抜粋と、質問の数値やコードから計算した結果）だけを使って、受講者の質問に日本語（です・ます調）で答えてください。',
+        '最初の文で、聞かれたことに直接答えてください（はい／いいえ、数値、このエラーの原因）。そのあとに必要な説明を続けます。',
+        '質問者自身のコードや数値について聞かれていれば、それに即して答えてください。計算結果はそのまま使い、計算し直さないでください。',
+        '資料に書かれていないことは推測せず、「資料にはありません」と伝えてください。質問者が見ているページやセルは見えないので、見えるふりをしないでください。',
         '回答の最後に、使ったエントリーの id を [id] の形で挙げてください。1,500 文字以内で答えてください。',
       ].join('\n')
     : [
         'You are tasuke, the teaching assistant of an introductory deep-learning workshop.',
-        "Answer the participant's question in English using only the knowledge entries given below.",
-        'Do not guess beyond them; if they do not cover it, say so.',
+        "Answer the participant's question in English using only the material below: excerpts of knowledge entries and results computed from the question's own numbers and code.",
+        'Lead with the direct answer to what was asked (the yes or no, the number, the cause of this error), then the explanation the asker needs.',
+        "When the question is about the asker's own code or numbers, answer about them. State the computed results as given; do not redo the arithmetic.",
+        "Do not guess beyond the material; if it does not cover the question, say so. You cannot see the asker's pages, slides or cells: never pretend to.",
         'End with the ids of the entries you used, as [id]. Keep it under 1,500 characters.',
       ].join('\n');
 }
 
-/** The user message: the retrieved entries, then the question. */
-export function userPrompt(question: string, entries: KnowledgeEntry[]): string {
-  const blocks = entries.map((e) => `### [${e.id}] ${e.title}\n${e.body}`);
-  return `Knowledge entries:\n\n${blocks.join('\n\n')}\n\nQuestion:\n${question}`;
+/** The user message: the computed results, the selected passages grouped by entry, the notes, then the question. */
+export function userPrompt(question: string, context: WriterContext): string {
+  const parts: string[] = [];
+  if (context.computed.length) parts.push(`Worked out from the question (exact):\n\n${context.computed.join('\n\n')}`);
+  const byEntry = new Map<string, { title: string; texts: string[] }>();
+  for (const p of context.passages) {
+    const e = byEntry.get(p.id) ?? { title: p.title, texts: [] };
+    e.texts.push(p.text);
+    byEntry.set(p.id, e);
+  }
+  const blocks = [...byEntry].map(([id, e]) => `### [${id}] ${e.title}\n${e.texts.join('\n\n')}`);
+  if (blocks.length) parts.push(`Knowledge entries (excerpts):\n\n${blocks.join('\n\n')}`);
+  if (context.notes.length) parts.push(`Keep these notes at the start of the answer:\n${context.notes.join('\n')}`);
+  parts.push(`Question:\n${question}`);
+  return parts.join('\n\n');
 }
 
 /** A writer over LangChain's ChatOpenAI, pointed at `settings.baseUrl`. */
@@ -55,12 +79,12 @@ export function createLlmWriter(settings: LlmSettings): LlmWriter {
         }),
     ));
   return {
-    async write(question, lang, entries) {
+    async write(question, lang, context) {
       const chat = await model();
       const res = await chat.invoke(
         [
           { role: 'system', content: systemPrompt(lang) },
-          { role: 'user', content: userPrompt(question, entries) },
+          { role: 'user', content: userPrompt(question, context) },
         ],
         { signal: AbortSignal.timeout(settings.timeoutMs) },
       );

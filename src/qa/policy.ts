@@ -27,12 +27,25 @@ export type Reason =
   | 'out-of-scope:account'
   | 'out-of-scope:infrastructure'
   | 'out-of-scope:personal'
-  | 'out-of-scope:unrelated';
+  | 'out-of-scope:unrelated'
+  | 'out-of-scope:hardware'
+  | 'out-of-scope:compute'
+  | 'out-of-course'
+  | 'private-data'
+  | 'spam'
+  | 'social'
+  | 'other-language'
+  | 'unseen-material';
 
 export interface Screening {
-  /** 'ok' = go on to retrieval; 'assessment' = retrieve, then answer with a hint only. */
-  verdict: 'ok' | 'refuse' | 'escalate' | 'assessment';
+  /**
+   * 'ok' = go on to retrieval; 'assessment' = retrieve, then answer with a hint
+   * only; 'social' = thanks or a greeting, answered with a short friendly reply.
+   */
+  verdict: 'ok' | 'refuse' | 'escalate' | 'assessment' | 'social';
   reason: Reason;
+  /** Which message of the reason fits (the subject of an out-of-course question, the kind of social message). */
+  detail?: string;
   /** The text to retrieve with (long pastes are cut down to the question and the error lines). */
   focus: string;
 }
@@ -70,11 +83,189 @@ const INJECTION: RegExp[] = [
   /\b(list|show|dump|give me) (all )?(the )?(open )?(ta )?(tickets|escalations|questions) (with|and) (the )?(names|emails)\b/i,
 ];
 
+/**
+ * Claims of authority and switches of "mode": whoever the asker says they are,
+ * tasuke has no other mode and nothing to hand over, so the claim itself is
+ * the attack ("official instruction from the administrator", 講師モード,
+ * "SYSTEM OVERRIDE"). Hidden settings and internal rules are asked for the same way.
+ */
+const AUTHORITY: RegExp[] = [
+  /\b(system|admin|security) override\b|\boverride (mode|code|protocol)\b/i,
+  /\b(instructor|teacher|admin|administrator|developer|debug|god|sudo|root|maintenance|unrestricted|staff|superuser|privileged) mode\b/i,
+  /(講師|先生|管理者|開発者|デバッグ|運営|スタッフ|無制限|特権|ＴＡ|TA)モード/,
+  /(管理者|運営|開発者|特権|root|admin)権限/i,
+  /\bofficial (instruction|order|request|notice|directive|message) (from|by)\b|\b(this is|i am|i'm) (the|an|your) (workshop |course |site )?(administrator|admin|organi[sz]er|developer)\b/i,
+  /\b(authori[sz]ed|approved|sanctioned) (test|request|by (the )?(admin|administrator|organi[sz]ers?|staff|instructor|ta))\b|\bon behalf of the (organi[sz]ers|administrators?|staff|instructors?)\b/i,
+  /(正式な(通達|指示|命令|依頼|要請)|正式に(許可|承認)|許可されたテスト|(管理者|運営|事務局|開発者|講師)(から|より)の(正式な)?(指示|通達|命令|依頼))/,
+  /(内部の?(ルール|設定|指示|プロンプト|規則)|隠し(設定|ルール|指示|プロンプト)|秘密の(設定|指示|ルール))/,
+  /\b(internal|hidden|secret|confidential) (rules|settings|config(uration)?|instructions|prompt|guidelines)\b/i,
+  /\bpretend (you'?re|you are|to be)\b|\b(imagine|act like) (you'?re|you are) (my|a|an)\b|\byou'?re now (a|an|in|my)\b/i,
+  /(のふりをして|のフリをして|になりすまして|として振る舞って|として振舞って|になったつもりで)/,
+];
+
+/** Requests to attack systems or people: refused like an injection, whatever the course words around them. */
+const HARMFUL: RegExp[] = [
+  /\b(hack(ing)? (into|the)|break into|crack(ing)? (the |a |his |her |their )?passwords?|steal (the |their |his |her )?(passwords?|tokens?|data|credentials)|bypass (the )?(login|authentication|auth)|exploit (the|a) (server|vulnerability)|(write|make|create) (a |some )?(malware|virus|ransomware|keylogger|phishing)|ddos|sql injection attack)\b/i,
+  /(ハッキング|不正アクセス|乗っ取|パスワードを(破|解析|盗|抜)|ウイルスを作|マルウェアを作|フィッシング(サイト|メール)を作|DDoS)/i,
+];
+
+/**
+ * Requests for other people's data (names, contact details, scores, questions),
+ * with or without a claimed permission: tasuke has none of it to give, and
+ * says so in both languages. "Other people's results" in the sense of "my
+ * accuracy differs from my neighbour's" is a course question and not matched.
+ */
+const PRIVATE_DATA: RegExp[] = [
+  /(参加者|受講者|受講生|全員|みんな|皆さん|他の人|ほかの人|他の方|ほかの方|隣の(席の)?(人|方))(全員)?の?.{0,12}(氏名|名前|メール|アドレス|連絡先|電話|個人情報|質問履歴|点数|成績|得点|合否|提出物|採点結果)/,
+  /(?!皆さん)[\u4e00-\u9fff\u30a0-\u30ffA-Za-z]{1,8}(さん|くん|君|ちゃん|様|氏)(は|の|が|って|、)?.{0,16}(何点|点数|成績|得点|合否|採点結果|メールアドレス|メアド|連絡先|電話番号)/,
+  /\b(every|all|each|other|the other)\s+(participants?|students?|attendees?|users?|learners?|classmates?|people)'?s?\b.{0,30}\b(scores?|grades?|marks?|e-?mails?|e-?mail addresses|addresses|names|phone( numbers)?|contact|personal data|questions|history|submissions?)\b/i,
+  /\b(everyone|everybody|all participants)\b.{0,30}\b(in|at|from|of) (today'?s|the|this) (session|class|workshop|course|cohort)\b.{0,40}\b(scores?|grades?|e-?mails?|names|results|data)\b|\b(scores?|grades?|e-?mails?|names)\b.{0,40}\b(everyone|everybody) (in|at|from) (today'?s|the|this) (session|class|workshop|course)\b/i,
+  // @handles, not Python decorators (@tf.function, @property).
+  /(?<![\w.])@[a-z]\w*(?![\w.(])(?!\s*\n\s*def\b).{0,40}\b(scores?|scored|grades?|marks?|results?|e-?mail|assessment|exam)\b|\b(scores?|grades?|e-?mail( address)?) of @\w+/i,
+  /\b[Ww]hat (did|does|was) [A-Z][a-z]+ (score|get|got)\b.{0,30}\b(assessment|exam|final|quiz)\b/,
+  /\b(his|her|their) (score|grade|mark|e-?mail( address)?|results?) (on|in|for) the (assessment|exam|final|test|quiz|exercise)\b/i,
+  /\b(scores?|grades?|marks?|e-?mails?|e-?mail addresses|names|phone numbers|contact (details|info)|personal data|submissions)\b.{0,12}\b(of|for|from) (all|every|each|the other|other|the) (participants?|students?|attendees?|learners?|classmates?|people in (the|this|today'?s) (class|session|course|workshop))\b/i,
+];
+
+/** Advertising and link spam: a link with promotional words, or one line posted again and again. */
+const SPAM_WORDS = /(月収|副業|稼げ|儲か|無料プレゼント|今すぐ登録|期間限定|詳しくはこちら|airdrop|free crypto|giveaway|claim (your|now|\d)|earn \$|usdt|make money|limited (offer|time)|click here|casino|カジノ)/i;
+const URL = /\bhttps?:\/\/\S+|\bwww\.\S+/i;
+
+export function isSpam(text: string): boolean {
+  const t = text.normalize('NFKC');
+  if (!URL.test(t)) return false;
+  if (SPAM_WORDS.test(t)) return true;
+  const lines = t.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length >= 10);
+  return lines.length >= 2 && new Set(lines).size <= lines.length / 2;
+}
+
+/**
+ * Subjects the course does not teach, though they sound like it: asked about,
+ * they are said to be outside the course with a pointer for later, and handed
+ * to a TA; never answered from the nearest entry. A chatbot named as the
+ * source of a claim ("ChatGPT said…") is not the subject of the question.
+ */
+interface OutOfCourse {
+  subject: string;
+  patterns: RegExp[];
+}
+
+const OUT_OF_COURSE: OutOfCourse[] = [
+  {
+    subject: 'transformers',
+    patterns: [
+      /\b(?<!pay )(in|of|does|do|is|how|what|use|uses|using|and|cross|causal|masked|with) attention\b(?! to\b)|\b(query|key|value) (vectors?|matri(x|ces))\b|\b(transformers?|self-?attention|attention (mechanism|layers?|heads?|weights|scores|maps?|is all you need)|multi-?head(ed)?( attention)?|(query|queries),? keys?,? (and )?values?|q,? ?k,? ?v\b|bert|gpt-?\d*|chatgpt|large language models?|llms?)\b/i,
+      /(トランスフォーマー|transformer|アテンション|注意機構|自己注意|セルフアテンション|マルチヘッド|大規模言語モデル|chatgpt|\bgpt\b|\bbert\b|\bllm\b)/i,
+    ],
+  },
+  {
+    subject: 'reinforcement-learning',
+    patterns: [/\b(reinforcement learning|q-?learning|dqn|deep q|policy gradients?|reward (function|design|shaping|signal)|rl agents?)\b/i, /(強化学習|Q学習|報酬(の)?(設計|関数)|DQN)/i],
+  },
+  {
+    subject: 'detection',
+    patterns: [
+      /\b(object detection|detect(ing)? objects|bounding box(es)?|yolo(v\d+)?|faster r-?cnn|ssd detector|image segmentation|semantic segmentation|instance segmentation|u-?net|mask r-?cnn)\b/i,
+      /(物体検出|物体認識|バウンディングボックス|YOLO|セマンティックセグメンテーション|インスタンスセグメンテーション|画像セグメンテーション|領域分割)/i,
+    ],
+  },
+  {
+    subject: 'deployment',
+    patterns: [
+      /\b(deploy(ing|ment)? (my|the|a|this|our) (trained )?model|model deployment|tensorflow lite|tflite|onnx|tensorflow serving|tf serving|(serve|host) (my|the) model|(put|run) (my|the) model (on|in) (a |my )?(phone|app|website|production))\b/i,
+      /(デプロイ|本番環境|本番運用|スマホ(で|に)(動か|載せ|入れ)|アプリに(組み込|載せ)|TensorFlow Lite|tflite|ONNX|API(として|で)公開)/i,
+    ],
+  },
+  {
+    subject: 'other-fields',
+    patterns: [/\b(speech recognition|speech to text|text to speech|graph neural networks?|gnns?|time series forecasting|stock (price )?prediction|recommender systems?)\b/i, /(音声認識|音声合成|グラフニューラルネット|株価(を|の)?予測|時系列予測|レコメンド)/],
+  },
+  {
+    subject: 'generative',
+    patterns: [
+      /\b(gans?|generative adversarial|diffusion models?|stable diffusion|dall-?e|midjourney|variational auto-?encoders?|vaes?)\b/i,
+      /(敵対的生成|GAN|拡散モデル|ディフュージョン|画像生成AI|生成モデル|変分オートエンコーダ|VAE)/,
+    ],
+  },
+];
+
+/** "ChatGPT told me…": a chatbot as the source of a claim, not as the subject. */
+const CHATBOT_AS_SOURCE = /\b(chatgpt|gpt-?\d*|copilot|claude|gemini|an? (llm|ai|chatbot))\b,? (said|says|told|tells|suggested|suggests|wrote|gave|recommended|recommends)|(chatgpt|gpt|copilot|claude|gemini|生成ai|ai)(に聞いたら|に聞くと|が言う|がいう|によると|に書いてもらった|に教えてもらった|で調べ|の回答では|に言われ)/i;
+
+export function outOfCourseSubject(text: string): string | undefined {
+  const t = text.normalize('NFKC');
+  const hit = OUT_OF_COURSE.find((o) => o.patterns.some((p) => p.test(t)));
+  if (!hit) return undefined;
+  if (hit.subject === 'transformers' && CHATBOT_AS_SOURCE.test(t)) {
+    // Only the chatbot was named: what it was asked about decides.
+    const rest = t.replace(new RegExp(CHATBOT_AS_SOURCE.source, 'gi'), ' ');
+    if (!hit.patterns.some((p) => p.test(rest))) return undefined;
+  }
+  return hit.subject;
+}
+
+/**
+ * A page, slide, figure or notebook cell named without its content: tasuke
+ * cannot see the asker's materials, so it says so, answers what can be
+ * answered in general, and asks for the cell or figure.
+ */
+const UNSEEN_MATERIAL: RegExp[] = [
+  /(\d+|[一二三四五六七八九十]+)\s*(ページ|頁|枚目のスライド|枚目)(目)?|\bp\.?\s?\d+\b|\bpages? \d+|\bslides? \d+|スライド\s*\d+|\d+\s*枚目/i,
+  /(セル|cell)\s*\[?\d+\]?|\d+\s*(番目の|つ目の)?セル|in \[\d+\]/i,
+  /(図|figure|fig\.?|表|table|section|節|章|セクション)\s*\d+|\d+\s*(章|節)/i,
+  /(この|あの|その|上の|下の|テキストの|スライドの|資料の)(図|グラフ|スライド|ページ|イラスト)|\bthe (figure|diagram|graph|picture|illustration|plot|slide|page) (in|on|at|of) (section|page|slide|chapter|the (slides?|book|notebook|text))/i,
+];
+
+export function pointsAtUnseenMaterial(text: string): string | undefined {
+  const t = text.normalize('NFKC');
+  for (const r of UNSEEN_MATERIAL) {
+    const m = r.exec(t);
+    if (m) return m[0].trim();
+  }
+  return undefined;
+}
+
+/** Thanks, greetings, "it worked": a social message with no question left in it. */
+const SOCIAL_PHRASES: { kind: 'thanks' | 'greeting' | 'ack'; re: RegExp }[] = [
+  {
+    kind: 'thanks',
+    re: /(ありがとう(ございます|ございました)?|ありがと|あざす|あざっす|感謝(します|です|しています)?|助かりました|助かります|解決しました|解決できました|できました|動きました|直りました|うまくいきました|上手くいきました|わかりました|分かりました|理解できました|納得しました|なるほど(です)?|おかげで|(午後|明日|引き続き|これから|残り)も?(がんばります|頑張ります|がんばる|頑張る)|がんばります|頑張ります|\b(thank(s| you)( so much| a lot| very much| again)?|thx|thankyou|ty|cheers|(i )?appreciate( it|d)?|that (worked|helped|fixed it|did it|did the trick|makes sense)|it (works|worked)( now)?|works now|(problem )?solved( it)?|got it( now)?|(makes|made) sense( now)?|you('re| are) (the best|great|awesome|a lifesaver)|lifesaver|perfect|awesome|great|nice|cool)\b)/giu,
+  },
+  {
+    kind: 'ack',
+    re: /^(はい|うん|了解|りょうかい|承知しました|わかった|分かった|ok|okay|k|sure|alright|all right|i see|roger|noted|どうも)$/iu,
+  },
+  {
+    kind: 'greeting',
+    re: /(こんにちは|こんばんは|おはよう(ございます)?|はじめまして|よろしく(お願いします|おねがいします|お願いいたします)?|お疲れ様(です|でした)?|おつかれ(さま)?(です)?|さようなら|またね|\b(hi|hello|hey|yo|good (morning|afternoon|evening)|bye|goodbye|see you|have a (nice|good) (day|one))\b)/giu,
+  },
+];
+const SOCIAL_FILLER = /(本当に|ほんとに|ほんとうに|めっちゃ|とても|すごく|大変|たいへん|so much|very|really|lol|ok(ay)?|はい|うん|\bw+\b|ｗ+|[ー〜~]+)/giu;
+
+export function socialKind(text: string): 'thanks' | 'greeting' | 'ack' | undefined {
+  const t = text.normalize('NFKC');
+  if (/[?？]/.test(t)) return undefined;
+  let kind: 'thanks' | 'greeting' | 'ack' | undefined;
+  let rest = t;
+  for (const { kind: k, re } of SOCIAL_PHRASES) {
+    // An acknowledgement counts only as the whole message ("ok", "了解です").
+    const stripped = k === 'ack' ? (re.test(rest.replace(/[\s\p{P}\p{S}\p{Extended_Pictographic}\u200d\ufe0f]|です|しました/gu, '')) ? ' ' : rest) : rest.replace(re, ' ');
+    if (stripped !== rest && (!kind || k === 'thanks')) kind = k;
+    rest = stripped;
+  }
+  if (!kind) return undefined;
+  rest = rest.replace(SOCIAL_FILLER, ' ').replace(/[\s\p{P}\p{S}\p{Extended_Pictographic}\u200d\ufe0f]/gu, '');
+  return rest.length <= 3 ? kind : undefined;
+}
+
 /** Insults: refused when nothing answerable comes with them, otherwise ignored. */
 const ABUSE = [
-  /(バカ|ばか|馬鹿|アホ|あほ|使えね|役立たず|クソ|くそボット|ポンコツ|死ね|うざい|ウザい)/,
-  /\b(stupid|idiot|useless|dumb|moron|shut up|suck|sucks|garbage|trash|wtf)\b/i,
+  /(バカ|ばか|馬鹿|アホ|あほ|使えね|役立たず|クソ|くそボット|ポンコツ|死ね|うざい|ウザい|ゴミ|消えろ|黙れ|カス)/,
+  /\b(stupid|idiot|useless|dumb|dumbest|moron|shut up|suck|sucks|garbage|trash|wtf|f\*+|fuck\w*|crap|pathetic)(?!\w)/i,
 ];
+
+/** Words of the course's subject: an insult that comes with them still carries a question. */
+const COURSE_TALK = /(loss|ロス|損失|accuracy|精度|エラー|error|gpu|学習|セル|\bcell|カーネル|kernel|重み|weight|layer|層|keras|tensorflow|python|numpy|model|モデル|epoch|エポック|train|predict|fit\b|nan\b|データ|data)/i;
 
 export function isAbusive(text: string): boolean {
   return ABUSE.some((r) => r.test(text.normalize('NFKC')));
@@ -83,9 +274,36 @@ export function isAbusive(text: string): boolean {
 interface ScopeRule {
   reason: Reason;
   patterns: RegExp[];
+  /** The rule does not apply when this matches too (the question is about the course after all). */
+  unless?: RegExp;
 }
 
+/** Words that make a question about the course's own tools, whatever else it names. */
+const COURSE_WORDS = /(keras|tensorflow|\btf\.|numpy|\bnp\.|python|pandas|matplotlib|sklearn|scikit|pytorch|\bmodel\b|モデル|学習|训练|neural|ニューラル|\blayers?\b|層|dataset|データセット|jupyter|notebook|ノートブック|mnist|iris|\bcnn\b|epoch|エポック)/i;
+
+/** Hardware one buys (a GPU model, a graphics card, a PC); "GPU" alone only with a buying word. */
+const HW_PRODUCT = /(グラボ|グラフィック(ス)?ボード|ビデオカード|graphics card|video card|\brtx\b|\bgtx\b|radeon|geforce|\b\d{4} ?ti\b|\b(30|40|50)[5-9]0\b|\bpsu\b|電源ユニット|自作pc|ゲーミングpc|workstation|ワークステーション|\brig\b)/i;
+const HW_ANY = new RegExp(`(\\bgpus?\\b|パソコン|\\bpc\\b|マシン|${HW_PRODUCT.source.slice(1, -1)})`, 'i');
+const BUY_JA = /(買おう|買う|買い|購入|買い替え|中古|新品|予算|コスパ)/;
+const BUY_EN = /\b(buy|buying|bought|purchase|purchasing|build(ing)? a (home |new |dl |deep learning )?(rig|pc|machine|workstation|box)|home rig|budget|better value|value for money|worth (buying|the money)|second-?hand|(a )?used (one|card|rtx|gtx|gpu|\d{4})|should i (buy|get))\b/i;
+
 const OUT_OF_SCOPE: ScopeRule[] = [
+  {
+    // Which GPU or PC to buy: no product advice from the workshop assistant.
+    reason: 'out-of-scope:hardware',
+    patterns: [
+      new RegExp(`${BUY_JA.source}.{0,40}${HW_ANY.source}|${HW_ANY.source}.{0,40}${BUY_JA.source}|${HW_PRODUCT.source}.{0,40}(どっちがいい|どちらがいい|おすすめ|オススメ)`, 'i'),
+      new RegExp(`${BUY_EN.source}.{0,50}${HW_ANY.source}|${HW_ANY.source}.{0,50}${BUY_EN.source}|${HW_PRODUCT.source}.{0,50}\\b(better|worth|recommend|psu|power supply)\\b`, 'i'),
+    ],
+  },
+  {
+    // Free or cheap compute for one's own projects after the workshop.
+    reason: 'out-of-scope:compute',
+    patterns: [
+      /(無料|タダ|ただで|フリー)(で|の)?.{0,15}(gpu|tpu|計算資源|クラウド|colab|kaggle|サービス|環境)|(colab|kaggle|クラウド).{0,25}(無料枠|無料|有料|課金|プラン|切断|切れ)/i,
+      /\bfree (gpus?|tpus?|compute|cloud|credits?|tier)\b(?! memory)|\b(gpus?|compute) (time )?for free\b|\b(colab|kaggle)\b.{0,40}\b(free tier|disconnect\w*|time ?limits?|quota|pro\b|paid)|\b(side|personal|own|hobby) project\b.{0,60}\b(gpus?|compute|cloud|colab|kaggle)\b|\b(gpus?|compute|cloud)\b.{0,60}\b(side|personal|hobby) project\b/i,
+    ],
+  },
   {
     reason: 'out-of-scope:certificate',
     patterns: [/(修了証|受講証明|証明書|修了証明|認定証|バッジ)/, /\b(certificates?|certification|certified|credentials? (of|for) (completion|the course)|badge)\b/i],
@@ -112,6 +330,11 @@ const OUT_OF_SCOPE: ScopeRule[] = [
       /\b(instance|server|vm|gpu (machine|box))\b.{0,25}\b(is|was|got|has been|seems)\s+(stopped|shut ?down|terminated|down|offline|unreachable|not running)\b/i,
       /\b(ssh|port 22)\b.{0,40}\b(time[sd]? ?out|timing out|refused|unreachable|no route|hangs?)\b/i,
       /\bconnection (refused|reset|timed out)\b|\bbad gateway\b|\bpermission denied \(publickey\)/i,
+      // A lab or instance that never finishes starting.
+      /(起動中|準備中|プロビジョニング|provisioning|starting|launching|pending|spinning|くるくる).{0,25}(のまま|から進まない|から変わらない|終わらない|forever)/i,
+      /(ラボ|環境|インスタンス|サーバー?|jupyter ?lab|ジュピター).{0,30}(起動しない|起動しません|起動できない|起動できません|立ち上がらない|立ち上がりません|開けません|開けない)/i,
+      /\b(stuck|hangs?|hanging|spinning|waiting)\b.{0,30}\b(provisioning|starting( up)?|launching|pending|spinning up|booting|initiali[sz]ing)\b|\b(provisioning|launching|spinning up|booting) (your |my |the )?(environment|lab|instance|server|machine|vm)\b/i,
+      /\b(lab|instance|environment|server|vm)\b.{0,40}\b(never (starts?|started|loads?|came up)|won'?t (start|launch|provision|boot)|doesn'?t (start|launch|provision|boot)|stuck (on|at|in))\b/i,
     ],
   },
   {
@@ -158,9 +381,18 @@ const OUT_OF_SCOPE: ScopeRule[] = [
     ],
   },
   {
+    // Programming help for other tools: out of the workshop unless the course's own tools are in it.
     reason: 'out-of-scope:unrelated',
     patterns: [
-      /(天気|天候|レシピ|料理の作り方|為替|ビットコイン|仮想通貨|サッカー|野球|歌詞|俳句|占い|星座|首相|大統領|首都|観光|旅行|ホテル|おすすめの店|ラーメン|寿司)/,
+      /\b(vba|excel macros?|macros?|react|useeffect|usestate|javascript|typescript|node\.?js|css|php|ruby on rails|rails|django|flask|wordpress|swift|kotlin|android studio|ios app|unity|c#|\.net|mysql|postgres(ql)?|sql server|jquery|vue(\.js)?|angular|next\.js|spring boot|power automate|google apps script)\b/i,
+      /(vba|マクロ|エクセル|excel|スプレッドシート|パワポ|powerpoint|ワードの|word文書|javascript|react|ホームページ作成|wordpress)/i,
+    ],
+    unless: COURSE_WORDS,
+  },
+  {
+    reason: 'out-of-scope:unrelated',
+    patterns: [
+      /(確定申告|税金|年末調整|天気|天候|レシピ|料理の作り方|為替|ビットコイン|仮想通貨|サッカー|野球|歌詞|俳句|占い|星座|首相|大統領|首都|観光|旅行|ホテル|おすすめの店|ラーメン|寿司)/,
       /\b(weather|recipe|cooking|bitcoin|crypto|football|soccer|baseball|lyrics|poem|haiku|horoscope|prime minister|president|capital of|tourist|travel|hotel|restaurant|sushi|ramen|write (me )?a (song|poem|story))\b/i,
     ],
   },
@@ -203,9 +435,8 @@ export function focusQuestion(text: string): string {
   return parts.join('\n').slice(0, FOCUS_LIMIT);
 }
 
-/** Greetings and fillers with no question in them. */
-const GREETING_ONLY =
-  /^(hi|hello|hey|yo|ok|okay|test|testing|thanks|thankyou|thx|bye|ありがとう(ございます|ございました)?|こんにちは|こんばんは|おはよう(ございます)?|よろしく(お願いします|おねがいします)?|テスト|てすと|はい|うん|了解(です)?|お疲れ様(です)?|おつかれさま(です)?|どうも)+$/i;
+/** Fillers with no question in them (thanks and greetings are social messages, answered). */
+const GREETING_ONLY = /^(test|testing|テスト|てすと)+$/i;
 
 /** Words without (many) vowels that are not key mashing. */
 const TECH_WORDS = new Set(
@@ -245,6 +476,11 @@ function isGibberish(text: string): boolean {
   return mashedLetters >= 4 && mashedLetters / letters >= 0.6;
 }
 
+/** NFKC plus straight apostrophes (phones type ’ for '). */
+function norm(text: string): string {
+  return text.normalize('NFKC').replace(/[‘’]/g, "'");
+}
+
 /** Looks at the raw question and decides whether it goes on to retrieval. */
 export function screen(question: string): Screening {
   const focus = focusQuestion(question);
@@ -252,11 +488,18 @@ export function screen(question: string): Screening {
   const letters = raw.match(LETTER)?.length ?? 0;
   const emoji = raw.match(EMOJI)?.length ?? 0;
   if (letters < 2 && emoji === 0) return { verdict: 'refuse', reason: 'empty', focus };
-  if (GREETING_ONLY.test(raw.normalize('NFKC').replace(/[\s\p{P}\p{S}]/gu, ''))) return { verdict: 'refuse', reason: 'empty', focus };
+  const social = letters >= 2 ? socialKind(raw) : undefined;
+  if (social) return { verdict: 'social', reason: 'social', detail: social, focus };
+  if (GREETING_ONLY.test(norm(raw).replace(/[\s\p{P}\p{S}]/gu, ''))) return { verdict: 'refuse', reason: 'empty', focus };
   if (emoji > 0 && (letters < 4 || emoji * 3 >= letters)) return { verdict: 'refuse', reason: 'emoji-spam', focus };
+  if (isSpam(raw)) return { verdict: 'refuse', reason: 'spam', focus };
   if (INJECTION.some((r) => r.test(raw))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
+  // Other people's data is refused as such, whatever authority comes with the request.
+  if (PRIVATE_DATA.some((r) => r.test(norm(raw)))) return { verdict: 'refuse', reason: 'private-data', focus };
+  if (AUTHORITY.some((r) => r.test(norm(raw))) || HARMFUL.some((r) => r.test(norm(raw)))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
   if (raw.length < 200 && isGibberish(raw)) return { verdict: 'refuse', reason: 'gibberish', focus };
-  const head = focus.normalize('NFKC');
+  const head = norm(focus);
+  if (isAbusive(head) && !COURSE_TALK.test(head)) return { verdict: 'refuse', reason: 'abuse', focus };
   if (ASSESSMENT_MENTION.some((r) => r.test(head)) && SOLUTION_ASK.some((r) => r.test(head))) {
     // "When is the final assessment due?" is logistics, not a request for the solution.
     const logistics = OUT_OF_SCOPE.find((r) => r.reason === 'out-of-scope:logistics');
@@ -264,8 +507,10 @@ export function screen(question: string): Screening {
       return { verdict: 'assessment', reason: 'assessment-hint', focus };
     }
   }
+  const subject = outOfCourseSubject(head);
+  if (subject) return { verdict: 'escalate', reason: 'out-of-course', detail: subject, focus };
   for (const rule of OUT_OF_SCOPE) {
-    if (rule.patterns.some((p) => p.test(head))) return { verdict: 'escalate', reason: rule.reason, focus };
+    if (rule.patterns.some((p) => p.test(head)) && !rule.unless?.test(head)) return { verdict: 'escalate', reason: rule.reason, focus };
   }
   return { verdict: 'ok', reason: 'answered', focus };
 }
@@ -280,7 +525,7 @@ const NEXT_TA: Bilingual = {
   en: 'I have passed this to a TA, who will reply shortly.',
 };
 
-const MESSAGES: Record<Exclude<Reason, 'answered' | 'assessment-hint'>, Bilingual> = {
+const MESSAGES: Record<Exclude<Reason, 'answered' | 'assessment-hint' | 'social' | 'out-of-course' | 'other-language'>, Bilingual> = {
   empty: {
     ja: '質問の内容が読み取れませんでした。知りたいことを文章で書いてください（例：「エポックとは何ですか？」）。',
     en: 'I could not find a question in that. Please write what you would like to know, for example "What is an epoch?".',
@@ -333,10 +578,101 @@ const MESSAGES: Record<Exclude<Reason, 'answered' | 'assessment-hint'>, Bilingua
     ja: `tasuke はこの講座（ディープラーニングの基礎）の内容についてだけ答えます。${NEXT_TA.ja}`,
     en: `I only answer questions about this course (Fundamentals of Deep Learning). ${NEXT_TA.en}`,
   },
+  'out-of-scope:hardware': {
+    ja: `どの GPU やパソコンを買うかといった機材選びの相談は、この講座のアシスタントの範囲外なので、製品のおすすめはしません。${NEXT_TA.ja}講師や TA が自分の経験を話してくれるかもしれません。`,
+    en: `Advice on which GPU or computer to buy is outside what this workshop’s assistant covers, so I won’t recommend a product. ${NEXT_TA.en} The instructor or a TA may share their own experience.`,
+  },
+  'out-of-scope:compute': {
+    ja: `講座の後に個人のプロジェクトで使う無料・格安の計算環境（GPU サービスなど）の案内は、この講座の範囲外です。${NEXT_TA.ja}`,
+    en: `Finding free or cheap compute for your own projects after the workshop is outside its scope. ${NEXT_TA.en}`,
+  },
+  'private-data': {
+    ja: 'ほかの参加者の情報（氏名、メールアドレス、点数や成績、質問の内容など）は、どなたからの依頼でも、どんな権限を示されてもお伝えできません。tasuke はそうした情報を扱いません。ご自身の成績については運営スタッフに直接確認してください。',
+    en: 'I can’t share anything about other participants (names, e-mail addresses, scores or grades, their questions), whoever asks and whatever permission is claimed; tasuke does not handle such data. For your own results, please ask the organisers directly.',
+  },
+  spam: {
+    ja: '宣伝やリンクの投稿には対応しません。講座の内容について質問があれば、文章で書いてください。',
+    en: 'I don’t respond to advertising or link posts. If you have a question about the course, please write it out.',
+  },
+  'unseen-material': {
+    ja: `あなたが見ているページやセル、図は tasuke からは見えません。該当するコードや図の内容（何が書いてあるか）を質問に貼ってもらえれば説明できます。${NEXT_TA.ja}`,
+    en: `I can’t see the page, cell or figure you are looking at. Paste the code of the cell or describe what the figure shows and I can explain it. ${NEXT_TA.en}`,
+  },
 };
 
-/** The short message shown for a refusal or escalation, in the asker's language. */
-export function messageFor(reason: Reason, lang: Lang): string {
-  if (reason === 'answered' || reason === 'assessment-hint') return '';
-  return MESSAGES[reason][lang];
+/** Where to read about a subject the course does not teach, once the course is over. */
+const OUT_OF_COURSE_MESSAGES: Record<string, Bilingual> = {
+  transformers: {
+    ja: 'Transformer やアテンション（Q・K・V、マルチヘッドなど）はこの講座の範囲外です。講座の自然言語処理はトークン化、単語の埋め込み（Embedding）、簡単な系列モデルまでです。講座の後に学ぶなら、原論文 Vaswani ほか「Attention Is All You Need」(2017) や Jay Alammar の解説「The Illustrated Transformer」が出発点になります。',
+    en: 'Transformers and attention (queries, keys and values, multi-head attention) are outside this course: its NLP part stops at tokenizing, word embeddings and simple sequence models. To learn them after the course, start with the original paper, Vaswani et al., “Attention Is All You Need” (2017), or Jay Alammar’s “The Illustrated Transformer”.',
+  },
+  'reinforcement-learning': {
+    ja: '強化学習（報酬の設計、DQN など）はこの講座の範囲外です。講座で扱うのは、正解ラベルのあるデータから学ぶ教師あり学習（model.fit）です。講座の後に学ぶなら、Sutton と Barto の教科書「Reinforcement Learning: An Introduction」（著者のサイトで無料公開）が定番です。',
+    en: 'Reinforcement learning (rewards, agents, DQN) is outside this course, which teaches supervised learning from labelled data with model.fit. To learn it after the course, the standard text is Sutton and Barto, “Reinforcement Learning: An Introduction” (free on the authors’ site).',
+  },
+  generative: {
+    ja: 'GAN や拡散モデルなどの生成モデルはこの講座の範囲外です。講座で扱うのは分類と回帰です。講座の後に学ぶなら、Goodfellow ほか「Generative Adversarial Nets」(2014) や Ho ほか「Denoising Diffusion Probabilistic Models」(2020) が出発点になります。',
+    en: 'Generative models such as GANs and diffusion models are outside this course, which covers classification and regression. To learn them after the course, start with Goodfellow et al., “Generative Adversarial Nets” (2014) and Ho et al., “Denoising Diffusion Probabilistic Models” (2020).',
+  },
+};
+
+Object.assign(OUT_OF_COURSE_MESSAGES, {
+  detection: {
+    ja: '物体検出（YOLO など）や画像セグメンテーション（U-Net など）はこの講座の範囲外です。講座の画像の回は、画像 1 枚を 1 つのクラスに分類する CNN までです。講座の後に学ぶなら、Keras の公式サンプル集（keras.io/examples の Computer Vision）に物体検出やセグメンテーションの例があります。',
+    en: 'Object detection (YOLO and the like) and image segmentation (U-Net and the like) are outside this course, whose image part stops at CNNs that put one class on a whole image. To learn them after the course, the Computer Vision section of the Keras examples (keras.io/examples) has detection and segmentation walkthroughs.',
+  },
+  deployment: {
+    ja: '学習したモデルをアプリやサーバー、スマホで動かす（デプロイする）方法はこの講座の範囲外です。講座の後に学ぶなら、TensorFlow のガイドの「TensorFlow Lite」（端末向け）と「TensorFlow Serving」（サーバー向け）が出発点になります。',
+    en: 'Deploying a trained model (to an app, a server or a phone) is outside this course. To learn it afterwards, start with the TensorFlow guides to TensorFlow Lite (on devices) and TensorFlow Serving (on servers).',
+  },
+  'other-fields': {
+    ja: 'その分野（音声、グラフ、時系列予測、推薦など）はこの講座では扱いません。講座の後に学ぶなら、Keras の公式サンプル集（keras.io/examples）に分野ごとの例があります。',
+    en: 'That field (speech, graphs, time-series forecasting, recommendation…) is not covered in this course. To explore it afterwards, the Keras examples (keras.io/examples) have walkthroughs by field.',
+  },
+} satisfies Record<string, Bilingual>);
+
+const SOCIAL_MESSAGES: Record<string, Bilingual> = {
+  thanks: {
+    ja: 'どういたしまして！うまくいってよかったです。ほかにも気になることがあれば、いつでも聞いてください。',
+    en: 'You’re welcome, glad it worked! Ask me any time something else comes up.',
+  },
+  ack: {
+    ja: '了解です！ほかに気になることがあれば、いつでも質問してください。',
+    en: 'Got it! Ask me any time something else comes up.',
+  },
+  greeting: {
+    ja: 'こんにちは、tasuke です！講座の内容で分からないことがあれば、気軽に質問してください（例：「エポックとは何ですか？」）。',
+    en: 'Hi, I’m tasuke! Ask me anything about the course material, for example “What is an epoch?”.',
+  },
+};
+
+const LANGUAGE_NAMES: Record<string, string> = { zh: 'Chinese', ko: 'Korean', ru: 'Russian', uk: 'Ukrainian', th: 'Thai', ar: 'Arabic', hi: 'Hindi', he: 'Hebrew', el: 'Greek' };
+
+/** The note put before an answer to a question written in another language. */
+export function otherLanguageNote(other: string): string {
+  return `(Your question seems to be written in ${LANGUAGE_NAMES[other] ?? 'another language'}. I answer in English or Japanese, so here is the answer in English.)`;
+}
+
+/**
+ * The short message shown for a refusal, an escalation or a social reply, in
+ * the asker's language; `detail` picks the variant (the out-of-course subject,
+ * the kind of social message, the other language).
+ */
+export function messageFor(reason: Reason, lang: Lang, detail?: string): string {
+  switch (reason) {
+    case 'answered':
+    case 'assessment-hint':
+      return '';
+    case 'social':
+      return SOCIAL_MESSAGES[detail ?? 'thanks']?.[lang] ?? SOCIAL_MESSAGES.thanks[lang];
+    case 'out-of-course': {
+      const m = OUT_OF_COURSE_MESSAGES[detail ?? ''];
+      const head = m ? m[lang] : lang === 'ja' ? 'その内容はこの講座の範囲外です。' : 'That is outside this course.';
+      return `${head}${lang === 'ja' ? '' : ' '}${NEXT_TA[lang]}`;
+    }
+    case 'other-language':
+      return `It looks like your question is written in ${LANGUAGE_NAMES[detail ?? ''] ?? 'another language'}. I answer in English or Japanese: please ask again in one of them. ${NEXT_TA.en}`;
+    default:
+      return MESSAGES[reason][lang];
+  }
 }

@@ -141,7 +141,16 @@ export function askedMatches(index: QaIndex, candidates: number[], query: Map<st
 /** The least idf mass a listed way of asking needs to count as matched word for word. */
 const EXACT_MIN_MASS = 6;
 
-export async function retrieve(index: QaIndex, question: string, _lang?: Lang): Promise<Retrieval> {
+export interface RetrieveOptions {
+  /**
+   * Added to the score of a topic that a result worked out from the question
+   * belongs to (an error message read with its shapes, a model summary): the
+   * question's own material says what it is about.
+   */
+  boost?: Partial<Record<TopicSlug, number>>;
+}
+
+export async function retrieve(index: QaIndex, question: string, _lang?: Lang, opts: RetrieveOptions = {}): Promise<Retrieval> {
   const dense = new Map<number, number>();
   const k = Math.min(DENSE_K, index.dense.count());
   if (k > 0) {
@@ -183,7 +192,7 @@ export async function retrieve(index: QaIndex, question: string, _lang?: Lang): 
   const topics = [...perTopic]
     .map(([topic, list]) => {
       list.sort((a, b) => b - a);
-      const lift = TOPIC_CONCEPTS[topic]?.some((c) => named.has(c)) ? FUSION.topicConcept : 0;
+      const lift = (TOPIC_CONCEPTS[topic]?.some((c) => named.has(c)) ? FUSION.topicConcept : 0) + (opts.boost?.[topic] ?? 0);
       return { topic, score: list[0] + FUSION.runnerUp * (list[1] ?? 0) + lift };
     })
     .sort((a, b) => b.score - a.score);

@@ -15,7 +15,8 @@ function getSegmenter(): Intl.Segmenter {
 
 /** NFKC, lower case, one space between words. */
 export function normalize(text: string): string {
-  return foldKanaTypos(text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim());
+  // "60,000" and "60000" are one number.
+  return foldKanaTypos(text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim()).replace(/(?<=\d),(?=\d{3}(?!\d))/g, '');
 }
 
 /**
@@ -33,6 +34,7 @@ const HAS_CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]/;
 // of Japanese, over which bigrams are built (hiragana is mostly grammar).
 const CONTENT_RUN = /[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff々]{2,}/g;
 const ASCII_WORD = /^[a-z0-9_.+\-']+$/;
+const MATH_SYMBOL = /[∂∑∇√∫∏]/gu;
 
 const EN_STOP = new Set(
   (
@@ -40,7 +42,11 @@ const EN_STOP = new Set(
     'i me my we our you your he she it its they them their this that these those there here what which who whom ' +
     'how why when where can could should would will shall may might must have has had having not no so than then ' +
     'too very just about into over after before again also any all some such only own same other more most much ' +
-    'get got getting please hi hello thanks thank up out off s t don doesn didn isn aren wasn im ive id'
+    'get got getting please hi hello thanks thank up out off s t don doesn didn isn aren wasn im ive id ' +
+    // Fillers of chatty questions: they say nothing about what is asked.
+    'quick question anyone someone somebody help pls plz guys hey actually just really basically exactly ' +
+    'kind sort thing things stuff lot bit little maybe probably still even ever ok okay yeah yes lol hmm btw tho though anyway ' +
+    'wondering wonder confused confusing sorry beginner'
   ).split(' '),
 );
 
@@ -51,9 +57,19 @@ const JA_STOP = new Set(
     'ある あり あっ あれ これ それ この その あの どの こと もの よう ため とき 時 ので から まで けど けれど でも ' +
     'って という とか など ね よ か な の に は が を で と も へ や て た だ ん んで すか ですか でしょ でしょう ' +
     'か? すね よね ください くだ さい 下さい 教え 教えて おしえて 何 なに なん なぜ どう どうして どんな どれ いい 良い ' +
-    'わかり 分かり わから 分から 思い 思う たら れば ば う お ご'
+    'わかり 分かり わから 分から 思い 思う たら れば ば う お ご ' +
+    // Fillers of spoken questions: they say nothing about what is asked.
+    'したら てる ですが たん あと だけ なのに しょう よく みたい にし ああ じゃ たい っていう もう しか それとも くらい ' +
+    'ありま ちょっと っけ ちゃんと すると とこ やつ でき ちゃ ほうが しない くる えて ほしい しく すみません 感じ ' +
+    'いまいち ところ あたり ずっと そう そんなに かな いく いてる こう かって きた として ほぼ お願い はず めっちゃ ' +
+    'なって なってた ってた った ました まして てた ってる ってい じゃない 気 出 見 使 書 知 言 思 われ'
   ).split(' '),
 );
+
+/** Whether an English word (lower case) is a stop word, which the analysis drops. */
+export function isEnglishStopWord(word: string): boolean {
+  return EN_STOP.has(word);
+}
 
 /** A light English stemmer: enough to make "epochs"/"epoch" and "training"/"trained"/"train" meet. */
 export function stem(word: string): string {
@@ -67,6 +83,8 @@ export function stem(word: string): string {
   else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
   else if (w.length > 5 && w.endsWith('ly')) w = w.slice(0, -2);
   if (w.length > 3 && /([b-df-hj-np-tv-z])\1$/.test(w) && !/(?:ll|ss|zz)$/.test(w)) w = w.slice(0, -1);
+  // A silent final e goes, so that divide, divides, divided and dividing meet (scale/scaling, image/images).
+  else if (w.length > 4 && /[b-df-hj-np-tv-z]e$/.test(w) && !/(?:ee|ye)$/.test(w)) w = w.slice(0, -1);
   return w;
 }
 
@@ -78,23 +96,49 @@ export interface Analysis {
   sequence: string[];
   /** Character bigrams over runs of kanji/katakana. */
   bigrams: string[];
+  /**
+   * Offsets in the normalized text where a word starts or ends (the
+   * segmenter's boundaries): a Japanese glossary form must start and end on
+   * one to count as a whole term.
+   */
+  bounds: Set<number>;
 }
 
 /** Splits a normalized text into words and bigrams. */
 export function analyze(normalized: string): Analysis {
   const words: string[] = [];
   const sequence: string[] = [];
+  const bounds = new Set<number>([0, normalized.length]);
   for (const seg of getSegmenter().segment(normalized)) {
-    if (!seg.isWordLike) continue;
+    bounds.add(seg.index);
+    bounds.add(seg.index + seg.segment.length);
+    if (!seg.isWordLike) {
+      // Mathematical notation is words too: ∂ (partial derivative), ∑, ∇, √,
+      // and a division by a number (x / 255) is "divide".
+      for (const m of seg.segment.match(MATH_SYMBOL) ?? []) {
+        words.push(m);
+        sequence.push(m);
+      }
+      const slash = seg.segment.search(/[/÷]/);
+      if (slash >= 0) {
+        const at = seg.index + slash;
+        // Not a ratio of counts such as 1875/1875.
+        if (/^\s*\d/.test(normalized.slice(at + 1)) && !/\d$/.test(normalized.slice(0, at))) words.push('divid');
+      }
+      continue;
+    }
     const raw = seg.segment;
     if (ASCII_WORD.test(raw)) {
-      // Identifiers such as to_categorical or val_loss: keep the whole and the parts.
-      const parts = raw.includes('_') ? [raw, ...raw.split('_').filter(Boolean)] : [raw];
+      // Identifiers such as to_categorical, val_loss or iris.target: keep the whole and the parts.
+      const pieces = raw.includes('.') && /[a-z]{2}/.test(raw) ? raw.split('.').filter(Boolean) : [raw];
+      const parts = [raw, ...(pieces.length > 1 ? pieces : []), ...pieces.flatMap((p) => (p.includes('_') ? p.split('_').filter(Boolean) : []))];
       for (const p of parts) {
         const s = stem(p.replace(/^[.'+\-]+|[.'+\-]+$/g, ''));
         if (!s) continue;
-        if (p === raw) sequence.push(s);
-        if (!EN_STOP.has(s) && !(s.length === 1 && !/[0-9]/.test(s))) words.push(s);
+        // The whole and its dotted pieces are words of the sequence (a glossary form may be y_train in y_train.shape).
+        if (p === raw || (pieces.length > 1 && pieces.includes(p))) sequence.push(s);
+        const bare = p.replace(/^[.'+\-]+|[.'+\-]+$/g, '');
+        if (!EN_STOP.has(s) && !EN_STOP.has(bare) && !(s.length === 1 && !/[0-9]/.test(s))) words.push(s);
       }
     } else {
       sequence.push(raw);
@@ -110,7 +154,7 @@ export function analyze(normalized: string): Analysis {
       for (let i = 0; i + 1 < run.length; i++) bigrams.push(run.slice(i, i + 2));
     }
   }
-  return { words, sequence, bigrams };
+  return { words, sequence, bigrams, bounds };
 }
 
 /** Character trigrams of an English word (with boundary marks), for typo-tolerant dense features. */

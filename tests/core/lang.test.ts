@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectLang } from '../../src/core/lang.ts';
+import { detectLang, detectOtherLanguage } from '../../src/core/lang.ts';
 import { describeUnexpected, UserError } from '../../src/core/errors.ts';
 
 describe('detectLang', () => {
@@ -18,6 +18,28 @@ describe('detectLang', () => {
     expect(detectLang('???', 'en')).toBe('en');
     expect(detectLang('123', 'ja')).toBe('ja');
   });
+});
+
+describe('detectOtherLanguage', () => {
+  it.each([
+    ['为什么我的模型准确率一直不变？用的是 Adam', 'zh'],
+    ['這個錯誤是什麼意思？ValueError: Shapes (None, 1)', 'zh'],
+    ['请问 batch_size 设置多少比较好', 'zh'],
+    ['드롭아웃은 어디에 넣어야 하나요?', 'ko'],
+    ['model.fit 이후에 loss가 nan이 돼요', 'ko'],
+    ['Почему loss становится nan после fit?', 'ru'],
+    ['epoch คืออะไร ครับ', 'th'],
+    ['ما هو معدل التعلم؟', 'ar'],
+    ['epoch क्या होता है?', 'hi'],
+  ])('%s → %s, answered in English', (text, other) => {
+    expect(detectOtherLanguage(text)).toBe(other);
+    expect(detectLang(text)).toBe('en');
+  });
+
+  it.each(['過学習対策', '学習率 0.001 推奨', '畳み込み層 出力形状', 'エポックって何ですか', '転移学習で精度向上', 'What is an epoch?', '数値微分', 'why is σ(z)(1 − σ(z)) the derivative?', '∂L/∂w と σ の意味'])(
+    '%s is not another language',
+    (text) => expect(detectOtherLanguage(text)).toBeUndefined(),
+  );
 });
 
 describe('errors', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clip, composeAnswer, composeHint, leadSentences, MAX_ANSWER_CHARS, type Selection } from '../../src/qa/answer.ts';
 import type { KnowledgeEntry } from '../../src/qa/knowledge.ts';
+import type { Passage } from '../../src/qa/passages.ts';
 
 const entry = (over: Partial<KnowledgeEntry> = {}): KnowledgeEntry => ({
   id: 'x-en',
@@ -27,17 +28,38 @@ describe('composed answers', () => {
     expect(clip('short')).toBe('short');
   });
 
-  it('keeps a long body plus notes and pointer under 1,900 characters', () => {
+  const passage = (e: KnowledgeEntry, text: string, at = 0): Passage => ({ source: sel(e).primary, at, text, score: 1 });
+
+  it('keeps a long passage plus notes and pointers under 1,900 characters, and says when it is in the other language', () => {
     const e = entry({ lang: 'en', body: 'word '.repeat(400).trim() + '.', lesson: 'mnist' });
-    const a = composeAnswer(sel(e), 'ja');
+    const a = composeAnswer({ lang: 'ja', notes: ['（注）'], computed: [], passages: [passage(e, e.body)], more: e });
     expect(a.length).toBeLessThan(MAX_ANSWER_CHARS);
     expect(a).toContain('英語の資料');
+    expect(a).toContain('📖 詳しくは「What is X?」（x-en）');
     expect(a).not.toContain('/train');
   });
 
-  it('points to a related entry in the asker\'s language when there is no lesson', () => {
-    const a = composeAnswer(sel(entry(), [entry({ id: 'y-ja', lang: 'ja', title: 'Yとは？' }), entry({ id: 'z-en', title: 'What is Z?' })]), 'en');
-    expect(a).toContain('Related: "What is Z?" (z-en)');
+  it('leads with notes and computed results, then passages in order, then where to read more', () => {
+    const e = entry();
+    const a = composeAnswer({
+      lang: 'en',
+      notes: ['(note)'],
+      computed: ['Steps per epoch = 469.'],
+      passages: [passage(e, 'Lead paragraph.'), passage(e, 'Second paragraph.', 2)],
+      related: entry({ id: 'z-en', title: 'What is Z?' }),
+    });
+    expect(a).toBe('(note)\n\nSteps per epoch = 469.\n\nLead paragraph.\n\nSecond paragraph.\n\n👉 Related: "What is Z?" (z-en)');
+  });
+
+  it('drops passages that do not fit rather than cutting them, except a lone first one', () => {
+    const e = entry();
+    const long = 'Sentence. '.repeat(150).trim();
+    const a = composeAnswer({ lang: 'en', notes: [], computed: ['x'.repeat(1000)], passages: [passage(e, 'Short lead.'), passage(e, long, 1)] });
+    expect(a).toContain('Short lead.');
+    expect(a).not.toContain('Sentence.');
+    const b = composeAnswer({ lang: 'en', notes: [], computed: [], passages: [passage(e, 'Sentence. '.repeat(300).trim())] });
+    expect(b.length).toBeLessThan(MAX_ANSWER_CHARS);
+    expect(b).toMatch(/Sentence\.…?$/);
   });
 
   it('does not cut sentences inside dotted identifiers', () => {

@@ -54,8 +54,9 @@ describe('entry choice over the real knowledge base', () => {
     const { contract, trace } = await assistant.askTraced('why convert labels to one hot? they were numbers already');
     expect(trace.topic).toBe('one-hot-encoding');
     expect(contract.sources[0].id).toBe('one-hot-why-convert-labels-en');
-    // 0.695 before a listed question counted for the confidence.
-    expect(contract.confidence).toBeGreaterThan(0.75);
+    // 0.695 before a listed question counted for the retrieval's confidence; the one shown is calibrated.
+    expect(trace.raw).toBeGreaterThan(0.75);
+    expect(contract.confidence).toBeGreaterThan(0.7);
     const ja = await assistant.ask('ラベルはもともと数字だったのに、なぜ変換するの？');
     expect(ja.sources[0].id).toBe('one-hot-why-convert-labels-ja');
   });

@@ -159,6 +159,8 @@ describe('question sets', () => {
     expect(setLabel('development', manifest)).toEqual({ kind: 'development', label: 'development (tuned)' });
     expect(setLabel('batch-1', manifest)).toEqual({ kind: 'blind', label: 'blind (first measured at 64ccb45 on 2026-11-30)' });
     expect(setLabel('batch-2', manifest)).toEqual({ kind: 'tuned', label: 'blind, since tuned → development' });
+    const since = { ...manifest['batch-2'], tuned: { commit: '1234567890ab', date: '2026-12-02' } };
+    expect(setLabel('batch-2', { 'batch-2': since })).toEqual({ kind: 'tuned', label: 'development (tuned since 1234567, first measured blind at abcdef0)' });
     expect(setLabel('batch-3', manifest).kind).toBe('unlisted');
   });
 

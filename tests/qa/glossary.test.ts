@@ -89,4 +89,52 @@ describe('glossary', () => {
     expect(small.match('learning is fun, rate it')).toEqual([]);
     expect(small.match('ctrl key')).toEqual([]);
   });
+
+  it('matches Japanese forms as whole terms, not inside other words', () => {
+    const small = createGlossary([
+      { id: 'shape', ja: ['形'], en: ['shape'] },
+      { id: 'nonlinear', ja: ['非線形'], en: ['non-linear'] },
+      { id: 'lr', ja: ['学習率'], en: ['learning rate'] },
+    ]);
+    expect(small.match('非線形な関数')).toEqual(['nonlinear']);
+    expect(small.match('形が合わない')).toEqual(['shape']);
+    expect(small.match('データの形')).toEqual(['shape']);
+    expect(small.match('学習率を下げる')).toEqual(['lr']);
+  });
+
+  it('lets a filler word stand inside an English form', () => {
+    const small = createGlossary([
+      { id: 'kernel-restart', ja: ['カーネル再起動'], en: ['restart kernel'] },
+      { id: 'kernel', ja: ['カーネル'], en: ['kernel'] },
+    ]);
+    expect(small.match('how do I restart the kernel?')).toEqual(['kernel-restart']);
+    expect(small.match('restart my kernel')).toEqual(['kernel-restart']);
+    expect(small.match('what is a 3x3 kernel')).toEqual(['kernel']);
+  });
+
+  it('reads a form with several senses by the question around it', () => {
+    const small = createGlossary([
+      { id: 'freeze', ja: ['凍結', '固定'], en: ['freeze'], context: ['層', 'layer', 'trainable', '転移'] },
+      { id: 'seed', ja: ['シード', '固定'], en: ['seed'], context: ['乱数', 'random'] },
+      { id: 'cnn-kernel', ja: ['カーネル'], en: ['kernel', 'filter'], context: ['conv2d', '畳み込み', '3x3'] },
+      { id: 'jupyter-kernel', ja: ['カーネル'], en: ['kernel'], context: ['restart', 'died', '再起動', 'notebook'] },
+      { id: 'val-loss', ja: ['検証損失'], en: ['val_loss'] },
+      { id: 'loss', ja: ['損失'], en: ['val_loss', 'loss'] },
+    ]);
+    expect(small.match('シードを固定したのに結果が違う')).toEqual(['seed']);
+    expect(small.match('転移学習で層を固定する')).toEqual(['freeze']);
+    expect(small.match('乱数を固定したい')).toEqual(['seed']);
+    expect(small.match('固定って何')).toEqual(['freeze']);
+    expect(small.match('the kernel died, restart it?')).toEqual(['jupyter-kernel']);
+    expect(small.match('the 3x3 kernel of a Conv2D')).toEqual(['cnn-kernel']);
+    expect(small.match('カーネルが再起動しました')).toEqual(['jupyter-kernel']);
+    // Without a context list a shared form stands for every concept that lists it.
+    expect(small.match('val_loss')).toEqual(['val-loss', 'loss']);
+  });
+
+  it('accepts a context list and rejects a malformed one', () => {
+    expect(validateGlossary({ concepts: [{ id: 'a', ja: ['あ'], en: ['a'], context: ['層', 'layer'] }] }, 'g.yaml').problems).toEqual([]);
+    expect(validateGlossary({ concepts: [{ id: 'a', ja: ['あ'], en: ['a'], context: 'layer' }] }, 'g.yaml').problems[0]).toMatch(/"context" must be a non-empty list/);
+  });
 });
+

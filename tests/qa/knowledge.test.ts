@@ -42,7 +42,8 @@ describe('knowledge entries', () => {
     ['empty questions', good({ questions: '[]' }), /questions must be a non-empty list/],
     ['unknown field', good({ tags: '[a]' }), /unknown field "tags"/],
     ['empty body', good({}, ''), /body .* is empty/],
-    ['long body', good({}, 'あ'.repeat(1200)), /at most 1100/],
+    ['long body', good({}, ('あ'.repeat(500) + '\n\n').repeat(4)), /at most 1800/],
+    ['long paragraph', good({}, 'あ'.repeat(700)), /paragraph 1 has 700 characters; at most 600/],
   ];
   for (const [name, text, re] of cases) {
     it(`reports ${name} with the file name`, () => {

@@ -35,6 +35,19 @@ describe('LLM-written answers through LangChain ChatOpenAI (fake endpoint on 127
     expect(user.content).not.toContain('[pooling-max-en]');
   });
 
+  it('gives the writer the computed results and the notes, and asks it to lead with the direct answer', async () => {
+    fake = await startFakeOpenAI({ reply: () => 'ok [epochs-what-en]' });
+    const config = miniConfig({ LLM_BASE_URL: fake.baseUrl, LLM_MODEL: 'fake-chat' });
+    const { trace } = await createAssistant({ config }).askTraced('I have 6400 samples and batch_size=64, how many steps per epoch? and what is an epoch, see slide 3');
+    expect(trace.llm).toBe('used');
+    const [system, user] = fake.requests.find((r) => r.path === '/v1/chat/completions')!.body.messages;
+    expect(system.content).toMatch(/Lead with the direct answer/);
+    expect(system.content).toMatch(/never pretend/);
+    expect(user.content).toMatch(/Worked out from the question \(exact\):\n\nSteps per epoch = 6,400 \/ 64/);
+    expect(user.content).toMatch(/### \[epochs-what-en\]/);
+    expect(user.content).toMatch(/Keep these notes at the start of the answer:\n\(I can’t see "slide 3"/);
+  });
+
   it('falls back to the composed answer when the endpoint fails', async () => {
     fake = await startFakeOpenAI({ chatStatus: 500 });
     const config = miniConfig({ LLM_BASE_URL: fake.baseUrl, LLM_MODEL: 'fake-chat' });

@@ -19,7 +19,7 @@ describe('text analysis', () => {
 
   it('handles mixed Japanese, English and code', () => {
     const a = analyze(normalize('to_categoricalしたらValueError: Shapes (None, 1) and (None, 10) are incompatibleが出ます'));
-    expect(a.words).toEqual(expect.arrayContaining(['to_categorical', 'categorical', 'valueerror', 'shape', 'incompatible']));
+    expect(a.words).toEqual(expect.arrayContaining(['to_categorical', 'categorical', 'valueerror', stem('shape'), stem('incompatible')]));
     expect(a.words).not.toContain('and');
     expect(a.words).not.toContain('are');
   });
@@ -35,5 +35,17 @@ describe('text analysis', () => {
     expect(stem('training')).toBe(stem('train'));
     expect(stem('batches')).toBe('batch');
     expect(stem('loss')).toBe('loss');
+    // A silent final e goes, so the forms of one verb meet.
+    expect(new Set(['divide', 'divides', 'divided', 'dividing'].map(stem)).size).toBe(1);
+    expect(stem('scaled')).toBe(stem('scale'));
+    expect(stem('images')).toBe(stem('image'));
+  });
+
+  it('reads notation: identifiers split at dots, ∂ as a word, a division by a number as divide', () => {
+    expect(analyze(normalize('y_train.shape')).words).toEqual(expect.arrayContaining(['y_train.shape', 'y_train', stem('shape')]));
+    expect(analyze(normalize('∂L/∂w')).words).toEqual(['∂', '∂']);
+    expect(analyze(normalize('x_train / 255.0')).words).toContain(stem('divide'));
+    expect(analyze(normalize('1875/1875')).words).not.toContain(stem('divide'));
+    expect(analyze(normalize('60,000 images')).words).toContain('60000');
   });
 });

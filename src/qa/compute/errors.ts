@@ -1,0 +1,143 @@
+/**
+ * Keras/TensorFlow error messages read with the asker's own numbers: the
+ * shapes in "Shapes (None, 1) and (None, 10) are incompatible" say which side
+ * is the labels and which the output layer, "expected min_ndim=4, found
+ * ndim=3" says an axis is missing. Each reading names the cause of *this*
+ * error and the fix, in both languages.
+ */
+import type { Bilingual } from '../../core/lang.ts';
+import type { TopicSlug } from '../topics.ts';
+
+export interface ErrorReading {
+  /** Which message was recognised (for tests and logs). */
+  kind: string;
+  text: Bilingual;
+  topic: TopicSlug;
+}
+
+const dims = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map((x) => (/^none$/i.test(x) ? null : Number(x)));
+
+const shape = (d: (number | null)[]) => `(${d.map((x) => (x === null ? 'None' : x)).join(', ')}${d.length === 1 ? ',' : ''})`;
+
+type Reader = (t: string) => ErrorReading | undefined;
+
+const READERS: Reader[] = [
+  // Labels vs output layer: categorical_crossentropy and friends compare (None, label width) with (None, units).
+  (t) => {
+    const m = /Shapes \(([^)]*)\) and \(([^)]*)\) are incompatible/i.exec(t);
+    if (!m) return undefined;
+    const a = dims(m[1]);
+    const b = dims(m[2]);
+    const la = a[a.length - 1];
+    const lb = b[b.length - 1];
+    if (typeof la !== 'number' || typeof lb !== 'number') return undefined;
+    if (la === 1 && lb > 1) {
+      return {
+        kind: 'integer-labels-categorical-loss',
+        topic: 'keras-api-errors',
+        text: {
+          ja: `このエラーは「正解ラベルの形 ${shape(a)}」と「出力層の形 ${shape(b)}」が合わないという意味です。ラベルが 0〜${lb - 1} の整数（1列）のままなのに、損失関数 categorical_crossentropy は ${lb} 列の one-hot ラベルを期待しています。直し方は2つ：y_train = to_categorical(y_train, ${lb})（テスト用のラベルも同様）で one-hot にするか、ラベルは整数のままで loss='sparse_categorical_crossentropy' に変えます。`,
+          en: `The error says the labels have shape ${shape(a)} but the output layer gives ${shape(b)}. Your labels are still integers 0-${lb - 1} (one column), while categorical_crossentropy expects one-hot labels with ${lb} columns. Two fixes: y_train = to_categorical(y_train, ${lb}) (and the same for the test labels), or keep the integers and use loss='sparse_categorical_crossentropy'.`,
+        },
+      };
+    }
+    if (la > 1 && lb !== la) {
+      return {
+        kind: 'output-units-mismatch',
+        topic: 'keras-api-errors',
+        text: {
+          ja: `このエラーは、正解ラベルが ${la} 列（${la} クラスの one-hot）なのに、出力層のユニットが ${lb} 個しかないという意味です。出力層を Dense(${la}, activation='softmax') にして、loss='categorical_crossentropy' を使ってください（出力のユニット数 = クラス数）。`,
+          en: `The error says your labels have ${la} columns (one-hot for ${la} classes) but the output layer has ${lb} unit${lb === 1 ? '' : 's'}. Make the output layer Dense(${la}, activation='softmax') with loss='categorical_crossentropy': one output unit per class.`,
+        },
+      };
+    }
+    return undefined;
+  },
+  // One-hot labels given to a sparse loss: B×C label values against B rows of logits.
+  (t) => {
+    const m = /logits and labels must have the same first dimension, got logits shape \[(\d+),\s*(\d+)\] and labels shape \[(\d+)\]/i.exec(t);
+    if (!m) return undefined;
+    const [b, c, l] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const onehot = l === b * c;
+    return {
+      kind: 'one-hot-labels-sparse-loss',
+      topic: 'keras-api-errors',
+      text: {
+        ja: `sparse_categorical_crossentropy は整数ラベル（1サンプルに1つの数）を期待しますが、${onehot ? `渡されたラベルは one-hot になっています（${b} サンプル × ${c} 列 = ${l} 個の値）` : `ラベルの数 ${l} がバッチの ${b} サンプルと合いません`}。one-hot のラベルを使うなら loss='categorical_crossentropy' に、sparse のままなら to_categorical をやめて整数ラベルに戻してください。`,
+        en: `sparse_categorical_crossentropy expects integer labels (one number per sample), but ${onehot ? `your labels are one-hot (${b} samples × ${c} columns = ${l} values)` : `the ${l} label values do not match the batch of ${b} samples`}. Either keep the one-hot labels and use loss='categorical_crossentropy', or drop to_categorical and keep the sparse loss.`,
+      },
+    };
+  },
+  // Conv2D without a channel axis.
+  (t) => {
+    const m = /expected min_ndim=4, found ndim=3(?:\. Full shape received: \(([^)]*)\))?/i.exec(t);
+    if (!m) return undefined;
+    const got = m[1] ? dims(m[1]) : [null, 28, 28];
+    const [h, w] = [got[1] ?? 28, got[2] ?? 28];
+    return {
+      kind: 'missing-channel-axis',
+      topic: 'keras-api-errors',
+      text: {
+        ja: `Conv2D は (サンプル数, 高さ, 幅, チャンネル) の4次元を期待しますが、データは ${shape(got)} の3次元で、チャンネルの軸がありません。x_train = x_train.reshape(-1, ${h}, ${w}, 1)（x_test も同様）か np.expand_dims(x_train, -1) で最後に長さ1のチャンネル軸を足してください。`,
+        en: `Conv2D expects 4 axes (samples, height, width, channels), but your data is ${shape(got)}: 3 axes, no channel axis. Add one with x_train = x_train.reshape(-1, ${h}, ${w}, 1) (same for x_test) or np.expand_dims(x_train, -1).`,
+      },
+    };
+  },
+  // A flat Dense input fed with images, or one sample without its batch axis.
+  (t) => {
+    const m = /expected shape=\(([^)]*)\), found shape=\(([^)]*)\)/i.exec(t);
+    if (!m) return undefined;
+    const want = dims(m[1]);
+    const got = dims(m[2]);
+    const size = (d: (number | null)[]) => d.filter((x): x is number => typeof x === 'number').reduce((a, b) => a * b, 1);
+    if (got[0] !== null && got.length === want.length - 1 && got.every((x, i) => x === want[i + 1])) {
+      return {
+        kind: 'missing-batch-axis',
+        topic: 'keras-api-errors',
+        text: {
+          ja: `predict などは「サンプルの束（バッチ）」を受け取るので、1枚だけでも先頭にバッチの軸が必要です。形 ${shape(got)} を ${shape([1, ...got.map((x) => x ?? 0)])} にしてください：x_test[0:1]、np.expand_dims(x_test[0], 0)、x_test[0].reshape(1, ${got.join(', ')}) のどれでも構いません。結果は (1, クラス数) になり、np.argmax(結果[0]) が予測したクラスです。`,
+          en: `predict expects a batch of samples, so even one sample needs a leading batch axis: turn ${shape(got)} into ${shape([1, ...got.map((x) => x ?? 0)])} with x_test[0:1], np.expand_dims(x_test[0], 0) or x_test[0].reshape(1, ${got.join(', ')}). The result then has shape (1, number of classes), and np.argmax(result[0]) is the predicted class.`,
+        },
+      };
+    }
+    if (want.length === 2 && got.length > 2 && size(got) === size(want)) {
+      const n = want[1];
+      return {
+        kind: 'flatten-needed',
+        topic: 'keras-api-errors',
+        text: {
+          ja: `モデルは長さ ${n} の平らなベクトル ${shape(want)} を期待していますが、データは ${shape(got)} の画像のままです（${got.slice(1).join('×')} = ${n}）。x_train = x_train.reshape(-1, ${n})（x_test も同様）で平らにするか、最初の層を Flatten(input_shape=(${got.slice(1).join(', ')})) にしてください。`,
+          en: `The model expects flat vectors of ${n} values ${shape(want)}, but the data is still ${shape(got)} images (${got.slice(1).join('×')} = ${n}). Flatten it with x_train = x_train.reshape(-1, ${n}) (and x_test), or make the first layer Flatten(input_shape=(${got.slice(1).join(', ')})).`,
+        },
+      };
+    }
+    return undefined;
+  },
+  // predict_classes was removed.
+  (t) => {
+    if (!/has no attribute '?predict_classes'?|predict_classes\b.{0,80}(removed|deprecated|error|エラー|使えない|ない)|(removed|renamed).{0,40}predict_classes/i.test(t)) return undefined;
+    return {
+      kind: 'predict-classes-removed',
+      topic: 'keras-api-errors',
+      text: {
+        ja: 'predict_classes() は TensorFlow 2.6 で削除されました（名前が変わったのではありません）。代わりに、softmax の出力なら np.argmax(model.predict(x), axis=1)、sigmoid 1ユニットの二値分類なら (model.predict(x) > 0.5).astype("int32") でクラスを求めます。',
+        en: 'predict_classes() was removed in TensorFlow 2.6 (not renamed). Instead, for a softmax output use np.argmax(model.predict(x), axis=1); for a single sigmoid unit (binary) use (model.predict(x) > 0.5).astype("int32").',
+      },
+    };
+  },
+];
+
+/** The first error message in the text that can be read with its numbers. */
+export function readError(text: string): ErrorReading | undefined {
+  const t = text.normalize('NFKC');
+  for (const r of READERS) {
+    const out = r(t);
+    if (out) return out;
+  }
+  return undefined;
+}

@@ -1,0 +1,303 @@
+/**
+ * The course's arithmetic done on the asker's own numbers and code, in their
+ * language: per-layer output shapes and parameter counts of a pasted model,
+ * steps per epoch, what a pasted training log shows, what an error message
+ * says with its shapes, and what pasted code shows that contradicts the rule
+ * the asker learned (a "perceptron" with a hidden layer, softmax on one unit,
+ * an output layer without softmax). The answer leads with these results; the
+ * knowledge entries then explain.
+ */
+import type { Lang } from '../../core/lang.ts';
+import type { TopicSlug } from '../topics.ts';
+import { readError } from './errors.ts';
+import { formatCount as fmt, shapeText, summarizeModels, type ModelSummary } from './keras.ts';
+import { parseLog, readLog, type Finding } from './log.ts';
+import { findCalls } from './pyargs.ts';
+import { computeSteps, type StepsResult } from './steps.ts';
+
+export interface Computed {
+  kind: 'model' | 'steps' | 'log' | 'error' | 'code';
+  /** The result, in the asker's language: the lead of the answer. */
+  text: string;
+  /** The topic the result belongs to, when it says. */
+  topic?: TopicSlug;
+}
+
+const ASKS_MODEL =
+  /(param|パラメー?タ|shape|形|出力|output|summary|サマリ|合って|あって|how many|何個|いくつ|計算|size|サイズ|total|合計|heavy|重い|most|最も|一番|weights?|重み|次元|dimension|flatten)/i;
+
+function modelText(m: ModelSummary, lang: Lang): string {
+  const ja = lang === 'ja';
+  const lines: string[] = [];
+  if (m.inputFrom === 'channels-only' && m.rows[0]) {
+    const r = m.rows[0];
+    const k = /(\d+)×(\d+)/.exec(r.label)!;
+    const filters = Number(/\((\d+)/.exec(r.label)![1]);
+    const rgb = filters * (Number(k[1]) * Number(k[2]) * 3 + 1);
+    return ja
+      ? `${r.label} のパラメータ数は入力のチャンネル数だけで決まり、画像の大きさには依存しません。グレースケール（1チャンネル）の入力なら ${r.paramMath}、カラー（3チャンネル）なら ${filters} × (${k[1]}×${k[2]}×3 + 1) = ${fmt(rgb)} です。出力の高さと幅は入力の大きさによります（3×3、padding なし、stride 1 なら 28×28 → 26×26）。`
+      : `The parameter count of ${r.label} depends only on the number of input channels, not on the image size: for a grey-scale (1-channel) input it is ${r.paramMath}; for a colour (3-channel) input ${filters} × (${k[1]}×${k[2]}×3 + 1) = ${fmt(rgb)}. The output's height and width depend on the input size (a 3×3 kernel without padding, stride 1: 28×28 → 26×26).`;
+  }
+  const inputNote = m.inputFrom === 'layer' ? '' : ja ? '（入力の形は質問から）' : ' (input shape taken from your question)';
+  const input = m.input.length ? (ja ? `（入力 ${shapeText(m.input)}${inputNote}）` : ` (input ${shapeText(m.input)}${inputNote})`) : '';
+  lines.push(ja ? `各層の出力の形とパラメータ数${input}：` : `Output shape and parameters of each layer${input}:`);
+  m.rows.forEach((r, i) => {
+    // An Embedding without input_length keeps the sequence axis open.
+    const out = r.kind === 'Embedding' && r.output.length === 1 ? (ja ? `(文の長さ, ${r.output[0]})` : `(sequence length, ${r.output[0]})`) : shapeText(r.output);
+    const shape = r.shapeMath ? `${out} [${r.shapeMath}]` : out;
+    const params = r.params ? (r.paramMath ? r.paramMath : fmt(r.params)) : '0';
+    const note = r.note && r.kind !== 'Dropout' && r.kind !== 'MaxPooling2D' && r.kind !== 'AveragePooling2D' ? (ja ? `（${noteJa(r.note)}）` : ` (${r.note})`) : '';
+    lines.push(ja ? `${i + 1}. ${r.label}：出力 ${shape}、パラメータ ${params}${note}` : `${i + 1}. ${r.label}: output ${shape}, parameters ${params}${note}`);
+  });
+  if (m.error) lines.push(ja ? `⚠ ここで止まります：${errorJa(m.error)}` : `⚠ It stops here: ${m.error}.`);
+  const nonTrain = m.total - m.trainable;
+  if (m.rows.length > 1 || m.fromModel) {
+    const tail = nonTrain ? (ja ? `（学習するもの ${fmt(m.trainable)}、学習しないもの ${fmt(nonTrain)}）` : ` (${fmt(m.trainable)} trainable, ${fmt(nonTrain)} non-trainable)`) : '';
+    lines.push(ja ? `合計 ${fmt(m.total)} パラメータ${tail}。プーリング、Flatten、Dropout はパラメータを持ちません。` : `Total: ${fmt(m.total)} parameters${tail}. Pooling, Flatten and Dropout have none.`);
+    const biggest = [...m.rows].sort((a, b) => b.params - a.params)[0];
+    if (biggest && m.total > 0 && biggest.params / m.total > 0.5 && m.rows.length > 2) {
+      const share = Math.round((100 * biggest.params) / m.total);
+      lines.push(
+        ja
+          ? `一番重いのは ${biggest.label}（${fmt(biggest.params)}、全体の ${share}%）です。${biggest.kind === 'Dense' && m.rows.some((r) => r.kind === 'Conv2D') ? '畳み込み層は小さなカーネルを画像全体で使い回すのでパラメータが少なく、Flatten の後の Dense はすべての入力とすべてのユニットを結ぶので多くなります。' : ''}`
+          : `The heaviest layer is ${biggest.label} (${fmt(biggest.params)}, ${share}% of the total).${biggest.kind === 'Dense' && m.rows.some((r) => r.kind === 'Conv2D') ? ' A convolution reuses its small kernels at every position of the image, so it has few parameters; the Dense layer after Flatten connects every input to every unit.' : ''}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function noteJa(note: string): string {
+  const m = /each filter spans all (\d+) input channels/.exec(note);
+  if (m) return `各フィルターは入力の ${m[1]} チャンネルすべてにまたがります`;
+  const e = /one vector of (\d+) numbers per word id/.exec(note);
+  if (e) return `単語 id ごとに ${e[1]} 個の数のベクトルを1本ずつ持つ表で、バイアスはありません`;
+  if (note === 'no Flatten before it') return 'Flatten がないので最後の軸だけに作用';
+  return note;
+}
+
+function errorJa(error: string): string {
+  const m = /needs an input of 3 axes \(height, width, channels\) but gets (.*)/.exec(error);
+  if (m) return `Conv2D には (高さ, 幅, チャンネル) の3軸の入力が必要ですが、${m[1]} が来ています。`;
+  return error;
+}
+
+function stepsText(r: StepsResult, lang: Lang): string {
+  const ja = lang === 'ja';
+  const lines: string[] = [];
+  if (r.implied) {
+    const { steps, batch, samples } = r.implied;
+    lines.push(
+      ja
+        ? `${fmt(steps)} は1エポックのステップ（バッチ）の数で、画像の枚数ではありません。1ステップで ${batch} 件ずつ処理するので、${fmt(steps)} × ${batch} = ${fmt(samples)}、つまり学習データはおよそ ${fmt(samples)} 件です（最後のバッチは端数で小さいことがあります。MNIST の 60,000 件なら 60,000 ÷ ${batch} の切り上げ）。`
+        : `${fmt(steps)} is the number of steps (batches) per epoch, not of images. Each step takes ${batch} samples, so ${fmt(steps)} × ${batch} = ${fmt(samples)}: your training data has about ${fmt(samples)} samples (the last batch may be smaller; for MNIST's 60,000 it is 60,000 / ${batch} rounded up).`,
+    );
+  }
+  for (const c of r.cases) {
+    const split = c.split
+      ? ja
+        ? `validation_split=${c.split} なので、学習に使うのは ${fmt(c.samples)} × ${1 - c.split} = ${fmt(c.train)} 件です（残り ${fmt(c.samples - c.train)} 件は検証用）。`
+        : `With validation_split=${c.split}, training uses ${fmt(c.samples)} × ${+(1 - c.split).toFixed(4)} = ${fmt(c.train)} samples (the other ${fmt(c.samples - c.train)} are for validation). `
+      : '';
+    const assumed = r.assumedSamples ? (ja ? '（MNIST の学習データ 60,000 件として）' : ' (taking MNIST’s 60,000 training images)') : '';
+    const batch = c.defaultBatch ? (ja ? `batch_size を指定しないときの既定値 ${c.batch}` : `the default batch_size of ${c.batch}`) : `batch_size=${c.batch}`;
+    const even = c.last === c.batch;
+    const rest = even
+      ? ''
+      : ja
+        ? `（${c.batch} 件のバッチが ${fmt(c.steps - 1)} 個と、最後に ${c.last} 件のバッチが 1 個。端数は切り上げ）`
+        : ` (${fmt(c.steps - 1)} full batches of ${c.batch} and a last batch of ${c.last}: the division is rounded up)`;
+    const shown = r.shown === c.steps ? (ja ? `進捗バーの ${fmt(c.steps)}/${fmt(c.steps)} は、このステップ（バッチ）の数で、画像の枚数ではありません。` : ` The ${fmt(c.steps)}/${fmt(c.steps)} in the progress bar counts these steps (batches), not images.`) : '';
+    const what = r.evaluate ? (ja ? 'evaluate が処理するバッチの数' : 'Batches evaluate goes through') : ja ? '1エポックのステップ数' : 'Steps per epoch';
+    lines.push(
+      ja
+        ? `${split}${what} = ${fmt(c.train)}${assumed} ÷ ${c.batch}（${batch}）→ ${fmt(c.steps)}${r.evaluate ? '' : ' ステップ'}${rest}。${shown}`
+        : `${split}${what} = ${fmt(c.train)}${assumed} / ${c.batch} (${batch}) → ${fmt(c.steps)}${rest}.${shown}`,
+    );
+  }
+  if (r.cases.length > 1) {
+    const [a, b] = [r.cases[0], r.cases[r.cases.length - 1]];
+    lines.push(
+      ja
+        ? `batch_size を ${a.batch} から ${b.batch} にすると、1エポックで重みを更新する回数が ${fmt(a.steps)} 回から ${fmt(b.steps)} 回に変わります。`
+        : `Going from batch_size ${a.batch} to ${b.batch} changes the weight updates per epoch from ${fmt(a.steps)} to ${fmt(b.steps)}.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug } {
+  const ja = lang === 'ja';
+  const x = f.facts;
+  const ep = (n: unknown) => (x.positional ? (ja ? `${n} 番目` : `the ${ordinal(Number(n))} value`) : ja ? `エポック ${n}` : `epoch ${n}`);
+  switch (f.kind) {
+    case 'diverged':
+      return {
+        topic: 'learning-rate',
+        text: ja
+          ? `ログでは ${ep(x.epoch)} で loss が ${x.value} になっています。学習が発散しています：更新が大きすぎて損失が爆発し、数値が nan（not a number）になりました。一度 nan になった重みは元に戻らないので、モデルを作り直して（モデル定義のセルから実行し直して）小さい学習率（例：0.001〜0.01）で学習し直してください。入力を 0〜1 に正規化していないと発散しやすくなります。`
+          : `Your log shows the loss at ${x.value} at ${ep(x.epoch)}: training diverged. The updates were too large, the loss exploded and became NaN (not a number). Weights that have become NaN never recover, so rebuild the model (re-run the cell that builds it) and train with a smaller learning rate (e.g. 0.001-0.01). Inputs not scaled to 0-1 make this more likely.`,
+      };
+    case 'printed-zero':
+      return {
+        topic: 'loss-function',
+        text: ja
+          ? `${x.text} は小数点以下 ${x.decimals} 桁に丸めて表示した値で、ちょうど 0 ではありません（0.00005 未満というだけです）。桁数を増やすか指数表記（:.2e）で表示すると実際の値が見えます。学習データの loss がほぼ 0 なのは学習データにほぼ完全に合っているということで、良いモデルかどうかは検証・テストデータの loss で判断してください（過学習していないか）。`
+          : `${x.text} is the value rounded to ${x.decimals} decimals, not exactly zero (only below 0.00005). Print more digits or in scientific notation (:.2e) to see it. A training loss near zero means the model fits the training data almost perfectly; whether it is a good model shows in the validation or test loss (check for overfitting).`,
+      };
+    case 'regression-accuracy':
+      return {
+        topic: 'loss-function',
+        text: ja
+          ? `accuracy が 0 なのは故障ではありません。accuracy は「予測がラベルとぴったり一致した割合」で、連続した数値を予測する回帰では予測がぴったり一致することはまずないため、意味のない指標です。回帰は loss（MSE、いまは ${x.loss}）や平均絶対誤差（metrics=['mae']）で評価してください。`
+          : `An accuracy of 0 is not a bug: accuracy counts predictions that exactly equal the label, and a regression predicts continuous numbers that almost never do, so it is meaningless there. Judge a regression by its loss (MSE, ${x.loss} now) or by the mean absolute error (metrics=['mae']).`,
+      };
+    case 'chance-level':
+      if (typeof x.lr === 'number' && x.lr <= 1e-4) return findingText({ kind: 'stalled', facts: { ...x, last: x.value } }, lang);
+      return {
+        text: ja
+          ? `loss が ${x.value} 付近で止まっています。これは ln(${x.classes}) ≈ ${x.ln}、つまり ${x.classes} クラスすべてに同じ確率を出しているときの値で、モデルがまだ何も学べていない状態です。学習率が小さすぎる（大きすぎる）、入力が正規化されていない、損失関数とラベルの形が合っていない、のどれかを疑ってください。`
+          : `The loss sits at ${x.value}, which is ln(${x.classes}) ≈ ${x.ln}: the value of predicting every one of ${x.classes} classes with equal probability. The model has not learned anything yet. Suspect a learning rate that is too small (or too large), unscaled inputs, or a loss that does not match the label format.`,
+      };
+    case 'stalled': {
+      const small = typeof x.lr === 'number' && x.lr <= 1e-3;
+      return {
+        topic: 'learning-rate',
+        text: ja
+          ? small
+            ? `loss がほとんど動いていません（${x.first} → ${x.last}）。失敗ではありません：学習率 ${x.lr} は小さすぎて1歩がとても小さいので、loss は非常にゆっくりしか下がらず、ずっと多くのエポックが必要になります。中くらいの値（Adam の既定値 0.001 など）にしてみてください。`
+            : `loss がほとんど動いていません（${x.first} → ${x.last}）。よくある原因は、学習率が小さすぎて1歩が小さい（壊れてはいないが非常に遅い）、入力が正規化されていない、損失関数とラベルの形が合っていない、のどれかです。`
+          : small
+            ? `The loss barely moves (${x.first} → ${x.last}). That is not a failure: learning_rate=${x.lr} makes every step tiny, so the loss falls very slowly and needs far more epochs. Try a value in between, such as Adam's default 0.001.`
+            : `The loss barely moves (${x.first} → ${x.last}). The usual causes: a learning rate so small that each step is tiny (not broken, just very slow), unscaled inputs, or a loss that does not match the label format.`,
+      };
+    }
+    case 'overfitting':
+      return {
+        topic: 'overfitting-validation',
+        text: ja
+          ? `val_loss は ${ep(x.best)} の ${x.bestValue} が最小で、その後は上がっています（${ep(x.lastEpoch)} で ${x.lastValue}）。${x.positional ? 'その時点' : `エポック ${x.best}`} あたりから過学習が始まっています：学習データには合い続けますが、見たことのないデータへの当てはまりが悪くなっています。EarlyStopping(monitor='val_loss', restore_best_weights=True) で、いちばん良かったエポックの重みに戻して止められます。`
+          : `val_loss is lowest at ${ep(x.best)} (${x.bestValue}) and rises after that (${x.lastValue} at ${ep(x.lastEpoch)}): overfitting starts around ${x.positional ? 'that point' : `epoch ${x.best}`}. The model keeps fitting the training data but does worse on data it has not seen. EarlyStopping(monitor='val_loss', restore_best_weights=True) stops there and keeps the best epoch's weights.`,
+      };
+    case 'val-loss-and-accuracy-rise':
+      return {
+        topic: 'overfitting-validation',
+        text: ja
+          ? `val_loss は ${ep(x.best)} の ${x.bestValue} から ${x.lastValue} に上がっているのに、val_accuracy は ${x.accFrom} → ${x.accTo} と上がっています。矛盾ではありません：正解できる検証サンプルが少し増える一方で、間違えるサンプルに対しては自信満々に間違えるようになっていて、自信のある間違いは交差エントロピーの loss を大きく増やすからです。これは過学習の初期のサインで、EarlyStopping(monitor='val_loss', restore_best_weights=True) で val_loss が最小のエポックを選ぶのが普通です（最終的に正解率が大事なら val_accuracy で選んでも構いません）。`
+          : `val_loss rises from ${x.bestValue} (${ep(x.best)}) to ${x.lastValue} while val_accuracy rises too (${x.accFrom} → ${x.accTo}). That is not a contradiction: the model gets a few more validation samples right but becomes over-confident on the ones it gets wrong, and confident wrong predictions add a lot of cross-entropy loss. It is an early sign of overfitting; the usual choice is the epoch with the lowest val_loss, e.g. EarlyStopping(monitor='val_loss', restore_best_weights=True) (or monitor val_accuracy if accuracy is what you care about).`,
+      };
+    case 'train-val-gap':
+      return {
+        topic: 'overfitting-validation',
+        text: ja
+          ? `学習データの accuracy ${x.train} に対して検証データは ${x.val} で、差が開いています。これが過学習です：学習データには合っていても、見たことのないデータには同じようには当てはまっていません。`
+          : `Training accuracy ${x.train} against validation accuracy ${x.val}: the gap is overfitting. The model fits its training data better than it generalises to data it has not seen.`,
+      };
+    case 'loss-falls-accuracy-flat':
+      return {
+        topic: 'loss-function',
+        text: ja
+          ? `loss は ${x.lossFrom} → ${x.lossTo} と下がっているのに accuracy は ${x.acc} のままです。accuracy は「一番確率の高いクラス（argmax）が正解か」だけを数えるので、予測が判定の境目を越えたときにしか変わりません。loss は確率そのものを見るので、すでに正解しているサンプルへの自信が増すだけでも下がります。だから両者は連動しないことがあり、逆向きに動くこともあります。`
+          : `The loss falls (${x.lossFrom} → ${x.lossTo}) while accuracy stays at ${x.acc}. Accuracy only counts whether the top (argmax) prediction is right, so it changes only when a sample crosses the decision boundary; the loss looks at the probabilities themselves and falls whenever the model grows more confident on samples it already gets right. So the two need not move together, and can even move in opposite directions.`,
+      };
+  }
+}
+
+/** A learning rate the asker states (learning_rate=1e-5, lr=0.1, 学習率を 0.00001). */
+export function learningRate(text: string): number | undefined {
+  const m = /(?:learning_rate|\blr|学習率)\s*(?:を|は|が|=|:|of|to)?\s*([0-9]*\.?[0-9]+(?:e-?\d+)?)/i.exec(text.normalize('NFKC'));
+  const v = m ? Number(m[1]) : NaN;
+  return Number.isFinite(v) && v > 0 && v < 100 ? v : undefined;
+}
+
+function ordinal(n: number): string {
+  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${s}`;
+}
+
+/** What pasted code shows that explains the asker's surprise. */
+function codeObservations(text: string, models: ModelSummary[], lang: Lang): Computed[] {
+  const ja = lang === 'ja';
+  const out: Computed[] = [];
+  const dense = findCalls(text, ['Dense']);
+  const softmaxOne = dense.find((c) => c.args[0] === 1 && /softmax/i.test(String(c.kwargs.activation ?? c.args[1] ?? '')));
+  if (softmaxOne) {
+    out.push({
+      kind: 'code',
+      topic: 'classification-softmax',
+      text: ja
+        ? 'Dense(1, activation=\'softmax\') は常に 1.0 を出力します。softmax は層のユニット全体で合計が 1 になるように割り振るので、ユニットが1つだと e^z / e^z = 1 にしかならず、何も学習できません。二値分類なら Dense(1, activation=\'sigmoid\') と loss=\'binary_crossentropy\'、または Dense(2, activation=\'softmax\') とカテゴリ用の損失関数を使ってください。'
+        : "Dense(1, activation='softmax') always outputs 1.0: softmax shares a total of 1 across the layer's units, so with a single unit it is e^z / e^z = 1 every time, and nothing can be learned. For two classes use Dense(1, activation='sigmoid') with loss='binary_crossentropy', or Dense(2, activation='softmax') with a categorical loss.",
+    });
+  }
+  const mentionsPerceptron = /(perceptron|パーセプトロン|xor)/i.test(text);
+  const model = models.find((m) => m.fromModel);
+  if (mentionsPerceptron && model) {
+    const hidden = model.rows.filter((r) => r.kind === 'Dense').slice(0, -1);
+    if (hidden.length) {
+      const h = hidden[0];
+      out.push({
+        kind: 'code',
+        topic: 'perceptron-xor',
+        text: ja
+          ? `あなたのモデルには隠れ層 ${h.label} があるので、もう単一のパーセプトロンではありません。非線形の活性化関数を持つ隠れ層は入力から新しい特徴（たとえば OR と NAND）を作り、その空間では XOR が直線で分けられるようになります。単一パーセプトロンは直線を1本引くだけなので、XOR の4点のうち最大でも3点しか正解できません。教科書の話と矛盾はしていません。`
+          : `Your model has a hidden layer, ${h.label}, so it is no longer a single perceptron. A hidden layer with a non-linear activation computes new features from the inputs (for example OR and NAND) in which XOR becomes separable by a straight line. A single perceptron draws one straight line and gets at most 3 of the 4 XOR points right, so the textbook still holds.`,
+      });
+    } else if (model.input[0] >= 3) {
+      out.push({
+        kind: 'code',
+        topic: 'perceptron-xor',
+        text: ja
+          ? `あなたのモデルは単一パーセプトロンですが、入力が ${model.input[0]} 個あります。x1·x2 のような特徴を自分で足すと、XOR = x1 + x2 − 2·x1·x2 と入力の一次式で書けるので、直線（平面）1枚で分けられるようになります。元の2つの入力 (x1, x2) だけでは、単一パーセプトロンは XOR を解けません。隠れ層は、そうした特徴を自分で学習する役割を持ちます。`
+          : `Your model is a single perceptron, but it has ${model.input[0]} inputs. With an extra input such as x1·x2, XOR = x1 + x2 − 2·x1·x2 is a linear function of the inputs, so one straight line (plane) separates it. On the raw inputs (x1, x2) alone a single perceptron cannot solve XOR; a hidden layer is what learns such a feature by itself.`,
+      });
+    }
+  }
+  const last = model?.rows.filter((r) => r.kind === 'Dense').pop();
+  const lastCall = dense[dense.length - 1];
+  if (model && last && lastCall && last.output[last.output.length - 1] > 1 && !lastCall.kwargs.activation && lastCall.args.length < 2 && /(predict|確率|probabilit|logits?|マイナス|negative)/i.test(text)) {
+    out.push({
+      kind: 'code',
+      topic: 'classification-softmax',
+      text: ja
+        ? `最後の層 ${last.label} に activation がないので、出力は確率ではなく生のスコア（ロジット）で、マイナスや1より大きい値も出ます。確率が欲しければ最後の層を activation='softmax' にするか、出力に tf.nn.softmax をかけてください。どちらでも argmax で選ばれるクラスは同じです。出力層を線形のままにするなら、損失関数には from_logits=True を指定します。`
+        : `The last layer, ${last.label}, has no activation, so it outputs raw scores (logits), not probabilities: negative values and values above 1 are normal. For probabilities give the last layer activation='softmax', or apply tf.nn.softmax to the outputs; argmax picks the same class either way. If the output layer stays linear, the loss needs from_logits=True.`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Every result the question's own numbers and code allow, most specific
+ * first: error readings, code observations, model summaries, steps, log
+ * findings. Empty when there is nothing to compute.
+ */
+export function computeFromQuestion(question: string, lang: Lang): Computed[] {
+  const text = question.length > 20_000 ? question.slice(0, 20_000) : question;
+  const out: Computed[] = [];
+  const err = readError(text);
+  if (err) out.push({ kind: 'error', text: err.text[lang], topic: err.topic });
+  const models = summarizeModels(text);
+  out.push(...codeObservations(text, models, lang));
+  // Asked about in words, not only written in code (input_shape= says nothing about the question).
+  const prose = text.replace(/\b[A-Za-z_][\w.]*_[\w.]*\b/g, ' ').replace(/\b(Input|InputLayer)\s*\(/g, ' ');
+  if (models.length && ASKS_MODEL.test(prose) && !err) {
+    const hasConv = models.some((m) => m.rows.some((r) => r.kind === 'Conv2D'));
+    const hasPool = models.some((m) => m.rows.some((r) => /Pool/.test(r.kind)));
+    const onlyPool = hasPool && !hasConv && models.every((m) => m.rows.every((r) => /Pool|Dropout|Flatten/.test(r.kind)));
+    const hasBn = models.some((m) => m.rows.some((r) => r.kind === 'BatchNormalization'));
+    const hasEmb = models.some((m) => m.rows.some((r) => r.kind === 'Embedding'));
+    const topic: TopicSlug | undefined = hasConv ? 'cnn-convolution' : onlyPool ? 'pooling' : hasBn ? 'normalization' : hasEmb ? 'nlp-embeddings' : undefined;
+    if (!out.some((o) => o.kind === 'code' && o.topic === 'perceptron-xor')) {
+      out.push({ kind: 'model', text: models.map((m) => modelText(m, lang)).join('\n\n'), topic });
+    }
+  }
+  const steps = computeSteps(text);
+  if (steps) out.push({ kind: 'steps', text: stepsText(steps, lang), topic: 'batch-size' });
+  const findings = readLog(parseLog(text), learningRate(text));
+  for (const f of findings.slice(0, 2)) {
+    const r = findingText(f, lang);
+    out.push({ kind: 'log', text: r.text, topic: r.topic });
+  }
+  return out;
+}

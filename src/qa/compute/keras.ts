@@ -1,0 +1,363 @@
+/**
+ * Output shapes and parameter counts of a Keras model pasted into a question,
+ * worked out the way `model.summary()` does, with the arithmetic shown: the
+ * asker who wants to check their own count by hand gets every step.
+ *
+ * Layers: Input, Dense, Conv2D, MaxPooling2D / AveragePooling2D (and the
+ * MaxPool2D spellings), Global*Pooling2D, Flatten, Dropout, Activation,
+ * BatchNormalization, Reshape, Embedding, SimpleRNN, LSTM, GRU. A layer call
+ * inside `Sequential([...])` or `model.add(...)` belongs to the model; a
+ * layer call on its own ("a Conv2D(32, (3,3)) first layer") is worked out
+ * alone, on the input shape the question gives.
+ */
+import { asInt, asPair, asShape, findCalls, type PyCall, type PyValue } from './pyargs.ts';
+
+export const LAYER_NAMES = [
+  'Input',
+  'InputLayer',
+  'Dense',
+  'Conv2D',
+  'Convolution2D',
+  'MaxPooling2D',
+  'MaxPool2D',
+  'AveragePooling2D',
+  'AvgPool2D',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling2D',
+  'Flatten',
+  'Dropout',
+  'Activation',
+  'BatchNormalization',
+  'Reshape',
+  'Embedding',
+  'SimpleRNN',
+  'LSTM',
+  'GRU',
+] as const;
+
+export interface LayerRow {
+  /** How the layer is named in the summary: `Conv2D(32, 3×3)`. */
+  label: string;
+  kind: string;
+  /** Output shape without the batch axis. */
+  output: number[];
+  params: number;
+  trainable: number;
+  /** How the output shape was worked out (empty when it is unchanged). */
+  shapeMath: string;
+  /** How the parameter count was worked out (empty when there are none). */
+  paramMath: string;
+  /** A remark worth reading (weights shared, statistics not trained…). */
+  note?: string;
+}
+
+export interface ModelSummary {
+  input: number[];
+  /** Where the input shape came from. */
+  inputFrom: 'layer' | 'question' | 'assumed' | 'channels-only';
+  rows: LayerRow[];
+  total: number;
+  trainable: number;
+  /** Set when a layer cannot take the shape it gets (the summary stops there). */
+  error?: string;
+  /** Whether the layers came from a model definition (Sequential / model.add), not a lone layer call. */
+  fromModel: boolean;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const shapeText = (s: number[]) => `(${s.join(', ')}${s.length === 1 ? ',' : ''})`;
+const prod = (s: number[]) => s.reduce((a, b) => a * b, 1);
+
+/** Keeps the layer calls that define a model: inside `Sequential([...])` or passed to `.add(...)`. */
+function modelCalls(text: string, calls: PyCall[]): PyCall[] {
+  const spans: [number, number][] = [];
+  for (const m of text.matchAll(/Sequential\s*\(\s*\[/g)) {
+    const start = m.index! + m[0].length - 1;
+    let depth = 0;
+    for (let i = start; i < text.length; i++) {
+      if (text[i] === '[') depth++;
+      else if (text[i] === ']' && --depth === 0) {
+        spans.push([start, i]);
+        break;
+      }
+    }
+  }
+  for (const m of text.matchAll(/\.add\s*\(/g)) spans.push([m.index!, m.index! + m[0].length + 1]);
+  return calls.filter((c) => spans.some(([a, b]) => c.at >= a && c.at <= b));
+}
+
+/**
+ * An input shape stated in words: "a 28x28x1 input", "(32, 32, 3) images",
+ * "28×28の画像". Two numbers need a word saying they are the input (a "3x3"
+ * alone is a kernel); of several, the largest is the input.
+ */
+export function inputShapeFromText(text: string): number[] | undefined {
+  const t = text.normalize('NFKC');
+  let best: number[] | undefined;
+  for (const m of t.matchAll(/(\d{1,4})\s*[x×*]\s*(\d{1,4})(?:\s*[x×*]\s*(\d{1,4}))?/gi)) {
+    const dims = m.slice(1).filter(Boolean).map(Number);
+    const around = t.slice(Math.max(0, m.index! - 25), m.index! + m[0].length + 25);
+    const isInput = dims.length === 3 || /(input|入力|image|画像|picture|写真|pixels?|ピクセル|画素|mnist|grey|gray|グレー)/i.test(around);
+    if (isInput && (!best || prod(dims) > prod(best))) best = dims;
+  }
+  if (best) return best;
+  const tuple = /input_shape\s*=\s*\(([\d\s,]+)\)|\bshape\s*=\s*\(([\d\s,]+)\)/.exec(t);
+  if (tuple) return (tuple[1] ?? tuple[2]).split(',').map((x) => x.trim()).filter(Boolean).map(Number);
+  return undefined;
+}
+
+const kw = (c: PyCall, name: string, pos?: number): PyValue | undefined => (name in c.kwargs ? c.kwargs[name] : pos !== undefined ? c.args[pos] : undefined);
+
+function inputOf(c: PyCall): number[] | undefined {
+  if (c.name === 'Input' || c.name === 'InputLayer') return asShape(kw(c, 'shape', 0) ?? kw(c, 'input_shape') ?? c.kwargs.batch_shape);
+  const s = asShape(c.kwargs.input_shape);
+  if (s) return s;
+  const dim = asInt(c.kwargs.input_dim);
+  return dim && c.name !== 'Embedding' ? [dim] : undefined;
+}
+
+function convOut(size: number, k: number, s: number, padding: string): { out: number; math: string } {
+  if (padding === 'same') {
+    const out = Math.ceil(size / s);
+    return { out, math: s === 1 ? `${size} (padding='same')` : `ceil(${size}/${s}) = ${out}` };
+  }
+  const out = Math.floor((size - k) / s) + 1;
+  return { out, math: s === 1 ? `${size}−${k}+1 = ${out}` : `floor((${size}−${k})/${s})+1 = ${out}` };
+}
+
+/** One layer applied to `shape`: its row, or an error message. */
+function applyLayer(c: PyCall, shape: number[]): LayerRow | string {
+  const name = c.name === 'Convolution2D' ? 'Conv2D' : c.name === 'MaxPool2D' ? 'MaxPooling2D' : c.name === 'AvgPool2D' ? 'AveragePooling2D' : c.name;
+  switch (name) {
+    case 'Dense': {
+      const units = asInt(kw(c, 'units', 0));
+      if (!units) return 'Dense without a number of units';
+      const d = shape[shape.length - 1];
+      const bias = kw(c, 'use_bias') === false ? 0 : units;
+      const params = d * units + bias;
+      const out = [...shape.slice(0, -1), units];
+      return {
+        label: `Dense(${units})`,
+        kind: name,
+        output: out,
+        params,
+        trainable: params,
+        shapeMath: shape.length > 1 ? `Dense acts on the last axis only: ${shapeText(shape)} → ${shapeText(out)}` : '',
+        paramMath: bias ? `${fmt(d)}×${fmt(units)} + ${fmt(units)} = ${fmt(params)}` : `${fmt(d)}×${fmt(units)} = ${fmt(params)}`,
+        note: shape.length > 1 ? 'no Flatten before it' : undefined,
+      };
+    }
+    case 'Conv2D': {
+      const filters = asInt(kw(c, 'filters', 0));
+      const k = asPair(kw(c, 'kernel_size', 1));
+      if (!filters || !k) return 'Conv2D without filters or kernel_size';
+      if (shape.length !== 3) return `Conv2D needs an input of 3 axes (height, width, channels) but gets ${shapeText(shape)}`;
+      const s = asPair(kw(c, 'strides', 2)) ?? [1, 1];
+      const padding = String(kw(c, 'padding', 3) ?? 'valid');
+      const [h, w, ch] = shape;
+      const oh = convOut(h, k[0], s[0], padding);
+      const ow = convOut(w, k[1], s[1], padding);
+      if (oh.out < 1 || ow.out < 1) return `a ${k[0]}×${k[1]} kernel does not fit in ${h}×${w}`;
+      const bias = kw(c, 'use_bias') === false ? 0 : 1;
+      const per = k[0] * k[1] * ch + bias;
+      const params = filters * per;
+      const sameHW = h === w && k[0] === k[1] && s[0] === s[1];
+      return {
+        label: `Conv2D(${filters}, ${k[0]}×${k[1]}${s[0] !== 1 || s[1] !== 1 ? `, strides=${s[0] === s[1] ? s[0] : `(${s.join(', ')})`}` : ''}${padding === 'same' ? ", padding='same'" : ''})`,
+        kind: name,
+        output: [oh.out, ow.out, filters],
+        params,
+        trainable: params,
+        shapeMath: sameHW ? oh.math : `${oh.math}, ${ow.math}`,
+        paramMath: `${filters} × (${k[0]}×${k[1]}×${ch}${bias ? ' + 1' : ''}) = ${filters} × ${per} = ${fmt(params)}`,
+        note: ch > 1 ? `each filter spans all ${ch} input channels` : undefined,
+      };
+    }
+    case 'MaxPooling2D':
+    case 'AveragePooling2D': {
+      if (shape.length !== 3) return `${name} needs an input of 3 axes but gets ${shapeText(shape)}`;
+      const p = asPair(kw(c, 'pool_size', 0)) ?? [2, 2];
+      const s = asPair(kw(c, 'strides', 1)) ?? p;
+      const padding = String(kw(c, 'padding', 2) ?? 'valid');
+      const oh = convOut(shape[0], p[0], s[0], padding);
+      const ow = convOut(shape[1], p[1], s[1], padding);
+      const math = (size: number, o: { out: number }) => (padding === 'same' ? `ceil(${size}/${s[0]}) = ${o.out}` : `floor((${size}−${p[0]})/${s[0]})+1 = ${o.out}`);
+      return {
+        label: `${name}(${p[0]}×${p[1]})`,
+        kind: name,
+        output: [oh.out, ow.out, shape[2]],
+        params: 0,
+        trainable: 0,
+        shapeMath: shape[0] === shape[1] ? math(shape[0], oh) : `${math(shape[0], oh)}, ${math(shape[1], ow)}`,
+        paramMath: '',
+        note: 'each channel pooled separately; no weights',
+      };
+    }
+    case 'GlobalAveragePooling2D':
+    case 'GlobalMaxPooling2D':
+      if (shape.length !== 3) return `${name} needs an input of 3 axes but gets ${shapeText(shape)}`;
+      return { label: `${name}()`, kind: name, output: [shape[2]], params: 0, trainable: 0, shapeMath: `one value per channel`, paramMath: '' };
+    case 'Flatten': {
+      const out = [prod(shape)];
+      return {
+        label: 'Flatten()',
+        kind: name,
+        output: out,
+        params: 0,
+        trainable: 0,
+        shapeMath: shape.length > 1 ? `${shape.join('×')} = ${fmt(out[0])}` : '',
+        paramMath: '',
+      };
+    }
+    case 'Dropout':
+      return { label: `Dropout(${kw(c, 'rate', 0) ?? ''})`, kind: name, output: shape, params: 0, trainable: 0, shapeMath: '', paramMath: '', note: 'active only in training' };
+    case 'Activation':
+      return { label: `Activation(${JSON.stringify(kw(c, 'activation', 0) ?? '')})`, kind: name, output: shape, params: 0, trainable: 0, shapeMath: '', paramMath: '' };
+    case 'BatchNormalization': {
+      const ch = shape[shape.length - 1];
+      return {
+        label: 'BatchNormalization()',
+        kind: name,
+        output: shape,
+        params: 4 * ch,
+        trainable: 2 * ch,
+        shapeMath: '',
+        paramMath: `4 × ${ch} = ${fmt(4 * ch)} (γ and β trained: ${fmt(2 * ch)}; moving mean and variance not trained: ${fmt(2 * ch)})`,
+      };
+    }
+    case 'Reshape': {
+      const target = asShape(kw(c, 'target_shape', 0)) ?? (Array.isArray(kw(c, 'target_shape', 0)) ? (kw(c, 'target_shape', 0) as PyValue[]).map((x) => (typeof x === 'number' ? x : -1)) : undefined);
+      if (!target) return 'Reshape without a target shape';
+      const known = target.filter((x) => x > 0);
+      const out = target.includes(-1) ? target.map((x) => (x === -1 ? prod(shape) / prod(known) : x)) : target;
+      if (prod(out) !== prod(shape)) return `Reshape to ${shapeText(target)} does not keep the ${fmt(prod(shape))} values`;
+      return { label: `Reshape(${shapeText(target)})`, kind: name, output: out, params: 0, trainable: 0, shapeMath: '', paramMath: '' };
+    }
+    case 'Embedding': {
+      const inDim = asInt(kw(c, 'input_dim', 0));
+      const outDim = asInt(kw(c, 'output_dim', 1));
+      if (!inDim || !outDim) return 'Embedding without input_dim and output_dim';
+      const len = asInt(c.kwargs.input_length);
+      const params = inDim * outDim;
+      return {
+        label: `Embedding(${fmt(inDim)}, ${outDim})`,
+        kind: name,
+        output: len ? [len, outDim] : [outDim],
+        params,
+        trainable: params,
+        shapeMath: '',
+        paramMath: `${fmt(inDim)}×${outDim} = ${fmt(params)}`,
+        note: `one vector of ${outDim} numbers per word id, no bias`,
+      };
+    }
+    case 'SimpleRNN':
+    case 'LSTM':
+    case 'GRU': {
+      const units = asInt(kw(c, 'units', 0));
+      if (!units) return `${name} without a number of units`;
+      const d = shape[shape.length - 1];
+      const gates = name === 'LSTM' ? 4 : name === 'GRU' ? 3 : 1;
+      const biasPer = name === 'GRU' ? 2 * units : units; // Keras's GRU keeps two biases (reset_after=True).
+      const params = gates * (units * (d + units) + biasPer);
+      const seq = kw(c, 'return_sequences') === true;
+      return {
+        label: `${name}(${units})`,
+        kind: name,
+        output: seq && shape.length > 1 ? [shape[0], units] : [units],
+        params,
+        trainable: params,
+        shapeMath: '',
+        paramMath: `${gates > 1 ? `${gates} × ` : ''}(${units}×(${d}+${units}) + ${biasPer}) = ${fmt(params)}`,
+      };
+    }
+  }
+  return `${c.name} is not a layer I can work out`;
+}
+
+function summarize(calls: PyCall[], given: number[] | undefined, fromModel: boolean): ModelSummary | undefined {
+  if (calls.length === 0) return undefined;
+  let input: number[] | undefined;
+  let inputFrom: ModelSummary['inputFrom'] = 'layer';
+  const first = calls[0];
+  const layers = first.name === 'Input' || first.name === 'InputLayer' ? calls.slice(1) : calls;
+  input = inputOf(first);
+  if (!input && given) {
+    input = given;
+    inputFrom = 'question';
+  }
+  if (!input) {
+    // An Embedding needs no input shape: it takes word ids.
+    if (first.name === 'Embedding') {
+      input = [asInt(first.kwargs.input_length) ?? 0].filter(Boolean);
+      inputFrom = 'assumed';
+    } else if (!fromModel && /^Conv(olution)?2D$/.test(first.name)) {
+      // A lone Conv2D's parameters depend only on the input's channels:
+      // worked out for a grey-scale image, whose size does not matter.
+      input = [28, 28, 1];
+      inputFrom = 'channels-only';
+    } else return undefined;
+  }
+  // A grey-scale image given as height × width goes into Conv2D with one channel.
+  if (input.length === 2 && /Conv2D|Convolution2D|Pool/.test(layers[0]?.name ?? '')) {
+    input = [...input, 1];
+    inputFrom = inputFrom === 'layer' ? 'layer' : inputFrom === 'question' ? 'question' : 'assumed';
+  }
+  const rows: LayerRow[] = [];
+  let shape = input;
+  let error: string | undefined;
+  for (const c of layers) {
+    const r = applyLayer(c, shape);
+    if (typeof r === 'string') {
+      error = r;
+      break;
+    }
+    rows.push(r);
+    shape = r.output;
+  }
+  // Arguments left out ("Conv2D(75, ...)") leave nothing to work out.
+  if (error && / without /.test(error)) return undefined;
+  if (rows.length === 0 && !error) return undefined;
+  const total = rows.reduce((s, r) => s + r.params, 0);
+  const trainable = rows.reduce((s, r) => s + r.trainable, 0);
+  return { input, inputFrom, rows, total, trainable, error, fromModel };
+}
+
+/**
+ * The models and lone layers in a question, worked out. A model definition
+ * comes first; a lone layer call elsewhere gets the input shape it names, or
+ * the model's input, or one stated in words.
+ */
+export function summarizeModels(text: string): ModelSummary[] {
+  const calls = findCalls(text, LAYER_NAMES);
+  if (calls.length === 0) return [];
+  const inModel = modelCalls(text, calls);
+  const out: ModelSummary[] = [];
+  const words = inputShapeFromText(text.replace(/\b(input_shape|shape)\s*=\s*\([^)]*\)/g, ' '));
+  if (inModel.length) {
+    const m = summarize(inModel, words, true);
+    if (m) out.push(m);
+  }
+  // A layer of the model named again in the prose ("the Dense(64) is heavy") is the same layer.
+  const src = (c: PyCall) => `${c.name}(${JSON.stringify(c.args[0] ?? null)}`;
+  const modelSrc = new Set(inModel.map(src));
+  const lone = calls.filter((c) => !inModel.includes(c) && !modelSrc.has(src(c)));
+  // Lone calls that follow each other in a code block read as one model (a list without Sequential).
+  if (lone.length > 1 && !inModel.length && lone.every((c, i) => i === 0 || /^[\s,\])]*$/.test(text.slice(lone[i - 1].end, c.at).replace(/#[^\n]*/g, '')))) {
+    const m = summarize(lone, words, true);
+    if (m) out.push(m);
+    return out;
+  }
+  for (const c of lone) {
+    let given = inputOf(c) ?? out[0]?.input ?? words;
+    if (c.name === 'BatchNormalization' && !inputOf(c)) {
+      // "BatchNormalization after a Conv2D(75, ...)": its channels are the layer before's filters or units.
+      const before = calls.filter((p) => p.at < c.at && typeof p.args[0] === 'number').pop();
+      if (before) given = [before.args[0] as number];
+    }
+    const m = summarize([c], given, false);
+    if (m) out.push(m);
+  }
+  return out;
+}
+
+export { fmt as formatCount, shapeText };

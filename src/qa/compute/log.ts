@@ -1,0 +1,158 @@
+/**
+ * Reads a training log pasted into a question (Keras's `Epoch 3/20 … loss: …
+ * - val_loss: …` lines, or values written as `0.51 -> 0.40 -> 0.35`) and
+ * says what it shows: divergence, a loss printed as 0.0000, a stall at
+ * chance level, overfitting from a given epoch, validation loss and accuracy
+ * rising together, loss falling while accuracy stays flat, accuracy on a
+ * regression. Each finding names the epochs and values it rests on.
+ */
+
+export type Metric = 'loss' | 'accuracy' | 'val_loss' | 'val_accuracy';
+
+export interface Point {
+  /** The epoch number when the log shows it, else the position in the series (1-based). */
+  epoch: number;
+  value: number;
+  /** The value as printed. */
+  text: string;
+  /** Whether the log printed the epoch number (`Epoch 3/20`), not only the order of the values. */
+  labeled: boolean;
+}
+
+export type Series = Partial<Record<Metric, Point[]>>;
+
+export type FindingKind =
+  | 'diverged'
+  | 'printed-zero'
+  | 'regression-accuracy'
+  | 'chance-level'
+  | 'stalled'
+  | 'overfitting'
+  | 'val-loss-and-accuracy-rise'
+  | 'loss-falls-accuracy-flat'
+  | 'train-val-gap';
+
+export interface Finding {
+  kind: FindingKind;
+  /** Epochs and values the finding rests on, for the text. */
+  facts: Record<string, string | number | undefined>;
+}
+
+const METRIC_NAME = /\b(val_loss|val_accuracy|val_acc|loss|accuracy|acc)\b/;
+const VALUE = String.raw`([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|nan|inf|-inf)`;
+
+function metricOf(name: string): Metric {
+  if (name === 'acc') return 'accuracy';
+  if (name === 'val_acc') return 'val_accuracy';
+  return name as Metric;
+}
+
+function num(text: string): number {
+  const t = text.toLowerCase();
+  if (t === 'nan') return NaN;
+  if (t === 'inf') return Infinity;
+  if (t === '-inf') return -Infinity;
+  return Number(t);
+}
+
+/** The metric series of a pasted log. */
+export function parseLog(text: string): Series {
+  const t = text.normalize('NFKC');
+  const series: Series = {};
+  const push = (m: Metric, p: Point) => (series[m] ??= []).push(p);
+
+  // 1. Arrow sequences: "val_loss: 0.0612 -> 0.0745 -> 0.0890", "loss が 2.30→2.29→2.29".
+  const arrow = new RegExp(`${METRIC_NAME.source}[^\\n\\d-]{0,12}${VALUE}((?:\\s*(?:->|→|⇒|=>|—>|➡)\\s*${VALUE})+)`, 'gi');
+  let arrows = 0;
+  for (const m of t.matchAll(arrow)) {
+    const metric = metricOf(m[1].toLowerCase());
+    const values = [m[2], ...[...m[3].matchAll(new RegExp(VALUE, 'gi'))].map((x) => x[1])];
+    values.forEach((v, i) => push(metric, { epoch: i + 1, value: num(v), text: v, labeled: false }));
+    arrows++;
+  }
+  if (arrows) return series;
+
+  // 2. Keras lines. An "Epoch k/N" line sets the epoch of the metrics after it.
+  let epoch = 0;
+  let position = 0;
+  for (const line of t.split(/\r?\n/)) {
+    const e = /Epoch\s+(\d+)\s*\/\s*\d+/i.exec(line);
+    if (e) epoch = Number(e[1]);
+    const pairs = [...line.matchAll(new RegExp(`${METRIC_NAME.source}\\s*[:=]\\s*${VALUE}`, 'gi'))];
+    if (pairs.length === 0) continue;
+    position++;
+    const at = epoch || position;
+    for (const p of pairs) push(metricOf(p[1].toLowerCase()), { epoch: at, value: num(p[2]), text: p[2], labeled: epoch > 0 });
+  }
+  // An epoch's metrics may be on the same line as "Epoch k/N" and the next line too: keep the last per epoch.
+  for (const m of Object.keys(series) as Metric[]) {
+    const byEpoch = new Map<number, Point>();
+    for (const p of series[m]!) byEpoch.set(p.epoch, p);
+    series[m] = [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
+  }
+  return series;
+}
+
+const last = <T>(a: T[]) => a[a.length - 1];
+
+/** What the series show, most important first. */
+export function readLog(series: Series, lr?: number): Finding[] {
+  const out: Finding[] = [];
+  const loss = series.loss ?? [];
+  const acc = series.accuracy ?? [];
+  const vloss = series.val_loss ?? [];
+  const vacc = series.val_accuracy ?? [];
+
+  const bad = loss.find((p) => !Number.isFinite(p.value) || Math.abs(p.value) > 1e6);
+  if (bad) {
+    out.push({ kind: 'diverged', facts: { epoch: bad.epoch, value: bad.text, first: loss[0]?.text ?? '' } });
+    return out;
+  }
+  const zero = [...loss, ...vloss].find((p) => p.value === 0 && /\.0{3,}/.test(p.text));
+  if (zero) out.push({ kind: 'printed-zero', facts: { text: zero.text, decimals: zero.text.split('.')[1]?.length ?? 0 } });
+
+  if (acc.length >= 2 && acc.every((p) => p.value === 0) && loss.length >= 1 && last(loss).value > 0) {
+    out.push({ kind: 'regression-accuracy', facts: { loss: last(loss).text } });
+  }
+
+  if (loss.length >= 3) {
+    const first = loss[0].value;
+    const end = last(loss).value;
+    const change = Math.abs(first - end) / Math.max(Math.abs(first), 1e-9);
+    const chance = [10, 3, 2].find((k) => Math.abs(end - Math.log(k)) < 0.03);
+    const lrFact = lr === undefined ? {} : { lr };
+    if (change < 0.03 && chance) out.push({ kind: 'chance-level', facts: { first: loss[0].text, value: last(loss).text, classes: chance, ln: Math.log(chance).toFixed(2), ...lrFact } });
+    else if (change < 0.02) out.push({ kind: 'stalled', facts: { first: loss[0].text, last: last(loss).text, ...lrFact } });
+  }
+
+  if (vloss.length >= 3) {
+    let best = 0;
+    vloss.forEach((p, i) => {
+      if (p.value < vloss[best].value) best = i;
+    });
+    const rising = best < vloss.length - 1 && last(vloss).value > vloss[best].value * 1.03;
+    if (rising) {
+      const vaccRising = vacc.length >= 2 && last(vacc).value > (vacc.find((p) => p.epoch === vloss[best].epoch) ?? vacc[0]).value;
+      const facts = { best: vloss[best].epoch, bestValue: vloss[best].text, lastEpoch: last(vloss).epoch, lastValue: last(vloss).text, positional: vloss.some((p) => !p.labeled) ? 1 : 0 };
+      if (vaccRising) out.push({ kind: 'val-loss-and-accuracy-rise', facts: { ...facts, accFrom: vacc[0].text, accTo: last(vacc).text } });
+      else out.push({ kind: 'overfitting', facts });
+    }
+  }
+
+  if (acc.length >= 2 && vacc.length >= 1 && !out.some((f) => f.kind === 'overfitting' || f.kind === 'val-loss-and-accuracy-rise')) {
+    const gap = last(acc).value - last(vacc).value;
+    if (gap > 0.015 && last(acc).value > 0.95) out.push({ kind: 'train-val-gap', facts: { train: last(acc).text, val: last(vacc).text } });
+  }
+
+  for (const [l, a] of [[loss, acc], [vloss, vacc]] as const) {
+    if (l.length >= 3 && a.length >= 3 && !out.some((f) => f.kind === 'regression-accuracy' || f.kind === 'val-loss-and-accuracy-rise')) {
+      const lossDrop = (l[0].value - last(l).value) / Math.max(l[0].value, 1e-9);
+      const accMove = Math.abs(last(a).value - a[0].value);
+      if (lossDrop > 0.05 && accMove < 0.005) {
+        out.push({ kind: 'loss-falls-accuracy-flat', facts: { lossFrom: l[0].text, lossTo: last(l).text, acc: last(a).text } });
+        break;
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,132 @@
+/**
+ * Steps (batches) per epoch from the asker's own numbers: the data size, the
+ * batch size (Keras's default is 32) and validation_split (Keras keeps the
+ * first `1 - split` of the samples for training), or the batch size behind a
+ * progress bar's `1875/1875` when the data size is known.
+ */
+
+export interface StepsCase {
+  samples: number;
+  /** Samples left for training after validation_split (= samples without a split). */
+  train: number;
+  split?: number;
+  batch: number;
+  /** Whether the batch size is Keras's default, not one the asker gave. */
+  defaultBatch: boolean;
+  steps: number;
+  /** Size of the last, smaller batch (= batch when it divides evenly). */
+  last: number;
+}
+
+export interface StepsResult {
+  cases: StepsCase[];
+  /** A progress-bar count the asker quoted (`1875/1875`), when there is one. */
+  shown?: number;
+  /** Whether the data size was assumed (MNIST's 60,000) rather than given. */
+  assumedSamples: boolean;
+  /** Set when only the steps and the batch size were given: the data size they imply. */
+  implied?: { steps: number; batch: number; samples: number };
+  /** Whether the count is of model.evaluate / predict batches rather than training steps. */
+  evaluate: boolean;
+}
+
+export const KERAS_DEFAULT_BATCH = 32;
+
+const ASKS_STEPS =
+  /(\bsteps?\b|ステップ|progress ?bar|進捗|プログレスバー|何回(更新|ループ)?|iterations?|イテレーション|batches|バッチ数|バッチの数|\?{2,}\s*\/\s*\?{2,}|\b(\d+)\s*\/\s*\2\b|なんの数|何の数|what (is|are) the (\d+|number))/i;
+
+/** A count written with digits, commas, "k" or 万 (6万 = 60,000). */
+function count(s: string): number {
+  const t = s.replace(/[,_\s]/g, '');
+  const man = /^(\d+(?:\.\d+)?)万$/.exec(t);
+  if (man) return Math.round(Number(man[1]) * 10000);
+  const k = /^(\d+(?:\.\d+)?)k$/i.exec(t);
+  if (k) return Math.round(Number(k[1]) * 1000);
+  return Number(t);
+}
+
+const NUM = String.raw`(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?万|\d+(?:\.\d+)?k\b|\d+)`;
+
+/** Data sizes stated in the question, in order of appearance. */
+export function sampleCounts(text: string): number[] {
+  const t = text.normalize('NFKC');
+  const found: { at: number; n: number }[] = [];
+  const patterns = [
+    new RegExp(`(?<![x×*\\d.,])${NUM}[ \\t]*(枚|件|個|行|サンプル|(?:training|train|test|validation)[ \\t]+(?:images?|samples?|examples?|rows?|digits?|records?|data|set)\\b|images?\\b|samples?\\b|examples?\\b|rows?\\b|digits?\\b|records?\\b|data points?\\b)`, 'gi'),
+    new RegExp(`(訓練データ|学習データ|テストデータ|検証データ|データ|train(ing)? (set|data)|test (set|data)|dataset|data set|len\\(\\w+\\)\\s*(→|->|=|is|:|は))\\s*(は|が|を|of|is|has|:|=)?\\s*${NUM}`, 'gi'),
+    /\(\s*(\d{2,7})\s*,\s*\d+/g,
+  ];
+  for (const re of patterns) {
+    for (const m of t.matchAll(re)) {
+      const raw = re === patterns[1] ? m[m.length - 1] : m[1];
+      const n = count(raw);
+      if (Number.isFinite(n) && n >= 10 && n <= 10_000_000) found.push({ at: m.index!, n });
+    }
+  }
+  found.sort((a, b) => a.at - b.at);
+  const out: number[] = [];
+  for (const f of found) if (!out.includes(f.n)) out.push(f.n);
+  return out;
+}
+
+/** Batch sizes the asker names (`batch_size=128`, "batch size 32 → 1024", バッチサイズ 64). */
+export function batchSizes(text: string): number[] {
+  const t = text.normalize('NFKC');
+  const out: number[] = [];
+  for (const m of t.matchAll(/(batch[_ ]?size|バッチサイズ|バッチ)\s*(?:を|は|が|of|=|:|to)?\s*(\d+)((?:\s*(?:→|->|=>|から|to|,|と|or|vs\.?)\s*\d+)*)/gi)) {
+    const nums = [m[2], ...(m[3].match(/\d+/g) ?? [])].map(Number);
+    for (const n of nums) if (n >= 1 && n <= 10_000_000 && !out.includes(n)) out.push(n);
+  }
+  return out;
+}
+
+export function validationSplit(text: string): number | undefined {
+  const m = /validation_split\s*=\s*(0?\.\d+)/.exec(text);
+  const v = m ? Number(m[1]) : NaN;
+  return v > 0 && v < 1 ? v : undefined;
+}
+
+/** A progress-bar count such as `1875/1875` (the same number twice), or "shows 1875 per epoch". */
+export function shownSteps(text: string): number | undefined {
+  const m = /\b(\d+)\s*\/\s*\1\b/.exec(text) ?? /\b(\d{2,6})\s*(?:steps?\b|per epoch|ステップ|回の更新)/i.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+function stepsCase(samples: number, batch: number, split: number | undefined, defaultBatch: boolean): StepsCase {
+  // Keras keeps the first int(n * (1 - split)) samples for training.
+  const train = split ? Math.floor(samples * (1 - split) + 1e-9) : samples;
+  const steps = Math.ceil(train / batch);
+  return { samples, train, split, batch, defaultBatch, steps, last: train - (steps - 1) * batch };
+}
+
+/**
+ * Works out steps per epoch when the question asks about steps or a progress
+ * bar and gives what is needed. Returns undefined otherwise.
+ */
+export function computeSteps(text: string): StepsResult | undefined {
+  const t = text.normalize('NFKC');
+  if (!ASKS_STEPS.test(t)) return undefined;
+  const split = validationSplit(t);
+  const shown = shownSteps(t);
+  const batches = batchSizes(t);
+  let samples = sampleCounts(t).filter((n) => n !== shown && !batches.includes(n));
+  let assumedSamples = false;
+  if (samples.length === 0 && /mnist/i.test(t) && batches.length) {
+    samples = [60000];
+    assumedSamples = true;
+  }
+  if (samples.length === 0) {
+    // Steps and batch size given, the data size not: say what they imply.
+    if (shown && batches.length === 1) return { cases: [], shown, assumedSamples: false, evaluate: false, implied: { steps: shown, batch: batches[0], samples: shown * batches[0] } };
+    return undefined;
+  }
+  const n = samples[0];
+  const evaluate = /\b(evaluate|predict)\s*\(/.test(t) && !/\bfit\s*\(/.test(t);
+  if (batches.length) {
+    return { cases: batches.map((b) => stepsCase(n, b, split, false)), shown, assumedSamples, evaluate };
+  }
+  if (shown !== undefined || /(step|ステップ|progress|進捗|\?{2,})/i.test(t)) {
+    return { cases: [stepsCase(n, KERAS_DEFAULT_BATCH, split, true)], shown, assumedSamples, evaluate };
+  }
+  return undefined;
+}

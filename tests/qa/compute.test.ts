@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { computeFromQuestion, learningRate } from '../../src/qa/compute/index.ts';
+import { readError } from '../../src/qa/compute/errors.ts';
+import { inputShapeFromText, summarizeModels } from '../../src/qa/compute/keras.ts';
+import { parseLog, readLog } from '../../src/qa/compute/log.ts';
+import { findCalls, parseValue } from '../../src/qa/compute/pyargs.ts';
+import { batchSizes, computeSteps, sampleCounts } from '../../src/qa/compute/steps.ts';
+
+describe('python call arguments', () => {
+  it('reads literals, tuples and keyword arguments', () => {
+    expect(parseValue('(3, 3)')).toEqual([3, 3]);
+    expect(parseValue("'same'")).toBe('same');
+    expect(parseValue('1e-3')).toBe(0.001);
+    expect(parseValue('None')).toBeNull();
+    const [c] = findCalls("tf.keras.layers.Conv2D(filters=8, kernel_size=[5, 5], padding='same', input_shape=(None, 64, 64, 3))", ['Conv2D']);
+    expect(c).toMatchObject({ name: 'Conv2D', args: [], kwargs: { filters: 8, kernel_size: [5, 5], padding: 'same', input_shape: [null, 64, 64, 3] } });
+    expect(findCalls('class MyDense(Layer): pass', ['Dense'])).toEqual([]);
+  });
+});
+
+describe('model summaries', () => {
+  it('works out a Sequential list with conv, pooling, flatten and dense, with the arithmetic', () => {
+    const [m] = summarizeModels(`
+model = keras.Sequential([
+    layers.Input(shape=(32, 32, 3)),
+    layers.Conv2D(8, 5, padding="same", activation="relu"),
+    layers.MaxPool2D(),
+    layers.Conv2D(16, (3, 3), strides=(2, 2)),
+    layers.GlobalAveragePooling2D(),
+    layers.Dense(4),
+])`);
+    expect(m.input).toEqual([32, 32, 3]);
+    expect(m.rows.map((r) => r.output)).toEqual([[32, 32, 8], [16, 16, 8], [7, 7, 16], [16], [4]]);
+    expect(m.rows.map((r) => r.params)).toEqual([8 * (5 * 5 * 3 + 1), 0, 16 * (3 * 3 * 8 + 1), 0, 16 * 4 + 4]);
+    expect(m.rows[2].shapeMath).toBe('floor((16−3)/2)+1 = 7');
+    expect(m.rows[0].paramMath).toBe('8 × (5×5×3 + 1) = 8 × 76 = 608');
+    expect(m.total).toBe(608 + 1168 + 68);
+  });
+
+  it('reads model.add lines, Dense without Flatten, BatchNormalization and recurrent layers', () => {
+    const [m] = summarizeModels(`model = Sequential()
+model.add(Dense(32, input_dim=8))
+model.add(BatchNormalization())
+model.add(Dropout(0.2))
+model.add(Dense(1, activation='sigmoid'))`);
+    expect(m.rows.map((r) => [r.kind, r.params, r.trainable])).toEqual([['Dense', 288, 288], ['BatchNormalization', 128, 64], ['Dropout', 0, 0], ['Dense', 33, 33]]);
+    expect(m.total - m.trainable).toBe(64);
+    const [rnn] = summarizeModels('Sequential([Embedding(5000, 32, input_length=50), LSTM(16), Dense(1)])');
+    expect(rnn.rows.map((r) => r.params)).toEqual([160000, 4 * (16 * (32 + 16) + 16), 17]);
+    expect(rnn.rows[0].output).toEqual([50, 32]);
+    const [dense3d] = summarizeModels('Sequential([Dense(10, input_shape=(28, 28))])');
+    expect(dense3d.rows[0]).toMatchObject({ output: [28, 10], params: 290 });
+  });
+
+  it('stops with a reason where a layer cannot take its input', () => {
+    const [m] = summarizeModels('Sequential([Flatten(input_shape=(28, 28)), Conv2D(8, (3, 3))])');
+    expect(m.rows).toHaveLength(1);
+    expect(m.error).toMatch(/Conv2D needs an input of 3 axes/);
+  });
+
+  it('works out a lone layer on the input the question names, or by its channels alone', () => {
+    const [m] = summarizeModels('what does Conv2D(4, (3,3), strides=3) give on 30x30 grey images?');
+    expect(m).toMatchObject({ inputFrom: 'question', input: [30, 30, 1] });
+    expect(m.rows[0].output).toEqual([10, 10, 4]);
+    const [c] = summarizeModels('how many weights does Conv2D(64, (3,3)) have?');
+    expect(c.inputFrom).toBe('channels-only');
+    expect(c.rows[0].params).toBe(640);
+    expect(inputShapeFromText('a 5x5 kernel on 64×64 pictures')).toEqual([64, 64]);
+    expect(inputShapeFromText('the kernel is 3x3')).toBeUndefined();
+  });
+
+  it('writes the summary in the asker\'s language and names the heaviest layer', () => {
+    const q = 'パラメータ数を確認したいです\nSequential([Conv2D(8, (3,3), input_shape=(20,20,1)), Flatten(), Dense(32), Dense(2)])';
+    const [ja] = computeFromQuestion(q, 'ja');
+    expect(ja.kind).toBe('model');
+    expect(ja.topic).toBe('cnn-convolution');
+    expect(ja.text).toContain('Flatten()：出力 (2592,) [18×18×8 = 2,592]');
+    expect(ja.text).toContain('合計 83,122 パラメータ');
+    expect(ja.text).toMatch(/一番重いのは Dense\(32\)/);
+    const [en] = computeFromQuestion(q.replace('パラメータ数を確認したいです', 'how many params?'), 'en');
+    expect(en.text).toContain('Total: 83,122 parameters');
+  });
+
+  it('leaves code alone when the question does not ask about shapes or parameters', () => {
+    expect(computeFromQuestion("why is my accuracy low?\nmodel = Sequential([Dense(8, input_shape=(4,)), Dense(3, activation='softmax')])", 'en')).toEqual([]);
+  });
+});
+
+describe('steps per epoch', () => {
+  it('reads data sizes and batch sizes as people write them', () => {
+    expect(sampleCounts('学習データは3万件で、テストが5,000枚')).toEqual([30000, 5000]);
+    expect(sampleCounts('x.shape is (25000, 100)')).toEqual([25000]);
+    expect(sampleCounts('28x28 images')).toEqual([]);
+    expect(batchSizes('batch_size を 16 → 256 に')).toEqual([16, 256]);
+  });
+
+  it('divides, rounds up and names the last batch, with validation_split and the default batch size', () => {
+    const r = computeSteps('I have 1000 samples, batch_size=64, validation_split=0.1. how many steps per epoch?')!;
+    expect(r.cases[0]).toMatchObject({ train: 900, steps: 15, last: 4 });
+    const d = computeSteps('25000 training images and the bar shows 782/782, why that number?')!;
+    expect(d.cases[0]).toMatchObject({ batch: 32, defaultBatch: true, steps: 782 });
+    expect(computeSteps('what is a batch?')).toBeUndefined();
+    const [ja] = computeFromQuestion('データ2000件、batch_size=300 だと何ステップ？', 'ja');
+    expect(ja.text).toContain('2,000 ÷ 300（batch_size=300）→ 7 ステップ（300 件のバッチが 6 個と、最後に 200 件のバッチが 1 個');
+  });
+});
+
+describe('training logs', () => {
+  it('finds where validation loss turns, with the epochs', () => {
+    const log = [1, 2, 3, 4, 5].map((e, i) => `Epoch ${e}/5\n100/100 - loss: ${(0.5 - i * 0.08).toFixed(4)} - accuracy: 0.9${i} - val_loss: ${[0.3, 0.25, 0.27, 0.31, 0.36][i]} - val_accuracy: ${[0.9, 0.92, 0.91, 0.9, 0.9][i]}`).join('\n');
+    const f = readLog(parseLog(log));
+    expect(f[0]).toMatchObject({ kind: 'overfitting', facts: { best: 2, lastEpoch: 5 } });
+    const [en] = computeFromQuestion(log, 'en');
+    expect(en.text).toMatch(/lowest at epoch 2 \(0\.25\).*overfitting starts around epoch 2/);
+  });
+
+  it('tells divergence, a printed zero, a stall at chance and loss vs accuracy apart', () => {
+    expect(readLog(parseLog('loss: 0.9 -> 54.2 -> inf -> nan'))[0]).toMatchObject({ kind: 'diverged', facts: { epoch: 3 } });
+    expect(readLog(parseLog('val_loss=0.000 after training'))[0].kind).toBe('printed-zero');
+    expect(readLog(parseLog('loss 1.0986 → 1.0985 → 1.0986'))[0]).toMatchObject({ kind: 'chance-level', facts: { classes: 3 } });
+    expect(readLog(parseLog('loss: 0.9 -> 0.6 -> 0.4\naccuracy: 0.75 -> 0.75 -> 0.75'))[0].kind).toBe('loss-falls-accuracy-flat');
+    expect(readLog(parseLog('mae: 3.1 - loss: 12.0 - accuracy: 0.0000\nloss: 9.0 - accuracy: 0.0000'))[0].kind).toBe('regression-accuracy');
+    expect(readLog(parseLog('val_loss: 0.20 -> 0.22 -> 0.26\nval_accuracy: 0.93 -> 0.94 -> 0.95'))[0].kind).toBe('val-loss-and-accuracy-rise');
+  });
+
+  it('blames a tiny learning rate for a stall only when the asker set one', () => {
+    expect(learningRate('Adam(learning_rate=3e-6)')).toBe(3e-6);
+    const [ja] = computeFromQuestion('学習率 0.000001 で loss が 2.303→2.302→2.302 のままです', 'ja');
+    expect(ja.text).toMatch(/失敗ではありません：学習率 0.000001 は小さすぎて/);
+    const [en] = computeFromQuestion('loss stays 2.303 -> 2.302 -> 2.302', 'en');
+    expect(en.text).toMatch(/ln\(10\)/);
+  });
+});
+
+describe('error messages read with their numbers', () => {
+  it('says which side is the labels and which the output layer', () => {
+    expect(readError('ValueError: Shapes (None, 1) and (None, 5) are incompatible')).toMatchObject({ kind: 'integer-labels-categorical-loss' });
+    expect(readError('ValueError: Shapes (None, 1) and (None, 5) are incompatible')!.text.en).toContain('to_categorical(y_train, 5)');
+    expect(readError('Shapes (None, 4) and (None, 2) are incompatible')!.text.ja).toContain('Dense(4, activation=\'softmax\')');
+    expect(readError('got logits shape [16,4] and labels shape [64]')).toBeUndefined();
+    expect(readError('logits and labels must have the same first dimension, got logits shape [16,4] and labels shape [64]')!.text.en).toContain('16 samples × 4 columns = 64 values');
+  });
+
+  it('reads missing axes and removed methods', () => {
+    expect(readError('expected min_ndim=4, found ndim=3. Full shape received: (None, 32, 32)')!.text.en).toContain('reshape(-1, 32, 32, 1)');
+    expect(readError('expected shape=(None, 4), found shape=(4,)')!.kind).toBe('missing-batch-axis');
+    expect(readError('expected shape=(None, 1024), found shape=(None, 32, 32)')!.text.ja).toContain('reshape(-1, 1024)');
+    expect(readError("AttributeError: 'Functional' object has no attribute 'predict_classes'")!.kind).toBe('predict-classes-removed');
+  });
+});
+
+describe('code that explains a surprise', () => {
+  it('notices a hidden layer in a "perceptron", softmax on one unit and an output without softmax', () => {
+    const xor = computeFromQuestion("my perceptron learned XOR! Sequential([Dense(8, activation='tanh', input_shape=(2,)), Dense(1, activation='sigmoid')])", 'en');
+    expect(xor[0]).toMatchObject({ kind: 'code', topic: 'perceptron-xor' });
+    expect(xor[0].text).toMatch(/hidden layer, Dense\(8\)/);
+    const one = computeFromQuestion("出力を Dense(1, activation='softmax') にしたら予測が全部1です", 'ja');
+    expect(one[0].text).toMatch(/常に 1\.0/);
+    const logits = computeFromQuestion('predict gives negative numbers? Sequential([Flatten(input_shape=(28,28)), Dense(64), Dense(10)])', 'en');
+    expect(logits.find((c) => c.kind === 'code')!.text).toMatch(/logits/);
+  });
+});

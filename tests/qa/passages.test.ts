@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { createGlossary } from '../../src/qa/glossary.ts';
+import type { QaIndex } from '../../src/qa/index-store.ts';
+import type { KnowledgeEntry } from '../../src/qa/knowledge.ts';
+import { buildLexical, LexicalIndex } from '../../src/qa/lexical.ts';
+import { paragraphsOf, passageCandidates, questionTerms, selectPassages, variableTerms } from '../../src/qa/passages.ts';
+import type { ScoredEntry } from '../../src/qa/retrieve.ts';
+
+const entry = (id: string, body: string, over: Partial<KnowledgeEntry> = {}): KnowledgeEntry => ({
+  id,
+  title: id,
+  lang: 'en',
+  topics: ['normalization'],
+  questions: ['q'],
+  body,
+  file: `en/${id}.md`,
+  ...over,
+});
+
+const SCALING = entry(
+  'scaling-en',
+  [
+    'Scaling puts every input on a similar range so that gradient descent takes even steps.',
+    'For images, divide the pixel values by 255 so that they lie between 0 and 1: x_train = x_train / 255.',
+    'The test data must be scaled exactly like the training data, with the statistics of the training data.',
+    'Batch normalization rescales the activations inside the network, layer by layer.',
+  ].join('\n\n'),
+);
+const OTHER = entry('batchnorm-en', 'BatchNormalization keeps a moving mean and variance per channel; gamma and beta are trained.', { topics: ['normalization'] });
+const JA = entry('scaling-ja', '画素値を 255 で割って 0〜1 にします。', { lang: 'ja' });
+
+function fakeIndex(entries: KnowledgeEntry[]): QaIndex {
+  const glossary = createGlossary([{ id: 'normalization', ja: ['正規化'], en: ['normalization', 'scaling'] }]);
+  const lexical = new LexicalIndex(buildLexical(entries.map((e) => ({ fields: [[e.title, 2], [e.body, 1]] as [string, number][] })), glossary));
+  return { entries, glossary, lexical } as unknown as QaIndex;
+}
+
+const scored = (e: KnowledgeEntry, score = 1, extra: Partial<ScoredEntry> = {}): ScoredEntry => ({ entry: e, index: 0, dense: 0, lexical: 0, concept: 0, score, match: 0, covered: 0, ...extra });
+
+describe('paragraphs', () => {
+  it('splits at blank lines and keeps a heading as matching text only', () => {
+    expect(paragraphsOf('## Why divide?\nBecause.\n\nSecond.')).toEqual([{ text: 'Because.', head: 'Why divide?' }, { text: 'Second.', head: undefined }]);
+  });
+
+  it('keeps single-letter variables of formulas, not English articles', () => {
+    expect(variableTerms('the update of w_jk has h_j in it, and z = w·h + b')).toEqual(['$w', '$h', '$z', '$w', '$h', '$b']);
+    expect(variableTerms('I have a dog, is that a problem?')).toEqual([]);
+    expect(variableTerms('np.argmax(x)')).toEqual(['$x']);
+  });
+
+  it('weighs the terms of the asking sentence up', () => {
+    const index = fakeIndex([SCALING]);
+    const t = questionTerms(index, 'My images look fine. Why divide by 255?');
+    expect(t.get('255')).toBeGreaterThan(t.get('imag') ?? t.get('image') ?? 0);
+  });
+});
+
+describe('passage selection', () => {
+  const index = fakeIndex([SCALING, OTHER, JA]);
+
+  it('leads with the paragraph that answers what is asked, not the entry\'s first one', () => {
+    const p = selectPassages(index, 'do I have to divide the test data by 255 too?', [scored(SCALING)], { budget: 1300 });
+    expect(p[0].at).toBe(2);
+    expect(p.map((x) => x.text).join(' ')).not.toContain('Batch normalization rescales');
+  });
+
+  it('adds a paragraph for a second part of the question', () => {
+    const p = selectPassages(index, 'why divide the pixels by 255? and does the test data need the same scaling?', [scored(SCALING)], { budget: 1300 });
+    expect(p.map((x) => x.at).sort()).toEqual([1, 2]);
+  });
+
+  it('keeps to the budget and the maximum', () => {
+    const p = selectPassages(index, 'scaling pixels 255 test data batch normalization gradient', [scored(SCALING)], { budget: 150, max: 2 });
+    expect(p.length).toBeLessThanOrEqual(2);
+    expect(p.slice(1).reduce((n, x) => n + x.text.length, p[0].text.length)).toBeLessThanOrEqual(150 + p[0].text.length);
+  });
+
+  it('answers with the entry as written when one of its listed questions was asked word for word', () => {
+    const exact = scored(SCALING, 1, { covered: 1, match: 0.9 });
+    const p = selectPassages(index, 'do I have to divide the test data by 255 too?', [exact], { budget: 1300, max: 2 });
+    expect(p.map((x) => x.at)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('takes candidates in the answering entry\'s language whose main topic is the winner', () => {
+    const elsewhere = entry('aug-en', 'x', { topics: ['data-augmentation', 'normalization'] });
+    const c = passageCandidates(scored(SCALING), [scored(JA, 0.9), scored(OTHER, 0.8), scored(elsewhere, 0.9), scored(entry('weak-en', 'y'), 0.2)], 'normalization');
+    expect(c.map((x) => x.entry.id)).toEqual(['scaling-en', 'batchnorm-en']);
+  });
+});
