@@ -104,13 +104,13 @@ describe('knowledge drafts', () => {
     const { draft } = await resolvedDraft(s, '混同行列とは何ですか？', 'k5', '混同行列は、正解のクラスごとにモデルが予測したクラスを数えた表です。');
     expect(draft.lang).toBe('ja');
     expect(draft.entryId).toMatch(/-ja$/);
-    const err = (await s.drafts.approve(draft.id, ta, { topics: [], body: 'x'.repeat(1200) }).then(
+    const err = (await s.drafts.approve(draft.id, ta, { topics: [], body: 'x'.repeat(2000) }).then(
       () => undefined,
       (e: unknown) => e,
     )) as { id: string; messages: { ja: string; en: string } };
     expect(err).toMatchObject({ id: 'draft.invalid' });
     expect(err.messages.ja).toContain('トピックを 1 つ以上選んでください');
-    expect(err.messages.en).toContain('1200 characters');
+    expect(err.messages.en).toContain('2000 characters; keep it to 1800');
     expect(existsSync(join(config.knowledgeDir, 'learned'))).toBe(false);
     // The edits were kept, the draft is still a draft; fixed, it goes through.
     expect(s.drafts.get(draft.id)).toMatchObject({ state: 'draft', topics: [] });

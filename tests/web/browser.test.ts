@@ -103,7 +103,7 @@ describe('the whole loop in a real browser', () => {
     await shot(page, '02b-training-chart.png');
 
     // 3. Something tasuke cannot answer: passed to a TA.
-    const question = 'What is a confusion matrix?';
+    const question = 'What is a ROC curve?';
     await ask(page, question);
     const escalated = page.locator('#thread .turn').last();
     expect(await escalated.locator('.label').textContent()).toContain('Passed to a TA');
@@ -128,7 +128,7 @@ describe('the whole loop in a real browser', () => {
     const claimed = ta.locator('article.esc', { hasText: question });
     expect(await claimed.locator('.state-pill').textContent()).toContain('claimed');
     const answer =
-      'A confusion matrix is a table that counts, for every true class, how often the model predicted each class. The diagonal holds the correct predictions; big numbers off the diagonal show which classes the model mixes up.';
+      'A ROC curve plots, for every decision threshold of a binary classifier, the true positive rate against the false positive rate. The closer it bends to the top-left corner, the better; the area under it (AUC) sums it up in one number.';
     await claimed.locator('textarea[name="answer"]').fill(answer);
     await claimed.locator('form.resolve button').click();
     await ta.waitForURL(/notice=resolved/);
@@ -141,7 +141,7 @@ describe('the whole loop in a real browser', () => {
     expect(await draft.locator('input[name="title"]').inputValue()).toBe(question);
     expect(await draft.locator('textarea[name="body"]').inputValue()).toBe(answer);
     await draft.locator('select[name="topics"]').selectOption(['classification-softmax']);
-    await draft.locator('textarea[name="questions"]').fill(`${question}\nHow do I read a confusion matrix?`);
+    await draft.locator('textarea[name="questions"]').fill(`${question}\nHow do I read a ROC curve?`);
     await shot(ta, '05-draft.png');
     await draft.locator('button[value="approve"]').click();
     await ta.waitForURL(/notice=approved/);
@@ -153,10 +153,10 @@ describe('the whole loop in a real browser', () => {
     // 6. The participant sees the TA's answer, and the similar question is now answered from it.
     await page.reload();
     expect(await page.locator('#thread .turn').last().locator('.status').textContent()).toContain('Answer from alice (TA)');
-    await ask(page, 'What does a confusion matrix show?');
+    await ask(page, 'What does a ROC curve show?');
     const learned = page.locator('#thread .turn').last();
     expect(await learned.locator('.label').textContent()).toContain('Answer');
-    expect(await learned.locator('.answer-text').textContent()).toContain('The diagonal holds the correct predictions');
+    expect(await learned.locator('.answer-text').textContent()).toContain('true positive rate against the false positive rate');
     expect(await learned.locator('.sources').textContent()).toMatch(/learned-[a-z0-9]+-en/);
     await shot(page, '07-learned-answer.png');
 

@@ -17,7 +17,7 @@
   }
   for (const area of document.querySelectorAll('.draft-form textarea[name="body"]')) {
     const counter = area.closest('label')?.querySelector('.counter');
-    const update = () => { if (counter) counter.textContent = `${area.value.trim().length} / 1100`; };
+    const update = () => { if (counter) counter.textContent = `${area.value.trim().length} / ${counter.dataset.max}`; };
     area.addEventListener('input', update);
     update();
   }

@@ -16,6 +16,7 @@ import { COMMON, DASH, ESC_STATES, JOB_STATES, REASONS, SIGNIN, TRAIN, waited } 
 import { html, safeHref, type SafeHtml } from './html.ts';
 import { csrfField, layout, type PageContext } from './layout.ts';
 import { hbarChart, hourChart } from './svg.ts';
+import { MAX_BODY_CHARS } from '../../qa/knowledge.ts';
 
 type W = (b: { ja: string; en: string }) => string;
 const words = (lang: Lang): W => (b) => b[lang];
@@ -140,7 +141,7 @@ function draftCard(ctx: PageContext, d: KnowledgeDraft, e: Escalation | undefine
       </label>
     </div>
     <label>${w(DASH.questions)}<textarea name="questions" rows="3" maxlength="2000" lang="${d.lang}">${d.questions.join('\n')}</textarea></label>
-    <label>${w(DASH.body)} <span class="muted small counter" data-for="body"></span><textarea name="body" rows="7" maxlength="4000" lang="${d.lang}">${d.body}</textarea></label>
+    <label>${w(DASH.body)} <span class="muted small counter" data-for="body" data-max="${MAX_BODY_CHARS}"></span><textarea name="body" rows="7" maxlength="4000" lang="${d.lang}">${d.body}</textarea></label>
     <div class="row">
       <button type="submit" name="action" value="approve">✔ ${w(DASH.approve)}</button>
       <button type="submit" name="action" value="save" class="secondary">${w(DASH.save)}</button>
