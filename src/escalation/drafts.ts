@@ -11,7 +11,7 @@
  * Drafting is idempotent on the escalation (one draft each) and `catchUp()`
  * drafts resolutions a stopped process did not get to, so nothing is lost.
  */
-import { randomBytes } from 'node:crypto';
+import { shortId } from '../core/ids.ts';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
@@ -201,10 +201,7 @@ export interface KnowledgeDraftsOptions {
 
 /** A short id for a draft (`d-` and 8 characters). */
 function newDraftId(): string {
-  const chars = 'abcdefghjkmnpqrstuvwxyz23456789';
-  let id = 'd-';
-  for (const b of randomBytes(8)) id += chars[b % chars.length];
-  return id;
+  return shortId('d-', 8);
 }
 
 export class KnowledgeDrafts {

@@ -4,7 +4,7 @@
  * row, so a restart loses nothing and a record never leaves a final state;
  * opening is idempotent on the escalation's key, so nothing is filed twice.
  */
-import { randomBytes } from 'node:crypto';
+import { shortId } from '../core/ids.ts';
 import { migrate, type Db, type Migration } from '../storage/db.ts';
 import { alreadyClosed, claimedByOther, escalationNotFound } from './messages.ts';
 import type { Actor, Escalation, EscalationEvent, EscalationState, NewEscalation, TaPost } from './types.ts';
@@ -87,11 +87,7 @@ function toEscalation(r: Row): Escalation {
 
 /** A short id a TA can read out (`e-k7mq2x`). */
 export function newEscalationId(): string {
-  const chars = 'abcdefghjkmnpqrstuvwxyz23456789';
-  const bytes = randomBytes(8);
-  let id = 'e-';
-  for (const b of bytes) id += chars[b % chars.length];
-  return id;
+  return shortId('e-', 8);
 }
 
 /** Texts are bounded so that one pasted notebook cannot bloat the database. */

@@ -5,7 +5,7 @@
  * form) and come back here, so feedback still works after a restart; the
  * organizers' figures are counted from it.
  */
-import { randomBytes } from 'node:crypto';
+import { shortId } from '../core/ids.ts';
 import type { Lang } from '../core/lang.ts';
 import { UserError } from '../core/errors.ts';
 import type { Actor, EscalationOrigin } from '../escalation/types.ts';
@@ -80,10 +80,7 @@ function toRecord(r: Row): AnswerRecord {
 
 /** A short id for a button (`a-` and 10 characters). */
 export function newAnswerId(): string {
-  const chars = 'abcdefghjkmnpqrstuvwxyz23456789';
-  let id = 'a-';
-  for (const b of randomBytes(10)) id += chars[b % chars.length];
-  return id;
+  return shortId('a-', 10);
 }
 
 export function answerNotFound(id: string): UserError {
