@@ -142,6 +142,7 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks = {},
             series: { key, index: series.length, count },
             onEpoch: hooks.onEpoch,
             signal: hooks.signal,
+            values: { xTrain: data.xTrain.values, yTrain: data.yTrain.values, xVal: data.xVal?.values, yVal: data.yVal?.values },
           });
           const after =
             lesson.inspect && fit.history.length > 0 && fit.stopped?.reason !== 'nan'
@@ -186,7 +187,8 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks = {},
     const images: LessonImage[] = await lesson.images({ lang: request.lang, extras, charts: await loadCharts() });
     if (images.length > 0) result.images = images;
   }
-  result.seconds = Math.round((performance.now() - started) / 10) / 100;
+  // At least a millisecond: a tiny lesson on the fused trainer can finish in less.
+  result.seconds = Math.max(0.001, Math.round(performance.now() - started) / 1000);
   return result;
 }
 
