@@ -2,10 +2,13 @@
  * Training speed, side by side with PyTorch, honestly.
  *
  * For every lesson model (xor's two models each) it measures seconds per
- * epoch on the TensorFlow.js backend tasuke chooses, two ways:
+ * epoch on the backend tasuke chooses, three ways:
  * - `train`: the way `tasuke train` runs (trainer.ts's fitSeries: a seeded
- *   shuffle of the training set every epoch, then the validation set);
- * - `bare`: model.fit on the data in a fixed order, nothing else;
+ *   shuffle of the training set every epoch, then the validation set; on the
+ *   wasm backend every lesson trains in the fused trainer, fast/fused.ts);
+ * - `bare`: the same trainer on the data in a fixed order, nothing else;
+ * - `fit`: tfjs's own model.fit, bare (what tasuke trained with before the
+ *   fused trainer, and still does where it cannot run);
  * and the same model (built layer by layer from a description of the tfjs one,
  * torch_models.py) on the same data, batch size, optimizer and learning rate
  * in Debian's PyTorch, on 1 thread and on 2 threads, both ways.
@@ -44,6 +47,7 @@ import { initBackend, type BackendPreference } from '../../src/training/backend.
 import type { Lesson, LessonData, Tf } from '../../src/training/lesson.ts';
 import { listLessonIds, loadLesson } from '../../src/training/lessons.ts';
 import { DEFAULT_DATA_SEED, seedSource } from '../../src/training/run.ts';
+import { FusedTrainer, planFused } from '../../src/training/fast/fused.ts';
 import { createOptimizer, fitSeries } from '../../src/training/trainer.ts';
 
 const PYTHON = '/usr/bin/python3';
@@ -157,6 +161,39 @@ async function timeTfjsBare(tf: Tf, lesson: Lesson, model: LayersModel, data: Le
     tf.dispose([x, y]);
   }
   return { t: timing(times), cpu: timing(cpuTimes) };
+}
+
+/** `bare` on the fused trainer: fixed order, no validation; undefined when it cannot run the model. */
+async function timeFusedBare(tf: Tf, lesson: Lesson, model: LayersModel, data: LessonData, batchSize: number, epochs: number): Promise<(SideTiming & { threads: number }) | undefined> {
+  const plan = tf.getBackend() === 'wasm' ? planFused(model, lesson.loss) : 'not on wasm';
+  if (typeof plan === 'string') return undefined;
+  const trainer = await FusedTrainer.create({
+    plan,
+    model,
+    tf,
+    data: { xTrain: data.xTrain.values, yTrain: data.yTrain.values },
+    batchSize,
+    optimizer: lesson.defaults.optimizer,
+    learningRate: lesson.defaults.learningRate,
+  });
+  const order = Int32Array.from({ length: trainer.trainingRows }, (_, i) => i);
+  const times: number[] = [];
+  const cpuTimes: number[] = [];
+  try {
+    for (let e = 0; e < epochs + 1; e++) {
+      const started = performance.now();
+      const cpuStarted = process.cpuUsage();
+      await trainer.epoch(order);
+      if (e > 0) {
+        times.push((performance.now() - started) / 1000);
+        const c = process.cpuUsage(cpuStarted);
+        cpuTimes.push((c.user + c.system) / 1e6);
+      }
+    }
+    return { t: timing(times), cpu: timing(cpuTimes), threads: trainer.threads };
+  } finally {
+    await trainer.dispose();
+  }
 }
 
 /** `train`: the trainer's own loop (seeded shuffle every epoch, validation after it), timed epoch by epoch. */
@@ -278,10 +315,13 @@ function probeTorch(): { ok: true; blas: TorchBlas; version: string } | { ok: fa
 
 /** What the tfjs side runs on: backend, SIMD, threads. */
 function describeTfjs(tf: Tf, backend: string): string {
-  if (backend !== 'wasm') return `tfjs ${tf.version.tfjs}, backend ${backend}`;
+  if (backend !== 'wasm') return `tfjs ${tf.version.tfjs}, backend ${backend} (model.fit)`;
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
   const threaded = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
-  return `tfjs ${tf.version.tfjs}, backend wasm (XNNPACK${simd ? ' SIMD' : ''}, ${threaded ? 'threaded' : 'single-threaded'} build) + tasuke's SIMD kernels: 1 thread`;
+  return (
+    `train/bare: tasuke's fused trainer (WebAssembly SIMD, native/fused.wasm; a helper thread takes half of each large product: threads per row below); ` +
+    `fit: tfjs ${tf.version.tfjs} model.fit on the wasm backend (XNNPACK${simd ? ' SIMD' : ''}, ${threaded ? 'threaded' : 'single-threaded'} build, 1 thread) + tasuke's SIMD kernels`
+  );
 }
 
 function describeBlas(b: TorchBlas): string {
@@ -326,7 +366,7 @@ export async function run(opts: TrainingBenchOptions = {}): Promise<void> {
   } else {
     console.log(`  PyTorch: not compared: ${probe.reason}`);
   }
-  const header = ['lesson', 'n', 'batch', 'tasuke train', 'cpu', 'tasuke bare'];
+  const header = ['lesson', 'n', 'batch', 'threads', 'tasuke train', 'cpu', 'tasuke bare', 'tfjs fit bare'];
   if (probe.ok) {
     for (const t of threadCounts) header.push(`torch ${t}T train`, `torch ${t}T bare`);
     for (const t of threadCounts) header.push(`train/${t}T`);
@@ -351,9 +391,22 @@ export async function run(opts: TrainingBenchOptions = {}): Promise<void> {
       const train = await timeTfjsTrain(tf, lesson, m, data, batchSize, epochs);
       m.dispose();
       m = fresh();
-      const bare = await timeTfjsBare(tf, lesson, m, data, batchSize, epochs);
+      const fitBare = await timeTfjsBare(tf, lesson, m, data, batchSize, epochs);
       m.dispose();
-      const row = [names[v]!, String(n), String(batchSize), `${f2(train.t.min)} / ${f2(train.t.median)}`, f2(train.cpu.min), `${f2(bare.t.min)} / ${f2(bare.t.median)}`];
+      m = fresh();
+      const fused = await timeFusedBare(tf, lesson, m, data, batchSize, epochs);
+      m.dispose();
+      const bare = fused ?? fitBare;
+      const row = [
+        names[v]!,
+        String(n),
+        String(batchSize),
+        fused ? String(fused.threads) : '1',
+        `${f2(train.t.min)} / ${f2(train.t.median)}`,
+        f2(train.cpu.min),
+        fused ? `${f2(fused.t.min)} / ${f2(fused.t.median)}` : '-',
+        `${f2(fitBare.t.min)} / ${f2(fitBare.t.median)}`,
+      ];
       if (probe.ok) {
         if (!layers) {
           row.push(...header.slice(row.length).map(() => '-'));
@@ -375,9 +428,10 @@ export async function run(opts: TrainingBenchOptions = {}): Promise<void> {
   }
   printTable(rows);
   console.log(
-    'train: as `tasuke train` runs (shuffle every epoch, validation after it); bare: fixed order, no validation; ' +
-      'cpu: CPU seconds of the tasuke process in its fastest train epoch (above the wall time when it trains on more than one thread). ' +
-      'train/NT: tasuke train against PyTorch train on N threads, fastest against fastest; below 1.00x tasuke is faster.',
+    'train: as `tasuke train` runs (shuffle every epoch, validation after it); bare: fixed order, no validation; fit: tfjs model.fit, bare; ' +
+      'cpu: CPU seconds of the tasuke process in its fastest train epoch (above the wall time when it trains on more than one thread; ' +
+      'about equal to it when the other core is busy with other work). ' +
+      'train/NT: tasuke train against PyTorch train on N threads, fastest against fastest; bare/1T: tasuke bare against PyTorch bare on 1 thread; below 1.00x tasuke is faster.',
   );
   for (const b of blasSeen) console.log(`  PyTorch as measured, ${b}`);
 

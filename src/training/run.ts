@@ -109,7 +109,9 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks = {},
   const baseParams = { ...params };
   delete baseParams[COMPARE_SEED];
 
-  const tensors = toTensors(tf, data);
+  // Made only for a model the fused trainer cannot run (model.fit needs tensors; the fused trainer copies the arrays).
+  let tensors: TensorData | undefined;
+  const tensorsNow = (): TensorData => (tensors ??= toTensors(tf, data));
   const series: Series[] = [];
   const extras: Record<string, unknown> = { ...(data.extras ?? {}) };
   // What the loss of a guessing model is depends on these two facts; the charts' diagnosis uses them
@@ -135,7 +137,7 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks = {},
           const fit = await fitSeries({
             tf,
             model,
-            data: tensors,
+            data: tensorsNow,
             params: runParams,
             loss: lesson.loss,
             metrics: lesson.metrics,
@@ -169,7 +171,7 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks = {},
       }
     }
   } finally {
-    for (const t of Object.values(tensors)) t?.dispose();
+    for (const t of Object.values(tensors ?? {})) t?.dispose();
   }
 
   const result: TrainResult = {

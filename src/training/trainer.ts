@@ -6,12 +6,12 @@
  * stops being a finite number ends the run with `stopped: nan`.
  *
  * Dense networks on the wasm backend (linear, xor, iris, mnist) train in the
- * fused trainer (fast/dense.ts: one WebAssembly call per step of a batch, both
+ * fused trainer (fast/fused.ts: one WebAssembly call per step of a batch, both
  * cores for the large products); everything else, and every model on the
  * other backends, with `model.fit`.
  */
 import type { LayersModel, Tf } from './lesson.ts';
-import { DenseTrainer, denseTrainerAvailable, planDense, type DensePlan } from './fast/dense.ts';
+import { FusedTrainer, fusedTrainerAvailable, planFused, type FusedPlan } from './fast/fused.ts';
 import { createFastOptimizer } from './fast/optimizers.ts';
 import { createRng, deriveSeed, permutation } from './rng.ts';
 import type { EpochEvent, EpochLog, OptimizerName, Series, TrainParams } from './types.ts';
@@ -35,7 +35,12 @@ export interface SeriesSpec {
 export interface FitSeriesOptions {
   tf: Tf;
   model: LayersModel;
-  data: TensorData;
+  /**
+   * The data as tensors; or a function that makes them when they are needed
+   * (the fused trainer reads `values` instead, and the tensors, as large as
+   * the data, are then never made). The caller disposes what it made.
+   */
+  data: TensorData | (() => TensorData);
   params: TrainParams;
   loss: string;
   metrics: readonly string[];
@@ -102,8 +107,9 @@ function firstNumber(logs: Record<string, number[] | number | undefined>, ...key
  */
 export async function fitSeries(opts: FitSeriesOptions): Promise<FitSeriesResult> {
   const plan = fusedPlan(opts);
-  if (plan) return fitDense(opts, plan);
-  const { tf, model, data, params, signal } = opts;
+  if (plan) return fitFused(opts, plan);
+  const { tf, model, params, signal } = opts;
+  const data = typeof opts.data === 'function' ? opts.data() : opts.data;
   const optimizer = createOptimizer(tf, params.optimizer, params.learningRate);
   model.compile({ optimizer, loss: opts.loss, metrics: [...opts.metrics] });
   const shuffleRng = createRng(deriveSeed(params.seed, 'shuffle'));
@@ -202,25 +208,32 @@ export async function fitSeries(opts: FitSeriesOptions): Promise<FitSeriesResult
   return { history, stopped };
 }
 
+function tensorValues(d: TensorData): { xTrain: Float32Array; yTrain: Float32Array; xVal?: Float32Array; yVal?: Float32Array } {
+  return {
+    xTrain: d.xTrain.dataSync() as Float32Array,
+    yTrain: d.yTrain.dataSync() as Float32Array,
+    xVal: d.xVal?.dataSync() as Float32Array | undefined,
+    yVal: d.yVal?.dataSync() as Float32Array | undefined,
+  };
+}
+
 /** The fused trainer's plan for this run, or undefined when model.fit trains it. */
-function fusedPlan(opts: FitSeriesOptions): DensePlan | undefined {
-  if (opts.fused === false || opts.tf.getBackend() !== 'wasm' || !denseTrainerAvailable()) return undefined;
-  const plan = planDense(opts.model, opts.loss);
+function fusedPlan(opts: FitSeriesOptions): FusedPlan | undefined {
+  if (opts.fused === false || opts.tf.getBackend() !== 'wasm' || !fusedTrainerAvailable()) return undefined;
+  const plan = planFused(opts.model, opts.loss);
   if (typeof plan === 'string') return undefined;
   if (opts.metrics.some((m) => m !== 'accuracy')) return undefined;
   return plan;
 }
 
 /** fitSeries on the fused dense trainer: the same shuffles, events, stops and history. */
-async function fitDense(opts: FitSeriesOptions, plan: DensePlan): Promise<FitSeriesResult> {
-  const { tf, model, data, params, signal } = opts;
+async function fitFused(opts: FitSeriesOptions, plan: FusedPlan): Promise<FitSeriesResult> {
+  const { tf, model, params, signal } = opts;
+  const data = typeof opts.data === 'function' ? undefined : opts.data;
   const values = opts.values ?? {
-    xTrain: data.xTrain.dataSync() as Float32Array,
-    yTrain: data.yTrain.dataSync() as Float32Array,
-    xVal: data.xVal?.dataSync() as Float32Array | undefined,
-    yVal: data.yVal?.dataSync() as Float32Array | undefined,
+    ...tensorValues(data ?? (opts.data as () => TensorData)()),
   };
-  const trainer = await DenseTrainer.create({
+  const trainer = await FusedTrainer.create({
     plan,
     model,
     tf,
@@ -231,7 +244,7 @@ async function fitDense(opts: FitSeriesOptions, plan: DensePlan): Promise<FitSer
     threads: typeof opts.fused === 'object' ? opts.fused.threads : undefined,
   });
   const shuffleRng = createRng(deriveSeed(params.seed, 'shuffle'));
-  const n = data.xTrain.shape[0];
+  const n = trainer.trainingRows;
   const withAccuracy = opts.metrics.includes('accuracy');
   const history: EpochLog[] = [];
   const started = performance.now();

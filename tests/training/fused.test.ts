@@ -1,5 +1,5 @@
 /**
- * The fused dense trainer (src/training/fast/dense.ts, kernels/native/dense.c):
+ * The fused dense trainer (src/training/fast/fused.ts, kernels/native/fused.c):
  * each kernel against a reference (plain loops, tfjs's own losses, gradients
  * and optimizers on the cpu backend), the tails of its SIMD blocks and NaN
  * included; then whole runs against model.fit, one thread against two, and
@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/training/backend.ts';
-import { DENSE_WASM, instantiateDense, planDense } from '../../src/training/fast/dense.ts';
+import { FUSED_WASM, instantiateFused, planFused } from '../../src/training/fast/fused.ts';
 import { adamStep } from '../../src/training/fast/optimizers.ts';
 import type { Tf } from '../../src/training/lesson.ts';
 import { loadLesson } from '../../src/training/lessons.ts';
@@ -29,7 +29,7 @@ function values(seed: number, n: number, scale = 1): Float32Array {
 
 /** A module instance with room for `floats` floats, and a way to put arrays in and read them back. */
 function mod(floats = 1 << 20) {
-  const m = instantiateDense(floats * 4);
+  const m = instantiateFused(floats * 4);
   return {
     ...m,
     put(a: Float32Array): number {
@@ -67,10 +67,10 @@ function refMatMul(A: Float32Array, B: Float32Array, M: number, N: number, K: nu
   return C;
 }
 
-describe('dense.wasm', () => {
-  it('is the build of the committed dense.c (scripts/build-kernels.sh records its hash)', () => {
-    const source = readFileSync(DENSE_WASM.replace(/dense\.wasm$/, 'dense.c'));
-    const recorded = readFileSync(DENSE_WASM.replace(/dense\.wasm$/, 'dense.c.sha256'), 'utf8').trim();
+describe('fused.wasm', () => {
+  it('is the build of the committed fused.c (scripts/build-kernels.sh records its hash)', () => {
+    const source = readFileSync(FUSED_WASM.replace(/fused\.wasm$/, 'fused.c'));
+    const recorded = readFileSync(FUSED_WASM.replace(/fused\.wasm$/, 'fused.c.sha256'), 'utf8').trim();
     expect(createHash('sha256').update(source).digest('hex')).toBe(recorded);
   });
 });
@@ -163,6 +163,97 @@ describe('dense kernels against the reference', () => {
     const g = m.alloc(3 * 13);
     m.ex.gather_rows(x, idx, g, 3, 13);
     expect(m.get(g, 3 * 13)).toEqual(Float32Array.from([...X.slice(78, 91), ...X.slice(0, 13), ...X.slice(39, 52)]));
+  });
+
+  it('im2col and col2im: the patches of a stride-1 valid convolution, and their gradients added back', async () => {
+    await initBackend('cpu');
+    for (const [B, H, W, C, fh, fw, Co] of [
+      [2, 6, 5, 1, 3, 2, 3],
+      [1, 5, 7, 3, 2, 3, 5],
+      [3, 4, 4, 8, 3, 3, 4],
+    ] as const) {
+      const OH = H - fh + 1;
+      const OW = W - fw + 1;
+      const K = fh * fw * C;
+      const m = mod();
+      const X = values(B * H + C, B * H * W * C);
+      const Wf = values(K + Co, K * Co);
+      const x = m.put(X);
+      const cols = m.alloc(B * OH * OW * K);
+      m.ex.im2col(x, cols, B, H, W, C, OH, OW, fh, fw);
+      // The patches times the filter as a [K, Co] matrix are tfjs's convolution.
+      const out = m.alloc(B * OH * OW * Co);
+      m.ex.gemm_nn(cols, m.put(Wf), out, Co, K, 0, B * OH * OW);
+      const xt = tf.tensor4d(X, [B, H, W, C]);
+      const wt = tf.tensor4d(Wf, [fh, fw, C, Co]);
+      expectClose(m.get(out, B * OH * OW * Co), tf.conv2d(xt, wt, 1, 'valid').dataSync(), 1e-5, `conv ${B}x${H}x${W}x${C} ${fh}x${fw}`);
+      // col2im of (dy · Wᵀ) is tfjs's gradient of the convolution with respect to its input.
+      const DY = values(Co * 3 + H, B * OH * OW * Co);
+      const dcols = m.alloc(B * OH * OW * K);
+      const wT = m.alloc(K * Co);
+      m.ex.transpose(m.put(Wf), wT, K, Co);
+      m.ex.gemm_nn(m.put(DY), wT, dcols, K, Co, 0, B * OH * OW);
+      const dx = m.alloc(B * H * W * C);
+      m.ex.col2im(dcols, dx, B, H, W, C, OH, OW, fh, fw);
+      const ref = tf.grad((t: tf.Tensor) => tf.conv2d(t as tf.Tensor4D, wt, 1, 'valid'))(xt, tf.tensor4d(DY, [B, OH, OW, Co]));
+      expectClose(m.get(dx, B * H * W * C), ref.dataSync(), 1e-5, `col2im ${B}x${H}x${W}x${C}`);
+    }
+    await initBackend('wasm');
+  });
+
+  it('max_pool_2x2 and max_pool_grad_2x2: tfjs-core’s pool and its gradient (ties to the first maximum, odd sizes, channels not a multiple of 4)', async () => {
+    await initBackend('cpu');
+    for (const [B, H, W, C] of [
+      [2, 4, 4, 8],
+      [1, 5, 7, 3],
+      [2, 6, 6, 5],
+    ] as const) {
+      const OH = Math.floor((H - 2) / 2) + 1;
+      const OW = Math.floor((W - 2) / 2) + 1;
+      // Values on a coarse grid, so that windows have ties.
+      const X = Float32Array.from(values(B + H * C, B * H * W * C), (v) => Math.round(v * 2) / 2);
+      const DY = values(C + W, B * OH * OW * C);
+      const m = mod();
+      const x = m.put(X);
+      const out = m.alloc(B * OH * OW * C);
+      m.ex.max_pool_2x2(x, out, B, H, W, C, OH, OW);
+      const xt = tf.tensor4d(X, [B, H, W, C]);
+      expectClose(m.get(out, B * OH * OW * C), tf.maxPool(xt, 2, 2, 'valid').dataSync(), 1e-7, `pool ${B}x${H}x${W}x${C}`);
+      const dx = m.alloc(B * H * W * C);
+      m.ex.max_pool_grad_2x2(x, m.put(DY), dx, B, H, W, C, OH, OW);
+      const ref = tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid'))(xt, tf.tensor4d(DY, [B, OH, OW, C]));
+      expectClose(m.get(dx, B * H * W * C), ref.dataSync(), 1e-7, `pool grad ${B}x${H}x${W}x${C}`);
+    }
+    await initBackend('wasm');
+  });
+
+  it('conv_direct and conv_filter_grad_direct, whole or a part at a time (the trainer’s split over two threads)', async () => {
+    await initBackend('cpu');
+    const [B, H, W, C, fh, fw, Co] = [4, 9, 8, 1, 3, 3, 8];
+    const OH = H - fh + 1;
+    const OW = W - fw + 1;
+    const X = values(31, B * H * W * C);
+    const Wf = values(32, fh * fw * C * Co);
+    const DY = values(33, B * OH * OW * Co);
+    const m = mod();
+    const x = m.put(X);
+    const w = m.put(Wf);
+    const out = m.alloc(B * OH * OW * Co);
+    // Images [0, 2) then [2, 4), as the helper and the trainer split them.
+    m.ex.conv_direct(x, w, out, 2, H, W, OH, OW, Co, fh, fw);
+    m.ex.conv_direct(x + 2 * H * W * 4, w, out + 2 * OH * OW * Co * 4, 2, H, W, OH, OW, Co, fh, fw);
+    const xt = tf.tensor4d(X, [B, H, W, C]);
+    const wt = tf.tensor4d(Wf, [fh, fw, C, Co]);
+    expectClose(m.get(out, B * OH * OW * Co), tf.conv2d(xt, wt, 1, 'valid').dataSync(), 1e-5, 'conv_direct');
+    const dw = m.alloc(fh * fw * C * Co);
+    const J = fw * C;
+    // Filter rows [0, 1) then [1, 3).
+    m.ex.conv_filter_grad_direct(x, m.put(DY), dw, B, H, W, C, OH, OW, Co, 1, fw);
+    const dy2 = m.put(DY);
+    m.ex.conv_filter_grad_direct(x + W * C * 4, dy2, dw + J * Co * 4, B, H, W, C, OH, OW, Co, 2, fw);
+    const ref = tf.grad((f: tf.Tensor) => tf.conv2d(xt, f as tf.Tensor4D, 1, 'valid'))(wt, tf.tensor4d(DY, [B, OH, OW, Co]));
+    expectClose(m.get(dw, fh * fw * C * Co), ref.dataSync(), 1e-5, 'conv_filter_grad_direct');
+    await initBackend('wasm');
   });
 
   it('bias_act and act_grad: linear, relu, tanh and sigmoid as tfjs computes them, NaN kept', async () => {
@@ -348,17 +439,19 @@ describe('the fused trainer', () => {
     });
   }
 
-  it('plans the dense lessons and leaves the CNN to model.fit', async () => {
-    for (const id of ['linear', 'iris', 'mnist']) {
+  it('plans every lesson, and leaves what it cannot run to model.fit', async () => {
+    for (const id of ['linear', 'iris', 'mnist', 'cnn']) {
       const lesson = await loadLesson(id, LESSONS_DIR);
       const model = lesson.buildModel({ ...lesson.defaults, dropout: 0.2 } as TrainParams, tfm, seedSource(1, 'model')) as tf.LayersModel;
-      expect(typeof planDense(model, lesson.loss), id).toBe('object');
+      expect(typeof planFused(model, lesson.loss), id).toBe('object');
       model.dispose();
     }
-    const cnn = await loadLesson('cnn', LESSONS_DIR);
-    const model = cnn.buildModel(cnn.defaults, tfm, seedSource(1, 'model')) as tf.LayersModel;
-    expect(typeof planDense(model, cnn.loss)).toBe('string');
-    model.dispose();
+    const padded = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, padding: 'same' }), tf.layers.flatten(), tf.layers.dense({ units: 2, activation: 'softmax' })] });
+    expect(planFused(padded, 'categoricalCrossentropy')).toMatch(/convolution other than/);
+    const lstm = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 2, activation: 'elu' })] });
+    expect(planFused(lstm, 'meanSquaredError')).toMatch(/activation elu/);
+    padded.dispose();
+    lstm.dispose();
   });
 
   it('draws the curves model.fit draws: linear (sgd, mse), xor (adam, binary), iris (adam, categorical), mnist (rmsprop, few rows)', async () => {
@@ -368,6 +461,12 @@ describe('the fused trainer', () => {
     expectSameCurve(await fit('mnist', { epochs: 2, optimizer: 'rmsprop', learningRate: 0.001 }, true, 600), await fit('mnist', { epochs: 2, optimizer: 'rmsprop', learningRate: 0.001 }, false, 600), 1e-2);
   }, 120_000);
 
+  it('draws the curves model.fit draws: cnn (adam, convolutions and pools, few rows)', async () => {
+    expectSameCurve(await fit('cnn', { epochs: 2 }, true, 400), await fit('cnn', { epochs: 2 }, false, 400), 1e-2);
+    // Filters not a multiple of 4: the products and pools without the direct kernels.
+    expectSameCurve(await fit('cnn', { epochs: 1, filters: 6 }, true, 300), await fit('cnn', { epochs: 1, filters: 6 }, false, 300), 1e-2);
+  }, 120_000);
+
   it('gives identical histories for a seed, with one thread or two, dropout included', async () => {
     const params = { epochs: 1, dropout: 0.2 };
     const one = await fit('mnist', params, { threads: 1 }, 2000);
@@ -375,6 +474,9 @@ describe('the fused trainer', () => {
     const again = await fit('mnist', params, { threads: 2 }, 2000);
     expect(withoutTimes(two)).toEqual(withoutTimes(one));
     expect(withoutTimes(again)).toEqual(withoutTimes(one));
+    const cnnOne = await fit('cnn', { epochs: 1 }, { threads: 1 }, 600);
+    const cnnTwo = await fit('cnn', { epochs: 1 }, { threads: 2 }, 600);
+    expect(withoutTimes(cnnTwo)).toEqual(withoutTimes(cnnOne));
   }, 120_000);
 
   it('stops with NaN where model.fit does', async () => {

@@ -1,7 +1,8 @@
 /*
- * tasuke's fused trainer for dense networks (src/training/fast/dense.ts):
- * the matrix products, activations, losses and optimizer steps of a
- * Sequential stack of Dense (and Dropout) layers, on a WebAssembly memory the
+ * tasuke's fused trainer (src/training/fast/fused.ts): the matrix products,
+ * convolutions (as im2col + product), 2x2 max pooling, activations, losses
+ * and optimizer steps of a Sequential stack of Conv2D, MaxPooling2D,
+ * Flatten, Dense and Dropout layers, on a WebAssembly memory the
  * trainer owns. The memory is shared with a worker thread, so each product
  * takes a range of output rows: two threads split one product by rows, and
  * every output element is computed by one thread in one fixed order, so the
@@ -14,7 +15,33 @@
  */
 #include <wasm_simd128.h>
 
+/*
+ * The direct convolution kernels of the tfjs backend's module (conv_one_channel
+ * for a first layer's forward pass, conv_filter_grad for a filter's gradient),
+ * tested there against tfjs's own kernels; here they run on the trainer's
+ * memory, a range of images or of filter rows at a time. Included without
+ * their exports (and the two names this file defines itself set aside), then
+ * exported below under the same names.
+ */
+#define EXPORT(name)
+#define sum_rows kernels_sum_rows
+#define max_pool_grad_2x2 kernels_max_pool_grad_2x2
+#include "kernels.c"
+#undef sum_rows
+#undef max_pool_grad_2x2
+#undef EXPORT
+
 #define EXPORT(name) __attribute__((export_name(name)))
+
+EXPORT("conv_direct")
+void conv_direct(const float *x, const float *w, float *out, int B, int H, int W, int OH, int OW, int Co, int fh, int fw) {
+  conv_one_channel(x, w, out, B, H, W, OH, OW, Co, fh, fw);
+}
+
+EXPORT("conv_filter_grad_direct")
+void conv_filter_grad_direct(const float *x, const float *dy, float *dw, int B, int H, int W, int C, int OH, int OW, int Co, int fh, int fw) {
+  conv_filter_grad(x, dy, dw, B, H, W, C, OH, OW, Co, fh, fw);
+}
 
 /* ---- scalar functions (no libm here) ---- */
 
@@ -204,12 +231,32 @@ void gemm_tn(const float *A, const float *B, float *C, int M, int N, int K, int 
     }
   }
   for (; i < m1; i++) {
-    for (int j = 0; j < N; j++) {
+    int j = 0;
+    for (; j + 8 <= N; j += 8) {
+      v128_t c0 = wasm_f32x4_splat(0), c1 = c0;
+      const float *a = A + i, *b = B + j;
+      for (int k = 0; k < K; k++, a += M, b += N) {
+        const v128_t s = wasm_f32x4_splat(*a);
+        c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(s, wasm_v128_load(b)));
+        c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(s, wasm_v128_load(b + 4)));
+      }
+      wasm_v128_store(C + i * N + j, c0);
+      wasm_v128_store(C + i * N + j + 4, c1);
+    }
+    for (; j < N; j++) {
       float s = 0;
       for (int k = 0; k < K; k++) s += A[k * M + i] * B[k * N + j];
       C[i * N + j] = s;
     }
   }
+}
+
+/* dst[i] += src[i] over n floats (two halves of a gradient summed). */
+EXPORT("add_into")
+void add_into(float *dst, const float *src, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, wasm_f32x4_add(wasm_v128_load(dst + i), wasm_v128_load(src + i)));
+  for (; i < n; i++) dst[i] += src[i];
 }
 
 /* dst[cols, rows] = src[rows, cols]ᵀ. */
@@ -304,6 +351,122 @@ void gather_rows(const float *src, const int *idx, float *dst, int count, int ro
     for (; c + 4 <= rowSize; c += 4) wasm_v128_store(d + c, wasm_v128_load(s + c));
     for (; c < rowSize; c++) d[c] = s[c];
   }
+}
+
+/* ---- convolutions and pooling (NHWC, stride 1, no padding; 2x2 pools with stride 2) ---- */
+
+/*
+ * cols[r, :] = the patch of output pixel r = (b, oh, ow): for each kh, the
+ * fw*C contiguous floats x[b, oh + kh, ow .. ow + fw - 1, :]. Row length
+ * K = fh*fw*C, in the order of a [fh, fw, C, Co] filter's rows.
+ */
+EXPORT("im2col")
+void im2col(const float *x, float *cols, int B, int H, int W, int C, int OH, int OW, int fh, int fw) {
+  const int run = fw * C, K = fh * run;
+  float *out = cols;
+  for (int b = 0; b < B; b++)
+    for (int oh = 0; oh < OH; oh++)
+      for (int ow = 0; ow < OW; ow++, out += K)
+        for (int kh = 0; kh < fh; kh++) {
+          const float *src = x + ((b * H + oh + kh) * W + ow) * C;
+          float *dst = out + kh * run;
+          int i = 0;
+          for (; i + 4 <= run; i += 4) wasm_v128_store(dst + i, wasm_v128_load(src + i));
+          for (; i < run; i++) dst[i] = src[i];
+        }
+}
+
+/* dx = the patches' gradients dcols added back where im2col read them (dx is overwritten). */
+EXPORT("col2im")
+void col2im(const float *dcols, float *dx, int B, int H, int W, int C, int OH, int OW, int fh, int fw) {
+  const int run = fw * C, K = fh * run, n = B * H * W * C;
+  for (int i = 0; i < n; i++) dx[i] = 0;
+  const float *in = dcols;
+  for (int b = 0; b < B; b++)
+    for (int oh = 0; oh < OH; oh++)
+      for (int ow = 0; ow < OW; ow++, in += K)
+        for (int kh = 0; kh < fh; kh++) {
+          float *dst = dx + ((b * H + oh + kh) * W + ow) * C;
+          const float *src = in + kh * run;
+          int i = 0;
+          for (; i + 4 <= run; i += 4) wasm_v128_store(dst + i, wasm_f32x4_add(wasm_v128_load(dst + i), wasm_v128_load(src + i)));
+          for (; i < run; i++) dst[i] += src[i];
+        }
+}
+
+/* out[b, oh, ow, c] = the largest of x's 2x2 window at (2 oh, 2 ow) (a NaN in the window gives NaN). */
+EXPORT("max_pool_2x2")
+void max_pool_2x2(const float *x, float *out, int B, int H, int W, int C, int OH, int OW) {
+  const int row = W * C;
+  for (int b = 0; b < B; b++)
+    for (int oh = 0; oh < OH; oh++) {
+      const float *x0 = x + (b * H + 2 * oh) * row;
+      float *o = out + ((b * OH + oh) * OW) * C;
+      for (int ow = 0; ow < OW; ow++) {
+        const int p = 2 * ow * C;
+        for (int c = 0; c < C; c++) {
+          const float v00 = x0[p + c], v01 = x0[p + C + c], v10 = x0[row + p + c], v11 = x0[row + p + C + c];
+          float m = v00;
+          m = v01 > m || v01 != v01 ? v01 : m;
+          m = v10 > m || v10 != v10 ? v10 : m;
+          m = v11 > m || v11 != v11 ? v11 : m;
+          if (v00 != v00) m = v00;
+          o[ow * C + c] = m;
+        }
+      }
+    }
+}
+
+/*
+ * dx of a 2x2, stride-2 max pool: each dy value goes to the first maximum of
+ * its window in row-major order (as tfjs-core does); other positions get 0.
+ */
+EXPORT("max_pool_grad_2x2")
+void max_pool_grad_2x2(const float *x, const float *dy, float *dx, int B, int H, int W, int C, int OH, int OW) {
+  const int row = W * C, n = B * H * W * C;
+  const v128_t zero = wasm_f32x4_splat(0);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(dx + i, zero);
+  for (; i < n; i++) dx[i] = 0;
+  for (int b = 0; b < B; b++)
+    for (int oh = 0; oh < OH; oh++) {
+      const float *x0 = x + (b * H + 2 * oh) * row;
+      float *d0 = dx + (b * H + 2 * oh) * row;
+      const float *g = dy + ((b * OH + oh) * OW) * C;
+      for (int ow = 0; ow < OW; ow++) {
+        const int p = 2 * ow * C;
+        int c = 0;
+        /* Four channels at once: later taps win only when strictly greater (the first maximum is kept). */
+        for (; c + 4 <= C; c += 4) {
+          const int q = p + c;
+          const v128_t v00 = wasm_v128_load(x0 + q), v01 = wasm_v128_load(x0 + q + C);
+          const v128_t v10 = wasm_v128_load(x0 + row + q), v11 = wasm_v128_load(x0 + row + q + C);
+          const v128_t gv = wasm_v128_load(g + ow * C + c);
+          v128_t best = v00;
+          const v128_t t01 = wasm_f32x4_gt(v01, best);
+          best = wasm_v128_bitselect(v01, best, t01);
+          const v128_t t10 = wasm_f32x4_gt(v10, best);
+          best = wasm_v128_bitselect(v10, best, t10);
+          const v128_t t11 = wasm_f32x4_gt(v11, best);
+          const v128_t m11 = t11;
+          const v128_t m10 = wasm_v128_andnot(t10, m11);
+          const v128_t m01 = wasm_v128_andnot(wasm_v128_andnot(t01, m11), t10);
+          const v128_t m00 = wasm_v128_not(wasm_v128_or(wasm_v128_or(t01, t10), t11));
+          wasm_v128_store(d0 + q, wasm_v128_and(gv, m00));
+          wasm_v128_store(d0 + q + C, wasm_v128_and(gv, m01));
+          wasm_v128_store(d0 + row + q, wasm_v128_and(gv, m10));
+          wasm_v128_store(d0 + row + q + C, wasm_v128_and(gv, m11));
+        }
+        for (; c < C; c++) {
+          int at = p + c;
+          float best = x0[at];
+          if (x0[p + C + c] > best) { best = x0[p + C + c]; at = p + C + c; }
+          if (x0[row + p + c] > best) { best = x0[row + p + c]; at = row + p + c; }
+          if (x0[row + p + C + c] > best) { at = row + p + C + c; }
+          d0[at] = g[ow * C + c];
+        }
+      }
+    }
 }
 
 /* ---- losses: each returns the sum over rows of the row losses, writes dz (scaled by `scale`) and the rows guessed right into *hits ---- */
