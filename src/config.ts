@@ -63,6 +63,8 @@ const schema = z.object({
   TASUKE_JOB_TIMEOUT_S: int(5, 24 * 3600, 600),
   TASUKE_MAX_QUEUED_PER_USER: int(1, 100, 2),
   TASUKE_RETENTION_DAYS: int(1, 3650, 14),
+  TASUKE_RUN_CACHE_ENTRIES: int(0, 100_000, 500),
+  TASUKE_RUN_CACHE_MB: int(1, 100_000, 64),
   // Faces
   TASUKE_HOST: z.string().default('127.0.0.1'),
   TASUKE_PORT: int(0, 65535, 3000),
@@ -112,6 +114,9 @@ export interface Config {
     maxQueuedPerUser: number;
     /** Finished jobs and their charts older than this many days are deleted (at start and daily). */
     retentionDays: number;
+    /** Finished runs kept to serve identical submissions (0: off), and the most megabytes they take. */
+    runCacheEntries: number;
+    runCacheMb: number;
   };
   host: string;
   port: number;
@@ -239,6 +244,8 @@ export function loadConfig(
       jobTimeoutS: r.TASUKE_JOB_TIMEOUT_S,
       maxQueuedPerUser: r.TASUKE_MAX_QUEUED_PER_USER,
       retentionDays: r.TASUKE_RETENTION_DAYS,
+      runCacheEntries: r.TASUKE_RUN_CACHE_ENTRIES,
+      runCacheMb: r.TASUKE_RUN_CACHE_MB,
     },
     host: r.TASUKE_HOST,
     port: r.TASUKE_PORT,

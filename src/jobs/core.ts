@@ -15,7 +15,12 @@
  *   and written as soon as the disk accepts it; a submission that cannot be
  *   stored is refused with a message, leaving nothing behind;
  * - retention: finished jobs and their files older than `retentionDays` are
- *   pruned at start and daily.
+ *   pruned at start and daily;
+ * - a class at once (with `runCache`): a submission identical to a finished
+ *   deterministic run (run-key.ts) is served from it, its progress replayed
+ *   quickly, with a notice saying so; one identical to a run still queued or
+ *   running waits for that run and is then served from it (or trains, if that
+ *   run did not succeed). The kept runs are bounded (run-cache.ts).
  */
 import type { Bilingual } from '../core/lang.ts';
 import { databasePath, openDatabase, type Db } from '../storage/db.ts';
@@ -24,9 +29,11 @@ import { Condition, seconds } from './condition.ts';
 import { checkCancellable, isFinal, JobEvents } from './events.ts';
 import { JobFiles } from './files.ts';
 import { newJobId } from './ids.ts';
-import { CHART_NOT_SAVED, storageUnavailable, tooManyJobs } from './messages.ts';
+import { CHART_NOT_SAVED, internalError, SERVED_FROM_FINISHED_RUN, storageUnavailable, tooManyJobs } from './messages.ts';
 import type { Settled } from './outcome.ts';
 import { OwnerRegistry } from './owners.ts';
+import { replayEvents, RUN_CACHE_DEFAULTS, RunCache, type CachedRun } from './run-cache.ts';
+import type { RunKeyer } from './run-key.ts';
 import { JobStore, type Finish } from './store.ts';
 import type { JobEvent, JobRecord, JobState, JobSubmission, SubmissionValidator } from './types.ts';
 
@@ -52,6 +59,19 @@ export interface CoreOptions {
   pruneEveryMs?: number;
   /** When an owner on another host, or without readable process start times, counts as dead (default 60 s). */
   ownerStaleMs?: number;
+  /** Serve identical deterministic runs from finished ones (run-cache.ts); absent: every submission trains. */
+  runCache?: RunCacheSettings;
+}
+
+export interface RunCacheSettings {
+  /** What makes two submissions the same run (run-key.ts's `lessonRunKeyer`). */
+  keyer: RunKeyer;
+  /** Most runs kept (default 500; 0 turns the cache off). */
+  maxEntries?: number;
+  /** Most bytes kept, results and PNGs together (default 64 MiB). */
+  maxBytes?: number;
+  /** How long replaying a kept run's progress takes at most (default 1 s). */
+  replayMs?: number;
 }
 
 /** What a backend does at the core's regular checks. */
@@ -60,6 +80,12 @@ export interface CoreBackend {
   overdue(rec: JobRecord): void | Promise<void>;
   /** Backend checks at every sweep (orphans, reconciliation, a pool to refill). */
   sweep?(): void | Promise<void>;
+  /**
+   * Hands the backend a queued job the core held back (it waited for an
+   * identical run that then did not succeed): the backend queues it as if it
+   * had just been submitted.
+   */
+  dispatch(rec: JobRecord): void | Promise<void>;
 }
 
 interface PendingFinish {
@@ -98,6 +124,16 @@ export class SubmitCore {
   private sweeping?: Promise<void>;
   private backend?: CoreBackend;
   private closed = false;
+  /** Kept finished runs, when the run cache is on. */
+  readonly runCache?: RunCache;
+  private readonly keyer?: RunKeyer;
+  private readonly replayMs: number;
+  /** Run keys of the jobs admitted here and not yet ended. */
+  private readonly keys = new Map<string, string>();
+  /** The job training each key now (queued or running), and the jobs waiting for it. */
+  private readonly leaders = new Map<string, { id: string; followers: JobRecord[] }>();
+  /** Jobs being served from a kept run (replaying), with what stops the replay. */
+  private readonly serving = new Map<string, AbortController>();
 
   constructor(private readonly opts: CoreOptions) {
     for (const [k, v] of [['timeoutMs', opts.timeoutMs], ['maxQueuedPerUser', opts.maxQueuedPerUser]] as const) {
@@ -115,11 +151,19 @@ export class SubmitCore {
       this.store = new JobStore(this.db);
       this.owners = new OwnerRegistry(this.db, { staleMs: opts.ownerStaleMs });
       this.owners.register(this.instance);
+      this.files = new JobFiles(opts.dataDir);
+      if (opts.runCache) {
+        this.runCache = new RunCache(this.db, this.files, {
+          maxEntries: opts.runCache.maxEntries ?? RUN_CACHE_DEFAULTS.maxEntries,
+          maxBytes: opts.runCache.maxBytes ?? RUN_CACHE_DEFAULTS.maxBytes,
+        });
+        if (this.runCache.enabled) this.keyer = opts.runCache.keyer;
+      }
     } catch (err) {
       if (this.ownsDb) this.db.close();
       throw err;
     }
-    this.files = new JobFiles(opts.dataDir);
+    this.replayMs = opts.runCache?.replayMs ?? 1000;
     this.events = new JobEvents(this.log);
     this.storage = new Condition(this.log, {
       down: (d) => `[jobs] database: cannot write (${d}); new submissions are refused, and finished jobs are kept in memory until it can.`,
@@ -158,6 +202,7 @@ export class SubmitCore {
   async admit(submission: JobSubmission): Promise<JobRecord> {
     this.assertOpen();
     await this.opts.validate(submission);
+    const key = await this.runKey(submission);
     let inserted: { record?: JobRecord; active: number };
     try {
       inserted = this.store.insertIfUnderLimit(newJobId(), submission, this.opts.maxQueuedPerUser);
@@ -168,7 +213,131 @@ export class SubmitCore {
     }
     this.storage.ok();
     if (!inserted.record) throw tooManyJobs(this.opts.maxQueuedPerUser, inserted.active);
+    if (key) this.keys.set(inserted.record.id, key);
     return inserted.record;
+  }
+
+  /** The submission's run key, when the run cache is on (a keyer that fails only costs the cache). */
+  private async runKey(submission: JobSubmission): Promise<string | undefined> {
+    if (!this.keyer) return undefined;
+    try {
+      return await this.keyer(submission);
+    } catch (err) {
+      this.log(`[jobs] run cache: no key for a ${submission.lesson} submission: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * After `admit`: takes the job over when an identical run makes training it
+   * unnecessary, announcing it. Served at once from a kept finished run, or
+   * held (queued) until the identical run still in flight ends. False when
+   * the job must train: the backend queues and announces it as usual (and
+   * it is the run later identical submissions wait for).
+   */
+  hold(rec: JobRecord): boolean {
+    const key = this.keys.get(rec.id);
+    if (!key || !this.runCache) return false;
+    let cached: CachedRun | undefined;
+    try {
+      cached = this.runCache.lookup(key);
+    } catch (err) {
+      this.log(`[jobs] run cache: lookup failed: ${(err as Error).message}`);
+    }
+    if (cached) {
+      this.announce(rec);
+      this.serve(rec.id, cached);
+      return true;
+    }
+    const leader = this.leaders.get(key);
+    if (leader && leader.id !== rec.id) {
+      leader.followers.push(rec);
+      this.announce(rec);
+      return true;
+    }
+    this.leaders.set(key, { id: rec.id, followers: [] });
+    return false;
+  }
+
+  /** Whether the core itself runs this job (served from a kept run, or waiting for an identical one): no backend has it. */
+  holds(id: string): boolean {
+    if (this.serving.has(id)) return true;
+    for (const l of this.leaders.values()) if (l.followers.some((f) => f.id === id)) return true;
+    return false;
+  }
+
+  /** Stops a job the core is serving from a kept run, as cancelled; false if it is not serving it. */
+  cancelServed(id: string): boolean {
+    const replay = this.serving.get(id);
+    if (!replay) return false;
+    replay.abort();
+    this.serving.delete(id);
+    return this.end(id, { state: 'cancelled' }, ['running']);
+  }
+
+  /** Serves a job from a kept run: running at once, its progress replayed quickly, then the kept result, chart and images. */
+  private serve(id: string, run: CachedRun): void {
+    if (!this.claim(id)) return;
+    const controller = new AbortController();
+    this.serving.set(id, controller);
+    const events = replayEvents(run.result);
+    const step = events.length > 0 ? Math.min(100, this.replayMs / events.length) : 0;
+    void (async () => {
+      for (const event of events) {
+        await new Promise((r) => setTimeout(r, step));
+        if (controller.signal.aborted || this.closed) return;
+        this.progress(id, event);
+      }
+      if (controller.signal.aborted || this.closed) return;
+      this.serving.delete(id);
+      const settled: Settled = {
+        finish: { state: 'succeeded', result: run.result, reading: run.reading, notice: SERVED_FROM_FINISHED_RUN },
+        chartPngBase64: run.chartPngBase64,
+      };
+      this.record(id, settled, ['running']);
+    })().catch((err: unknown) => {
+      this.serving.delete(id);
+      this.log(`[jobs] serving job ${id} from a finished run failed: ${(err as Error).stack ?? String(err)}`);
+      this.end(id, { state: 'failed', error: internalError(`serving a finished run: ${(err as Error).message}`) }, ['running']);
+    });
+  }
+
+  /**
+   * A job left the core's hands (ended, or discarded): forgets its key; if it
+   * was the run others waited for, keeps it when it succeeded and serves them
+   * from it, or hands them to the backend to train.
+   */
+  private settleKey(id: string): void {
+    const key = this.keys.get(id);
+    if (!key) return;
+    this.keys.delete(id);
+    const leader = this.leaders.get(key);
+    if (!leader) return;
+    if (leader.id !== id) {
+      // A follower ended (cancelled while it waited).
+      leader.followers = leader.followers.filter((f) => f.id !== id);
+      return;
+    }
+    this.leaders.delete(key);
+    const rec = this.get(id);
+    if (rec?.state === 'succeeded' && !rec.notice && this.runCache) {
+      try {
+        this.runCache.remember(key, rec);
+      } catch (err) {
+        this.log(`[jobs] run cache: could not keep the run of job ${id}: ${(err as Error).message}`);
+      }
+    }
+    const waiting = leader.followers.filter((f) => this.store.get(f.id)?.state === 'queued');
+    if (waiting.length === 0) return;
+    const cached = this.closed ? undefined : this.runCache?.lookup(key);
+    if (cached) {
+      for (const f of waiting) this.serve(f.id, cached);
+      return;
+    }
+    // The run did not succeed (or could not be kept): the first waiting job trains, the rest wait for it.
+    const [next, ...rest] = waiting;
+    this.leaders.set(key, { id: next!.id, followers: rest });
+    void Promise.resolve(this.backend?.dispatch(next!)).catch((err: unknown) => this.log(`[jobs] could not queue job ${next!.id}: ${(err as Error).message}`));
   }
 
   /** Tells listeners about a job now in its queue. */
@@ -183,6 +352,7 @@ export class SubmitCore {
     } catch (err) {
       this.log(`[jobs] could not remove job ${id} after its enqueue failed: ${(err as Error).message}`);
     }
+    this.settleKey(id);
   }
 
   // --- reading ---
@@ -298,11 +468,15 @@ export class SubmitCore {
       if (!rec || !from.includes(rec.state)) return false;
       const record: JobRecord = { ...rec, ...finish, finishedAt: now };
       this.pending.set(id, { finish, from, at: now, record });
+      this.serving.delete(id);
       this.events.emit({ type: 'state', job: withImages(record) });
+      this.settleKey(id);
       return true;
     }
     this.storage.ok();
+    this.serving.delete(id);
     this.events.emit({ type: 'state', job: this.get(id)! });
+    this.settleKey(id);
     return true;
   }
 
@@ -316,7 +490,7 @@ export class SubmitCore {
   ownedRunning(): { record: JobRecord; deadline: number }[] {
     return this.store
       .running()
-      .filter((j) => j.owner === this.instance && !this.pending.has(j.record.id))
+      .filter((j) => j.owner === this.instance && !this.pending.has(j.record.id) && !this.serving.has(j.record.id))
       .map((j) => ({ record: j.record, deadline: (j.record.startedAt ?? j.record.createdAt) + this.timeoutMs + this.deadlineMarginMs }));
   }
 
@@ -367,10 +541,15 @@ export class SubmitCore {
     try {
       const old = this.store.pruneFinished(cutoff);
       for (const rec of old) this.files.remove(JobFiles.pathsOf(rec.chartPath, rec.result));
-      const strays = this.files.pruneOlderThan(cutoff, this.store.ids());
+      const runs = this.runCache?.prune(cutoff) ?? 0;
+      const keep = this.store.ids();
+      for (const stem of this.runCache?.fileStems() ?? []) keep.add(stem);
+      const strays = this.files.pruneOlderThan(cutoff, keep);
       this.owners.prune(cutoff);
-      if (old.length || strays) {
-        this.log(`[jobs] retention: removed ${old.length} job record(s) and ${strays} stray chart file(s) older than ${this.retentionDays} day(s).`);
+      if (old.length || strays || runs) {
+        this.log(
+          `[jobs] retention: removed ${old.length} job record(s)${runs ? `, ${runs} kept run(s) unused` : ''} and ${strays} stray chart file(s) older than ${this.retentionDays} day(s).`,
+        );
       }
       return { jobs: old.length, files: strays };
     } catch (err) {
@@ -385,6 +564,9 @@ export class SubmitCore {
     this.closed = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     if (this.pruneTimer) clearInterval(this.pruneTimer);
+    // Replays stop where they are: those jobs stay running, for the next open to recover (as any running job).
+    for (const replay of this.serving.values()) replay.abort();
+    this.serving.clear();
     await this.sweeping;
     this.writePending();
     try {

@@ -47,7 +47,7 @@ export class EmbeddedJobQueue implements JobQueue {
     const q = new EmbeddedJobQueue(opts);
     q.failOrphans();
     q.pending = q.core.store.queuedIds();
-    q.core.start({ overdue: (rec) => q.overdue(rec), sweep: () => q.sweep() });
+    q.core.start({ overdue: (rec) => q.overdue(rec), sweep: () => q.sweep(), dispatch: (rec) => q.dispatch(rec) });
     q.pump();
     return q;
   }
@@ -55,6 +55,8 @@ export class EmbeddedJobQueue implements JobQueue {
   async submit(submission: JobSubmission): Promise<JobRecord> {
     this.core.assertOpen();
     const record = await this.core.admit(submission);
+    // Served from an identical finished run, or waiting for one in flight.
+    if (this.core.hold(record)) return record;
     this.pending.push(record.id);
     this.core.announce(record);
     this.pump();
@@ -73,6 +75,7 @@ export class EmbeddedJobQueue implements JobQueue {
   async cancel(id: string, userId?: string): Promise<JobRecord> {
     this.core.assertOpen();
     const rec = this.core.cancellable(id, userId);
+    if (this.core.cancelServed(id)) return this.core.get(id)!;
     if (rec.state === 'queued' && this.core.end(id, { state: 'cancelled' }, ['queued'])) {
       this.pending = this.pending.filter((p) => p !== id);
       return this.core.get(id)!;
@@ -123,6 +126,13 @@ export class EmbeddedJobQueue implements JobQueue {
     this.closed = true;
     await this.pool.close();
     await this.core.close();
+  }
+
+  /** A job the core held back (its identical run did not succeed) now trains here. */
+  private dispatch(rec: JobRecord): void {
+    if (this.closed) return;
+    this.pending.push(rec.id);
+    this.pump();
   }
 
   private failOrphans(): void {

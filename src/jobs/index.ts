@@ -11,6 +11,8 @@ import type { Db } from '../storage/db.ts';
 import { EmbeddedJobQueue } from './embedded.ts';
 import { RedisJobQueue } from './redis-queue.ts';
 import type { JobQueue, SubmissionValidator } from './types.ts';
+import type { RunCacheSettings } from './core.ts';
+import { lessonRunKeyer } from './run-key.ts';
 import { lessonValidator } from './validate.ts';
 
 export interface JobQueueOverrides {
@@ -30,6 +32,8 @@ export interface JobQueueOverrides {
   sweepMs?: number;
   /** Redis only: the longest a submission waits for an unreachable queue (default 3 s). */
   submitWaitMs?: number;
+  /** false: every submission trains (no run cache); otherwise overrides of the configured cache. */
+  runCache?: false | Partial<RunCacheSettings>;
 }
 
 /**
@@ -51,6 +55,15 @@ export async function createJobQueue(config: Config, overrides: JobQueueOverride
     validate: overrides.validate ?? lessonValidator(config.lessonsDir),
     deadlineMarginMs: overrides.deadlineMarginMs,
     sweepMs: overrides.sweepMs,
+    runCache:
+      overrides.runCache === false || t.runCacheEntries === 0
+        ? undefined
+        : {
+            keyer: lessonRunKeyer(config.lessonsDir, t.backend),
+            maxEntries: t.runCacheEntries,
+            maxBytes: t.runCacheMb * 1024 * 1024,
+            ...overrides.runCache,
+          },
     log: (line: string) => sink(redact(line, secrets)),
   };
   if (t.queue === 'redis') {

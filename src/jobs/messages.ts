@@ -108,6 +108,15 @@ export const CHART_NOT_SAVED: Bilingual = {
   en: 'Training finished, but its chart could not be saved on the server (the disk may be full). The figures and the reading are still here. Please tell a TA.',
 };
 
+/**
+ * The notice of a job served from an identical run that had already finished
+ * (the run cache): nothing was trained again, and why that is the same.
+ */
+export const SERVED_FROM_FINISHED_RUN: Bilingual = {
+  ja: 'このレッスンを同じパラメータ・同じシード・同じデータで学習した結果がすでにあったので、その記録を表示しています（学習は決まった手順で進むので、もう一度学習しても同じ曲線になります）。パラメータを1つでも変えると、新しく学習します。',
+  en: 'This lesson had already been trained with exactly these parameters, seed and data, so this is that finished run, shown again (training is deterministic: running it again would draw the same curves). Change any parameter to train anew.',
+};
+
 export function internalError(detail: string): JobError {
   return {
     code: 'internal',

@@ -135,7 +135,7 @@ export class RedisJobQueue implements JobQueue {
       await q.close();
       throw err;
     }
-    q.core.start({ overdue: (rec) => q.overdue(rec), sweep: () => q.reconcile() });
+    q.core.start({ overdue: (rec) => q.overdue(rec), sweep: () => q.reconcile(), dispatch: (rec) => q.dispatch(rec) });
     return q;
   }
 
@@ -143,24 +143,12 @@ export class RedisJobQueue implements JobQueue {
     this.core.assertOpen();
     await this.waitAvailable();
     const record = await this.core.admit(submission);
+    // Served from an identical finished run, or waiting for one in flight: Redis never sees it.
+    if (this.core.hold(record)) return record;
     const id = record.id;
     this.adding.set(id, []);
     try {
-      await within(
-        this.queue!.add(
-          'train',
-          { jobId: id, submission, timeoutMs: this.core.timeoutMs },
-          {
-            jobId: id,
-            attempts: 1,
-            // The submitter keeps the results in SQLite; Redis only needs them until they are picked up.
-            removeOnComplete: { age: 3600, count: 1000 },
-            removeOnFail: { age: 3600, count: 1000 },
-          },
-        ),
-        this.opts.submitWaitMs ?? 3000,
-        () => new Error('Command timed out: adding the job to Redis'),
-      );
+      await within(this.add(record), this.opts.submitWaitMs ?? 3000, () => new Error('Command timed out: adding the job to Redis'));
     } catch (err) {
       // Not queued: no row may stay to count against the person's limit. If the add did reach Redis after all, it is removed there.
       this.adding.delete(id);
@@ -176,6 +164,34 @@ export class RedisJobQueue implements JobQueue {
     return record;
   }
 
+  /** Puts a stored job into BullMQ for a worker. */
+  private add(rec: JobRecord): Promise<unknown> {
+    return this.queue!.add(
+      'train',
+      { jobId: rec.id, submission: rec.submission, timeoutMs: this.core.timeoutMs },
+      {
+        jobId: rec.id,
+        attempts: 1,
+        // The submitter keeps the results in SQLite; Redis only needs them until they are picked up.
+        removeOnComplete: { age: 3600, count: 1000 },
+        removeOnFail: { age: 3600, count: 1000 },
+      },
+    );
+  }
+
+  /** A job the core held back (its identical run did not succeed) now goes to the workers; with Redis gone it fails. */
+  private async dispatch(rec: JobRecord): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (!this.available()) throw new Error('Redis is unreachable');
+      await within(this.add(rec), this.opts.submitWaitMs ?? 3000, () => new Error('Command timed out: adding the job to Redis'));
+    } catch (err) {
+      this.link.noteError(err, 'dispatch');
+      this.fail(rec, queueLostError('Redis could not be reached when the job was to start'), 'could not be queued after the identical run it waited for');
+      this.purge.add(rec.id);
+    }
+  }
+
   async get(id: string): Promise<JobRecord | undefined> {
     return this.core.get(id);
   }
@@ -187,6 +203,8 @@ export class RedisJobQueue implements JobQueue {
   async cancel(id: string, userId?: string): Promise<JobRecord> {
     this.core.assertOpen();
     const rec = this.core.cancellable(id, userId);
+    if (this.core.cancelServed(id)) return this.core.get(id)!;
+    if (rec.state === 'queued' && this.core.holds(id) && this.core.end(id, { state: 'cancelled' }, ['queued'])) return this.core.get(id)!;
     try {
       if (!this.available()) return this.cancelHere(rec);
       if (rec.state === 'queued') {
@@ -412,7 +430,8 @@ export class RedisJobQueue implements JobQueue {
       for (const orphan of this.core.orphans()) this.core.adopt(orphan.id);
       for (const rec of this.core.list({ states: ['queued', 'running'] })) {
         if (this.closed || !this.available()) return;
-        if (this.adding.has(rec.id)) continue;
+        // Jobs the core serves or holds back never went to Redis.
+        if (this.adding.has(rec.id) || this.core.holds(rec.id)) continue;
         const job = await this.queue!.getJob(rec.id);
         if (this.closed) return;
         const state = job ? await job.getState() : 'missing';
@@ -442,11 +461,7 @@ export class RedisJobQueue implements JobQueue {
       return;
     }
     // It never started, so nothing can have run twice: queue it again.
-    await this.queue!.add(
-      'train',
-      { jobId: now.id, submission: now.submission, timeoutMs: this.core.timeoutMs },
-      { jobId: now.id, attempts: 1, removeOnComplete: { age: 3600, count: 1000 }, removeOnFail: { age: 3600, count: 1000 } },
-    );
+    await this.add(now);
     this.core.log(`[jobs] job ${now.id} was queued but Redis no longer had it (restarted without its data?); queued it again.`);
   }
 

@@ -142,7 +142,8 @@ function gather(into: Findings, ...parts: (InspectResult | undefined)[]): void {
 
 interface SeriesJob {
   prepared: Prepared;
-  tensors: TensorData;
+  /** Made on first use: the fused trainer reads the plain values and never needs them. */
+  tensors: () => TensorData;
   variant: ModelVariant;
   name: Pick<Series, 'key' | 'label'>;
   params: TrainParams;
@@ -168,6 +169,7 @@ async function trainOne(job: SeriesJob): Promise<{ series: Series; inspected: (I
     series: { key: job.name.key, label: job.name.label, index: job.index, count: job.count },
     onEpoch: job.hooks.onEpoch,
     signal: job.hooks.signal,
+    values: { xTrain: data.xTrain.values, yTrain: data.yTrain.values, xVal: data.xVal?.values, yVal: data.yVal?.values },
   });
   const after = fit.history.length > 0 && fit.stopped?.reason !== 'nan' ? await inspect('after') : undefined;
   const series: Series = { ...job.name, params, history: fit.history, final: finalOf(fit, after?.final) };
@@ -178,7 +180,9 @@ async function trainOne(job: SeriesJob): Promise<{ series: Series; inspected: (I
 /** Trains every model of every seed, in order; a cancelled or timed-out series ends the run there. */
 async function trainAll(prepared: Prepared, mode: TrainMode, hooks: TrainHooks): Promise<{ series: Series[]; findings: Findings }> {
   const { lesson, tf, seeds } = prepared;
-  const tensors = toTensors(tf, prepared.data);
+  // Made only for a model the fused trainer cannot run (model.fit needs tensors; the fused trainer copies the arrays).
+  let made: TensorData | undefined;
+  const tensors = (): TensorData => (made ??= toTensors(tf, prepared.data));
   const series: Series[] = [];
   const findings: Findings = { extras: { ...(prepared.data.extras ?? {}) } };
   try {
@@ -208,7 +212,7 @@ async function trainAll(prepared: Prepared, mode: TrainMode, hooks: TrainHooks):
       if (stop) break;
     }
   } finally {
-    for (const t of Object.values(tensors)) t?.dispose();
+    for (const t of Object.values(made ?? {})) t?.dispose();
   }
   return { series, findings };
 }
@@ -236,6 +240,7 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks = {},
     about: lessonFacts(prepared.lesson, prepared.data),
   };
   if (findings.kernels) result.kernels = findings.kernels;
-  result.seconds = Math.round((performance.now() - started) / 10) / 100;
+  // At least a millisecond: a tiny lesson on the fused trainer can finish in less.
+  result.seconds = Math.max(0.001, Math.round(performance.now() - started) / 1000);
   return result;
 }

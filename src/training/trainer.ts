@@ -1,12 +1,18 @@
 /**
- * Trains one model (one series) with `model.fit`, one epoch at a time: the
- * training set is shuffled by our own seeded generator before every epoch
- * (fit's own shuffling is off, it would use Math.random), progress goes out
- * through `onEpoch`, the AbortSignal is checked between batches, and a loss
- * that stops being a finite number ends the run with `stopped: nan`.
+ * Trains one model (one series), one epoch at a time: the training set is
+ * shuffled by our own seeded generator before every epoch (fit's own
+ * shuffling is off, it would use Math.random), progress goes out through
+ * `onEpoch`, the AbortSignal is checked between batches, and a loss that
+ * stops being a finite number ends the run with `stopped: nan`.
+ *
+ * Dense networks on the wasm backend (linear, xor, iris, mnist) train in the
+ * fused trainer (fast/fused.ts: one WebAssembly call per step of a batch, both
+ * cores for the large products); everything else, and every model on the
+ * other backends, with `model.fit`.
  */
 import type { Bilingual } from '../core/lang.ts';
 import type { LayersModel, Tf } from './lesson.ts';
+import { FusedTrainer, fusedTrainerAvailable, planFused, type FusedPlan } from './fast/fused.ts';
 import { createFastOptimizer } from './fast/optimizers.ts';
 import { createRng, deriveSeed, permutation } from './rng.ts';
 import type { EpochEvent, EpochLog, OptimizerName, Series, TrainParams } from './types.ts';
@@ -32,13 +38,25 @@ export interface SeriesSpec {
 export interface FitSeriesOptions {
   tf: Tf;
   model: LayersModel;
-  data: TensorData;
+  /**
+   * The data as tensors; or a function that makes them when they are needed
+   * (the fused trainer reads `values` instead, and the tensors, as large as
+   * the data, are then never made). The caller disposes what it made.
+   */
+  data: TensorData | (() => TensorData);
   params: TrainParams;
   loss: string;
   metrics: readonly string[];
   series: SeriesSpec;
   onEpoch?: (event: EpochEvent) => void;
   signal?: AbortSignal;
+  /**
+   * The fused dense trainer, where the model and backend allow it (default
+   * true); false trains with model.fit. `threads` caps its threads.
+   */
+  fused?: boolean | { threads: number };
+  /** The plain values of `data`, which the fused trainer copies (run.ts has them; read from the tensors otherwise). */
+  values?: { xTrain: Float32Array; yTrain: Float32Array; xVal?: Float32Array; yVal?: Float32Array };
 }
 
 export interface FitSeriesResult {
@@ -91,7 +109,10 @@ function firstNumber(logs: Record<string, number[] | number | undefined>, ...key
  * and why it stopped early, if it did. Does not dispose the model.
  */
 export async function fitSeries(opts: FitSeriesOptions): Promise<FitSeriesResult> {
-  const { tf, model, data, params, signal } = opts;
+  const plan = fusedPlan(opts);
+  if (plan) return fitFused(opts, plan);
+  const { tf, model, params, signal } = opts;
+  const data = typeof opts.data === 'function' ? opts.data() : opts.data;
   const optimizer = createOptimizer(tf, params.optimizer, params.learningRate);
   model.compile({ optimizer, loss: opts.loss, metrics: [...opts.metrics] });
   const shuffleRng = createRng(deriveSeed(params.seed, 'shuffle'));
@@ -187,6 +208,108 @@ export async function fitSeries(opts: FitSeriesOptions): Promise<FitSeriesResult
     }
   } finally {
     optimizer.dispose();
+  }
+  return { history, stopped };
+}
+
+function tensorValues(d: TensorData): { xTrain: Float32Array; yTrain: Float32Array; xVal?: Float32Array; yVal?: Float32Array } {
+  return {
+    xTrain: d.xTrain.dataSync() as Float32Array,
+    yTrain: d.yTrain.dataSync() as Float32Array,
+    xVal: d.xVal?.dataSync() as Float32Array | undefined,
+    yVal: d.yVal?.dataSync() as Float32Array | undefined,
+  };
+}
+
+/** The fused trainer's plan for this run, or undefined when model.fit trains it. */
+function fusedPlan(opts: FitSeriesOptions): FusedPlan | undefined {
+  if (opts.fused === false || opts.tf.getBackend() !== 'wasm' || !fusedTrainerAvailable()) return undefined;
+  const plan = planFused(opts.model, opts.loss);
+  if (typeof plan === 'string') return undefined;
+  if (opts.metrics.some((m) => m !== 'accuracy')) return undefined;
+  return plan;
+}
+
+/** fitSeries on the fused dense trainer: the same shuffles, events, stops and history. */
+async function fitFused(opts: FitSeriesOptions, plan: FusedPlan): Promise<FitSeriesResult> {
+  const { tf, model, params, signal } = opts;
+  const data = typeof opts.data === 'function' ? undefined : opts.data;
+  const values = opts.values ?? {
+    ...tensorValues(data ?? (opts.data as () => TensorData)()),
+  };
+  const trainer = await FusedTrainer.create({
+    plan,
+    model,
+    tf,
+    data: values,
+    batchSize: params.batchSize,
+    optimizer: params.optimizer,
+    learningRate: params.learningRate,
+    threads: typeof opts.fused === 'object' ? opts.fused.threads : undefined,
+  });
+  const shuffleRng = createRng(deriveSeed(params.seed, 'shuffle'));
+  const n = trainer.trainingRows;
+  const withAccuracy = opts.metrics.includes('accuracy');
+  const history: EpochLog[] = [];
+  const started = performance.now();
+  let stopped: Series['stopped'];
+  let lastYield = performance.now();
+  const between = async (): Promise<boolean> => {
+    if (signal && performance.now() - lastYield >= YIELD_EVERY_MS) {
+      await macrotask();
+      lastYield = performance.now();
+    }
+    return !signal?.aborted;
+  };
+  try {
+    for (let epoch = 1; epoch <= params.epochs; epoch++) {
+      await macrotask();
+      lastYield = performance.now();
+      if (signal?.aborted) {
+        stopped = { reason: abortReason(signal), epoch };
+        break;
+      }
+      const t = await trainer.epoch(permutation(n, shuffleRng), between);
+      if (!t.finite) {
+        stopped = { reason: 'nan', epoch };
+        break;
+      }
+      if (t.stopped) {
+        stopped = { reason: abortReason(signal!), epoch };
+        break;
+      }
+      const loss = Math.fround(t.loss / t.rows);
+      if (!Number.isFinite(loss)) {
+        stopped = { reason: 'nan', epoch };
+        break;
+      }
+      const log: EpochLog = { epoch, loss, elapsedMs: 0 };
+      const v = trainer.validate();
+      if (v) {
+        const valLoss = Math.fround(v.loss / v.rows);
+        if (!Number.isFinite(valLoss)) {
+          stopped = { reason: 'nan', epoch };
+          break;
+        }
+        log.valLoss = valLoss;
+      }
+      if (withAccuracy) {
+        log.acc = Math.fround(t.hits / t.rows);
+        if (v) log.valAcc = Math.fround(v.hits / v.rows);
+      }
+      log.elapsedMs = Math.round(performance.now() - started);
+      history.push(log);
+      opts.onEpoch?.({
+        ...log,
+        series: opts.series.key,
+        seriesIndex: opts.series.index,
+        seriesCount: opts.series.count,
+        totalEpochs: params.epochs,
+      });
+    }
+    trainer.writeBack();
+  } finally {
+    await trainer.dispose();
   }
   return { history, stopped };
 }

@@ -32,7 +32,7 @@ describe('SubmitCore', () => {
   it('hands a running job to the backend once start + time limit + margin has passed, not before', async () => {
     const c = core();
     const overdue: JobRecord[] = [];
-    c.start({ overdue: (rec) => void overdue.push(rec) });
+    c.start({ overdue: (rec) => void overdue.push(rec), dispatch: () => undefined });
     const rec = await c.admit(linear('ona'));
     c.announce(rec);
     expect(c.claim(rec.id)).toBe(true);

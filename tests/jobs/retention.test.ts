@@ -117,7 +117,7 @@ describe('retention', () => {
     const lines: string[] = [];
     const c = core(dataDir, { pruneEveryMs: 300, log: (l) => lines.push(l) });
     expect(filesOf(c, old)).toHaveLength(2);
-    c.start({ overdue: () => undefined });
+    c.start({ overdue: () => undefined, dispatch: () => undefined });
     // At start.
     expect(c.get(old)).toBeUndefined();
     expect(filesOf(c, old)).toEqual([]);

@@ -27,21 +27,26 @@ let cached: Digits | undefined;
 export function loadDigits(): Digits {
   if (cached) return cached;
   const require = createRequire(import.meta.url);
-  const parts: { digit: number; data: number[] }[] = [];
+  // One file at a time into float32 (a parsed file is a JS array of doubles, several times
+  // larger): the peak memory of a worker is what decides how many fit on a machine.
+  const parts: { digit: number; pixels: Float32Array }[] = [];
   let count = 0;
   for (let digit = 0; digit < CLASSES; digit++) {
     const file = require.resolve(`mnist/src/digits/${digit}.json`);
     const data = (JSON.parse(readFileSync(file, 'utf8')) as { data: number[] }).data;
-    parts.push({ digit, data });
-    count += Math.floor(data.length / PIXELS);
+    const rows = Math.floor(data.length / PIXELS);
+    const px = new Float32Array(rows * PIXELS);
+    for (let i = 0; i < px.length; i++) px[i] = data[i]!;
+    parts.push({ digit, pixels: px });
+    count += rows;
   }
   const pixels = new Float32Array(count * PIXELS);
   const labels = new Uint8Array(count);
   let row = 0;
-  for (const { digit, data } of parts) {
-    const rows = Math.floor(data.length / PIXELS);
-    pixels.set(data.slice(0, rows * PIXELS), row * PIXELS);
-    labels.fill(digit, row, row + rows);
+  for (const part of parts) {
+    const rows = part.pixels.length / PIXELS;
+    pixels.set(part.pixels, row * PIXELS);
+    labels.fill(part.digit, row, row + rows);
     row += rows;
   }
   cached = { pixels, labels, count };

@@ -8,7 +8,10 @@
  */
 #include <wasm_simd128.h>
 
+/* fused.c includes this file with EXPORT defined empty (its own module exports what it uses). */
+#ifndef EXPORT
 #define EXPORT(name) __attribute__((export_name(name)))
+#endif
 
 /*
  * dW for a stride-1, dilation-1 convolution without padding, NHWC:
