@@ -302,6 +302,7 @@ async function fitFused(opts: FitSeriesOptions, plan: FusedPlan): Promise<FitSer
       opts.onEpoch?.({
         ...log,
         series: opts.series.key,
+        ...(opts.series.label ? { seriesLabel: opts.series.label } : {}),
         seriesIndex: opts.series.index,
         seriesCount: opts.series.count,
         totalEpochs: params.epochs,
