@@ -4,6 +4,7 @@
  * trains one series (or several: xor's two models, `compare-seed`'s two
  * seeds) and returns a plain-data `TrainResult`.
  */
+import { cpus } from 'node:os';
 import { loadConfig, type Config } from '../config.ts';
 import { UserError } from '../core/errors.ts';
 import type { DataArray, Lesson, LessonData, LayersModel, ModelVariant, SeedSource, Tf } from './lesson.ts';
@@ -18,6 +19,15 @@ export interface RunOptions {
   config?: Config;
   /** Overrides `config.lessonsDir`. */
   lessonsDir?: string;
+}
+
+/**
+ * Threads one run trains on: as configured, or (0, automatic) 2 when the
+ * machine has at least twice as many cores as runs training at once.
+ */
+export function trainThreads(training: Config['training'], cores = cpus().length): number {
+  if (training.trainThreads > 0) return training.trainThreads;
+  return cores >= 2 * training.concurrency ? 2 : 1;
 }
 
 /** Where the lessons' data comes from when a lesson names no data seed of its own. */
@@ -144,6 +154,7 @@ export async function runTraining(request: TrainRequest, hooks: TrainHooks = {},
             series: { key, index: series.length, count },
             onEpoch: hooks.onEpoch,
             signal: hooks.signal,
+            fused: { threads: trainThreads(config.training) },
             values: { xTrain: data.xTrain.values, yTrain: data.yTrain.values, xVal: data.xVal?.values, yVal: data.yVal?.values },
           });
           const after =

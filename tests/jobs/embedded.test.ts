@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config.ts';
 import { EmbeddedJobQueue } from '../../src/jobs/embedded.ts';
 import { createJobQueue } from '../../src/jobs/index.ts';
 import { lessonValidator } from '../../src/jobs/validate.ts';
-import { linear, LONG, queueContract, record, type QueueSettings } from './support/contract.ts';
+import { linear, long, queueContract, record, type QueueSettings } from './support/contract.ts';
 
 const LESSONS = resolve('lessons');
 const dirs: string[] = [];
@@ -43,7 +43,7 @@ describe('embedded: restarts', () => {
     const dataDir = tempDir();
     const first = openEmbedded(dataDir);
     const rec = record(first);
-    const interrupted = await first.submit(linear('ivan', LONG, 'ja'));
+    const interrupted = await first.submit(long('ivan', 'ja'));
     const waiting = await first.submit(linear('ivan', { epochs: 2 }));
     await rec.firstProgress(interrupted.id);
     await first.close();

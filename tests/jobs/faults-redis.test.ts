@@ -17,7 +17,7 @@ import { createJobQueue } from '../../src/jobs/index.ts';
 import { RedisJobQueue, RedisTrainingWorker } from '../../src/jobs/redis.ts';
 import type { JobQueue, JobRecord } from '../../src/jobs/types.ts';
 import { lessonValidator } from '../../src/jobs/validate.ts';
-import { linear, LONG, record } from './support/contract.ts';
+import { linear, long, record } from './support/contract.ts';
 import { exited, killHard, rejection, sleep, spawnFixture, until, watchOutput } from './support/processes.ts';
 import { freePort, startRedis, type RedisServer } from './support/redis-server.ts';
 
@@ -107,7 +107,7 @@ describe('redis faults: Redis itself', () => {
     const worker = await workerProcess(redis.url, queueName);
     const rec = record(queue);
 
-    const running = await queue.submit(linear('ana', LONG, 'ja'));
+    const running = await queue.submit(long('ana', 'ja'));
     const queued = await queue.submit(linear('ana', { epochs: 2 }));
     await rec.firstProgress(running.id);
 
@@ -153,7 +153,7 @@ describe('redis faults: Redis itself', () => {
     const { queue, queueName } = await submitter(redis.url, lines, { timeoutMs: 8000, deadlineMarginMs: 2000 });
     const worker = await workerProcess(redis.url, queueName);
     const rec = record(queue);
-    const job = await queue.submit(linear('cho', LONG));
+    const job = await queue.submit(long('cho'));
     const waiting = await queue.submit(linear('cho', { epochs: 2 }));
     await rec.firstProgress(job.id);
     await redis.stop();
@@ -198,7 +198,7 @@ describe('redis faults: workers', () => {
     const { queue, queueName } = await submitter(redis.url, lines);
     const first = await workerProcess(redis.url, queueName);
     const rec = record(queue);
-    const victim = await queue.submit(linear('dan', LONG, 'ja'));
+    const victim = await queue.submit(long('dan', 'ja'));
     const next = await queue.submit(linear('dan', { epochs: 2 }));
     await rec.firstProgress(victim.id);
     await first.out.until(`start ${victim.id}`);
@@ -227,7 +227,7 @@ describe('redis faults: workers', () => {
     const a = await workerProcess(redis.url, queueName);
     const b = await workerProcess(redis.url, queueName);
     const rec = record(queue);
-    const victim = await queue.submit(linear('eve', LONG));
+    const victim = await queue.submit(long('eve'));
     await rec.firstProgress(victim.id);
     await until(() => a.out.text.includes(`start ${victim.id}`) || b.out.text.includes(`start ${victim.id}`), 30_000, 'job taken');
     const [killed, survivor] = a.out.text.includes(`start ${victim.id}`) ? [a, b] : [b, a];

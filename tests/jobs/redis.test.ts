@@ -11,7 +11,7 @@ import { ConfigError } from '../../src/core/errors.ts';
 import { createJobQueue } from '../../src/jobs/index.ts';
 import { RedisJobQueue, RedisTrainingWorker } from '../../src/jobs/redis.ts';
 import { lessonValidator } from '../../src/jobs/validate.ts';
-import { linear, LONG, queueContract, record } from './support/contract.ts';
+import { linear, long, queueContract, record } from './support/contract.ts';
 import { lazyRedis } from './support/redis-server.ts';
 
 const LESSONS = resolve('lessons');
@@ -138,7 +138,7 @@ describe('redis: submitter and worker', () => {
     try {
       await new Promise<void>((resolve) => lost.stdout!.on('data', (d) => String(d).includes('ready') && resolve()));
       const rec = record(queue);
-      const job = await queue.submit(linear('nina', LONG));
+      const job = await queue.submit(long('nina'));
       await rec.firstProgress(job.id);
       lost.kill('SIGKILL');
       // Another worker notices the job's lock has expired.
@@ -202,7 +202,7 @@ describe('redis: submitter and worker', () => {
     let worker: RedisTrainingWorker | undefined;
     try {
       const rec = record(queue);
-      const cancelled = await queue.submit(linear('lou', LONG));
+      const cancelled = await queue.submit(long('lou'));
       expect((await queue.cancel(cancelled.id)).state).toBe('cancelled');
       worker = await RedisTrainingWorker.start({ redisUrl: redis.url, concurrency: 1, timeoutMs: 60_000, queueName, trainConfig: config, log: quiet });
       const next = await queue.submit(linear('lou', { epochs: 2 }));

@@ -19,7 +19,7 @@ import type { JobRecord } from '../../src/jobs/types.ts';
 import { lessonValidator } from '../../src/jobs/validate.ts';
 import { openDatabase } from '../../src/storage/db.ts';
 import type { TrainResult } from '../../src/training/types.ts';
-import { linear, LONG, record } from './support/contract.ts';
+import { linear, long, record } from './support/contract.ts';
 import { lazyRedis } from './support/redis-server.ts';
 
 const LESSONS = resolve('lessons');
@@ -140,8 +140,8 @@ describe('run cache: identical runs with the embedded queue', () => {
     const dataDir = tempDir();
     const queue = openQueue(dataDir);
     try {
-      const leader = await queue.submit(linear('jun', LONG));
-      const follower = await queue.submit(linear('kei', LONG));
+      const leader = await queue.submit(long('jun'));
+      const follower = await queue.submit(long('kei'));
       expect((await queue.get(follower.id))?.state).toBe('queued');
       const cancelled = await queue.cancel(follower.id, 'kei');
       expect(cancelled.state).toBe('cancelled');

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createJobQueue } from '../../src/jobs/index.ts';
-import { linear, LONG, record } from './support/contract.ts';
+import { linear, long, record } from './support/contract.ts';
 import { lazyRedis } from './support/redis-server.ts';
 
 const LESSONS = resolve('lessons');
@@ -112,12 +112,12 @@ describe('tasuke worker', () => {
       expect(done.chartPath).toBe(join(dataDir, 'server', 'charts', `${job.id}.png`));
       await output.until(`job ${job.id} succeeded`);
 
-      const long = await queue.submit(linear('mia', LONG));
-      await rec.firstProgress(long.id);
+      const longJob = await queue.submit(long('mia'));
+      await rec.firstProgress(longJob.id);
       proc.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(output.text).toContain('stopped');
-      const interrupted = await queue.waitFor(long.id, 30_000);
+      const interrupted = await queue.waitFor(longJob.id, 30_000);
       expect(interrupted.state).toBe('failed');
       expect(interrupted.error?.code).toBe('restart');
     } finally {

@@ -300,7 +300,7 @@ export interface FusedTrainerOptions {
   batchSize: number;
   optimizer: OptimizerName;
   learningRate: number;
-  /** Threads for the large products: 1 or 2 (default: 2 where the products are large enough to gain). */
+  /** The most threads for the large products, 1 or 2 (default 2); a model too small to gain trains on 1. */
   threads?: number;
 }
 
@@ -464,7 +464,8 @@ export class FusedTrainer {
       f32.set(kernel!.dataSync() as Float32Array, matrices[i]!.W / 4);
       f32.set(bias!.dataSync() as Float32Array, matrices[i]!.b / 4);
     });
-    const threads = opts.threads ?? (macs >= SPLIT_MIN_MACS ? 2 : 1);
+    // A helper only where the products are large enough to gain from one (a thread costs ~30 ms to start).
+    const threads = (opts.threads ?? 2) > 1 && macs >= SPLIT_MIN_MACS ? 2 : 1;
     const helper = threads > 1 ? await startHelper(module, memory) : undefined;
     return new FusedTrainer(opts, exp, memory.buffer, { layers, xTrain, yTrain, xVal, yVal, idx, Xb, Yb, Wt, dcols, hits }, helper);
   }

@@ -22,8 +22,17 @@ export interface QueueSettings {
 
 export type OpenQueue = (settings?: QueueSettings) => Promise<QueueUnderTest>;
 
-/** Runs long enough (about a minute) to be cancelled, killed or timed out mid-run. */
-export const LONG = { epochs: 200, batchSize: 1 };
+/**
+ * Runs long enough (minutes) to be cancelled, killed or timed out mid-run:
+ * mnist with a wide hidden layer and small batches (the fused trainer runs
+ * linear's longest allowed run in under a second).
+ */
+export const LONG = { epochs: 50, batchSize: 8, hiddenUnits: 512 };
+
+/** A submission of `mnist` (by default the long run above). */
+export function long(userId: string, lang: 'ja' | 'en' = 'en', params: Record<string, unknown> = LONG): JobSubmission {
+  return { userId, lesson: 'mnist', params, mode: 'single', lang };
+}
 
 export function linear(userId: string, params: Record<string, unknown> = { epochs: 3 }, lang: 'ja' | 'en' = 'en'): JobSubmission {
   return { userId, lesson: 'linear', params, mode: 'single', lang };
@@ -147,8 +156,8 @@ export function queueContract(name: string, open: OpenQueue): void {
 
     it('limits the queued and running jobs of one person, in both languages', async () => {
       const { queue } = await start({ maxQueuedPerUser: 2 });
-      const a = await queue.submit(linear('carol', LONG));
-      const b = await queue.submit(linear('carol', LONG));
+      const a = await queue.submit(long('carol'));
+      const b = await queue.submit(long('carol'));
       const err = (await rejection(queue.submit(linear('carol')))) as UserError;
       expect(err).toBeInstanceOf(UserError);
       expect(err.id).toBe('jobs.too-many');
@@ -172,7 +181,7 @@ export function queueContract(name: string, open: OpenQueue): void {
     it('cancels a queued job (it never runs) and a running one (its child is aborted)', async () => {
       const { queue } = await start();
       const rec = record(queue);
-      const running = await queue.submit(linear('erin', LONG));
+      const running = await queue.submit(long('erin'));
       const waiting = await queue.submit(linear('erin', { epochs: 2 }));
       await rec.firstProgress(running.id);
 
@@ -204,7 +213,7 @@ export function queueContract(name: string, open: OpenQueue): void {
 
     it('fails a job that runs past the time limit with code timeout', async () => {
       const { queue } = await start({ timeoutMs: 4000 });
-      const job = await queue.submit(linear('frank', LONG));
+      const job = await queue.submit(long('frank'));
       const done = await queue.waitFor(job.id, WAIT);
       expect(done.state).toBe('failed');
       expect(done.error?.code).toBe('timeout');
@@ -215,7 +224,7 @@ export function queueContract(name: string, open: OpenQueue): void {
     it('fails the job of a killed worker child (worker-crashed) and still runs the next job', async () => {
       const q = await start();
       const rec = record(q.queue);
-      const victim = await q.queue.submit(linear('grace', LONG));
+      const victim = await q.queue.submit(long('grace'));
       const next = await q.queue.submit(linear('grace', { epochs: 2 }));
       await rec.firstProgress(victim.id);
       const pids = q.workerPids();
