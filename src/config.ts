@@ -63,6 +63,7 @@ const schema = z.object({
   TASUKE_JOB_TIMEOUT_S: int(5, 24 * 3600, 600),
   TASUKE_MAX_QUEUED_PER_USER: int(1, 100, 2),
   TASUKE_RETENTION_DAYS: int(1, 3650, 14),
+  TASUKE_TRAIN_THREADS: int(0, 2, 0),
   TASUKE_RUN_CACHE_ENTRIES: int(0, 100_000, 500),
   TASUKE_RUN_CACHE_MB: int(1, 100_000, 64),
   // Faces
@@ -114,6 +115,11 @@ export interface Config {
     maxQueuedPerUser: number;
     /** Finished jobs and their charts older than this many days are deleted (at start and daily). */
     retentionDays: number;
+    /**
+     * Threads one run may train on (the fused trainer's helper thread): 1 or 2; 0 (default) picks
+     * 2 when the cores are at least twice the runs that train at once (concurrency), else 1.
+     */
+    trainThreads: number;
     /** Finished runs kept to serve identical submissions (0: off), and the most megabytes they take. */
     runCacheEntries: number;
     runCacheMb: number;
@@ -244,6 +250,7 @@ export function loadConfig(
       jobTimeoutS: r.TASUKE_JOB_TIMEOUT_S,
       maxQueuedPerUser: r.TASUKE_MAX_QUEUED_PER_USER,
       retentionDays: r.TASUKE_RETENTION_DAYS,
+      trainThreads: r.TASUKE_TRAIN_THREADS,
       runCacheEntries: r.TASUKE_RUN_CACHE_ENTRIES,
       runCacheMb: r.TASUKE_RUN_CACHE_MB,
     },

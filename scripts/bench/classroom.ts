@@ -7,20 +7,22 @@
  * earlier run of the bench).
  *
  * Twice: through the embedded queue on this machine (its worker children,
- * `TASUKE_WORKER_CONCURRENCY`, default here: as many as there are cores), and
- * through the Redis queue with a real redis-server and two real `tasuke
- * worker` processes (one job each at a time).
+ * `TASUKE_WORKER_CONCURRENCY`, default here: as many as there are cores, each
+ * run then on one thread), and through the Redis queue with a real
+ * redis-server and two real `tasuke worker` processes (one job each at a
+ * time, one thread each).
  *
  * Prints, per queue: how many were served (succeeded with a chart), how many
  * trained and how many were served from an identical finished run, the time
  * from submission to chart (p50, p99, max), and the share of submissions
- * served within 60 s.
+ * served within 60 s. Last, the peak memory (VmHWM) of the embedded queue's
+ * worker child over one default `cnn` job, chart included.
  *
  *   npm run bench -- classroom
  *   npx tsx -e "import('./scripts/bench/classroom.ts').then(m=>m.run({ participants: 20, redis: false }))"
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -179,7 +181,8 @@ async function redis(subs: JobSubmission[], drainMs: number): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tasuke-classroom-'));
   const workers: ChildProcess[] = [];
   try {
-    const env = { ...process.env, TASUKE_QUEUE: 'redis', REDIS_URL: server.url, TASUKE_DATA_DIR: mkdtempSync(join(tmpdir(), 'tasuke-classroom-w-')), TASUKE_LESSONS_DIR: join(ROOT, 'lessons') };
+    // Two workers on one 2-core machine: one thread per run each.
+    const env = { ...process.env, TASUKE_QUEUE: 'redis', REDIS_URL: server.url, TASUKE_TRAIN_THREADS: '1', TASUKE_DATA_DIR: mkdtempSync(join(tmpdir(), 'tasuke-classroom-w-')), TASUKE_LESSONS_DIR: join(ROOT, 'lessons') };
     const started = [startWorker(env), startWorker(env)];
     workers.push(...started.map((w) => w.proc));
     await Promise.all(started.map((w) => w.ready));
@@ -207,6 +210,37 @@ async function redis(subs: JobSubmission[], drainMs: number): Promise<void> {
   }
 }
 
+/** Peak resident memory (MB) of a process, from /proc (undefined where there is none). */
+function peakRssMb(pid: number): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One default cnn job through a fresh embedded queue: its worker child's peak RSS. */
+async function cnnJobMemory(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tasuke-classroom-'));
+  const queue = await createJobQueue(configFor(dataDir, { TASUKE_WORKER_CONCURRENCY: '1' }), { log: () => undefined });
+  try {
+    const pids = new Set<number>();
+    const off = queue.subscribe((e) => {
+      if (e.type === 'progress') for (const pid of (queue as unknown as { workerPids(): number[] }).workerPids()) pids.add(pid);
+    });
+    const rec = await queue.submit({ userId: 'mem', lesson: 'cnn', params: {}, mode: 'single', lang: 'ja' });
+    const done = await queue.waitFor(rec.id, 600_000);
+    off();
+    // The child stays in the pool after the job: its high-water mark covers the run and the chart.
+    const peaks = [...pids].map(peakRssMb).filter((v): v is number => v !== undefined);
+    console.log(`memory: a default cnn job (${done.state}): worker child peak RSS ${peaks.map((p) => `${p.toFixed(0)} MB`).join(', ') || 'not readable here'}`);
+  } finally {
+    await queue.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 export async function run(opts: ClassroomOptions = {}): Promise<void> {
   const n = opts.participants ?? 60;
   const lesson = opts.lesson ?? 'mnist';
@@ -220,4 +254,5 @@ export async function run(opts: ClassroomOptions = {}): Promise<void> {
   );
   await embedded(subs, concurrency, drainMs);
   if (opts.redis !== false) await redis(subs, drainMs);
+  await cnnJobMemory();
 }

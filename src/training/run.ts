@@ -6,6 +6,7 @@
  * lesson reads from its model (linear's m and b, the CNN's kernels) comes
  * back as data, and whoever draws the loss chart draws those too.
  */
+import { cpus } from 'node:os';
 import { loadConfig, type Config } from '../config.ts';
 import { UserError } from '../core/errors.ts';
 import type { DataArray, InspectResult, Lesson, LessonData, LayersModel, ModelVariant, SeedSource, Tf } from './lesson.ts';
@@ -20,6 +21,15 @@ export interface RunOptions {
   config?: Config;
   /** Overrides `config.lessonsDir`. */
   lessonsDir?: string;
+}
+
+/**
+ * Threads one run trains on: as configured, or (0, automatic) 2 when the
+ * machine has at least twice as many cores as runs training at once.
+ */
+export function trainThreads(training: Config['training'], cores = cpus().length): number {
+  if (training.trainThreads > 0) return training.trainThreads;
+  return cores >= 2 * training.concurrency ? 2 : 1;
 }
 
 /** Where the lessons' data comes from when a lesson names no data seed of its own. */
@@ -58,6 +68,8 @@ interface Prepared {
   tf: Tf;
   backend: BackendName;
   data: LessonData;
+  /** Threads the fused trainer may use (trainThreads). */
+  threads: number;
 }
 
 function checkMode(mode: unknown): asserts mode is TrainMode {
@@ -85,7 +97,7 @@ async function prepare(request: TrainRequest, config: Config, lessonsDir: string
   delete params[COMPARE_SEED];
   const { tf, backend } = await loadTf(config.training.backend);
   const data = await lesson.loadData(lesson.dataSeed ?? DEFAULT_DATA_SEED);
-  return { lesson, params, seeds, tf, backend, data };
+  return { lesson, params, seeds, tf, backend, data, threads: trainThreads(config.training) };
 }
 
 function toTensors(tf: Tf, d: LessonData): TensorData {
@@ -169,6 +181,7 @@ async function trainOne(job: SeriesJob): Promise<{ series: Series; inspected: (I
     series: { key: job.name.key, label: job.name.label, index: job.index, count: job.count },
     onEpoch: job.hooks.onEpoch,
     signal: job.hooks.signal,
+    fused: { threads: prepared.threads },
     values: { xTrain: data.xTrain.values, yTrain: data.yTrain.values, xVal: data.xVal?.values, yVal: data.yVal?.values },
   });
   const after = fit.history.length > 0 && fit.stopped?.reason !== 'nan' ? await inspect('after') : undefined;

@@ -16,7 +16,8 @@ afterAll(async () => {
 });
 
 it('posts the result of a run that outlives its interaction token as a new message', async () => {
-  const i = w.fake.invokeCommand({ name: 'train', options: { lesson: 'linear', epochs: 40, batch_size: 1 }, user: w.alice, channelId: w.general, locale: 'en-US' });
+  // Seconds of training (mnist in batches of 8): longer than the token's lifetime here.
+  const i = w.fake.invokeCommand({ name: 'train', options: { lesson: 'mnist', epochs: 2, batch_size: 8 }, user: w.alice, channelId: w.general, locale: 'en-US' });
   const note = await i.waitFor((e) => e.kind === 'edit' && e.accepted && textOf(e.body).includes('the result will be posted in this channel'), 10_000, 'the last edit');
   expect(note.sinceDispatchMs).toBeLessThan(LIFETIME_MS);
   const late = await w.fake.waitUntil(() => botMessages(w, w.general).find((m) => m.id !== i.originalMessageId && (m.attachments ?? []).length > 0), 90_000, 'the late result');

@@ -81,8 +81,9 @@ describe('/train', () => {
   });
 
   it('shows the queue position; Cancel works for the owner only', async () => {
-    const long = w.fake.invokeCommand({ name: 'train', options: { lesson: 'linear', epochs: 200, batch_size: 1 }, user: w.alice, channelId: w.general, locale: 'en-US' });
-    await long.waitFor((e) => e.kind === 'edit' && e.accepted && /epoch \d+\/200/.test(textOf(e.body)), 60_000, 'the long run running');
+    // Long enough to still run while the rest happens: mnist in batches of 8 (linear's longest run takes under a second).
+    const long = w.fake.invokeCommand({ name: 'train', options: { lesson: 'mnist', epochs: 50, batch_size: 8 }, user: w.alice, channelId: w.general, locale: 'en-US' });
+    await long.waitFor((e) => e.kind === 'edit' && e.accepted && /epoch \d+\/50/.test(textOf(e.body)), 60_000, 'the long run running');
     const waiting = w.fake.invokeCommand({ name: 'train', options: { lesson: 'linear', epochs: 3 }, user: w.hana, channelId: w.general, locale: 'ja' });
     const queued = await waiting.waitFor((e) => e.kind === 'edit' && e.accepted, 10_000, 'the queued acknowledgement');
     expect(textOf(queued.body)).toContain('順番待ち 2 番目です（前に 1 件）');
@@ -122,8 +123,8 @@ describe('/train', () => {
 
   // Last: it restarts the bot.
   it('says on the message when the bot stops before the run ends, and the job is not left running', async () => {
-    const i = w.fake.invokeCommand({ name: 'train', options: { lesson: 'linear', epochs: 100, batch_size: 1 }, user: w.hana, channelId: w.general, locale: 'ja' });
-    await i.waitFor((e) => e.kind === 'edit' && e.accepted && /エポック \d+\/100/.test(textOf(e.body)), 30_000, 'the run in progress');
+    const i = w.fake.invokeCommand({ name: 'train', options: { lesson: 'mnist', epochs: 50, batch_size: 8 }, user: w.hana, channelId: w.general, locale: 'ja' });
+    await i.waitFor((e) => e.kind === 'edit' && e.accepted && /エポック \d+\/50/.test(textOf(e.body)), 30_000, 'the run in progress');
     const jobId = /^ジョブ (\w+)$/.exec(embedOf(i.original()).footer.text)![1];
     await w.restartBot();
     expect(textOf(i.original())).toContain('tasuke が再起動したため、この学習の経過はここに表示されなくなりました');

@@ -19,7 +19,7 @@ import { CHART_NOT_SAVED } from '../../src/jobs/messages.ts';
 import { processStartTime } from '../../src/jobs/owners.ts';
 import { lessonValidator } from '../../src/jobs/validate.ts';
 import { databasePath, openDatabase, type Db } from '../../src/storage/db.ts';
-import { linear, record } from './support/contract.ts';
+import { linear, long, record } from './support/contract.ts';
 import { exited, fixture, rejection, sleep, until, watchOutput } from './support/processes.ts';
 
 const LESSONS = resolve('lessons');
@@ -298,13 +298,14 @@ describe('embedded faults: the disk fills up under a running job', () => {
       const lines: string[] = [];
       const q = open(dataDir, { db, log: (l) => lines.push(l) });
       const rec = record(q);
-      const job = await q.submit(linear('gus', { epochs: 15, batchSize: 1 }, 'ja'));
+      // Long enough (seconds) for the disk to fill before it ends.
+      const job = await q.submit(long('gus', 'ja', { epochs: 2, batchSize: 8, hiddenUnits: 512 }));
       await rec.firstProgress(job.id);
       volume.fill(dataDir, db);
 
       const done = await q.waitFor(job.id, 120_000);
       expect(done.state).toBe('succeeded');
-      expect(done.result?.history).toHaveLength(15);
+      expect(done.result?.history).toHaveLength(2);
       expect(done.reading).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
       expect(done.chartPath).toBeUndefined();
       expect(done.notice).toEqual(CHART_NOT_SAVED);

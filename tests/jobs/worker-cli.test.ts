@@ -112,12 +112,12 @@ describe('tasuke worker', () => {
       expect(done.chartPath).toBe(join(dataDir, 'server', 'charts', `${job.id}.png`));
       await output.until(`job ${job.id} succeeded`);
 
-      const running = await queue.submit(long('mia'));
-      await rec.firstProgress(running.id);
+      const longJob = await queue.submit(long('mia'));
+      await rec.firstProgress(longJob.id);
       proc.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(output.text).toContain('stopped');
-      const interrupted = await queue.waitFor(running.id, 30_000);
+      const interrupted = await queue.waitFor(longJob.id, 30_000);
       expect(interrupted.state).toBe('failed');
       expect(interrupted.error?.code).toBe('restart');
     } finally {

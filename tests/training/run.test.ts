@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.ts';
-import { runTraining, wasCancelled } from '../../src/training/run.ts';
+import { runTraining, trainThreads, wasCancelled } from '../../src/training/run.ts';
 import { loadTf } from '../../src/training/tf.ts';
 import type { EpochEvent, TrainRequest } from '../../src/training/types.ts';
 import { testConfig, withoutTimes } from './support.ts';
@@ -158,5 +158,16 @@ describe('runTraining', () => {
     await expect(runTraining(req('linear', { epochs: 0 }), {}, opts)).rejects.toThrow(/epochs .*from 1 to 200/);
     await expect(runTraining(req('linear', { lr: 0.1 }), {}, opts)).rejects.toThrow(/Lesson linear has no parameter lr\./);
     await expect(runTraining({ ...req('linear'), mode: 'both' as TrainRequest['mode'] }, {}, opts)).rejects.toThrow(/Unknown mode/);
+  });
+});
+
+describe('trainThreads', () => {
+  it('takes the configured count, or two when the cores are at least twice the runs at once', () => {
+    const t = testConfig().training;
+    expect(trainThreads({ ...t, trainThreads: 1 }, 8)).toBe(1);
+    expect(trainThreads({ ...t, trainThreads: 2 }, 1)).toBe(2);
+    expect(trainThreads({ ...t, trainThreads: 0, concurrency: 1 }, 2)).toBe(2);
+    expect(trainThreads({ ...t, trainThreads: 0, concurrency: 2 }, 2)).toBe(1);
+    expect(trainThreads({ ...t, trainThreads: 0, concurrency: 1 }, 1)).toBe(1);
   });
 });

@@ -73,7 +73,8 @@ export const command: CliCommand = {
       redisUrl: t.redisUrl,
       concurrency,
       timeoutMs: t.jobTimeoutS * 1000,
-      trainConfig: ctx.config,
+      // The runs this worker trains at once decide how many threads each may take (TASUKE_TRAIN_THREADS=0).
+      trainConfig: { ...ctx.config, training: { ...t, concurrency } },
       secrets,
       log: (line) => ctx.stderr.write(redact(line, secrets) + '\n'),
       onJob: (e) => ctx.stdout.write(describeJob(e) + '\n'),

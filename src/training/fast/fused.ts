@@ -300,7 +300,7 @@ export interface FusedTrainerOptions {
   batchSize: number;
   optimizer: OptimizerName;
   learningRate: number;
-  /** Threads for the large products: 1 or 2 (default: 2 where the products are large enough to gain). */
+  /** The most threads for the large products, 1 or 2 (default 2); a model too small to gain trains on 1. */
   threads?: number;
 }
 
@@ -331,6 +331,9 @@ const HELPER_OPS = [
   'act_grad',
 ] as const satisfies readonly (keyof FusedExports)[];
 type HelperOp = (typeof HELPER_OPS)[number];
+/** Batches timed at a time for each way (helper or not), and how often the slower is tried again. */
+const PACE_WINDOW = 16;
+const PACE_RETRY = 200;
 /** Below this many floats touched, an element-wise step stays on one thread. */
 const SPLIT_MIN_FLOATS = 1 << 15;
 /** Loads of a control word before a thread sleeps on it (a few microseconds). */
@@ -363,6 +366,21 @@ export class FusedTrainer {
   private acc2 = 0;
   private readonly helper?: Helper;
   private readonly eps = 1e-7;
+  /**
+   * Whether the helper takes its half now. Which is faster depends on the
+   * machine at the moment (on a loaded machine the helper may not get a core,
+   * and every hand-over then waits): both are timed over windows of batches
+   * and the faster is used, the other tried again now and then. The numbers
+   * are the same either way, so switching never changes a run.
+   */
+  private split = false;
+  private readonly pace: Record<'one' | 'two', { msPerBatch: number; atBatch: number }> = {
+    one: { msPerBatch: NaN, atBatch: 0 },
+    two: { msPerBatch: NaN, atBatch: 0 },
+  };
+  private batches = 0;
+  private windowStart = 0;
+  private windowBatches = 0;
 
   private constructor(
     private readonly opts: FusedTrainerOptions,
@@ -391,6 +409,7 @@ export class FusedTrainer {
     this.nTrain = opts.data.xTrain.length / this.inW;
     this.nVal = opts.data.xVal ? opts.data.xVal.length / this.inW : 0;
     this.helper = helper;
+    this.split = helper !== undefined;
     if (opts.optimizer === 'adam') {
       this.acc1 = Math.fround(0.9);
       this.acc2 = Math.fround(0.999);
@@ -464,7 +483,8 @@ export class FusedTrainer {
       f32.set(kernel!.dataSync() as Float32Array, matrices[i]!.W / 4);
       f32.set(bias!.dataSync() as Float32Array, matrices[i]!.b / 4);
     });
-    const threads = opts.threads ?? (macs >= SPLIT_MIN_MACS ? 2 : 1);
+    // A helper only where the products are large enough to gain from one (a thread costs ~30 ms to start).
+    const threads = (opts.threads ?? 2) > 1 && macs >= SPLIT_MIN_MACS ? 2 : 1;
     const helper = threads > 1 ? await startHelper(module, memory) : undefined;
     return new FusedTrainer(opts, exp, memory.buffer, { layers, xTrain, yTrain, xVal, yVal, idx, Xb, Yb, Wt, dcols, hits }, helper);
   }
@@ -474,14 +494,37 @@ export class FusedTrainer {
     return this.nTrain;
   }
 
-  /** Threads the large products run on. */
+  /** Threads the large products may run on (the helper is used while it makes batches faster). */
   get threads(): number {
     return this.helper ? 2 : 1;
   }
 
+  /** After each training batch: times the current way over a window, then keeps the faster (trying the other now and then). */
+  private paceBatch(): void {
+    this.batches++;
+    if (!this.helper) return;
+    const now = performance.now();
+    if (this.windowBatches === 0) {
+      // The first batch of a window only starts its clock (it may follow an epoch's validation or a yield).
+      this.windowStart = now;
+      this.windowBatches = 1;
+      return;
+    }
+    if (++this.windowBatches <= PACE_WINDOW) return;
+    const mine = this.split ? this.pace.two : this.pace.one;
+    const other = this.split ? this.pace.one : this.pace.two;
+    // Smoothed, so that one window disturbed by other work does not decide for long.
+    const measured = (now - this.windowStart) / PACE_WINDOW;
+    mine.msPerBatch = mine.msPerBatch >= 0 ? (mine.msPerBatch + measured) / 2 : measured;
+    mine.atBatch = this.batches;
+    const stale = !(other.msPerBatch >= 0) || this.batches - other.atBatch > PACE_RETRY;
+    this.split = stale ? !this.split : this.pace.two.msPerBatch <= this.pace.one.msPerBatch;
+    this.windowBatches = 0;
+  }
+
   /** Rows [0, rows) of C = A · B ([rows, K] · [K, N]), split with the helper when large. */
   private nn(A: number, Bm: number, C: number, N: number, K: number, rows: number): void {
-    if (this.helper && rows >= 8 && rows * N * K >= SPLIT_MIN_MACS) {
+    if (this.split && rows >= 8 && rows * N * K >= SPLIT_MIN_MACS) {
       // The helper takes the first rows (a multiple of 4, so both halves keep 4-row blocks).
       const mid = Math.floor(rows / 8) * 4;
       this.post('gemm_nn', [A, Bm, C, N, K, 0, mid]);
@@ -494,7 +537,7 @@ export class FusedTrainer {
 
   /** C[M, N] = Aᵀ · B with A [K, M], split by rows of C with the helper when large. */
   private tn(A: number, Bm: number, C: number, M: number, N: number, K: number): void {
-    if (this.helper && M >= 8 && M * N * K >= SPLIT_MIN_MACS) {
+    if (this.split && M >= 8 && M * N * K >= SPLIT_MIN_MACS) {
       const mid = Math.floor(M / 8) * 4;
       this.post('gemm_tn', [A, Bm, C, M, N, K, 0, mid]);
       this.ex.gemm_tn(A, Bm, C, M, N, K, mid, M);
@@ -509,7 +552,7 @@ export class FusedTrainer {
     const p = m.plan as MatrixPlan;
     const c = p.conv!;
     const args = (b0: number, b1: number) => [x + b0 * c.H * c.W * 4, m.W, m.A + b0 * c.OH * c.OW * p.N * 4, b1 - b0, c.H, c.W, c.OH, c.OW, p.N, c.fh, c.fw] as const;
-    if (this.helper && B >= 2 && B * rowsPer(p) * p.K * p.N >= SPLIT_MIN_MACS) {
+    if (this.split && B >= 2 && B * rowsPer(p) * p.K * p.N >= SPLIT_MIN_MACS) {
       const mid = B >> 1;
       this.post('conv_direct', [...args(0, mid)]);
       this.ex.conv_direct(...args(mid, B));
@@ -530,7 +573,7 @@ export class FusedTrainer {
     const mid = B >> 1;
     const args = (b0: number, b1: number, out: number) =>
       [x + b0 * c.H * c.W * c.C * 4, m.G + b0 * c.OH * c.OW * p.N * 4, out, b1 - b0, c.H, c.W, c.C, c.OH, c.OW, p.N, c.fh, c.fw] as const;
-    if (this.helper && B * rowsPer(p) * p.K * p.N >= SPLIT_MIN_MACS) {
+    if (this.split && B * rowsPer(p) * p.K * p.N >= SPLIT_MIN_MACS) {
       this.post('conv_filter_grad_direct', [...args(0, mid, this.Wt)]);
       this.ex.conv_filter_grad_direct(...args(mid, B, m.gW));
       this.wait();
@@ -548,7 +591,7 @@ export class FusedTrainer {
    */
   private byImages<Op extends HelperOp>(op: Op, B: number, floats: number, args: (b0: number, b1: number) => Parameters<FusedExports[Op]>): void {
     const fn = this.ex[op] as (...a: number[]) => void;
-    if (this.helper && B >= 2 && floats >= SPLIT_MIN_FLOATS) {
+    if (this.split && B >= 2 && floats >= SPLIT_MIN_FLOATS) {
       const mid = B >> 1;
       this.post(op, args(0, mid) as number[]);
       fn(...(args(mid, B) as number[]));
@@ -739,6 +782,7 @@ export class FusedTrainer {
         return totals;
       }
       this.backwardAndStep(rows);
+      this.paceBatch();
       if (between && !(await between())) {
         totals.stopped = true;
         return totals;
