@@ -150,10 +150,11 @@ describe('redis faults: Redis itself', () => {
   it('Redis down past a running job\'s deadline: the job fails queue-lost without Redis coming back, and close() returns', async () => {
     const redis = await redisServer();
     const lines: string[] = [];
-    const { queue, queueName } = await submitter(redis.url, lines, { timeoutMs: 8000, deadlineMarginMs: 2000 });
+    // The first epoch must end well inside the time limit even on a loaded machine: short epochs, many of them.
+    const { queue, queueName } = await submitter(redis.url, lines, { timeoutMs: 20_000, deadlineMarginMs: 2000 });
     const worker = await workerProcess(redis.url, queueName);
     const rec = record(queue);
-    const job = await queue.submit(long('cho'));
+    const job = await queue.submit(long('cho', 'en', { epochs: 50, batchSize: 8 }));
     const waiting = await queue.submit(linear('cho', { epochs: 2 }));
     await rec.firstProgress(job.id);
     await redis.stop();
