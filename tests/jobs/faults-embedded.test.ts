@@ -299,13 +299,13 @@ describe('embedded faults: the disk fills up under a running job', () => {
       const q = open(dataDir, { db, log: (l) => lines.push(l) });
       const rec = record(q);
       // Long enough (seconds) for the disk to fill before it ends.
-      const job = await q.submit(long('gus', 'ja', { epochs: 2, batchSize: 8, hiddenUnits: 512 }));
+      const job = await q.submit(long('gus', 'ja', { epochs: 3, batchSize: 32, hiddenUnits: 512 }));
       await rec.firstProgress(job.id);
       volume.fill(dataDir, db);
 
       const done = await q.waitFor(job.id, 120_000);
       expect(done.state).toBe('succeeded');
-      expect(done.result?.history).toHaveLength(2);
+      expect(done.result?.history).toHaveLength(3);
       expect(done.reading).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
       expect(done.chartPath).toBeUndefined();
       expect(done.notice).toEqual(CHART_NOT_SAVED);

@@ -306,3 +306,38 @@ describe('run key', () => {
     expect(await key(sub({}))).not.toBe(before);
   });
 });
+
+describe('the notice of a job served from a finished run, on the faces', () => {
+  const result = {
+    lesson: 'linear',
+    backend: 'wasm',
+    mode: 'single',
+    params: { epochs: 1, learningRate: 0.1, batchSize: 16, optimizer: 'sgd', seed: 42 },
+    history: [{ epoch: 1, loss: 0.5, elapsedMs: 1 }],
+    final: { loss: 0.5 },
+    series: [],
+    seconds: 0.01,
+  } as unknown as TrainResult;
+  const job = (lang: 'ja' | 'en'): JobRecord => ({
+    id: 'j1',
+    state: 'succeeded',
+    submission: linear('u', {}, lang),
+    createdAt: 0,
+    result,
+    notice: SERVED_FROM_FINISHED_RUN,
+  });
+
+  it('the web card and the Discord message show it in the asker’s language', async () => {
+    const { jobCard } = await import('../../src/web/views/job.ts');
+    for (const lang of ['ja', 'en'] as const) {
+      const card = jobCard({ lang, csrf: 'x', dashboardOn: false, path: '/' }, job(lang)).value;
+      expect(card).toContain(SERVED_FROM_FINISHED_RUN[lang]);
+    }
+    const { renderRun } = await import('../../src/discord/render/training.ts');
+    const lesson = { id: 'linear', title: { ja: '直線', en: 'A line' }, defaults: result.params };
+    for (const lang of ['ja', 'en'] as const) {
+      const payload = renderRun({ job: job(lang), lesson, lang }) as { embeds?: { description?: string }[] };
+      expect(payload.embeds?.[0]?.description).toContain(SERVED_FROM_FINISHED_RUN[lang]);
+    }
+  });
+});

@@ -91,6 +91,8 @@ export function renderRun(view: RunView): Payload {
       if (job.result) parts.push('```\n' + truncate(summary(job.result, lang), 1500) + '\n```');
       break;
   }
+  // What the job itself says about how it ended (served from an identical finished run, chart not saved).
+  if (job.notice && job.state !== 'queued' && job.state !== 'running') parts.push(`ℹ️ ${job.notice[lang]}`);
   if (view.note) parts.push(view.note);
   embed.description = parts.join('\n\n');
   embed.fields!.push({ name: TRAIN.params[lang], value: settingsLine(view) || '—' });

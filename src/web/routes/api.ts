@@ -149,6 +149,7 @@ export function apiRoutes(deps: WebDeps): Router {
       chart: j.chartPath ? `/jobs/${j.id}/chart.png` : null,
       reading: j.reading ?? null,
       error: j.error ?? null,
+      notice: j.notice ?? null,
       backend: j.result?.backend ?? null,
     });
   });

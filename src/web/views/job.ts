@@ -1,6 +1,7 @@
 /**
  * A training run as a card: state, live progress (the core's progress line
- * and a bar), and once finished the summary, the chart and its reading, all
+ * and a bar), and once finished the summary, the chart and its reading (and
+ * the job's notice: served from an identical finished run, chart not saved), all
  * in the submitter's language. `chat.js` replaces the card with a fresh
  * render when the run ends, so the page and the live view are the same HTML.
  */
@@ -44,6 +45,7 @@ export function jobCard(ctx: PageContext, j: JobRecord, opts: { cancellable?: bo
   ${live ? html`<progress max="${share.total}" value="${share.done}"></progress>` : ''}
   <p class="line pre">${j.progress ? progressLine(j.progress, L) : j.state === 'queued' ? w(TRAIN.waiting) : j.state === 'running' ? w(TRAIN.starting) : ''}</p>
   ${j.error ? html`<p class="error">${j.error.message[L]}</p>` : ''}
+  ${j.notice ? html`<p class="notice">${j.notice[L]}</p>` : ''}
   ${finished}
   ${cancel}
 </section>`;

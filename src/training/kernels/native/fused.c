@@ -394,7 +394,11 @@ void col2im(const float *dcols, float *dx, int B, int H, int W, int C, int OH, i
         }
 }
 
-/* out[b, oh, ow, c] = the largest of x's 2x2 window at (2 oh, 2 ow) (a NaN in the window gives NaN). */
+/*
+ * out[b, oh, ow, c] = the largest of x's 2x2 window at (2 oh, 2 ow), as
+ * tfjs-core computes it: from -inf up, a value counts only when greater, so a
+ * NaN is passed over (a window of NaNs gives -inf).
+ */
 EXPORT("max_pool_2x2")
 void max_pool_2x2(const float *x, float *out, int B, int H, int W, int C, int OH, int OW) {
   const int row = W * C;
@@ -406,11 +410,11 @@ void max_pool_2x2(const float *x, float *out, int B, int H, int W, int C, int OH
         const int p = 2 * ow * C;
         for (int c = 0; c < C; c++) {
           const float v00 = x0[p + c], v01 = x0[p + C + c], v10 = x0[row + p + c], v11 = x0[row + p + C + c];
-          float m = v00;
-          m = v01 > m || v01 != v01 ? v01 : m;
-          m = v10 > m || v10 != v10 ? v10 : m;
-          m = v11 > m || v11 != v11 ? v11 : m;
-          if (v00 != v00) m = v00;
+          float m = -1.0f / 0.0f;
+          m = v00 > m ? v00 : m;
+          m = v01 > m ? v01 : m;
+          m = v10 > m ? v10 : m;
+          m = v11 > m ? v11 : m;
           o[ow * C + c] = m;
         }
       }
@@ -419,7 +423,9 @@ void max_pool_2x2(const float *x, float *out, int B, int H, int W, int C, int OH
 
 /*
  * dx of a 2x2, stride-2 max pool: each dy value goes to the first maximum of
- * its window in row-major order (as tfjs-core does); other positions get 0.
+ * its window in row-major order, found as the forward pass finds it (from
+ * -inf up, NaN passed over; a window with no value above -inf passes
+ * nothing back), as tfjs-core does; other positions get 0.
  */
 EXPORT("max_pool_grad_2x2")
 void max_pool_grad_2x2(const float *x, const float *dy, float *dx, int B, int H, int W, int C, int OH, int OW) {
@@ -442,28 +448,32 @@ void max_pool_grad_2x2(const float *x, const float *dy, float *dx, int B, int H,
           const v128_t v00 = wasm_v128_load(x0 + q), v01 = wasm_v128_load(x0 + q + C);
           const v128_t v10 = wasm_v128_load(x0 + row + q), v11 = wasm_v128_load(x0 + row + q + C);
           const v128_t gv = wasm_v128_load(g + ow * C + c);
-          v128_t best = v00;
+          const v128_t ninf = wasm_f32x4_splat(-1.0f / 0.0f);
+          const v128_t t00 = wasm_f32x4_gt(v00, ninf);
+          v128_t best = wasm_v128_bitselect(v00, ninf, t00);
           const v128_t t01 = wasm_f32x4_gt(v01, best);
           best = wasm_v128_bitselect(v01, best, t01);
           const v128_t t10 = wasm_f32x4_gt(v10, best);
           best = wasm_v128_bitselect(v10, best, t10);
           const v128_t t11 = wasm_f32x4_gt(v11, best);
+          /* The tap holding the maximum: the last one that beat the running best. */
           const v128_t m11 = t11;
           const v128_t m10 = wasm_v128_andnot(t10, m11);
           const v128_t m01 = wasm_v128_andnot(wasm_v128_andnot(t01, m11), t10);
-          const v128_t m00 = wasm_v128_not(wasm_v128_or(wasm_v128_or(t01, t10), t11));
+          const v128_t m00 = wasm_v128_andnot(t00, wasm_v128_or(wasm_v128_or(t01, t10), t11));
           wasm_v128_store(d0 + q, wasm_v128_and(gv, m00));
           wasm_v128_store(d0 + q + C, wasm_v128_and(gv, m01));
           wasm_v128_store(d0 + row + q, wasm_v128_and(gv, m10));
           wasm_v128_store(d0 + row + q + C, wasm_v128_and(gv, m11));
         }
         for (; c < C; c++) {
-          int at = p + c;
-          float best = x0[at];
+          int at = -1;
+          float best = -1.0f / 0.0f;
+          if (x0[p + c] > best) { best = x0[p + c]; at = p + c; }
           if (x0[p + C + c] > best) { best = x0[p + C + c]; at = p + C + c; }
           if (x0[row + p + c] > best) { best = x0[row + p + c]; at = row + p + c; }
           if (x0[row + p + C + c] > best) { at = row + p + C + c; }
-          d0[at] = g[ow * C + c];
+          if (at >= 0) d0[at] = g[ow * C + c];
         }
       }
     }
