@@ -29,6 +29,7 @@ import type { EpochEvent, LessonImage, TrainResult } from '../training/types.ts'
 import type { JobFiles } from './files.ts';
 import type { JobError, JobRecord } from './types.ts';
 
+/** The `run_cache` table of tasuke.db. */
 export const RUN_CACHE_MIGRATIONS: readonly Migration[] = [
   {
     id: 'run-cache-001-create',
@@ -62,6 +63,7 @@ export function keepable(job: Pick<JobRecord, 'state' | 'error' | 'result'>): bo
 /** Default bounds: a workshop's worth of distinct runs, a few tens of MB. */
 export const RUN_CACHE_DEFAULTS = { maxEntries: 500, maxBytes: 64 * 1024 * 1024 } as const;
 
+/** The bounds of the kept runs. */
 export interface RunCacheOptions {
   /** Most runs kept (0 turns the cache off). */
   maxEntries: number;
@@ -120,6 +122,7 @@ export function replayEvents(result: TrainResult): EpochEvent[] {
   return events;
 }
 
+/** The kept finished runs: lookup by run key, remember, evict (LRU within the bounds), prune (retention). */
 export class RunCache {
   readonly maxEntries: number;
   readonly maxBytes: number;

@@ -34,6 +34,7 @@ import type { OptimizerName } from '../types.ts';
 
 type LayersModel = TfModule.LayersModel;
 
+/** The committed build of native/fused.c (scripts/build-kernels.sh). */
 export const FUSED_WASM = fileURLToPath(new URL('../kernels/native/fused.wasm', import.meta.url));
 const WORKER = fileURLToPath(new URL('./fused-worker.mjs', import.meta.url));
 
@@ -244,7 +245,7 @@ export function fusedTrainerAvailable(): boolean {
  */
 export function instantiateFused(bytes: number): { ex: FusedExports; f32: Float32Array; alloc(floats: number): number } {
   const module = compile();
-  if (!module) throw new Error('the fused dense trainer needs WebAssembly SIMD and shared memory');
+  if (!module) throw new Error('the fused trainer needs WebAssembly SIMD and shared memory');
   const L = new Layout();
   const pages = Math.ceil((BASE + bytes) / PAGE) + 1;
   const memory = new WA.Memory({ initial: pages, maximum: pages, shared: true });
@@ -292,6 +293,7 @@ export interface PassTotals {
   finite: boolean;
 }
 
+/** What `FusedTrainer.create` needs: the plan, the tfjs model (initial weights in, trained ones out), the data and the optimizer. */
 export interface FusedTrainerOptions {
   plan: FusedPlan;
   model: LayersModel;
@@ -340,7 +342,7 @@ const SPLIT_MIN_FLOATS = 1 << 15;
 const SPIN = 20000;
 
 /**
- * Trains one dense model. Create with `FusedTrainer.create`, call `epoch`
+ * Trains one model on the fused module. Create with `FusedTrainer.create`, call `epoch`
  * and `validate` per epoch, `writeBack` at the end, and always `dispose`.
  */
 export class FusedTrainer {
