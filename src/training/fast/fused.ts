@@ -340,6 +340,8 @@ const PACE_RETRY = 200;
 const SPLIT_MIN_FLOATS = 1 << 15;
 /** Loads of a control word before a thread sleeps on it (a few microseconds). */
 const SPIN = 20000;
+/** How long the trainer waits for one step of the helper thread before it gives up on it. */
+const HELPER_SILENT_MS = 60_000;
 
 /**
  * Trains one model on the fused module. Create with `FusedTrainer.create`, call `epoch`
@@ -617,7 +619,14 @@ export class FusedTrainer {
     const ctl = this.helper!.ctl;
     // The helper's half usually ends about when ours does: look a while before sleeping.
     for (let spin = 0; spin < SPIN && Atomics.load(ctl, C_DONE) === 0; spin++);
-    while (Atomics.load(ctl, C_DONE) === 0) Atomics.wait(ctl, C_DONE, 0, 50);
+    // A step takes milliseconds: a helper silent for a minute is gone (this thread is blocked here, so
+    // no 'exit' event could tell it).
+    const deadline = performance.now() + HELPER_SILENT_MS;
+    while (Atomics.load(ctl, C_DONE) === 0) {
+      Atomics.wait(ctl, C_DONE, 0, 50);
+      if (Atomics.load(ctl, C_DONE) === 0 && performance.now() > deadline) throw new Error('fused trainer: the helper thread stopped answering');
+    }
+    if (Atomics.load(ctl, C_DONE) === 2) throw new Error('fused trainer: a step failed in the helper thread');
   }
 
   /** Forward pass over rows [0, B) of Xb (training: with dropout). Returns the last layer's output. */
