@@ -2,7 +2,7 @@
 # Rebuilds tasuke's WebAssembly SIMD kernels from their C sources:
 #  - src/training/kernels/native/kernels.wasm from kernels.c: kernels for the
 #    tfjs wasm backend, on the backend's own memory;
-#  - src/training/kernels/native/fused.wasm from fused.c: the fused dense
+#  - src/training/kernels/native/fused.wasm from fused.c: the fused
 #    trainer (src/training/fast/fused.ts), on a shared memory it owns, so that
 #    a worker thread can take half of each large product.
 # The .wasm files are committed, so neither running nor testing tasuke needs a

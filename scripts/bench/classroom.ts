@@ -241,6 +241,7 @@ async function cnnJobMemory(): Promise<void> {
   }
 }
 
+/** Runs the burst through both queues (Redis unless `redis: false`), then the CNN job's memory, and prints the figures. */
 export async function run(opts: ClassroomOptions = {}): Promise<void> {
   const n = opts.participants ?? 60;
   const lesson = opts.lesson ?? 'mnist';

@@ -352,6 +352,7 @@ function timeEndToEnd(id: string, runs: number): Timing {
   return timing(times);
 }
 
+/** Measures every lesson model side by side with PyTorch (when it is there with an optimised BLAS) and prints the tables. */
 export async function run(opts: TrainingBenchOptions = {}): Promise<void> {
   const config = loadConfig();
   const epochs = opts.epochs ?? 3;

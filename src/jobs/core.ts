@@ -20,7 +20,8 @@
  *   deterministic run (run-key.ts) is served from it, its progress replayed
  *   quickly, with a notice saying so; one identical to a run still queued or
  *   running waits for that run and is then served from it (or trains, if that
- *   run did not succeed). The kept runs are bounded (run-cache.ts).
+ *   run was cancelled, timed out or crashed). Kept: successes and NaN
+ *   failures, as deterministic as each other; bounded (run-cache.ts).
  */
 import type { Bilingual } from '../core/lang.ts';
 import { databasePath, openDatabase, type Db } from '../storage/db.ts';
@@ -32,7 +33,7 @@ import { newJobId } from './ids.ts';
 import { CHART_NOT_SAVED, internalError, SERVED_FROM_FINISHED_RUN, storageUnavailable, tooManyJobs } from './messages.ts';
 import type { Settled } from './outcome.ts';
 import { OwnerRegistry } from './owners.ts';
-import { replayEvents, RUN_CACHE_DEFAULTS, RunCache, type CachedRun } from './run-cache.ts';
+import { keepable, replayEvents, RUN_CACHE_DEFAULTS, RunCache, type CachedRun } from './run-cache.ts';
 import type { RunKeyer } from './run-key.ts';
 import { JobStore, type Finish } from './store.ts';
 import type { JobEvent, JobRecord, JobState, JobSubmission, SubmissionValidator } from './types.ts';
@@ -291,7 +292,7 @@ export class SubmitCore {
       if (controller.signal.aborted || this.closed) return;
       this.serving.delete(id);
       const settled: Settled = {
-        finish: { state: 'succeeded', result: run.result, reading: run.reading, notice: SERVED_FROM_FINISHED_RUN },
+        finish: { state: run.state, result: run.result, reading: run.reading, error: run.error, notice: SERVED_FROM_FINISHED_RUN },
         chartPngBase64: run.chartPngBase64,
       };
       this.record(id, settled, ['running']);
@@ -320,7 +321,8 @@ export class SubmitCore {
     }
     this.leaders.delete(key);
     const rec = this.get(id);
-    if (rec?.state === 'succeeded' && !rec.notice && this.runCache) {
+    // A run whose chart could not be saved (it has a notice) is not kept: it is not whole.
+    if (rec && keepable(rec) && !rec.notice && this.runCache) {
       try {
         this.runCache.remember(key, rec);
       } catch (err) {
@@ -334,7 +336,8 @@ export class SubmitCore {
       for (const f of waiting) this.serve(f.id, cached);
       return;
     }
-    // The run did not succeed (or could not be kept): the first waiting job trains, the rest wait for it.
+    // The run ended in a way that says nothing about theirs (cancelled, timed out, crashed), or could
+    // not be kept: the first waiting job trains, the rest wait for it.
     const [next, ...rest] = waiting;
     this.leaders.set(key, { id: next!.id, followers: rest });
     void Promise.resolve(this.backend?.dispatch(next!)).catch((err: unknown) => this.log(`[jobs] could not queue job ${next!.id}: ${(err as Error).message}`));

@@ -14,14 +14,22 @@
  * reading and PNGs together); past either, the least recently used go first.
  * Runs not used for longer than the retention period are pruned with the
  * jobs.
+ *
+ * Kept: runs that succeeded, and runs that failed because the loss became
+ * NaN (as deterministic as a success: the same submission blows up at the
+ * same epoch; when the instructor says "now try a learning rate of 10", the
+ * class is served that failure, with its partial chart and reading). Not
+ * kept: cancelled runs, time-outs, crashes, anything that depends on more
+ * than the submission.
  */
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrate, type Db, type Migration } from '../storage/db.ts';
 import type { EpochEvent, LessonImage, TrainResult } from '../training/types.ts';
 import type { JobFiles } from './files.ts';
-import type { JobRecord } from './types.ts';
+import type { JobError, JobRecord } from './types.ts';
 
+/** The `run_cache` table of tasuke.db. */
 export const RUN_CACHE_MIGRATIONS: readonly Migration[] = [
   {
     id: 'run-cache-001-create',
@@ -39,11 +47,23 @@ export const RUN_CACHE_MIGRATIONS: readonly Migration[] = [
     );
     CREATE INDEX run_cache_used ON run_cache (used_at);`,
   },
+  {
+    // Deterministic failures (the loss became NaN) are kept too.
+    id: 'run-cache-002-failures',
+    up: `ALTER TABLE run_cache ADD COLUMN state TEXT NOT NULL DEFAULT 'succeeded';
+    ALTER TABLE run_cache ADD COLUMN error TEXT;`,
+  },
 ];
+
+/** Whether a finished job is one the cache keeps: a success, or a failure of its loss becoming NaN. */
+export function keepable(job: Pick<JobRecord, 'state' | 'error' | 'result'>): boolean {
+  return !!job.result && (job.state === 'succeeded' || (job.state === 'failed' && job.error?.code === 'nan'));
+}
 
 /** Default bounds: a workshop's worth of distinct runs, a few tens of MB. */
 export const RUN_CACHE_DEFAULTS = { maxEntries: 500, maxBytes: 64 * 1024 * 1024 } as const;
 
+/** The bounds of the kept runs. */
 export interface RunCacheOptions {
   /** Most runs kept (0 turns the cache off). */
   maxEntries: number;
@@ -54,6 +74,9 @@ export interface RunCacheOptions {
 /** A kept run, with its PNGs read back. */
 export interface CachedRun {
   key: string;
+  state: 'succeeded' | 'failed';
+  /** Why it failed (the loss became NaN), for a kept failure. */
+  error?: JobError;
   result: TrainResult;
   reading?: string;
   chartPngBase64?: string;
@@ -72,6 +95,8 @@ interface Row {
   created_at: number;
   used_at: number;
   hits: number;
+  state: 'succeeded' | 'failed';
+  error: string | null;
 }
 
 /** File names of kept runs start with this; JobFiles's stray pruning keeps the ones still in the table. */
@@ -97,6 +122,7 @@ export function replayEvents(result: TrainResult): EpochEvent[] {
   return events;
 }
 
+/** The kept finished runs: lookup by run key, remember, evict (LRU within the bounds), prune (retention). */
 export class RunCache {
   readonly maxEntries: number;
   readonly maxBytes: number;
@@ -136,7 +162,8 @@ export class RunCache {
       return undefined;
     }
     this.db.prepare('UPDATE run_cache SET used_at = ?, hits = hits + 1 WHERE key = ?').run(now, key);
-    const run: CachedRun = { key, result, createdAt: row.created_at, hits: row.hits + 1 };
+    const run: CachedRun = { key, state: row.state, result, createdAt: row.created_at, hits: row.hits + 1 };
+    if (row.error !== null) run.error = JSON.parse(row.error) as JobError;
     if (row.reading !== null) run.reading = row.reading;
     if (chartPngBase64) run.chartPngBase64 = chartPngBase64;
     return run;
@@ -144,11 +171,12 @@ export class RunCache {
 
   /**
    * Keeps the run of a job that finished (its chart and images already
-   * written as the job's files), then evicts the least recently used runs
-   * beyond the bounds. A run larger than `maxBytes` alone is not kept.
+   * written as the job's files), if it is `keepable`, then evicts the least
+   * recently used runs beyond the bounds. A run larger than `maxBytes` alone
+   * is not kept.
    */
   remember(key: string, job: JobRecord, now = Date.now()): boolean {
-    if (!this.enabled || job.state !== 'succeeded' || !job.result) return false;
+    if (!this.enabled || !keepable(job) || !job.result) return false;
     if (this.db.prepare('SELECT 1 FROM run_cache WHERE key = ?').get(key)) return false;
     const base = `${CACHE_FILE_PREFIX}${key.slice(0, 32)}`;
     const written: string[] = [];
@@ -175,10 +203,10 @@ export class RunCache {
       if (bytes > this.maxBytes) throw new Error(`a run of ${bytes} bytes is larger than the cache (${this.maxBytes} bytes)`);
       this.db
         .prepare(
-          `INSERT INTO run_cache (key, lesson, result, reading, chart_path, bytes, source_job, created_at, used_at, hits)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+          `INSERT INTO run_cache (key, lesson, result, reading, chart_path, bytes, source_job, created_at, used_at, hits, state, error)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
         )
-        .run(key, result.lesson, text, job.reading ?? null, chartPath, bytes, job.id, now, now);
+        .run(key, result.lesson, text, job.reading ?? null, chartPath, bytes, job.id, now, now, job.state, job.error ? JSON.stringify(job.error) : null);
     } catch (err) {
       for (const p of written) rmSync(p, { force: true });
       throw err;

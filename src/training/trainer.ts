@@ -5,10 +5,10 @@
  * `onEpoch`, the AbortSignal is checked between batches, and a loss that
  * stops being a finite number ends the run with `stopped: nan`.
  *
- * Dense networks on the wasm backend (linear, xor, iris, mnist) train in the
- * fused trainer (fast/fused.ts: one WebAssembly call per step of a batch, both
- * cores for the large products); everything else, and every model on the
- * other backends, with `model.fit`.
+ * On the wasm backend, Sequential stacks of Conv2D, 2x2 max pools, Flatten,
+ * Dense and Dropout (every lesson) train in the fused trainer (fast/fused.ts:
+ * one WebAssembly call per step of a batch, both cores for the large steps);
+ * everything else, and every model on the other backends, with `model.fit`.
  */
 import type { Bilingual } from '../core/lang.ts';
 import type { LayersModel, Tf } from './lesson.ts';
@@ -51,7 +51,7 @@ export interface FitSeriesOptions {
   onEpoch?: (event: EpochEvent) => void;
   signal?: AbortSignal;
   /**
-   * The fused dense trainer, where the model and backend allow it (default
+   * The fused trainer, where the model and backend allow it (default
    * true); false trains with model.fit. `threads` caps its threads.
    */
   fused?: boolean | { threads: number };
@@ -230,7 +230,7 @@ function fusedPlan(opts: FitSeriesOptions): FusedPlan | undefined {
   return plan;
 }
 
-/** fitSeries on the fused dense trainer: the same shuffles, events, stops and history. */
+/** fitSeries on the fused trainer: the same shuffles, events, stops and history. */
 async function fitFused(opts: FitSeriesOptions, plan: FusedPlan): Promise<FitSeriesResult> {
   const { tf, model, params, signal } = opts;
   const data = typeof opts.data === 'function' ? undefined : opts.data;

@@ -117,7 +117,7 @@ describe('run cache: identical runs with the embedded queue', () => {
     }
   }, 180_000);
 
-  it('a run that fails is not kept: the one waiting for it trains for real', async () => {
+  it('a run whose loss became NaN is kept too: the ones waiting for it, and later ones, are served that failure', async () => {
     const dataDir = tempDir();
     const queue = openQueue(dataDir);
     try {
@@ -127,11 +127,39 @@ describe('run cache: identical runs with the embedded queue', () => {
       const [da, db] = await Promise.all([queue.waitFor(a.id, WAIT), queue.waitFor(b.id, WAIT)]);
       expect(da.state).toBe('failed');
       expect(da.error?.code).toBe('nan');
+      expect(da.notice).toBeUndefined();
       expect(db.state).toBe('failed');
-      expect(db.error?.code).toBe('nan');
-      expect(db.notice).toBeUndefined();
+      expect(db.error).toEqual(da.error);
+      expect(db.notice).toEqual(SERVED_FROM_FINISHED_RUN);
+      expect(lossesOf(db)).toEqual(lossesOf(da));
+      expect(db.chartPath).toBeDefined();
+      const later = await queue.waitFor((await queue.submit(linear('ichi', params))).id, WAIT);
+      expect(later.error?.code).toBe('nan');
+      expect(later.notice).toEqual(SERVED_FROM_FINISHED_RUN);
+      expect(queue.submitCore.runCache?.size().entries).toBe(1);
+    } finally {
+      await queue.close();
+    }
+  }, 180_000);
+
+  it('a run that is cancelled is not kept: the one waiting for it then trains for real', async () => {
+    const dataDir = tempDir();
+    const queue = openQueue(dataDir);
+    const events = record(queue);
+    try {
+      const leader = await queue.submit(long('jiro'));
+      const follower = await queue.submit(long('kana'));
+      await events.firstProgress(leader.id);
+      expect((await queue.get(follower.id))?.state).toBe('queued');
+      expect((await queue.cancel(leader.id, 'jiro')).state).toBe('cancelled');
+      // Handed to the worker: it runs (and is cancelled here, not to train for a minute).
+      await events.firstProgress(follower.id);
+      const stopped = await queue.cancel(follower.id, 'kana');
+      expect(stopped.state).toBe('cancelled');
+      expect(stopped.notice).toBeUndefined();
       expect(queue.submitCore.runCache?.size().entries).toBe(0);
     } finally {
+      events.off();
       await queue.close();
     }
   }, 180_000);
@@ -256,6 +284,24 @@ describe('RunCache: bounds and retention', () => {
       expect(cache.prune(2500)).toBe(1);
       expect(cache.size().entries).toBe(1);
       expect(cache.lookup('g'.repeat(64))).toBeDefined();
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps successes and NaN failures only (not time-outs, crashes or cancellations)', () => {
+    const dataDir = tempDir();
+    const db = openDatabase(join(dataDir, 'tasuke.db'));
+    try {
+      const cache = new RunCache(db, new JobFiles(dataDir), { maxEntries: 10, maxBytes: 1 << 20 });
+      const failed = (code: 'nan' | 'timeout' | 'worker-crashed') => ({ ...fakeJob(dataDir, `f-${code}`), state: 'failed' as const, error: { code, message: { ja: 'x', en: 'x' } } });
+      expect(cache.remember('1'.repeat(64), failed('timeout'))).toBe(false);
+      expect(cache.remember('2'.repeat(64), failed('worker-crashed'))).toBe(false);
+      expect(cache.remember('3'.repeat(64), { ...fakeJob(dataDir, 'c'), state: 'cancelled' })).toBe(false);
+      expect(cache.remember('4'.repeat(64), failed('nan'))).toBe(true);
+      const kept = cache.lookup('4'.repeat(64));
+      expect(kept?.state).toBe('failed');
+      expect(kept?.error?.code).toBe('nan');
     } finally {
       db.close();
     }

@@ -5,7 +5,8 @@
  * worker thread does not inherit the TypeScript loader.
  *
  * Control words (Int32, at workerData.ctl): [0] generation, bumped by the
- * trainer for each task; [1] done flag, set here when the task is finished;
+ * trainer for each task; [1] done flag, set here when the task is finished
+ * (1) or failed (2);
  * [2] the operation (an index into workerData.ops, the names of the module's
  * exports; -1 stops); [3] how many arguments; [4...] the arguments.
  */
@@ -25,7 +26,13 @@ for (;;) {
   gen = Atomics.load(ctl, 0);
   const op = ctl[2];
   if (op === -1) break;
-  fns[op](...ctl.subarray(4, 4 + ctl[3]));
-  Atomics.store(ctl, 1, 1);
+  let done = 1;
+  try {
+    fns[op](...ctl.subarray(4, 4 + ctl[3]));
+  } catch {
+    // A trap (a bug): the trainer, waiting for this, fails instead of waiting forever.
+    done = 2;
+  }
+  Atomics.store(ctl, 1, done);
   Atomics.notify(ctl, 1);
 }

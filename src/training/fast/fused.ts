@@ -34,6 +34,7 @@ import type { OptimizerName } from '../types.ts';
 
 type LayersModel = TfModule.LayersModel;
 
+/** The committed build of native/fused.c (scripts/build-kernels.sh). */
 export const FUSED_WASM = fileURLToPath(new URL('../kernels/native/fused.wasm', import.meta.url));
 const WORKER = fileURLToPath(new URL('./fused-worker.mjs', import.meta.url));
 
@@ -244,7 +245,7 @@ export function fusedTrainerAvailable(): boolean {
  */
 export function instantiateFused(bytes: number): { ex: FusedExports; f32: Float32Array; alloc(floats: number): number } {
   const module = compile();
-  if (!module) throw new Error('the fused dense trainer needs WebAssembly SIMD and shared memory');
+  if (!module) throw new Error('the fused trainer needs WebAssembly SIMD and shared memory');
   const L = new Layout();
   const pages = Math.ceil((BASE + bytes) / PAGE) + 1;
   const memory = new WA.Memory({ initial: pages, maximum: pages, shared: true });
@@ -292,6 +293,7 @@ export interface PassTotals {
   finite: boolean;
 }
 
+/** What `FusedTrainer.create` needs: the plan, the tfjs model (initial weights in, trained ones out), the data and the optimizer. */
 export interface FusedTrainerOptions {
   plan: FusedPlan;
   model: LayersModel;
@@ -338,9 +340,11 @@ const PACE_RETRY = 200;
 const SPLIT_MIN_FLOATS = 1 << 15;
 /** Loads of a control word before a thread sleeps on it (a few microseconds). */
 const SPIN = 20000;
+/** How long the trainer waits for one step of the helper thread before it gives up on it. */
+const HELPER_SILENT_MS = 60_000;
 
 /**
- * Trains one dense model. Create with `FusedTrainer.create`, call `epoch`
+ * Trains one model on the fused module. Create with `FusedTrainer.create`, call `epoch`
  * and `validate` per epoch, `writeBack` at the end, and always `dispose`.
  */
 export class FusedTrainer {
@@ -615,7 +619,14 @@ export class FusedTrainer {
     const ctl = this.helper!.ctl;
     // The helper's half usually ends about when ours does: look a while before sleeping.
     for (let spin = 0; spin < SPIN && Atomics.load(ctl, C_DONE) === 0; spin++);
-    while (Atomics.load(ctl, C_DONE) === 0) Atomics.wait(ctl, C_DONE, 0, 50);
+    // A step takes milliseconds: a helper silent for a minute is gone (this thread is blocked here, so
+    // no 'exit' event could tell it).
+    const deadline = performance.now() + HELPER_SILENT_MS;
+    while (Atomics.load(ctl, C_DONE) === 0) {
+      Atomics.wait(ctl, C_DONE, 0, 50);
+      if (Atomics.load(ctl, C_DONE) === 0 && performance.now() > deadline) throw new Error('fused trainer: the helper thread stopped answering');
+    }
+    if (Atomics.load(ctl, C_DONE) === 2) throw new Error('fused trainer: a step failed in the helper thread');
   }
 
   /** Forward pass over rows [0, B) of Xb (training: with dropout). Returns the last layer's output. */
