@@ -59,6 +59,18 @@ export interface FitSeriesOptions {
   values?: { xTrain: Float32Array; yTrain: Float32Array; xVal?: Float32Array; yVal?: Float32Array };
 }
 
+/** The progress event of one finished epoch, as both training paths report it. */
+function epochEvent(log: EpochLog, series: SeriesSpec, totalEpochs: number): EpochEvent {
+  return {
+    ...log,
+    series: series.key,
+    ...(series.label ? { seriesLabel: series.label } : {}),
+    seriesIndex: series.index,
+    seriesCount: series.count,
+    totalEpochs,
+  };
+}
+
 export interface FitSeriesResult {
   history: EpochLog[];
   stopped?: Series['stopped'];
@@ -197,14 +209,7 @@ export async function fitSeries(opts: FitSeriesOptions): Promise<FitSeriesResult
       const valAcc = firstNumber(logs, 'val_acc', 'val_accuracy');
       if (valAcc !== undefined && Number.isFinite(valAcc)) log.valAcc = valAcc;
       history.push(log);
-      opts.onEpoch?.({
-        ...log,
-        series: opts.series.key,
-        ...(opts.series.label ? { seriesLabel: opts.series.label } : {}),
-        seriesIndex: opts.series.index,
-        seriesCount: opts.series.count,
-        totalEpochs: params.epochs,
-      });
+      opts.onEpoch?.(epochEvent(log, opts.series, params.epochs));
     }
   } finally {
     optimizer.dispose();
@@ -299,14 +304,7 @@ async function fitFused(opts: FitSeriesOptions, plan: FusedPlan): Promise<FitSer
       }
       log.elapsedMs = Math.round(performance.now() - started);
       history.push(log);
-      opts.onEpoch?.({
-        ...log,
-        series: opts.series.key,
-        ...(opts.series.label ? { seriesLabel: opts.series.label } : {}),
-        seriesIndex: opts.series.index,
-        seriesCount: opts.series.count,
-        totalEpochs: params.epochs,
-      });
+      opts.onEpoch?.(epochEvent(log, opts.series, params.epochs));
     }
     trainer.writeBack();
   } finally {
