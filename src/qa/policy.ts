@@ -255,8 +255,16 @@ export function socialKind(text: string): 'thanks' | 'greeting' | 'ack' | undefi
   }
   if (!kind) return undefined;
   rest = rest.replace(SOCIAL_FILLER, ' ').replace(/[\s\p{P}\p{S}\p{Extended_Pictographic}\u200d\ufe0f]/gu, '');
-  return rest.length <= 3 ? kind : undefined;
+  if (rest.length <= 3) return kind;
+  // Thanks or a greeting with a few words of feeling around it ("so clear,
+  // see you this afternoon", "first time doing ML, excited") and nothing to
+  // answer: no asking words, no course terms, no code.
+  if (rest.length <= 60 && !ASKS.test(t) && !COURSE_TALK.test(t) && !/[`=()[\]{}]|\d{2,}/.test(t)) return kind;
+  return undefined;
 }
+
+/** Words that ask something: a message holding them is a question, whatever else it says. */
+const ASKS = /(なぜ|なんで|どうして|どう(すれば|したら|やって|なる|なり)|何|なに|どれ|どこ|いくつ|教えて|知りたい|ですか|ますか|でしょうか|かな|違い|意味|\b(why|how|what(?! an? )|which|where|when|who|whats|difference|explain|mean|does|should|can (i|you|we)|could (i|you)|is (it|this|that|there)|are (they|these|there))\b)/i;
 
 /** Insults: refused when nothing answerable comes with them, otherwise ignored. */
 const ABUSE = [
@@ -264,11 +272,15 @@ const ABUSE = [
   /\b(stupid|idiot|useless|dumb|dumbest|moron|shut up|suck|sucks|garbage|trash|wtf|f\*+|fuck\w*|crap|pathetic)(?!\w)/i,
 ];
 
+/** "dumb question but…", 「バカな質問ですが」: the asker about themselves, not an insult. */
+const SELF_DEPRECATING = /\b(dumb|stupid|silly|noob|newbie)\s+(question|q)\b|\b(i'?m|i am|i feel|feel)\s+(so\s+)?(dumb|stupid)\b|(バカ|ばか|馬鹿|アホ|あほ)(な|みたいな)(質問|しつもん)/i;
+
 /** Words of the course's subject: an insult that comes with them still carries a question. */
 const COURSE_TALK = /(loss|ロス|損失|accuracy|精度|エラー|error|gpu|学習|セル|\bcell|カーネル|kernel|重み|weight|layer|層|keras|tensorflow|python|numpy|model|モデル|epoch|エポック|train|predict|fit\b|nan\b|データ|data)/i;
 
 export function isAbusive(text: string): boolean {
-  return ABUSE.some((r) => r.test(text.normalize('NFKC')));
+  const t = text.normalize('NFKC').replace(SELF_DEPRECATING, ' ');
+  return ABUSE.some((r) => r.test(t));
 }
 
 interface ScopeRule {
@@ -359,7 +371,8 @@ const OUT_OF_SCOPE: ScopeRule[] = [
     reason: 'out-of-scope:account',
     patterns: [
       /(ログインでき|ログイン出来|ログインが|サインインでき|アカウント)/,
-      /\b(log ?in|login|sign ?in|signin)\b/i,
+      // Not "the minus sign in w = w - lr * grad".
+      /\b(log ?in|login|signin)\b|(?<!\b(minus|plus|negative|positive|equals?|dollar|percent|the|a|this|that|its|which|what|hash|pound|sum|greater|less|multiplication|division) )\bsign ?in\b/i,
     ],
   },
   {
@@ -499,7 +512,7 @@ export function screen(question: string): Screening {
   if (AUTHORITY.some((r) => r.test(norm(raw))) || HARMFUL.some((r) => r.test(norm(raw)))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
   if (raw.length < 200 && isGibberish(raw)) return { verdict: 'refuse', reason: 'gibberish', focus };
   const head = norm(focus);
-  if (isAbusive(head) && !COURSE_TALK.test(head)) return { verdict: 'refuse', reason: 'abuse', focus };
+  if (isAbusive(head) && !COURSE_TALK.test(head) && !ASKS.test(head)) return { verdict: 'refuse', reason: 'abuse', focus };
   if (ASSESSMENT_MENTION.some((r) => r.test(head)) && SOLUTION_ASK.some((r) => r.test(head))) {
     // "When is the final assessment due?" is logistics, not a request for the solution.
     const logistics = OUT_OF_SCOPE.find((r) => r.reason === 'out-of-scope:logistics');

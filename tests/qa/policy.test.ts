@@ -123,6 +123,22 @@ describe('screening', () => {
     expect(verdict('お前ほんとポンコツだな、消えろ')).toMatchObject({ verdict: 'refuse', reason: 'abuse' });
     expect(verdict('what a pathetic piece of crap')).toMatchObject({ verdict: 'refuse', reason: 'abuse' });
     expect(verdict('this stupid loss is nan again, why').verdict).toBe('ok');
+    // The asker calling their own question dumb is not an insult; a question about the maths remains.
+    expect(verdict('dumb question but whats the difference between a derivative and a "partial" derivative? lol').verdict).toBe('ok');
+    expect(verdict('バカな質問ですみません、微分と偏微分の違いって何ですか').verdict).toBe('ok');
+  });
+
+  it('does not read "the minus sign in" as a sign-in problem', () => {
+    expect(verdict("why is there a minus sign in w = w - lr * grad? wouldn't following the gradient be the point?").verdict).toBe('ok');
+    expect(verdict('I cannot sign in to the lab').verdict).toBe('escalate');
+  });
+
+  it('takes thanks or a greeting with a few words of feeling as a social message, but not one carrying a question', () => {
+    expect(verdict('ありがとうございます！！めっちゃわかりやすかったです🙏 午後もよろしくお願いします')).toMatchObject({ verdict: 'social' });
+    expect(verdict('good morning tasuke! first time doing any ML, excited for today 👋')).toMatchObject({ verdict: 'social' });
+    expect(verdict('thanks! but why does the loss go up in epoch 3').verdict).toBe('ok');
+    expect(verdict('ありがとうございます、ちなみに学習率はどう決めればいいですか').verdict).toBe('ok');
+    expect(verdict('thanks, and the accuracy still sits at 0.33 after fixing it').verdict).toBe('ok');
   });
 
   it('escalates subjects the course does not teach, with a pointer, but not a chatbot named as a source', () => {
