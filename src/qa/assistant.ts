@@ -170,7 +170,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 
     // Below the threshold only a calculation answers; passages from a weak match would be guesses.
     const candidates = d.action === 'answer' ? passageCandidates(sel.primary, sel.related, sel.topic) : [];
-    const passages = selectPassages(index, focus, candidates, { budget: computed.length ? 700 : 1300, max: computed.length ? 2 : 3 });
+    const passages = selectPassages(index, focus, candidates, { budget: computed.length ? 700 : 1400, max: computed.length ? 2 : 4 });
     const used = unique(passages.map((p) => p.source));
     const notes: string[] = [];
     if (other) notes.push(otherLanguageNote(other));

@@ -108,6 +108,9 @@ export function coverage(index: QaIndex, query: Map<string, number>, para: Map<s
 /** The least share of the question's information a further paragraph must add. */
 const MIN_GAIN = 0.1;
 
+/** An entry of at most this many paragraphs follows its lead whole (as far as it fits and the maximum allows). */
+const SHORT_ENTRY_PARAGRAPHS = 3;
+
 /** How much more a term of an asking sentence counts. */
 const FOCUS_WEIGHT = 1.5;
 
@@ -241,12 +244,27 @@ export function selectPassages(index: QaIndex, question: string, candidates: Sco
   if (exact && firstOwn) lead = firstOwn;
   const chosen = [lead];
   let used = lead.text.length;
-  // Further paragraphs must answer a part of the question the chosen ones do
-  // not yet cover (a second question, the fix after the cause), or be the
-  // chosen entry's own best paragraph.
   const covered = new Set([...weight.keys()].filter((t) => lead.terms.has(t)));
+  // The rest of the lead's entry comes next: an entry answers one kind of
+  // question, and its other paragraphs are the parts of that answer a
+  // beginner needs beside the lead (the fix after the cause, how to start
+  // over after "yes, it continues"). From an entry of more than three
+  // paragraphs only those that touch the question follow.
+  const siblings = scored.filter((p) => p.source === lead.source && p !== lead).sort((a, b) => a.at - b.at);
+  const shortEntry = siblings.length <= SHORT_ENTRY_PARAGRAPHS - 1;
+  for (const p of siblings) {
+    if (chosen.length >= max) break;
+    if (!shortEntry && p.cov === 0) continue;
+    if (used + p.text.length + 2 > opts.budget) continue;
+    chosen.push(p);
+    used += p.text.length + 2;
+    for (const t of weight.keys()) if (p.terms.has(t)) covered.add(t);
+  }
+  // Paragraphs of other entries must answer a part of the question the
+  // chosen ones do not yet cover (a second question), or be the chosen
+  // entry's own best paragraph.
   for (const p of pool) {
-    if (p === lead || chosen.length >= max) continue;
+    if (chosen.includes(p) || chosen.length >= max) continue;
     let gain = 0;
     for (const [t, v] of weight) if (p.terms.has(t) && !covered.has(t)) gain += v;
     if ((gain / mass < MIN_GAIN || p.cov < lead.cov * 0.3) && p !== ownLead) continue;

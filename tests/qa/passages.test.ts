@@ -66,7 +66,28 @@ describe('passage selection', () => {
 
   it('adds a paragraph for a second part of the question', () => {
     const p = selectPassages(index, 'why divide the pixels by 255? and does the test data need the same scaling?', [scored(SCALING)], { budget: 1300 });
-    expect(p.map((x) => x.at).sort()).toEqual([1, 2]);
+    expect(p.map((x) => x.at)).toEqual(expect.arrayContaining([1, 2]));
+    expect(p.map((x) => x.at)).not.toContain(3);
+  });
+
+  it('follows the lead with the rest of its entry when that touches the question, in the entry\'s order', () => {
+    const p = selectPassages(index, 'why divide the pixels by 255?', [scored(SCALING), scored(OTHER, 0.9)], { budget: 1300, max: 4 });
+    expect(p[0].at).toBe(1);
+    // The scaling paragraphs come with it, the unrelated batch-norm paragraph and entry do not.
+    expect(p.every((x) => x.source.entry.id === 'scaling-en')).toBe(true);
+    expect(p.map((x) => x.at)).not.toContain(3);
+  });
+
+  it('follows the lead with the rest of a short entry: the fix after the cause', () => {
+    const restart = entry(
+      'restart-en',
+      [
+        'A kernel restart clears every variable, so NameError says the name is no longer defined.',
+        'To fix it, run the cells again from the top: Kernel, Restart Kernel and Run All Cells.',
+      ].join('\n\n'),
+    );
+    const p = selectPassages(fakeIndex([restart, OTHER]), 'why NameError after a kernel restart?', [scored(restart), scored(OTHER, 0.9)], { budget: 1300, max: 4 });
+    expect(p.map((x) => [x.source.entry.id, x.at])).toEqual([['restart-en', 0], ['restart-en', 1]]);
   });
 
   it('keeps to the budget and the maximum', () => {
