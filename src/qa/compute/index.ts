@@ -44,7 +44,7 @@ function modelText(m: ModelSummary, lang: Lang): string {
   m.rows.forEach((r, i) => {
     // An Embedding without input_length keeps the sequence axis open.
     const out = r.kind === 'Embedding' && r.output.length === 1 ? (ja ? `(文の長さ, ${r.output[0]})` : `(sequence length, ${r.output[0]})`) : shapeText(r.output);
-    const shape = r.shapeMath ? `${out} [${r.shapeMath}]` : out;
+    const shape = r.shapeMath ? `${out} [${ja ? shapeMathJa(r.shapeMath) : r.shapeMath}]` : out;
     const params = r.params ? (r.paramMath ? r.paramMath : fmt(r.params)) : '0';
     const note = r.note && r.kind !== 'Dropout' && r.kind !== 'MaxPooling2D' && r.kind !== 'AveragePooling2D' ? (ja ? `（${noteJa(r.note)}）` : ` (${r.note})`) : '';
     lines.push(ja ? `${i + 1}. ${r.label}：出力 ${shape}、パラメータ ${params}${note}` : `${i + 1}. ${r.label}: output ${shape}, parameters ${params}${note}`);
@@ -74,6 +74,13 @@ function noteJa(note: string): string {
   if (e) return `単語 id ごとに ${e[1]} 個の数のベクトルを1本ずつ持つ表で、バイアスはありません`;
   if (note === 'no Flatten before it') return 'Flatten がないので最後の軸だけに作用';
   return note;
+}
+
+function shapeMathJa(text: string): string {
+  if (text === 'one value per channel') return 'チャンネルごとに1つの値';
+  const m = /one value per feature over the ([\d,]+) steps/.exec(text);
+  if (m) return `${m[1]} ステップ分をまとめて特徴ごとに1つの値`;
+  return text.replace(/Dense acts on the last axis only/, 'Dense は最後の軸だけに作用');
 }
 
 function errorJa(error: string): string {

@@ -4,7 +4,7 @@
  * asker who wants to check their own count by hand gets every step.
  *
  * Layers: Input, Dense, Conv2D, MaxPooling2D / AveragePooling2D (and the
- * MaxPool2D spellings), Global*Pooling2D, Flatten, Dropout, Activation,
+ * MaxPool2D spellings), Global*Pooling2D and Global*Pooling1D, Flatten, Dropout, Activation,
  * BatchNormalization, Reshape, Embedding, SimpleRNN, LSTM, GRU. A layer call
  * inside `Sequential([...])` or `model.add(...)` belongs to the model; a
  * layer call on its own ("a Conv2D(32, (3,3)) first layer") is worked out
@@ -24,6 +24,8 @@ export const LAYER_NAMES = [
   'AvgPool2D',
   'GlobalAveragePooling2D',
   'GlobalMaxPooling2D',
+  'GlobalAveragePooling1D',
+  'GlobalMaxPooling1D',
   'Flatten',
   'Dropout',
   'Activation',
@@ -197,6 +199,10 @@ function applyLayer(c: PyCall, shape: number[]): LayerRow | string {
     case 'GlobalMaxPooling2D':
       if (shape.length !== 3) return `${name} needs an input of 3 axes but gets ${shapeText(shape)}`;
       return { label: `${name}()`, kind: name, output: [shape[2]], params: 0, trainable: 0, shapeMath: `one value per channel`, paramMath: '' };
+    case 'GlobalAveragePooling1D':
+    case 'GlobalMaxPooling1D':
+      if (shape.length !== 2) return `${name} needs an input of 2 axes (steps, features) but gets ${shapeText(shape)}`;
+      return { label: `${name}()`, kind: name, output: [shape[1]], params: 0, trainable: 0, shapeMath: `one value per feature over the ${fmt(shape[0])} steps`, paramMath: '' };
     case 'Flatten': {
       const out = [prod(shape)];
       return {
