@@ -103,6 +103,12 @@ describe('steps per epoch', () => {
     const d = computeSteps('25000 training images and the bar shows 782/782, why that number?')!;
     expect(d.cases[0]).toMatchObject({ batch: 32, defaultBatch: true, steps: 782 });
     expect(computeSteps('what is a batch?')).toBeUndefined();
+    // A bar of 1500 with validation_split=0.2 and no batch size: MNIST's 60,000 × 0.8 ÷ 32.
+    const mnist = computeSteps('model.fit(x_train, y_train, epochs=5, validation_split=0.2) shows 1500/1500, the instructor had 1875?')!;
+    expect(mnist.cases[0]).toMatchObject({ samples: 60000, train: 48000, batch: 32, steps: 1500 });
+    expect(mnist.assumedSamples).toBe(true);
+    // A bar that does not fit MNIST is not explained as MNIST.
+    expect(computeSteps('model.fit(x_train, y_train, validation_split=0.2) shows 4/4 steps, why?')?.cases ?? []).toHaveLength(0);
     const [ja] = computeFromQuestion('データ2000件、batch_size=300 だと何ステップ？', 'ja');
     expect(ja.text).toContain('2,000 ÷ 300（batch_size=300）→ 7 ステップ（300 件のバッチが 6 個と、最後に 200 件のバッチが 1 個');
   });

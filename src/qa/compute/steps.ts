@@ -32,6 +32,9 @@ export interface StepsResult {
 
 export const KERAS_DEFAULT_BATCH = 32;
 
+/** MNIST's training images, the workshop's usual `x_train`. */
+const MNIST_TRAIN = 60000;
+
 const ASKS_STEPS =
   /(\bsteps?\b|ステップ|progress ?bar|進捗|プログレスバー|何回(更新|ループ)?|iterations?|イテレーション|batches|バッチ数|バッチの数|\?{2,}\s*\/\s*\?{2,}|\b(\d+)\s*\/\s*\2\b|なんの数|何の数|what (is|are) the (\d+|number))/i;
 
@@ -112,8 +115,14 @@ export function computeSteps(text: string): StepsResult | undefined {
   let samples = sampleCounts(t).filter((n) => n !== shown && !batches.includes(n));
   let assumedSamples = false;
   if (samples.length === 0 && /mnist/i.test(t) && batches.length) {
-    samples = [60000];
+    samples = [MNIST_TRAIN];
     assumedSamples = true;
+  }
+  if (samples.length === 0 && shown && batches.length === 0 && /\b(fit|x_train|mnist)\b/i.test(t)) {
+    // A progress bar with Keras's default batch size: when it fits MNIST's
+    // 60,000 training images (after the split), that is the data.
+    const c = stepsCase(MNIST_TRAIN, KERAS_DEFAULT_BATCH, split, true);
+    if (c.steps === shown) return { cases: [c], shown, assumedSamples: true, evaluate: false };
   }
   if (samples.length === 0) {
     // Steps and batch size given, the data size not: say what they imply.
