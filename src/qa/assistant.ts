@@ -89,7 +89,7 @@ const COMPUTED_BOOST = 0.12;
  * The confidence of an answer led by an exact calculation: the arithmetic is
  * right whenever the parse is, so it does not depend on retrieval.
  */
-const COMPUTED_CONFIDENCE: Record<Computed['kind'], number> = { model: 0.9, steps: 0.9, error: 0.85, code: 0.85, log: 0.75 };
+const COMPUTED_CONFIDENCE: Record<Computed['kind'], number> = { model: 0.9, steps: 0.9, error: 0.85, code: 0.85, log: 0.75, math: 0.85 };
 
 export function createAssistant(deps: AssistantDeps): Assistant {
   const { config } = deps;
@@ -170,14 +170,17 @@ export function createAssistant(deps: AssistantDeps): Assistant {
 
     // Below the threshold only a calculation answers; passages from a weak match would be guesses.
     const candidates = d.action === 'answer' ? passageCandidates(sel.primary, sel.related, sel.topic) : [];
-    const passages = selectPassages(index, focus, candidates, { budget: computed.length ? 700 : 1400, max: computed.length ? 2 : 4 });
-    const used = unique(passages.map((p) => p.source));
+    // A worked calculation on the asker's numbers stands alone: an entry's own
+    // worked example beside it (other numbers) would only confuse; the entry is named to read on.
+    const worked = computed.some((c) => c.kind === 'math');
+    const passages = worked ? [] : selectPassages(index, focus, candidates, { budget: computed.length ? 700 : 1400, max: computed.length ? 2 : 4 });
+    const used = worked && d.action === 'answer' ? [sel.primary] : unique(passages.map((p) => p.source));
     const notes: string[] = [];
     if (other) notes.push(otherLanguageNote(other));
     if (unseen) notes.push(unseenNote(unseen, lang));
     const confidence = Math.max(d.action === 'answer' ? calibrate(r.confidence) : 0, ...computed.map((c) => COMPUTED_CONFIDENCE[c.kind]));
     const sources = rankSources(used, sel.primary, lang, confidence);
-    const more = passages.length && paragraphsLeft(passages, used[0]) ? used[0]?.entry : undefined;
+    const more = worked && d.action === 'answer' ? sel.primary.entry : passages.length && paragraphsLeft(passages, used[0]) ? used[0]?.entry : undefined;
     const related = sel.related.find((x) => !used.includes(x) && x.entry.lang === lang && x.entry.id !== more?.id)?.entry;
     let answer = composeAnswer({ lang, notes, computed: computed.map((c) => c.text), passages, more, related: more ? undefined : related });
     let llmState: AskTrace['llm'] = 'none';

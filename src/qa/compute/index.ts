@@ -10,13 +10,14 @@
 import type { Lang } from '../../core/lang.ts';
 import type { TopicSlug } from '../topics.ts';
 import { readError } from './errors.ts';
+import { computeGradient } from './gradient.ts';
 import { formatCount as fmt, shapeText, summarizeModels, type ModelSummary } from './keras.ts';
 import { parseLog, readLog, type Finding } from './log.ts';
 import { findCalls } from './pyargs.ts';
 import { computeSteps, type StepsResult } from './steps.ts';
 
 export interface Computed {
-  kind: 'model' | 'steps' | 'log' | 'error' | 'code';
+  kind: 'model' | 'steps' | 'log' | 'error' | 'code' | 'math';
   /** The result, in the asker's language: the lead of the answer. */
   text: string;
   /** The topic the result belongs to, when it says. */
@@ -299,6 +300,8 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
       out.push({ kind: 'model', text: models.map((m) => modelText(m, lang)).join('\n\n'), topic });
     }
   }
+  const grad = computeGradient(text);
+  if (grad) out.push({ kind: 'math', text: grad.text[lang], topic: grad.kind === 'chain' ? 'backpropagation' : 'gradient-descent' });
   const steps = computeSteps(text);
   if (steps) out.push({ kind: 'steps', text: stepsText(steps, lang), topic: 'batch-size' });
   const findings = readLog(parseLog(text), learningRate(text));

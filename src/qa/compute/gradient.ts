@@ -1,0 +1,155 @@
+/**
+ * The textbook's gradient arithmetic on the asker's own numbers:
+ * - one (or a few) gradient-descent steps of the line ŷ = m·x + b (or w·x + b)
+ *   on one point with the squared error (y − ŷ)²;
+ * - the chain rule on a two-weight network h = act(w1·x), ŷ = w2·h with the
+ *   squared error (ŷ − t)², act being ReLU, sigmoid or none.
+ * Every result shows the formula with the numbers put in, so the asker can
+ * find where their own working went astray.
+ */
+import type { Lang } from '../../core/lang.ts';
+
+export interface GradientResult {
+  kind: 'line-step' | 'chain';
+  text: Record<Lang, string>;
+}
+
+const NUMBER = String.raw`([-−]?\d+(?:\.\d+)?)`;
+
+/** Number-valued names the asker wrote: `x=2`, `w1 = 0.5`, 学習率 0.01, "learning rate of 0.1". */
+export function namedNumbers(text: string): Map<string, number> {
+  const t = text.normalize('NFKC').replace(/−/g, '-');
+  const out = new Map<string, number>();
+  const put = (k: string, v: string) => {
+    if (!out.has(k)) out.set(k, Number(v.replace('−', '-')));
+  };
+  for (const m of t.matchAll(new RegExp(String.raw`(?<![\w.])(x|y|t|m|w|b|w1|w2|w_1|w_2|lr|eta|η|alpha|α|target|y_true|ytrue)\s*(?:=|:|は|is)\s*${NUMBER}(?![\w.]*\s*[*×·(])`, 'gi'))) {
+    const k = m[1].toLowerCase().replace('_', '');
+    put(['eta', 'η', 'alpha', 'α'].includes(k) ? 'lr' : ['target', 'ytrue'].includes(k) ? 't' : k, m[2]);
+  }
+  const lr = new RegExp(String.raw`(?:学習率|learning[ _]rate)\s*(?:は|が|を|of|=|:|is)?\s*${NUMBER}`, 'i').exec(t);
+  if (lr) put('lr', lr[1]);
+  const target = new RegExp(String.raw`(?:正解|目標|target|label)\s*(?:値|value)?\s*(?:は|が|を|of|=|:|is)?\s*${NUMBER}`, 'i').exec(t);
+  if (target) put('t', target[1]);
+  return out;
+}
+
+const ASKS = /(いくつ|何に|どうなる|計算|求め|教えて|答え|合って|あって|正しい|\?|？|what (are|is|do|does|would)|how much|compute|calculate|check|verify|right|correct)/i;
+
+/** Numbers shown without trailing zeros or floating-point noise. */
+function num(v: number): string {
+  const r = Math.round(v * 1e6) / 1e6;
+  return Object.is(r, -0) || r === 0 ? '0' : String(r).replace('-', '−');
+}
+
+/** `(a)` when negative, so that "2 × (−3)" reads right. */
+function par(v: number): string {
+  return v < 0 ? `(${num(v)})` : num(v);
+}
+
+function lineStep(vals: Map<string, number>, text: string): GradientResult | undefined {
+  const x = vals.get('x');
+  const y = vals.get('y') ?? vals.get('t');
+  const slopeName = vals.has('m') ? 'm' : vals.has('w') ? 'w' : undefined;
+  const lr = vals.get('lr');
+  if (x === undefined || y === undefined || !slopeName || lr === undefined) return undefined;
+  const noBias = /\b(no|without)\s+(a\s+)?(bias|intercept|b)\b|(バイアス|切片|b)\s*(なし|無し|は(使わ|なし|無し))/i.test(text);
+  const hasBias = vals.has('b') || (!noBias && /\bb\b|バイアス|bias|切片|intercept/i.test(text));
+  const m0 = vals.get(slopeName)!;
+  const b0 = vals.get('b') ?? 0;
+  const stepsAsked = /(\d)\s*(?:ステップ|回|steps)/i.exec(text.normalize('NFKC'));
+  const n = stepsAsked && Number(stepsAsked[1]) >= 1 && Number(stepsAsked[1]) <= 5 ? Number(stepsAsked[1]) : 1;
+  let m = m0;
+  let b = b0;
+  const line = hasBias ? `${slopeName}·x + b` : `${slopeName}·x`;
+  const ja: string[] = [];
+  const en: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    const yhat = m * x + b;
+    const err = y - yhat;
+    const gm = -2 * x * err;
+    const gb = -2 * err;
+    const m1 = m - lr * gm;
+    const b1 = hasBias ? b - lr * gb : b;
+    const head = n > 1 ? `${i}. ` : '';
+    ja.push(
+      `${head}予測 ŷ = ${line} = ${num(m)}×${par(x)}${hasBias ? ` + ${par(b)}` : ''} = ${num(yhat)}、誤差 y − ŷ = ${num(y)} − ${par(yhat)} = ${num(err)}。\n` +
+        `∂L/∂${slopeName} = −2x(y − ŷ) = −2×${par(x)}×${par(err)} = ${num(gm)}` +
+        (hasBias ? `、∂L/∂b = −2(y − ŷ) = −2×${par(err)} = ${num(gb)}。\n` : '。\n') +
+        `更新：${slopeName} = ${num(m)} − ${num(lr)}×${par(gm)} = ${num(m1)}` +
+        (hasBias ? `、b = ${num(b)} − ${num(lr)}×${par(gb)} = ${num(b1)}` : '') +
+        '。',
+    );
+    en.push(
+      `${head}Prediction ŷ = ${line} = ${num(m)}×${par(x)}${hasBias ? ` + ${par(b)}` : ''} = ${num(yhat)}; error y − ŷ = ${num(y)} − ${par(yhat)} = ${num(err)}.\n` +
+        `∂L/∂${slopeName} = −2x(y − ŷ) = −2×${par(x)}×${par(err)} = ${num(gm)}` +
+        (hasBias ? `; ∂L/∂b = −2(y − ŷ) = −2×${par(err)} = ${num(gb)}.\n` : '.\n') +
+        `Update: ${slopeName} = ${num(m)} − ${num(lr)}×${par(gm)} = ${num(m1)}` +
+        (hasBias ? `, b = ${num(b)} − ${num(lr)}×${par(gb)} = ${num(b1)}` : '') +
+        '.',
+    );
+    m = m1;
+    b = b1;
+  }
+  const firstGrad = -2 * x * (y - (m0 * x + b0));
+  const dirJa = firstGrad < 0 ? `勾配が負なので ${slopeName} は増えます（予測が小さすぎるので直線を持ち上げる向き）` : firstGrad > 0 ? `勾配が正なので ${slopeName} は減ります（予測が大きすぎるので下げる向き）` : '勾配が 0 なので動きません';
+  const dirEn = firstGrad < 0 ? `the gradient is negative, so ${slopeName} grows (the prediction is too small, the line moves up)` : firstGrad > 0 ? `the gradient is positive, so ${slopeName} shrinks (the prediction is too large)` : 'the gradient is 0, so nothing moves';
+  const result = hasBias ? `${slopeName} = ${num(m)}, b = ${num(b)}` : `${slopeName} = ${num(m)}`;
+  return {
+    kind: 'line-step',
+    text: {
+      ja: `${n} ステップ後は ${result} です。損失 L = (y − ŷ)²、ŷ = ${line} で計算しました。\n${ja.join('\n')}\n${dirJa}。更新は「今の値 − 学習率 × 勾配」で、勾配と逆向きに動かします。（損失を ½(y − ŷ)² や平均（MSE の 1/N）で定義している教材では、勾配の係数 2 が 1 や 2/N に変わります。）`,
+      en: `After ${n === 1 ? 'one step' : `${n} steps`}: ${result}. Worked with L = (y − ŷ)² and ŷ = ${line}.\n${en.join('\n')}\nHere ${dirEn}. The update is "value − learning rate × gradient": it moves against the gradient. (If your material defines the loss as ½(y − ŷ)² or as a mean over N points, the factor 2 becomes 1 or 2/N.)`,
+    },
+  };
+}
+
+function chain(vals: Map<string, number>, text: string): GradientResult | undefined {
+  const x = vals.get('x');
+  const w1 = vals.get('w1');
+  const w2 = vals.get('w2');
+  const t = vals.get('t') ?? (vals.has('y') && !/\by\s*=\s*w2/i.test(text) ? vals.get('y') : undefined);
+  if (x === undefined || w1 === undefined || w2 === undefined || t === undefined) return undefined;
+  const act = /sigmoid|シグモイド|σ/i.test(text) ? 'sigmoid' : /relu/i.test(text) ? 'relu' : 'none';
+  const z = w1 * x;
+  const h = act === 'relu' ? Math.max(0, z) : act === 'sigmoid' ? 1 / (1 + Math.exp(-z)) : z;
+  const dh = act === 'relu' ? (z > 0 ? 1 : 0) : act === 'sigmoid' ? h * (1 - h) : 1;
+  const yhat = w2 * h;
+  const L = (yhat - t) ** 2;
+  const dL = 2 * (yhat - t);
+  const gw2 = dL * h;
+  const gw1 = dL * w2 * dh * x;
+  const actName = act === 'relu' ? 'ReLU' : act === 'sigmoid' ? 'sigmoid' : '';
+  const hExpr = act === 'none' ? `h = w1·x = ${num(w1)}×${par(x)} = ${num(h)}` : `h = ${actName}(w1·x) = ${actName}(${num(z)}) = ${num(h)}`;
+  const dhJa = act === 'relu' ? `ReLU'(${num(z)}) = ${num(dh)}（入力が正なら 1、負なら 0）` : act === 'sigmoid' ? `σ'(z) = h(1 − h) = ${num(dh)}` : '1（活性化なし）';
+  const dhEn = act === 'relu' ? `ReLU'(${num(z)}) = ${num(dh)} (1 for a positive input, 0 for a negative one)` : act === 'sigmoid' ? `σ'(z) = h(1 − h) = ${num(dh)}` : '1 (no activation)';
+  const dead = act === 'relu' && z <= 0;
+  return {
+    kind: 'chain',
+    text: {
+      ja:
+        `∂L/∂w2 = ${num(gw2)}、∂L/∂w1 = ${num(gw1)} です（L = (ŷ − t)²）。\n` +
+        `順伝播：${hExpr}、ŷ = w2·h = ${num(w2)}×${par(h)} = ${num(yhat)}、L = (${num(yhat)} − ${par(t)})² = ${num(L)}。\n` +
+        `逆伝播：∂L/∂ŷ = 2(ŷ − t) = ${num(dL)}。∂L/∂w2 = ∂L/∂ŷ × h = ${num(dL)}×${par(h)} = ${num(gw2)}。\n` +
+        `∂L/∂w1 = ∂L/∂ŷ × w2 × ${act === 'none' ? '1' : "act'(w1·x)"} × x = ${num(dL)}×${par(w2)}×${par(dh)}×${par(x)} = ${num(gw1)}（活性化の微分は ${dhJa}）。\n` +
+        `w2 の勾配に h が掛かるのは、ŷ = w2·h を w2 で微分すると h になるからです。w1 の勾配は、出力側で計算した ${num(dL)} に w2 を掛けて後ろへ運んだもので、これが逆伝播です。` +
+        (dead ? '入力が 0 以下なので ReLU の傾きが 0 になり、w1 はこのデータからは更新されません。' : ''),
+      en:
+        `∂L/∂w2 = ${num(gw2)} and ∂L/∂w1 = ${num(gw1)} (with L = (ŷ − t)²).\n` +
+        `Forward: ${hExpr}; ŷ = w2·h = ${num(w2)}×${par(h)} = ${num(yhat)}; L = (${num(yhat)} − ${par(t)})² = ${num(L)}.\n` +
+        `Backward: ∂L/∂ŷ = 2(ŷ − t) = ${num(dL)}. ∂L/∂w2 = ∂L/∂ŷ × h = ${num(dL)}×${par(h)} = ${num(gw2)}.\n` +
+        `∂L/∂w1 = ∂L/∂ŷ × w2 × ${act === 'none' ? '1' : "act'(w1·x)"} × x = ${num(dL)}×${par(w2)}×${par(dh)}×${par(x)} = ${num(gw1)} (the activation's slope is ${dhEn}).\n` +
+        `h appears in w2's gradient because the derivative of ŷ = w2·h with respect to w2 is h. w1's gradient carries the output's ${num(dL)} back through w2: that reuse is backpropagation.` +
+        (dead ? ' The input to ReLU is not positive, so its slope is 0 and w1 gets no update from this example.' : ''),
+    },
+  };
+}
+
+/** The worked gradient for a question that gives the numbers of one of the textbook's cases and asks for a result. */
+export function computeGradient(text: string): GradientResult | undefined {
+  const t = text.normalize('NFKC');
+  if (!ASKS.test(t)) return undefined;
+  if (!/(勾配|微分|gradient|deriv|d[A-Za-z]*\/d|∂|update|更新|step|ステップ|backprop|逆伝播|chain|連鎖)/i.test(t)) return undefined;
+  const vals = namedNumbers(t);
+  return chain(vals, t) ?? lineStep(vals, t);
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { computeGradient, namedNumbers } from '../../src/qa/compute/gradient.ts';
+import { computeFromQuestion } from '../../src/qa/compute/index.ts';
+
+describe('gradient arithmetic on the asker\'s numbers', () => {
+  it('reads named numbers in both languages', () => {
+    const v = namedNumbers('データ1点 x=2, y=5、いま m=1, b=0、学習率 0.01');
+    expect(Object.fromEntries(v)).toEqual({ x: 2, y: 5, m: 1, b: 0, lr: 0.01 });
+    expect(namedNumbers('learning rate of 0.1, w = -0.5').get('w')).toBe(-0.5);
+  });
+
+  it('works one gradient-descent step of the line, with the direction', () => {
+    const r = computeGradient('データ1点 x=2, y=5、いま m=1, b=0、損失は (y−ŷ)^2、学習率 0.01。 勾配降下1ステップでmとbはいくつになりますか？')!;
+    expect(r.kind).toBe('line-step');
+    expect(r.text.ja).toContain('m = 1.12, b = 0.06');
+    expect(r.text.ja).toContain('∂L/∂m = −2x(y − ŷ) = −2×2×3 = −12');
+    expect(r.text.en).toMatch(/the gradient is negative, so m grows/);
+  });
+
+  it('works several steps when asked, each from the last', () => {
+    const r = computeGradient('x = 1, y = 2, w = 0, learning rate 0.5, no bias. what is w after 2 steps of gradient descent?')!;
+    // Step 1: ŷ = 0, grad = −4, w = 2. Step 2: ŷ = 2, grad = 0, w = 2.
+    expect(r.text.en).toContain('After 2 steps: w = 2.');
+  });
+
+  it('works the chain rule on a two-weight network with ReLU, and says when ReLU blocks the gradient', () => {
+    const r = computeGradient('x = 1, h = relu(w1*x) with w1 = 2, y = w2*h with w2 = 3, target t = 4, L = (y - t)^2. what are dL/dw2 and dL/dw1? I got 8 and 24')!;
+    expect(r.kind).toBe('chain');
+    expect(r.text.en).toMatch(/^∂L\/∂w2 = 8 and ∂L\/∂w1 = 12/);
+    const dead = computeGradient('x = 1, h = relu(w1*x), w1 = -1, w2 = 3, target 4. what is the gradient of w1?')!;
+    expect(dead.text.en).toContain('∂L/∂w1 = 0');
+    expect(dead.text.en).toContain('w1 gets no update');
+    const sig = computeGradient('x=0, sigmoid hidden unit h = sigmoid(w1*x), w1=1, w2=2, t=0: compute the gradient of w2')!;
+    // h = 0.5, ŷ = 1, ∂L/∂ŷ = 2, ∂L/∂w2 = 1.
+    expect(sig.text.en).toMatch(/^∂L\/∂w2 = 1 /);
+  });
+
+  it('stays silent without the numbers or without a question about a gradient', () => {
+    expect(computeGradient('what is gradient descent?')).toBeUndefined();
+    expect(computeGradient('x=2, y=5, m=1, b=0. nice plot!')).toBeUndefined();
+    expect(computeGradient('x=2, y=5, m=1: what is the gradient?')).toBeUndefined();
+  });
+
+  it('leads the answer as a worked calculation', () => {
+    const c = computeFromQuestion('one point x=2, y=5, m=1, b=0, lr=0.01, squared error. what are m and b after one gradient descent step?', 'en');
+    expect(c).toEqual([expect.objectContaining({ kind: 'math', topic: 'gradient-descent' })]);
+  });
+});
