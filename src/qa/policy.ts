@@ -340,7 +340,8 @@ const OUT_OF_SCOPE: ScopeRule[] = [
     reason: 'out-of-scope:payment',
     patterns: [
       /(返金|払い戻し|払い戻|支払|請求書|領収書|受講料|参加費|料金|キャンセル料|クレジットカード|振込|割引|インボイス)/,
-      /\b(refunds?|payments?|pay for|invoices?|receipts?|billing|billed|charged|fees?|price|pricing|discount|credit card|reimburse\w*)\b/i,
+      // "price" only about the course: house prices are data.
+      /\b(refunds?|payments?|pay for|invoices?|receipts?|billing|billed|charged|fees?|pricing|discount|credit card|reimburse\w*)\b|\b(course|workshop|ticket|seat|session|early[- ]bird) price\b|\bprice (of|for) (the |this |a )?(course|workshop|ticket|seat|session)\b/i,
     ],
   },
   // A broken or unreachable environment (instance stopped, SSH or JupyterLab

@@ -107,6 +107,10 @@ describe('steps per epoch', () => {
     const mnist = computeSteps('model.fit(x_train, y_train, epochs=5, validation_split=0.2) shows 1500/1500, the instructor had 1875?')!;
     expect(mnist.cases[0]).toMatchObject({ samples: 60000, train: 48000, batch: 32, steps: 1500 });
     expect(mnist.assumedSamples).toBe(true);
+    // A bar alone: Keras's default batch size says how much data it implies.
+    const bar = computeSteps('進捗バーに 782/782 って出るんですが、この782って何？')!;
+    expect(bar.implied).toEqual({ steps: 782, batch: 32, samples: 25024, defaultBatch: true });
+    expect(computeFromQuestion('進捗バーに 782/782 って出るんですが、この782って何？', 'ja')[0].text).toContain('24,993〜25,024 件');
     // A bar that does not fit MNIST is not explained as MNIST.
     expect(computeSteps('model.fit(x_train, y_train, validation_split=0.2) shows 4/4 steps, why?')?.cases ?? []).toHaveLength(0);
     const [ja] = computeFromQuestion('データ2000件、batch_size=300 だと何ステップ？', 'ja');

@@ -142,6 +142,11 @@ describe('screening', () => {
     expect(verdict('自分のプロジェクトの画像で転移学習するにはどうすればいいですか').verdict).toBe('ok');
   });
 
+  it('takes house prices as data, the course price as payment', () => {
+    expect(verdict('my house price data makes the loss nan immediately, lr is 0.001').verdict).toBe('ok');
+    expect(verdict('what is the price of the workshop for a second seat?')).toMatchObject({ verdict: 'escalate', reason: 'out-of-scope:payment' });
+  });
+
   it('does not read "the minus sign in" as a sign-in problem', () => {
     expect(verdict("why is there a minus sign in w = w - lr * grad? wouldn't following the gradient be the point?").verdict).toBe('ok');
     expect(verdict('I cannot sign in to the lab').verdict).toBe('escalate');

@@ -94,8 +94,14 @@ function stepsText(r: StepsResult, lang: Lang): string {
   const ja = lang === 'ja';
   const lines: string[] = [];
   if (r.implied) {
-    const { steps, batch, samples } = r.implied;
-    lines.push(
+    const { steps, batch, samples, defaultBatch } = r.implied;
+    if (defaultBatch) {
+      lines.push(
+        ja
+          ? `${fmt(steps)} は1エポックのステップ（バッチ）の数で、画像の枚数ではありません。\`batch_size\` を指定しないと Keras は既定値 ${batch} を使うので、学習データは ${fmt(samples - batch + 1)}〜${fmt(samples)} 件です（${fmt(steps)} × ${batch} = ${fmt(samples)}。最後のバッチは端数で小さいことがあります）。`
+          : `${fmt(steps)} is the number of steps (batches) per epoch, not of images. Without \`batch_size\`, Keras uses its default of ${batch}, so your training data has between ${fmt(samples - batch + 1)} and ${fmt(samples)} samples (${fmt(steps)} × ${batch} = ${fmt(samples)}; the last batch may be smaller).`,
+      );
+    } else lines.push(
       ja
         ? `${fmt(steps)} は1エポックのステップ（バッチ）の数で、画像の枚数ではありません。1ステップで ${batch} 件ずつ処理するので、${fmt(steps)} × ${batch} = ${fmt(samples)}、つまり学習データはおよそ ${fmt(samples)} 件です（最後のバッチは端数で小さいことがあります。MNIST の 60,000 件なら 60,000 ÷ ${batch} の切り上げ）。`
         : `${fmt(steps)} is the number of steps (batches) per epoch, not of images. Each step takes ${batch} samples, so ${fmt(steps)} × ${batch} = ${fmt(samples)}: your training data has about ${fmt(samples)} samples (the last batch may be smaller; for MNIST's 60,000 it is 60,000 / ${batch} rounded up).`,

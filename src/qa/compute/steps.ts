@@ -25,7 +25,7 @@ export interface StepsResult {
   /** Whether the data size was assumed (MNIST's 60,000) rather than given. */
   assumedSamples: boolean;
   /** Set when only the steps and the batch size were given: the data size they imply. */
-  implied?: { steps: number; batch: number; samples: number };
+  implied?: { steps: number; batch: number; samples: number; defaultBatch?: boolean };
   /** Whether the count is of model.evaluate / predict batches rather than training steps. */
   evaluate: boolean;
 }
@@ -118,7 +118,9 @@ export function computeSteps(text: string): StepsResult | undefined {
     samples = [MNIST_TRAIN];
     assumedSamples = true;
   }
-  if (samples.length === 0 && shown && batches.length === 0 && /\b(fit|x_train|mnist)\b/i.test(t)) {
+  // A bar quoted in prose, not only the bars of a pasted training log.
+  const barAsked = ASKS_STEPS.test(t.split("\n").filter((l) => !/\b(loss|acc(uracy)?)\b|^\s*epoch\b/i.test(l)).join("\n"));
+  if (samples.length === 0 && shown && batches.length === 0 && barAsked) {
     // A progress bar with Keras's default batch size: when it fits MNIST's
     // 60,000 training images (after the split), that is the data.
     const c = stepsCase(MNIST_TRAIN, KERAS_DEFAULT_BATCH, split, true);
@@ -127,6 +129,10 @@ export function computeSteps(text: string): StepsResult | undefined {
   if (samples.length === 0) {
     // Steps and batch size given, the data size not: say what they imply.
     if (shown && batches.length === 1) return { cases: [], shown, assumedSamples: false, evaluate: false, implied: { steps: shown, batch: batches[0], samples: shown * batches[0] } };
+    // Neither given: Keras's default batch size says what the bar implies.
+    if (shown && batches.length === 0 && !split && barAsked) {
+      return { cases: [], shown, assumedSamples: false, evaluate: false, implied: { steps: shown, batch: KERAS_DEFAULT_BATCH, samples: shown * KERAS_DEFAULT_BATCH, defaultBatch: true } };
+    }
     return undefined;
   }
   const n = samples[0];
