@@ -166,6 +166,9 @@ function fitsKind(kind: QuestionKind, text: string, at: number, title: string): 
   return false;
 }
 
+/** The edge an entry's first paragraph keeps over its others when the lead is picked inside the entry. */
+const WITHIN_ENTRY_FIRST = 0.08;
+
 /** How much a paragraph that gives the kind of answer asked for counts extra for the lead. */
 const KIND_BONUS = 0.12;
 
@@ -239,9 +242,16 @@ export function selectPassages(index: QaIndex, question: string, candidates: Sco
   let lead = pool.reduce((a, b) => (leadValue(b) > leadValue(a) + 1e-9 ? b : a), pool[0]);
   const ownLead = pool.filter((p) => p.source === candidates[0]).reduce<(typeof pool)[number] | undefined>((a, b) => (!a || leadValue(b) > leadValue(a) ? b : a), undefined);
   if (ownLead && leadValue(ownLead) >= leadValue(lead) * 0.8) lead = ownLead;
-  // A question that is one of the entry's listed questions is answered by the entry as written, from its first paragraph.
+  // A question that is one of the entry's listed questions is answered by that entry.
   const firstOwn = scored.find((p) => p.source === first && p.at === 0);
   if (exact && firstOwn) lead = firstOwn;
+  // The entry is settled; inside it the paragraph that covers the question
+  // best leads. The first paragraph answers the entry's title, which is not
+  // always what was asked ("is the model now at epoch 14 or 11?" is answered
+  // by the restore_best_weights paragraph of the EarlyStopping entry), so it
+  // keeps only a small edge.
+  const inEntry = (p: (typeof scored)[number]) => p.cov + (p.at === 0 ? WITHIN_ENTRY_FIRST : 0) + (fitsKind(kind, p.text, p.at, p.source.entry.title) ? KIND_BONUS : 0);
+  lead = scored.filter((p) => p.source === lead.source).reduce((a, b) => (inEntry(b) > inEntry(a) + 1e-9 ? b : a), lead);
   const chosen = [lead];
   let used = lead.text.length;
   const covered = new Set([...weight.keys()].filter((t) => lead.terms.has(t)));

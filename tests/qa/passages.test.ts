@@ -96,10 +96,10 @@ describe('passage selection', () => {
     expect(p.slice(1).reduce((n, x) => n + x.text.length, p[0].text.length)).toBeLessThanOrEqual(150 + p[0].text.length);
   });
 
-  it('answers with the entry as written when one of its listed questions was asked word for word', () => {
+  it('answers from the whole entry when one of its listed questions was asked word for word, led by the paragraph that answers it', () => {
     const exact = scored(SCALING, 1, { covered: 1, match: 0.9 });
     const p = selectPassages(index, 'do I have to divide the test data by 255 too?', [exact], { budget: 1300, max: 2 });
-    expect(p.map((x) => x.at)).toEqual([0, 1, 2, 3]);
+    expect(p.map((x) => x.at)).toEqual([2, 0, 1, 3]);
   });
 
   it('takes candidates in the answering entry\'s language whose main topic is the winner', () => {
