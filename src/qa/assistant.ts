@@ -177,7 +177,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const used = worked && d.action === 'answer' ? [sel.primary] : unique(passages.map((p) => p.source));
     const notes: string[] = [];
     if (other) notes.push(otherLanguageNote(other));
-    if (unseen) notes.push(unseenNote(unseen, lang));
+    // A question that pastes the cell's code or error has shown what the reference points at.
+    const pasted = /```|Traceback|\w+(Error|Exception)\b|^\s*(model\.|from |import )/m.test(q);
+    if (unseen && !pasted) notes.push(unseenNote(unseen, lang));
     const confidence = Math.max(d.action === 'answer' ? calibrate(r.confidence) : 0, ...computed.map((c) => COMPUTED_CONFIDENCE[c.kind]));
     const sources = rankSources(used, sel.primary, lang, confidence);
     const more = worked && d.action === 'answer' ? sel.primary.entry : passages.length && paragraphsLeft(passages, used[0]) ? used[0]?.entry : undefined;

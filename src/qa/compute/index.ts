@@ -294,7 +294,14 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   const models = summarizeModels(text);
   out.push(...codeObservations(text, models, lang));
   // Asked about in words, not only written in code (input_shape= says nothing about the question).
-  const prose = text.replace(/\b[A-Za-z_][\w.]*_[\w.]*\b/g, ' ').replace(/\b(Input|InputLayer)\s*\(/g, ' ');
+  // Nor in a pasted error message or code block: "expected ... shape (None, 784)" is not a question about the model's shapes.
+  const prose = text
+    .replace(/```[\s\S]*?(```|$)/g, ' ')
+    .split('\n')
+    .filter((l) => !/(Error|Exception|Traceback|^\s*File ")/.test(l))
+    .join('\n')
+    .replace(/\b[A-Za-z_][\w.]*_[\w.]*\b/g, ' ')
+    .replace(/\b(Input|InputLayer)\s*\(/g, ' ');
   if (models.length && ASKS_MODEL.test(prose) && !err) {
     const hasConv = models.some((m) => m.rows.some((r) => r.kind === 'Conv2D'));
     const hasPool = models.some((m) => m.rows.some((r) => /Pool/.test(r.kind)));
