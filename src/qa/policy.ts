@@ -224,7 +224,8 @@ export function outOfCourseSubject(text: string): string | undefined {
  */
 const UNSEEN_MATERIAL: RegExp[] = [
   /(\d+|[一二三四五六七八九十]+)\s*(ページ|頁|枚目のスライド|枚目)(目)?|\bp\.?\s?\d+\b|\bpages? \d+|\bslides? \d+|スライド\s*\d+|\d+\s*枚目/i,
-  /(セル|cell)\s*\[?\d+\]?|\d+\s*(番目の|つ目の)?セル|in \[\d+\]/i,
+  // Not 「セル2回実行」 (a count of runs) nor "cell 2 times".
+  /(セル|cell)\s*\[?\d+\]?(?!\s*(回|度|times?\b|x\b|個|つ))|\d+\s*(番目の|つ目の)?セル|in \[\d+\]/i,
   /(図|figure|fig\.?|表|table|section|節|章|セクション)\s*\d+|\d+\s*(章|節)/i,
   /(この|あの|その|上の|下の|テキストの|スライドの|資料の)(図|グラフ|スライド|ページ|イラスト)|\bthe (figure|diagram|graph|picture|illustration|plot|slide|page) (in|on|at|of) (section|page|slide|chapter|the (slides?|book|notebook|text))/i,
 ];

@@ -130,6 +130,9 @@ describe('training logs', () => {
   it('tells divergence, a printed zero, a stall at chance and loss vs accuracy apart', () => {
     expect(readLog(parseLog('loss: 0.9 -> 54.2 -> inf -> nan'))[0]).toMatchObject({ kind: 'diverged', facts: { epoch: 3 } });
     expect(readLog(parseLog('val_loss=0.000 after training'))[0].kind).toBe('printed-zero');
+    // Keras's scientific notation: 0.0000e+00 is exactly zero, the sign of a one-unit softmax.
+    expect(readLog(parseLog('Epoch 1/5\n1875/1875 - loss: 0.0000e+00 - accuracy: 0.0987'))[0]).toMatchObject({ kind: 'exact-zero', facts: { text: '0.0000e+00' } });
+    expect(computeFromQuestion('loss: 0.0000e+00 - accuracy: 0.5012 every epoch, why?', 'en')[0].text).toMatch(/exactly zero.*Dense\(1, activation='softmax'\)/s);
     expect(readLog(parseLog('loss 1.0986 → 1.0985 → 1.0986'))[0]).toMatchObject({ kind: 'chance-level', facts: { classes: 3 } });
     expect(readLog(parseLog('loss: 0.9 -> 0.6 -> 0.4\naccuracy: 0.75 -> 0.75 -> 0.75'))[0].kind).toBe('loss-falls-accuracy-flat');
     expect(readLog(parseLog('mae: 3.1 - loss: 12.0 - accuracy: 0.0000\nloss: 9.0 - accuracy: 0.0000'))[0].kind).toBe('regression-accuracy');

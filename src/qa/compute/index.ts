@@ -152,6 +152,13 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
           ? `ログでは ${ep(x.epoch)} で loss が ${x.value} になっています。学習が発散しています：更新が大きすぎて損失が爆発し、数値が nan（not a number）になりました。一度 nan になった重みは元に戻らないので、モデルを作り直して（モデル定義のセルから実行し直して）小さい学習率（例：0.001〜0.01）で学習し直してください。入力を 0〜1 に正規化していないと発散しやすくなります。`
           : `Your log shows the loss at ${x.value} at ${ep(x.epoch)}: training diverged. The updates were too large, the loss exploded and became NaN (not a number). Weights that have become NaN never recover, so rebuild the model (re-run the cell that builds it) and train with a smaller learning rate (e.g. 0.001-0.01). Inputs not scaled to 0-1 make this more likely.`,
       };
+    case 'exact-zero':
+      return {
+        topic: 'classification-softmax',
+        text: ja
+          ? `${x.text} はちょうど 0 です（Keras は小さな値を 1.2345e-08 のような指数表記で表示するので、0 でない値ならそう出ます）。交差エントロピーの loss がちょうど 0 になるのは、モデルが正解に確率 1 を付けたときだけで、普通は起こりません。よくある原因は出力層が \`Dense(1, activation='softmax')\` になっていることです。softmax は出力どうしの合計を 1 にするので、出力が 1 つだと常に 1.0 を出し、何も学習しません。2 クラス分類なら \`Dense(1, activation='sigmoid')\` と \`binary_crossentropy\`、多クラスならクラス数のユニットと softmax にしてください。`
+          : `${x.text} is exactly zero (Keras prints small values in scientific notation such as 1.2345e-08, so a non-zero value would show). A cross-entropy loss is exactly 0 only when the model gives the right class probability 1, which does not happen in normal training. The usual cause is an output layer \`Dense(1, activation='softmax')\`: softmax makes the outputs sum to 1, so a single output is always 1.0 and the model learns nothing. For two classes use \`Dense(1, activation='sigmoid')\` with \`binary_crossentropy\`; for more, one unit per class with softmax.`,
+      };
     case 'printed-zero':
       return {
         topic: 'loss-function',
@@ -230,7 +237,7 @@ function ordinal(n: number): string {
 }
 
 /** What pasted code shows that explains the asker's surprise. */
-function codeObservations(text: string, models: ModelSummary[], lang: Lang): Computed[] {
+function codeObservations(text: string, models: ModelSummary[], lang: Lang, asksCount = false): Computed[] {
   const ja = lang === 'ja';
   const out: Computed[] = [];
   const dense = findCalls(text, ['Dense']);
@@ -246,7 +253,7 @@ function codeObservations(text: string, models: ModelSummary[], lang: Lang): Com
   }
   const mentionsPerceptron = /(perceptron|パーセプトロン|xor)/i.test(text);
   const model = models.find((m) => m.fromModel);
-  if (mentionsPerceptron && model) {
+  if (mentionsPerceptron && model && !asksCount) {
     const hidden = model.rows.filter((r) => r.kind === 'Dense').slice(0, -1);
     if (hidden.length) {
       const h = hidden[0];
@@ -292,7 +299,6 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   const err = readError(text);
   if (err) out.push({ kind: 'error', text: err.text[lang], topic: err.topic });
   const models = summarizeModels(text);
-  out.push(...codeObservations(text, models, lang));
   // Asked about in words, not only written in code (input_shape= says nothing about the question).
   // Nor in a pasted error message or code block: "expected ... shape (None, 784)" is not a question about the model's shapes.
   const prose = text
@@ -302,6 +308,9 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
     .join('\n')
     .replace(/\b[A-Za-z_][\w.]*_[\w.]*\b/g, ' ')
     .replace(/\b(Input|InputLayer)\s*\(/g, ' ');
+  // A question about the parameter count is answered with the count, not with what the model shows about XOR.
+  const asksCount = /(param|パラメー?タ|summary|サマリ|何個|いくつ|合計|total|how many)/i.test(prose);
+  out.push(...codeObservations(text, models, lang, asksCount));
   if (models.length && ASKS_MODEL.test(prose) && !err) {
     const hasConv = models.some((m) => m.rows.some((r) => r.kind === 'Conv2D'));
     const hasPool = models.some((m) => m.rows.some((r) => /Pool/.test(r.kind)));
@@ -318,7 +327,9 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   const steps = computeSteps(text);
   if (steps) out.push({ kind: 'steps', text: stepsText(steps, lang), topic: 'batch-size' });
   const findings = readLog(parseLog(text), learningRate(text));
-  for (const f of findings.slice(0, 2)) {
+  // A one-unit softmax already explained from the code explains an exact-zero loss too.
+  const softmaxShown = out.some((o) => o.kind === 'code' && o.topic === 'classification-softmax');
+  for (const f of findings.filter((x) => !(softmaxShown && x.kind === 'exact-zero')).slice(0, 2)) {
     const r = findingText(f, lang);
     out.push({ kind: 'log', text: r.text, topic: r.topic });
   }

@@ -24,6 +24,7 @@ export type Series = Partial<Record<Metric, Point[]>>;
 export type FindingKind =
   | 'diverged'
   | 'printed-zero'
+  | 'exact-zero'
   | 'regression-accuracy'
   | 'chance-level'
   | 'stalled'
@@ -108,8 +109,13 @@ export function readLog(series: Series, lr?: number): Finding[] {
     out.push({ kind: 'diverged', facts: { epoch: bad.epoch, value: bad.text, first: loss[0]?.text ?? '' } });
     return out;
   }
-  const zero = [...loss, ...vloss].find((p) => p.value === 0 && /\.0{3,}/.test(p.text));
-  if (zero) out.push({ kind: 'printed-zero', facts: { text: zero.text, decimals: zero.text.split('.')[1]?.length ?? 0 } });
+  // Keras prints small values in scientific notation (1.2345e-08), so
+  // 0.0000e+00 is exactly zero: a loss that cannot be (a one-unit softmax
+  // always outputs 1). 0.0000 is a value rounded to four decimals.
+  const exact = [...loss, ...vloss].find((p) => p.value === 0 && /e[+-]?0+$/i.test(p.text));
+  const zero = [...loss, ...vloss].find((p) => p.value === 0 && /\.0{3,}$/.test(p.text));
+  if (exact) out.push({ kind: 'exact-zero', facts: { text: exact.text } });
+  else if (zero) out.push({ kind: 'printed-zero', facts: { text: zero.text, decimals: zero.text.split('.')[1]?.length ?? 0 } });
 
   if (acc.length >= 2 && acc.every((p) => p.value === 0) && loss.length >= 1 && last(loss).value > 0) {
     out.push({ kind: 'regression-accuracy', facts: { loss: last(loss).text } });
