@@ -34,6 +34,7 @@ import {
   messageFor,
   otherLanguageNote,
   pointsAtUnseenMaterial,
+  asksWhatUnseenShows,
   screen,
   type Reason,
 } from './policy.ts';
@@ -139,6 +140,10 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     // Misspelt course terms are read as the glossary's forms ("overfiting", ばっちさいず);
     // "in cell 7" says where the asker looked, not what they ask about.
     const unseen = pointsAtUnseenMaterial(q);
+    // What the unseen cell or slide shows is for someone who can see it.
+    if (unseen && asksWhatUnseenShows(q) && !computeFromQuestion(q, lang).length) {
+      return out('escalate', messageFor('unseen-material', lang), 0, {}, { reason: 'unseen-material' });
+    }
     const focus = correctTypos(unseen ? withoutReference(s.focus, unseen) : s.focus, index);
     const r: Retrieval = await retrieve(index, s.verdict === 'assessment' ? assessmentTopicText(focus) : focus, lang, { boost });
     const sel: Selection | undefined = selectEntries(r, lang);

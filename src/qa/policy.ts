@@ -60,6 +60,9 @@ const INJECTION: RegExp[] = [
   /\b(ignore|disregard|forget|override|bypass)\b.{0,30}\b(previous|prior|above|earlier|all|your|the|any)\b.{0,20}\b(instructions?|prompts?|rules?|guidelines?|directions?|context|restrictions?)/i,
   /\b(print|show|reveal|repeat|tell|output|display|give|leak|dump|what)\b.{0,25}\b(system|initial|hidden|original|developer|secret)\s*(prompt|instructions?|message|rules)/i,
   /\bsystem prompt\b/i,
+  // Chat markup typed into a question to fake a system turn: </user> <system>, [INST], <|im_start|>.
+  /<\/?\s*(system|user|assistant|admin|developer)\s*>|\[\/?(INST|SYS)\]|<\|im_(start|end)\|>|^\s*(system|admin)\s*:\s*(policy|override|new (rule|instruction))/im,
+  /\b(policy|rule|instruction)s? (update|change|override)\s*:.{0,80}\b(assistant|you|tasuke)\b.{0,40}\b(must|should|shall|will|are allowed)\b/i,
   /\bignore (the |everything |all )?(above|previous|prior|before|earlier)\b(?!\s+(warnings?|errors?|messages?|outputs?|cells?|lines?|logs?|results?))/i,
   /\b(what|which) (were|are|have) you (been )?(told|instructed|programmed|prompted)\b/i,
   /\brepeat (the |all |everything )?(text|words|message|instructions|above)\b.{0,30}(above|before|you are)/i,
@@ -111,12 +114,27 @@ const AUTHORITY: RegExp[] = [
   /\b(internal|hidden|secret|confidential) (rules|settings|config(uration)?|instructions|prompt|guidelines)\b/i,
   /\bpretend (you'?re|you are|to be)\b|\b(imagine|act like) (you'?re|you are) (my|a|an)\b|\byou'?re now (a|an|in|my)\b/i,
   /(のふりをして|のフリをして|になりすまして|として振る舞って|として振舞って|になったつもりで)/,
+  // Any "mode" switched into ("let's do 'exam review mode'", 「採点モードに切り替えて」).
+  /\b(let'?s (do|play|enter|try|switch to|go into)|switch(ing)? (in)?to|enter(ing)?|activate|turn on|you are (now )?in|go into)\b.{0,30}\bmode\b/i,
+  /モード(に|へ)(切り替え|切替|移行|入って|して|なって|変更)|モード(を)?(オン|有効|起動)/,
+];
+
+/**
+ * Someone presenting themselves as staff ("TA on shift here", 「認定インストラクターの者です」):
+ * harmless in itself, but with a request for the graded solution, answer keys or
+ * other people's data it is the lever of the request, and refused.
+ */
+const STAFF_CLAIM = [
+  /\b(i'?m|i am|this is|here'?s|speaking as)\s+(a|an|the|your)?\s*(certified |official |senior |head )?(ta|teaching assistant|instructor|teacher|trainer|organi[sz]er|admin(istrator)?|staff( member)?|moderator|proctor)\b|\b(ta|instructor|staff|admin|moderator) on (shift|duty) here\b/i,
+  /(認定)?(インストラクター|講師|ＴＡ|TA|運営|スタッフ|事務局|管理者|主催者)(の者|です|をして(い)?ます|を担当|の立場)/,
 ];
 
 /** Requests to attack systems or people: refused like an injection, whatever the course words around them. */
 const HARMFUL: RegExp[] = [
   /\b(hack(ing)? (into|the)|break into|crack(ing)? (the |a |his |her |their )?passwords?|steal (the |their |his |her )?(passwords?|tokens?|data|credentials)|bypass (the )?(login|authentication|auth)|exploit (the|a) (server|vulnerability)|(write|make|create) (a |some )?(malware|virus|ransomware|keylogger|phishing)|ddos|sql injection attack)\b/i,
   /(ハッキング|不正アクセス|乗っ取|パスワードを(破|解析|盗|抜)|ウイルスを作|マルウェアを作|フィッシング(サイト|メール)を作|DDoS)/i,
+  /(キーロガー|キーログ|マルウェア|ランサムウェア|トロイの木馬|バックドア|スパイウェア|(打鍵|キー入力|入力内容)を.{0,10}(こっそり|密かに|無断で)|こっそり.{0,15}(記録|送信|盗)|(他人|同僚|上司|相手)の(PC|パソコン|アカウント).{0,20}(仕込|侵入|盗|監視))/i,
+  /\b(keyloggers?|key ?logging|ransomware|spyware|trojans?|backdoors?|reverse shells?|credential stealers?|rootkits?)\b|\b(secretly|covertly|silently) (record|log|capture|send|steal)\w*\b.{0,30}\b(keystrokes?|passwords?|screens?|data)\b/i,
 ];
 
 /**
@@ -125,6 +143,12 @@ const HARMFUL: RegExp[] = [
  * says so in both languages. "Other people's results" in the sense of "my
  * accuracy differs from my neighbour's" is a course question and not matched.
  */
+/** The bot's own keys and tokens: never given, whatever the reason offered. */
+const SECRETS: RegExp[] = [
+  /\b(your|the bot'?s|tasuke'?s|the|this bot'?s)\s+(openai |discord |bot |api |access |secret )?(api[ _-]?keys?|tokens?|secret keys?|credentials|\.env|env(ironment)? variables?)\b.{0,40}(\?|please|pls|give|share|send|tell|what|need|paste|show)|\bwhat('?s| is) (the|your) (api[ _-]?key|token|secret)\b|\b(api[ _-]?key|bot token|discord token)\b.{0,30}\b(you('re| are)? (running|using)|you use|of (yours|the bot))\b/i,
+  /(あなた|君|きみ|tasuke|ボット|bot)の?.{0,10}(api ?キー|apiキー|トークン|シークレット|秘密鍵|認証情報|\.env|環境変数)|((api ?キー|apiキー|トークン|\.env)を?(教えて|見せて|ください|下さい|貼って|共有))/i,
+];
+
 const PRIVATE_DATA: RegExp[] = [
   /(参加者|受講者|受講生|全員|みんな|皆さん|他の人|ほかの人|他の方|ほかの方|隣の(席の)?(人|方))(全員)?の?.{0,12}(氏名|名前|メール|アドレス|連絡先|電話|個人情報|質問履歴|点数|成績|得点|合否|提出物|採点結果)/,
   /(?!皆さん)[\u4e00-\u9fff\u30a0-\u30ffA-Za-z]{1,8}(さん|くん|君|ちゃん|様|氏)(は|の|が|って|、)?.{0,16}(何点|点数|成績|得点|合否|採点結果|メールアドレス|メアド|連絡先|電話番号)/,
@@ -133,6 +157,10 @@ const PRIVATE_DATA: RegExp[] = [
   // @handles, not Python decorators (@tf.function, @property).
   /(?<![\w.])@[a-z]\w*(?![\w.(])(?!\s*\n\s*def\b).{0,40}\b(scores?|scored|grades?|marks?|results?|e-?mail|assessment|exam)\b|\b(scores?|grades?|e-?mail( address)?) of @\w+/i,
   /\b[Ww]hat (did|does|was) [A-Z][a-z]+ (score|get|got)\b.{0,30}\b(assessment|exam|final|quiz)\b/,
+  // Someone pointed at without a name: "what did she score", "DM me her email", "the guy next to me's grade".
+  /\bwhat (did|does|was) (he|she|they|that (guy|girl|person|woman|man|student|participant))\b.{0,12}\b(score|get|got|grade)\b|\b(his|her|their|that (guy|girl|person|woman|man|student|participant)'?s?) (e-?mail( address)?|phone( number)?|contact( details| info)?|address|score|grade|marks?|results? on the (quiz|exam|assessment))\b|\b(dm|send|give|tell) me (his|her|their) (e-?mail|number|contact|handle)\b/i,
+  /\b(list|names?|who) (of )?(who|everyone|all|people|participants|students)?\s*(has|have|had)? ?(finished|completed|passed|failed|submitted)\b.{0,40}\b(scores?|grades?|marks?|results)\b|\b(who|which (participants|students)) (has|have) (finished|completed|passed|failed|submitted) the (assessment|exam|quiz|final)/i,
+  /(誰|だれ|どの人)が.{0,10}(合格|不合格|提出|修了|終わ).{0,20}(点数|成績|スコア|一覧|リスト)|(あの|その|さっきの|隣の)(人|方|女性|男性|子).{0,20}(点数|成績|スコア|メール|アドレス|連絡先)/,
   /\b(his|her|their) (score|grade|mark|e-?mail( address)?|results?) (on|in|for) the (assessment|exam|final|test|quiz|exercise)\b/i,
   /\b(scores?|grades?|marks?|e-?mails?|e-?mail addresses|names|phone numbers|contact (details|info)|personal data|submissions)\b.{0,12}\b(of|for|from) (all|every|each|the other|other|the) (participants?|students?|attendees?|learners?|classmates?|people in (the|this|today'?s) (class|session|course|workshop))\b/i,
 ];
@@ -226,9 +254,21 @@ const UNSEEN_MATERIAL: RegExp[] = [
   /(\d+|[一二三四五六七八九十]+)\s*(ページ|頁|枚目のスライド|枚目)(目)?|\bp\.?\s?\d+\b|\bpages? \d+|\bslides? \d+|スライド\s*\d+|\d+\s*枚目/i,
   // Not 「セル2回実行」 (a count of runs) nor "cell 2 times".
   /(セル|cell)\s*\[?\d+\]?(?!\s*(回|度|times?\b|x\b|個|つ))|\d+\s*(番目の|つ目の)?セル|in \[\d+\]/i,
+  /\b(notebook|exercise|lab|part) ?0?\d{1,2}\b(?!\s*(times?|epochs?|%))|['"‘“](exercise|task|step|part) \d+['"’”]|(ノートブック|ノート|演習|課題|パート)\s*0?\d{1,2}(?!\s*(回|エポック|%))/i,
   /(図|figure|fig\.?|表|table|section|節|章|セクション)\s*\d+|\d+\s*(章|節)/i,
   /(この|あの|その|上の|下の|テキストの|スライドの|資料の)(図|グラフ|スライド|ページ|イラスト)|\bthe (figure|diagram|graph|picture|illustration|plot|slide|page) (in|on|at|of) (section|page|slide|chapter|the (slides?|book|notebook|text))/i,
 ];
+
+/**
+ * Whether the question asks what an unseen cell should output ("what's it
+ * supposed to show?", 「何が表示されるはず？」): only someone who can see it can
+ * answer that, so it goes to a TA. A figure the asker describes is answered.
+ */
+export function asksWhatUnseenShows(text: string): boolean {
+  return /\b(supposed to (show|output|print|look|display)|what (should|did) (it|that|this|the cell)( even)? (show|output|print|display)|(its|the) output looks nothing like)\b|(何が(表示|出力)され(る|た)はず|どういう(出力|結果)(になる|が正しい|のはず)|出力が(全然|まったく)?違(う|います))/i.test(
+    text.normalize('NFKC'),
+  );
+}
 
 export function pointsAtUnseenMaterial(text: string): string | undefined {
   const t = text.normalize('NFKC');
@@ -273,9 +313,12 @@ export function socialKind(text: string): 'thanks' | 'greeting' | 'ack' | undefi
   // Thanks or a greeting with a few words of feeling around it ("so clear,
   // see you this afternoon", "first time doing ML, excited") and nothing to
   // answer: no asking words, no course terms, no code.
-  if (rest.length <= 60 && !ASKS.test(t) && !COURSE_TALK.test(t) && !/[`=()[\]{}]|\d{2,}/.test(t)) return kind;
+  if (rest.length <= 60 && !ASKS.test(t) && !REQUESTS.test(t) && !COURSE_TALK.test(t) && !/[`=()[\]{}]|\d{2,}/.test(t)) return kind;
   return undefined;
 }
+
+/** Words that ask for something to be done: a message holding them is a request, not small talk. */
+const REQUESTS = /(ください|下さい|教えて|貼って|見せて|送って|出して|共有して|して(ほしい|欲しい)|やって|\b(paste|give|show|send|tell|list|share|print|write|make|help|explain|check|fix|post|dump|reveal)\b)/i;
 
 /** Words that ask something: a message holding them is a question, whatever else it says. */
 const ASKS = /(なぜ|なんで|どうして|どう(すれば|したら|やって|なる|なり)|何|なに|どれ|どこ|いくつ|教えて|知りたい|ですか|ますか|でしょうか|かな|違い|意味|\b(why|how|what(?! an? )|which|where|when|who|whats|difference|explain|mean|does|should|can (i|you|we)|could (i|you)|is (it|this|that|there)|are (they|these|there))\b)/i;
@@ -402,6 +445,9 @@ const OUT_OF_SCOPE: ScopeRule[] = [
       /\b(instructor|teacher|lecturer|trainer)'?s? (name|email|contact|bio)\b|\bwho is the (instructor|teacher|lecturer|trainer)\b/i,
       /\b(lunch|coffee break|break time|restroom|toilet|bathroom|parking|venue|wi-?fi|(today'?s|the course|the workshop|class) schedule|agenda|timetable|recording|recorded|attendance|deadline|due date|survey|what time (is|does|do|will|should) (the |we |today'?s )?(lunch|break|session|workshop|class|course|day|start|end|finish|begin)|when does (the|today'?s)? ?(session|workshop|course|class|day|lunch|break)|next session|leave early|arrive late|be late)\b/i,
       /\b(slides?|materials?|handouts?)\b.{0,25}\b(get|share|send|download|copy|available|access)\b/i,
+      // How the platform handles one's own or a company's data: a question for the organisers.
+      /(社外秘|機密|個人情報|顧客データ|社内データ|自社の?(データ|画像|製品)|セキュリティ規定|情報セキュリティ|データの(保存|保管)(場所|先|期間)).{0,80}(アップロード|保存|保管|消え|削除|残る|持ち込)|(アップロード|保存)した(データ|画像|ファイル).{0,30}(どこ|消え|削除|残る|誰が)/,
+      /\b(confidential|proprietary|sensitive|customer|company'?s?|internal|client) (data|images?|files?|documents?|dataset)\b.{0,80}\b(upload|uploading|store[sd]?|kept|deleted|wiped|retention|allowed|ok)\b|\b(security|privacy|data[- ]retention) (policy|policies|rules|requirements)\b.{0,60}\b(lab|platform|server|upload|data)\b|\bwhere (is|are) (my|the) (uploaded )?(data|files?|images?) (stored|kept)\b/i,
     ],
   },
   {
@@ -435,6 +481,9 @@ const ASSESSMENT_MENTION = [
   /\b(final|graded|capstone|end-of-course|certification)\s*(assessment|exercise|exam|project|assignment|test|quiz|challenge|task|lab)\b/i,
   /\bassessment\b/i,
 ];
+/** What only graders have: the answer key, the marking scheme, the model solution whole. */
+const ANSWER_KEY = /(採点基準|採点表|模範解答|解答集|正解一覧|answer key|grading (rubric|criteria|scheme)|marking (scheme|rubric|criteria)|model (answer|solution)s?|exact solution|solution (code|notebook) cell by cell)/i;
+
 const SOLUTION_ASK = [
   /(答え|解答|正解|回答例|模範|解き方|やり方を全部|コード|ソース|全部|丸ごと|そのまま|完成|提出用|書いて|教えて|見せて|ください|下さい|お願い|ほしい|欲しい|どうやって|どうすれば)/,
   /\b(solution|answers?|solve|solved|code|complete|finish|do it|write|give|show|full|entire|pass|how (do|can|should) i|what should)\b/i,
@@ -525,6 +574,7 @@ export function screen(question: string): Screening {
   if (emoji > 0 && (letters < 4 || emoji * 3 >= letters)) return { verdict: 'refuse', reason: 'emoji-spam', focus };
   if (isSpam(raw)) return { verdict: 'refuse', reason: 'spam', focus };
   if (INJECTION.some((r) => r.test(raw))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
+  if (SECRETS.some((r) => r.test(norm(raw)))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
   // Other people's data is refused as such, whatever authority comes with the request.
   if (PRIVATE_DATA.some((r) => r.test(norm(raw)))) return { verdict: 'refuse', reason: 'private-data', focus };
   if (AUTHORITY.some((r) => r.test(norm(raw))) || HARMFUL.some((r) => r.test(norm(raw)))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
@@ -535,7 +585,7 @@ export function screen(question: string): Screening {
     // "When is the final assessment due?" is logistics, not a request for the solution.
     const logistics = OUT_OF_SCOPE.find((r) => r.reason === 'out-of-scope:logistics');
     if (!logistics?.patterns.some((p) => p.test(head)) || /(答え|解答|正解|solution|answer)/i.test(head)) {
-      if (PERMISSION_CLAIM.some((r) => r.test(head))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
+      if (PERMISSION_CLAIM.some((r) => r.test(head)) || STAFF_CLAIM.some((r) => r.test(head)) || ANSWER_KEY.test(head)) return { verdict: 'refuse', reason: 'prompt-injection', focus };
       return { verdict: 'assessment', reason: 'assessment-hint', focus };
     }
   }
