@@ -55,6 +55,16 @@ model.add(Dense(1, activation='sigmoid'))`);
     expect(dense3d.rows[0]).toMatchObject({ output: [28, 10], params: 290 });
   });
 
+  it('takes the input shape from a tuple in the prose, and reads a chain of layers joined by arrows', () => {
+    const [conv] = summarizeModels("Conv2D(64, (3,3), padding='same') を (14, 14, 32) の入力にかけたら shape と Param # は？");
+    expect(conv.rows[0]).toMatchObject({ output: [14, 14, 64], params: 18496 });
+    const [chain] = summarizeModels('(None, 13, 13, 64) -> MaxPooling2D((2,2)) -> Flatten(). what size comes out of flatten?');
+    expect(chain.rows.map((r) => r.output)).toEqual([[6, 6, 64], [2304]]);
+    // The kernel size inside the call is not the input.
+    const [one] = summarizeModels('Conv2D(16, (1,1)) applied to a (64, 64, 32) feature map: output shape + params?');
+    expect(one.rows[0]).toMatchObject({ output: [64, 64, 16], params: 528 });
+  });
+
   it('stops with a reason where a layer cannot take its input', () => {
     const [m] = summarizeModels('Sequential([Flatten(input_shape=(28, 28)), Conv2D(8, (3, 3))])');
     expect(m.rows).toHaveLength(1);

@@ -103,6 +103,19 @@ export function inputShapeFromText(text: string): number[] | undefined {
     if (isInput && (!best || prod(dims) > prod(best))) best = dims;
   }
   if (best) return best;
+  // A shape tuple in the prose: "on a (14, 14, 32) input", "(None, 13, 13, 64) -> MaxPooling2D".
+  for (const m of t.matchAll(/\(\s*(?:None\s*,\s*)?(\d{1,5}(?:\s*,\s*\d{1,5}){0,2})\s*,?\s*\)/g)) {
+    const before = t.slice(Math.max(0, m.index! - 30), m.index!);
+    const after = t.slice(m.index! + m[0].length, m.index! + m[0].length + 30);
+    if (/(input_shape|shape)\s*=\s*$/.test(before)) continue;
+    // An argument of a call (the kernel size in Conv2D(16, (1, 1))) is not an input.
+    const line = t.slice(t.lastIndexOf('\n', m.index!) + 1, m.index!);
+    if ((line.match(/\(/g)?.length ?? 0) > (line.match(/\)/g)?.length ?? 0)) continue;
+    const near = `${before} ${after}`;
+    if (/None/.test(m[0]) || /(input|入力|feature ?maps?|特徴マップ|shape|形|->|→|=>|applied|apply|かけ|入れ|tensor|テンソル|image|画像)/i.test(near)) {
+      return m[1].split(',').map((x) => Number(x.trim()));
+    }
+  }
   const tuple = /input_shape\s*=\s*\(([\d\s,]+)\)|\bshape\s*=\s*\(([\d\s,]+)\)/.exec(t);
   if (tuple) return (tuple[1] ?? tuple[2]).split(',').map((x) => x.trim()).filter(Boolean).map(Number);
   return undefined;
@@ -348,7 +361,7 @@ export function summarizeModels(text: string): ModelSummary[] {
   const modelSrc = new Set(inModel.map(src));
   const lone = calls.filter((c) => !inModel.includes(c) && !modelSrc.has(src(c)));
   // Lone calls that follow each other in a code block read as one model (a list without Sequential).
-  if (lone.length > 1 && !inModel.length && lone.every((c, i) => i === 0 || /^[\s,\])]*$/.test(text.slice(lone[i - 1].end, c.at).replace(/#[^\n]*/g, '')))) {
+  if (lone.length > 1 && !inModel.length && lone.every((c, i) => i === 0 || /^([\s,\])]|->|→|=>)*$/.test(text.slice(lone[i - 1].end, c.at).replace(/#[^\n]*/g, '')))) {
     const m = summarize(lone, words, true);
     if (m) out.push(m);
     return out;
