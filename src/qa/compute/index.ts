@@ -11,6 +11,7 @@ import type { Lang } from '../../core/lang.ts';
 import type { TopicSlug } from '../topics.ts';
 import { readError } from './errors.ts';
 import { computeGradient } from './gradient.ts';
+import { computeArithmetic } from './arith.ts';
 import { formatCount as fmt, shapeText, summarizeModels, type ModelSummary } from './keras.ts';
 import { parseLog, readLog, type Finding } from './log.ts';
 import { findCalls } from './pyargs.ts';
@@ -324,6 +325,8 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   }
   const grad = computeGradient(text);
   if (grad) out.push({ kind: 'math', text: grad.text[lang], topic: grad.kind === 'chain' ? 'backpropagation' : 'gradient-descent' });
+  // Arithmetic inside pasted code (a log, a model) is the other calculators' business.
+  if (!grad) for (const a of computeArithmetic(text)) out.push({ kind: 'math', text: a.text[lang], topic: a.topic });
   const steps = computeSteps(text);
   if (steps) out.push({ kind: 'steps', text: stepsText(steps, lang), topic: 'batch-size' });
   const findings = readLog(parseLog(text), learningRate(text));
