@@ -177,9 +177,13 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const candidates = d.action === 'answer' ? passageCandidates(sel.primary, sel.related, sel.topic) : [];
     // A worked calculation on the asker's numbers stands alone: an entry's own
     // worked example beside it (other numbers) would only confuse; the entry is named to read on.
-    const worked = computed.some((c) => c.kind === 'math');
-    const passages = worked ? [] : selectPassages(index, focus, candidates, { budget: computed.length ? 700 : 1400, max: computed.length ? 2 : 4 });
-    const used = worked && d.action === 'answer' ? [sel.primary] : unique(passages.map((p) => p.source));
+    const worked = computed.some((c) => c.kind === 'math' || c.kind === 'steps');
+    const selected = selectPassages(index, focus, candidates, { budget: computed.length ? 700 : 1400, max: computed.length ? 2 : 4 });
+    // The LLM writer still gets the passages: it can explain around the asker's numbers.
+    // A second part that asks for an explanation ("…and what is an epoch?") gets one paragraph after it.
+    const explainToo = /(意味|とは|って何|ってなに|わから|分から|what (is|are|does)|\bmean(s|ing)?\b|explain|\bwhy\b|なぜ|なんで|どうして)/i.test(focus);
+    const passages = worked ? (explainToo ? selected.slice(0, 1) : []) : selected;
+    const used = worked && d.action === 'answer' && passages.length === 0 ? [sel.primary] : unique(passages.map((p) => p.source));
     const notes: string[] = [];
     if (other) notes.push(otherLanguageNote(other));
     // A question that pastes the cell's code or error has shown what the reference points at.
@@ -187,7 +191,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     if (unseen && !pasted) notes.push(unseenNote(unseen, lang));
     const confidence = Math.max(d.action === 'answer' ? calibrate(r.confidence) : 0, ...computed.map((c) => COMPUTED_CONFIDENCE[c.kind]));
     const sources = rankSources(used, sel.primary, lang, confidence);
-    const more = worked && d.action === 'answer' ? sel.primary.entry : passages.length && paragraphsLeft(passages, used[0]) ? used[0]?.entry : undefined;
+    const more = worked && d.action === 'answer' && passages.length === 0 ? sel.primary.entry : passages.length && paragraphsLeft(passages, used[0]) ? used[0]?.entry : undefined;
     const related = sel.related.find((x) => !used.includes(x) && x.entry.lang === lang && x.entry.id !== more?.id)?.entry;
     let answer = composeAnswer({ lang, notes, computed: computed.map((c) => c.text), passages, more, related: more ? undefined : related });
     let llmState: AskTrace['llm'] = 'none';
@@ -195,7 +199,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     if (llm) {
       try {
         answer = await llm.write(q, lang, {
-          passages: passages.map((p) => ({ id: p.source.entry.id, title: p.source.entry.title, text: p.text })),
+          passages: selected.map((p) => ({ id: p.source.entry.id, title: p.source.entry.title, text: p.text })),
           computed: computed.map((c) => c.text),
           notes,
         });

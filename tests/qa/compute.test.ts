@@ -121,6 +121,10 @@ describe('steps per epoch', () => {
     const bar = computeSteps('進捗バーに 782/782 って出るんですが、この782って何？')!;
     expect(bar.implied).toEqual({ steps: 782, batch: 32, samples: 25024, defaultBatch: true });
     expect(computeFromQuestion('進捗バーに 782/782 って出るんですが、この782って何？', 'ja')[0].text).toContain('24,993〜25,024 件');
+    // Iris split by train_test_split, the total number of updates, steps_per_epoch asked by name.
+    expect(computeSteps('Irisを train_test_split(iris.data, iris.target, test_size=0.2) で分けて batch_size=16 で fit したら1エポック何ステップ？')!.cases[0]).toMatchObject({ train: 120, steps: 8, last: 8 });
+    expect(computeFromQuestion('MNIST 60000枚、batch_size=32、epochs=5 で fit したら、重みの更新って全部で何回？', 'ja')[0].text).toContain('5 × 1,875 = 9,375 回');
+    expect(computeSteps('datagen.flow(x_train, y_train, batch_size=32) with 27,455 training images. what steps_per_epoch should I pass?')!.cases[0].steps).toBe(858);
     // A bar that does not fit MNIST is not explained as MNIST.
     expect(computeSteps('model.fit(x_train, y_train, validation_split=0.2) shows 4/4 steps, why?')?.cases ?? []).toHaveLength(0);
     const [ja] = computeFromQuestion('データ2000件、batch_size=300 だと何ステップ？', 'ja');

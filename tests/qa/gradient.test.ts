@@ -35,10 +35,22 @@ describe('gradient arithmetic on the asker\'s numbers', () => {
     expect(sig.text.en).toMatch(/^∂L\/∂w2 = 1 /);
   });
 
+  it('works the other textbook cases: a quadratic, gradients without an update, N points, a sigmoid neuron, a prediction, a best-fit line', () => {
+    expect(computeGradient('L = (w − 3)² で、w = 0 スタート、学習率 0.1。 2ステップ後の w はいくつ？')!.text.ja).toMatch(/^2 ステップ後は w = 1\.08 です。/);
+    expect(computeGradient('x = 2, w = 0.5, b = 0, ŷ = w·x + b, 正解 y = 3, L = (ŷ − y)² ∂L/∂w と ∂L/∂b はいくつ')!.text.ja).toMatch(/^∂L\/∂w = −8、∂L\/∂b = −4 です。/);
+    const pts = computeGradient('one step of gradient descent for y=mx+b with MSE over 2 points: (1,2) and (2,4). start m=0, b=0, lr=0.01. what are the gradients?')!;
+    expect(pts.text.en).toContain('= −10; ∂L/∂b = (2/2) Σ(ŷ − y) = −6');
+    expect(pts.text.en).toContain('m = 0 − 0.01×(−10) = 0.1, b = 0 − 0.01×(−6) = 0.06');
+    expect(computeGradient('single sigmoid neuron: x=1, w=0, b=0, target y=1, L=(a - y)^2 with a = sigmoid(w*x + b). what is dL/dw?')!.text.en).toMatch(/^∂L\/∂w = −0\.25 /);
+    expect(computeGradient('学習後 m=2, b=1 になったとして、x=3 のときの予測っていくつ？ 実際のデータが (3, 8) だったら誤差と二乗誤差は？')!.text.ja).toBe('予測は ŷ = mx + b = 2×3 + 1 = 7 です。正解 8 との誤差は 8 − 7 = 1、二乗誤差は 1² = 1 です。');
+    expect(computeGradient('toy data: points (0,1), (1,3), (2,5). what should m and b converge to, and the lowest possible MSE?')!.text.en).toMatch(/y = 2x \+ 1 \(m = 2, b = 1\), with MSE 0/);
+  });
+
   it('stays silent without the numbers or without a question about a gradient', () => {
     expect(computeGradient('what is gradient descent?')).toBeUndefined();
     expect(computeGradient('x=2, y=5, m=1, b=0. nice plot!')).toBeUndefined();
-    expect(computeGradient('x=2, y=5, m=1: what is the gradient?')).toBeUndefined();
+    // Without a learning rate the gradients are the answer, not an update.
+    expect(computeGradient('x=2, y=5, m=1: what is the gradient?')).toMatchObject({ kind: 'line-grad' });
   });
 
   it('leads the answer as a worked calculation', () => {

@@ -10,7 +10,7 @@
 import type { Lang } from '../../core/lang.ts';
 
 export interface GradientResult {
-  kind: 'line-step' | 'chain';
+  kind: 'line-step' | 'chain' | 'line-grad' | 'prediction' | 'fit' | 'quadratic' | 'neuron';
   text: Record<Lang, string>;
 }
 
@@ -145,11 +145,175 @@ function chain(vals: Map<string, number>, text: string): GradientResult | undefi
   };
 }
 
+/** Points written as (x, y) pairs: "(1,2) and (2,4)", "points (0,1), (1,3), (2,5)". */
+export function pointsOf(text: string): [number, number][] {
+  if (/(shape|input|入力|形|None)/i.test(text)) return [];
+  const pts = [...text.matchAll(new RegExp(String.raw`\(\s*${NUMBER}\s*,\s*${NUMBER}\s*\)`, 'g'))].map((m) => [Number(m[1].replace('−', '-')), Number(m[2].replace('−', '-'))] as [number, number]);
+  return pts.length >= 2 && pts.length <= 10 ? pts : [];
+}
+
+/** One gradient step (or the gradients) of MSE over several points for ŷ = m·x + b. */
+function pointsStep(pts: [number, number][], vals: Map<string, number>, text: string): GradientResult | undefined {
+  const slopeName = vals.has('m') ? 'm' : vals.has('w') ? 'w' : undefined;
+  if (!slopeName) return undefined;
+  const m = vals.get(slopeName)!;
+  const b = vals.get('b') ?? 0;
+  const lr = vals.get('lr');
+  const n = pts.length;
+  const errs = pts.map(([x, y]) => m * x + b - y);
+  const gm = (2 / n) * pts.reduce((a, [x], i) => a + errs[i] * x, 0);
+  const gb = (2 / n) * errs.reduce((a, e) => a + e, 0);
+  const mse = errs.reduce((a, e) => a + e * e, 0) / n;
+  const errText = errs.map((e) => num(e)).join(', ');
+  const upd = lr === undefined ? undefined : { m: m - lr * gm, b: b - lr * gb };
+  const sumM = pts.map(([x], i) => `${par(errs[i])}×${par(x)}`).join(' + ');
+  return {
+    kind: 'line-grad',
+    text: {
+      ja:
+        `MSE = (1/${n}) Σ(ŷ − y)²、ŷ = ${slopeName}x + b で、今の ${slopeName} = ${num(m)}, b = ${num(b)} の予測誤差 ŷ − y は ${errText}（MSE = ${num(mse)}）。\n` +
+        `∂L/∂${slopeName} = (2/${n}) Σ(ŷ − y)x = (2/${n})(${sumM}) = ${num(gm)}、∂L/∂b = (2/${n}) Σ(ŷ − y) = ${num(gb)}。` +
+        (upd ? `\n1 ステップ後：${slopeName} = ${num(m)} − ${num(lr!)}×${par(gm)} = ${num(upd.m)}、b = ${num(b)} − ${num(lr!)}×${par(gb)} = ${num(upd.b)}。` : '') +
+        `\n和の微分は微分の和なので Σ はそのまま残り、1/${n} は定数として前に出ます。`,
+      en:
+        `MSE = (1/${n}) Σ(ŷ − y)² with ŷ = ${slopeName}x + b. At ${slopeName} = ${num(m)}, b = ${num(b)} the errors ŷ − y are ${errText} (MSE = ${num(mse)}).\n` +
+        `∂L/∂${slopeName} = (2/${n}) Σ(ŷ − y)x = (2/${n})(${sumM}) = ${num(gm)}; ∂L/∂b = (2/${n}) Σ(ŷ − y) = ${num(gb)}.` +
+        (upd ? `\nAfter one step: ${slopeName} = ${num(m)} − ${num(lr!)}×${par(gm)} = ${num(upd.m)}, b = ${num(b)} − ${num(lr!)}×${par(gb)} = ${num(upd.b)}.` : '') +
+        `\nThe derivative of a sum is the sum of the derivatives, so the Σ stays and the constant 1/${n} comes out in front.`,
+    },
+  };
+}
+
+/** The least-squares line through given points: where m and b converge, and the lowest MSE. */
+function fitPoints(pts: [number, number][]): GradientResult {
+  const n = pts.length;
+  const mx = pts.reduce((a, [x]) => a + x, 0) / n;
+  const my = pts.reduce((a, [, y]) => a + y, 0) / n;
+  const sxx = pts.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  const sxy = pts.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+  const m = sxx === 0 ? 0 : sxy / sxx;
+  const b = my - m * mx;
+  const mse = pts.reduce((a, [x, y]) => a + (m * x + b - y) ** 2, 0) / n;
+  const exact = mse < 1e-12;
+  return {
+    kind: 'fit',
+    text: {
+      ja: `最小二乗で一番合う直線は y = ${num(m)}x + ${par(b)}（m = ${num(m)}、b = ${num(b)}）で、そのときの MSE は ${exact ? '0（全部の点がこの直線の上にあります）' : num(mse)} です。勾配降下法（Dense(1) の学習）は、学習率とエポック数が十分ならこの値に近づいていきます。`,
+      en: `The best least-squares line is y = ${num(m)}x + ${par(b)} (m = ${num(m)}, b = ${num(b)}), with MSE ${exact ? '0 (every point lies on it)' : num(mse)}. Gradient descent (training Dense(1)) approaches these values given a suitable learning rate and enough epochs.`,
+    },
+  };
+}
+
+/** ŷ = m·x + b for given numbers, with the error and squared error when the true y is given. */
+function predictLine(vals: Map<string, number>, text: string): GradientResult | undefined {
+  const x = vals.get('x');
+  const slopeName = vals.has('m') ? 'm' : vals.has('w') ? 'w' : undefined;
+  if (x === undefined || !slopeName) return undefined;
+  const m = vals.get(slopeName)!;
+  const b = vals.get('b') ?? 0;
+  const yhat = m * x + b;
+  // The true value may come as the data point "(3, 8)" for this x.
+  const point = [...text.matchAll(new RegExp(String.raw`\(\s*${NUMBER}\s*,\s*${NUMBER}\s*\)`, 'g'))].find((p) => Number(p[1].replace('−', '-')) === x);
+  const y = vals.get('y') ?? vals.get('t') ?? (point ? Number(point[2].replace('−', '-')) : undefined);
+  const errJa = y === undefined ? '' : `正解 ${num(y)} との誤差は ${num(y)} − ${par(yhat)} = ${num(y - yhat)}、二乗誤差は ${par(y - yhat)}² = ${num((y - yhat) ** 2)} です。`;
+  const errEn = y === undefined ? '' : ` Against the true ${num(y)} the error is ${num(y)} − ${par(yhat)} = ${num(y - yhat)} and the squared error ${par(y - yhat)}² = ${num((y - yhat) ** 2)}.`;
+  return {
+    kind: 'prediction',
+    text: {
+      ja: `予測は ŷ = ${slopeName}x + b = ${num(m)}×${par(x)} + ${par(b)} = ${num(yhat)} です。${errJa}`,
+      en: `The prediction is ŷ = ${slopeName}x + b = ${num(m)}×${par(x)} + ${par(b)} = ${num(yhat)}.${errEn}`,
+    },
+  };
+}
+
+/** The gradients of L = (ŷ − y)² for ŷ = w·x + b at given numbers (no update asked). */
+function lineGrad(vals: Map<string, number>): GradientResult | undefined {
+  const x = vals.get('x');
+  const y = vals.get('y') ?? vals.get('t');
+  const slopeName = vals.has('w') ? 'w' : vals.has('m') ? 'm' : undefined;
+  if (x === undefined || y === undefined || !slopeName) return undefined;
+  const w = vals.get(slopeName)!;
+  const b = vals.get('b') ?? 0;
+  const yhat = w * x + b;
+  const d = 2 * (yhat - y);
+  return {
+    kind: 'line-grad',
+    text: {
+      ja: `∂L/∂${slopeName} = ${num(d * x)}、∂L/∂b = ${num(d)} です。\nŷ = ${slopeName}·x + b = ${num(w)}×${par(x)} + ${par(b)} = ${num(yhat)}、∂L/∂ŷ = 2(ŷ − y) = 2×(${num(yhat)} − ${par(y)}) = ${num(d)}。\n連鎖律で ∂L/∂${slopeName} = ∂L/∂ŷ × ∂ŷ/∂${slopeName} = ${num(d)} × x = ${num(d)}×${par(x)} = ${num(d * x)}、∂L/∂b = ∂L/∂ŷ × 1 = ${num(d)}。勾配が${d * x < 0 ? '負なので、更新で ' + slopeName + ' は増えます' : d * x > 0 ? '正なので、更新で ' + slopeName + ' は減ります' : ' 0 なので動きません'}。`,
+      en: `∂L/∂${slopeName} = ${num(d * x)} and ∂L/∂b = ${num(d)}.\nŷ = ${slopeName}·x + b = ${num(w)}×${par(x)} + ${par(b)} = ${num(yhat)}; ∂L/∂ŷ = 2(ŷ − y) = 2×(${num(yhat)} − ${par(y)}) = ${num(d)}.\nBy the chain rule ∂L/∂${slopeName} = ∂L/∂ŷ × ∂ŷ/∂${slopeName} = ${num(d)} × x = ${num(d)}×${par(x)} = ${num(d * x)}, and ∂L/∂b = ∂L/∂ŷ × 1 = ${num(d)}. The gradient is ${d * x < 0 ? `negative, so an update increases ${slopeName}` : d * x > 0 ? `positive, so an update decreases ${slopeName}` : '0, so nothing moves'}.`,
+    },
+  };
+}
+
+/** Gradient descent on L = (w − c)² from a start value. */
+function quadratic(vals: Map<string, number>, text: string): GradientResult | undefined {
+  // NFKC turns ² into 2: "(w − 3)²" arrives as "(w − 3)2".
+  const q = new RegExp(String.raw`\(\s*(w|x|θ|m)\s*[-−]\s*${NUMBER}\s*\)\s*(?:\^\s*2|²|\*\*\s*2|2(?!\d))`).exec(text);
+  if (!q) return undefined;
+  const name = q[1];
+  const c = Number(q[2].replace('−', '-'));
+  const w0 = vals.get(name === 'θ' ? 'w' : name);
+  const lr = vals.get('lr');
+  if (w0 === undefined || lr === undefined) return undefined;
+  const stepsAsked = /(\d)\s*(?:ステップ|回|steps?)/i.exec(text);
+  const n = stepsAsked && Number(stepsAsked[1]) >= 1 && Number(stepsAsked[1]) <= 6 ? Number(stepsAsked[1]) : 1;
+  let w = w0;
+  const ja: string[] = [];
+  const en: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    const g = 2 * (w - c);
+    const w1 = w - lr * g;
+    ja.push(`${i}. 勾配 dL/d${name} = 2(${name} − ${num(c)}) = 2×(${num(w)} − ${par(c)}) = ${num(g)}、${name} = ${num(w)} − ${num(lr)}×${par(g)} = ${num(w1)}`);
+    en.push(`${i}. gradient dL/d${name} = 2(${name} − ${num(c)}) = 2×(${num(w)} − ${par(c)}) = ${num(g)}; ${name} = ${num(w)} − ${num(lr)}×${par(g)} = ${num(w1)}`);
+    w = w1;
+  }
+  return {
+    kind: 'quadratic',
+    text: {
+      ja: `${n} ステップ後は ${name} = ${num(w)} です。\n${ja.join('\n')}\n毎回、最小値の ${name} = ${num(c)} に向かって距離の ${num(2 * lr * 100)}% ずつ近づきます（学習率 × 2）。`,
+      en: `After ${n} step${n > 1 ? 's' : ''}: ${name} = ${num(w)}.\n${en.join('\n')}\nEach step closes ${num(2 * lr * 100)}% of the distance to the minimum at ${name} = ${num(c)} (2 × the learning rate).`,
+    },
+  };
+}
+
+/** One sigmoid neuron a = σ(w·x + b) with L = (a − y)²: the chain rule worked through. */
+function sigmoidNeuron(vals: Map<string, number>, text: string): GradientResult | undefined {
+  if (!/(sigmoid|σ|シグモイド)\s*\(/i.test(text) || vals.has('w1')) return undefined;
+  const x = vals.get('x');
+  const w = vals.get('w');
+  const y = vals.get('y') ?? vals.get('t');
+  if (x === undefined || w === undefined || y === undefined) return undefined;
+  const b = vals.get('b') ?? 0;
+  const z = w * x + b;
+  const a = 1 / (1 + Math.exp(-z));
+  const dA = 2 * (a - y);
+  const dz = a * (1 - a);
+  const gw = dA * dz * x;
+  const gb = dA * dz;
+  return {
+    kind: 'neuron',
+    text: {
+      ja: `∂L/∂w = ${num(gw)}、∂L/∂b = ${num(gb)} です。\nz = w·x + b = ${num(z)}、a = σ(${num(z)}) = ${num(a)}、∂L/∂a = 2(a − y) = ${num(dA)}、σ'(z) = a(1 − a) = ${num(dz)}。\n∂L/∂w = ∂L/∂a × σ'(z) × x = ${num(dA)}×${par(dz)}×${par(x)} = ${num(gw)}、∂L/∂b = ${num(dA)}×${par(dz)} = ${num(gb)}。`,
+      en: `∂L/∂w = ${num(gw)} and ∂L/∂b = ${num(gb)}.\nz = w·x + b = ${num(z)}; a = σ(${num(z)}) = ${num(a)}; ∂L/∂a = 2(a − y) = ${num(dA)}; σ'(z) = a(1 − a) = ${num(dz)}.\n∂L/∂w = ∂L/∂a × σ'(z) × x = ${num(dA)}×${par(dz)}×${par(x)} = ${num(gw)}; ∂L/∂b = ${num(dA)}×${par(dz)} = ${num(gb)}.`,
+    },
+  };
+}
+
+const GRADIENT_WORDS = /(勾配|微分|gradient|deriv|d[A-Za-z]*\/d|∂|update|更新|step|ステップ|backprop|逆伝播|chain|連鎖)/i;
+
 /** The worked gradient for a question that gives the numbers of one of the textbook's cases and asks for a result. */
 export function computeGradient(text: string): GradientResult | undefined {
   const t = text.normalize('NFKC');
   if (!ASKS.test(t)) return undefined;
-  if (!/(勾配|微分|gradient|deriv|d[A-Za-z]*\/d|∂|update|更新|step|ステップ|backprop|逆伝播|chain|連鎖)/i.test(t)) return undefined;
   const vals = namedNumbers(t);
-  return chain(vals, t) ?? lineStep(vals, t);
+  const pts = pointsOf(t);
+  if (GRADIENT_WORDS.test(t)) {
+    const r = chain(vals, t) ?? sigmoidNeuron(vals, t) ?? quadratic(vals, t) ?? (pts.length ? pointsStep(pts, vals, t) : undefined) ?? lineStep(vals, t);
+    if (r) return r;
+    if (!vals.has('lr')) return lineGrad(vals);
+    return undefined;
+  }
+  if (pts.length && /(converge|best|fit|収束|一番合う|最適|直線|line|m and b|m と b|slope|傾き|lowest|minimum|最小)/i.test(t)) return fitPoints(pts);
+  if (/(予測|predict|prediction|ŷ|出力)/i.test(t)) return predictLine(vals, t);
+  return undefined;
 }

@@ -114,7 +114,16 @@ function stepsText(r: StepsResult, lang: Lang): string {
         ? `validation_split=${c.split} なので、学習に使うのは ${fmt(c.samples)} × ${1 - c.split} = ${fmt(c.train)} 件です（残り ${fmt(c.samples - c.train)} 件は検証用）。`
         : `With validation_split=${c.split}, training uses ${fmt(c.samples)} × ${+(1 - c.split).toFixed(4)} = ${fmt(c.train)} samples (the other ${fmt(c.samples - c.train)} are for validation). `
       : '';
-    const assumed = r.assumedSamples ? (ja ? '（MNIST の学習データ 60,000 件として）' : ' (taking MNIST’s 60,000 training images)') : '';
+    const assumed = !r.assumedSamples
+      ? ''
+      : r.dataset === 'iris'
+        ? ja
+          ? `（Iris の 150 件${c.samples < 150 ? ` からテスト用の ${150 - c.samples} 件を除いた数` : ''}）`
+          : ` (iris's 150 rows${c.samples < 150 ? ` less the ${150 - c.samples} held out for testing` : ''})`
+        : ja
+          ? '（MNIST の学習データ 60,000 件として）'
+          : ' (taking MNIST’s 60,000 training images)';
+    const total = r.epochs ? (ja ? `${r.epochs} エポックなら重みの更新は全部で ${r.epochs} × ${fmt(c.steps)} = ${fmt(r.epochs * c.steps)} 回です。` : ` Over ${r.epochs} epochs the weights are updated ${r.epochs} × ${fmt(c.steps)} = ${fmt(r.epochs * c.steps)} times in total.`) : '';
     const batch = c.defaultBatch ? (ja ? `batch_size を指定しないときの既定値 ${c.batch}` : `the default batch_size of ${c.batch}`) : `batch_size=${c.batch}`;
     const even = c.last === c.batch;
     const rest = even
@@ -126,8 +135,8 @@ function stepsText(r: StepsResult, lang: Lang): string {
     const what = r.evaluate ? (ja ? 'evaluate が処理するバッチの数' : 'Batches evaluate goes through') : ja ? '1エポックのステップ数' : 'Steps per epoch';
     lines.push(
       ja
-        ? `${split}${what} = ${fmt(c.train)}${assumed} ÷ ${c.batch}（${batch}）→ ${fmt(c.steps)}${r.evaluate ? '' : ' ステップ'}${rest}。${shown}`
-        : `${split}${what} = ${fmt(c.train)}${assumed} / ${c.batch} (${batch}) → ${fmt(c.steps)}${rest}.${shown}`,
+        ? `${split}${what} = ${fmt(c.train)}${assumed} ÷ ${c.batch}（${batch}）→ ${fmt(c.steps)}${r.evaluate ? '' : ' ステップ'}${rest}。${shown}${total}`
+        : `${split}${what} = ${fmt(c.train)}${assumed} / ${c.batch} (${batch}) → ${fmt(c.steps)}${rest}.${shown}${total}`,
     );
   }
   if (r.cases.length > 1) {

@@ -28,15 +28,22 @@ export interface StepsResult {
   implied?: { steps: number; batch: number; samples: number; defaultBatch?: boolean };
   /** Whether the count is of model.evaluate / predict batches rather than training steps. */
   evaluate: boolean;
+  /** The data set assumed when the size was not given. */
+  dataset?: 'mnist' | 'iris';
+  /** The epochs of the fit, when the total number of updates is asked. */
+  epochs?: number;
 }
 
 export const KERAS_DEFAULT_BATCH = 32;
+
+/** Rows of the iris data set. */
+const IRIS = 150;
 
 /** MNIST's training images, the workshop's usual `x_train`. */
 const MNIST_TRAIN = 60000;
 
 const ASKS_STEPS =
-  /(\bsteps?\b|ステップ|progress ?bar|進捗|プログレスバー|何回(更新|ループ)?|iterations?|イテレーション|batches|バッチ数|バッチの数|\?{2,}\s*\/\s*\?{2,}|\b(\d+)\s*\/\s*\2\b|なんの数|何の数|what (is|are) the (\d+|number))/i;
+  /(\bsteps?\b|steps_per_epoch|更新(回数|の回数|って(全部で)?何回|は何回)|(weight )?updates? (in total|altogether|overall)|how many (weight )?updates|ステップ|progress ?bar|進捗|プログレスバー|何回(更新|ループ)?|iterations?|イテレーション|batches|バッチ数|バッチの数|\?{2,}\s*\/\s*\?{2,}|\b(\d+)\s*\/\s*\2\b|なんの数|何の数|what (is|are) the (\d+|number))/i;
 
 /** A count written with digits, commas, "k" or 万 (6万 = 60,000). */
 function count(s: string): number {
@@ -114,9 +121,20 @@ export function computeSteps(text: string): StepsResult | undefined {
   const batches = batchSizes(t);
   let samples = sampleCounts(t).filter((n) => n !== shown && !batches.includes(n));
   let assumedSamples = false;
+  let dataset: StepsResult['dataset'];
+  const epochsM = /epochs\s*=\s*(\d+)|(\d+)\s*(?:エポック|epochs)/i.exec(t);
+  const epochs = epochsM && /(全部で|合計|トータル|total|in total|altogether|overall|何回)/i.test(t) ? Number(epochsM[1] ?? epochsM[2]) : undefined;
+  // Iris split with train_test_split: 150 rows, the test share rounded up (scikit-learn's rule).
+  const testSize = /test_size\s*=\s*(0?\.\d+)/.exec(t);
+  if (samples.length === 0 && /iris/i.test(t) && batches.length) {
+    samples = [testSize ? IRIS - Math.ceil(IRIS * Number(testSize[1])) : IRIS];
+    assumedSamples = true;
+    dataset = 'iris';
+  }
   if (samples.length === 0 && /mnist/i.test(t) && batches.length) {
     samples = [MNIST_TRAIN];
     assumedSamples = true;
+    dataset = 'mnist';
   }
   // A bar quoted in prose, not only the bars of a pasted training log.
   const barAsked = ASKS_STEPS.test(t.split("\n").filter((l) => !/\b(loss|acc(uracy)?)\b|^\s*epoch\b/i.test(l)).join("\n"));
@@ -124,7 +142,7 @@ export function computeSteps(text: string): StepsResult | undefined {
     // A progress bar with Keras's default batch size: when it fits MNIST's
     // 60,000 training images (after the split), that is the data.
     const c = stepsCase(MNIST_TRAIN, KERAS_DEFAULT_BATCH, split, true);
-    if (c.steps === shown) return { cases: [c], shown, assumedSamples: true, evaluate: false };
+    if (c.steps === shown) return { cases: [c], shown, assumedSamples: true, evaluate: false, dataset: 'mnist' };
   }
   if (samples.length === 0) {
     // Steps and batch size given, the data size not: say what they imply.
@@ -138,10 +156,10 @@ export function computeSteps(text: string): StepsResult | undefined {
   const n = samples[0];
   const evaluate = /\b(evaluate|predict)\s*\(/.test(t) && !/\bfit\s*\(/.test(t);
   if (batches.length) {
-    return { cases: batches.map((b) => stepsCase(n, b, split, false)), shown, assumedSamples, evaluate };
+    return { cases: batches.map((b) => stepsCase(n, b, split, false)), shown, assumedSamples, evaluate, dataset, epochs };
   }
   if (shown !== undefined || /(step|ステップ|progress|進捗|\?{2,})/i.test(t)) {
-    return { cases: [stepsCase(n, KERAS_DEFAULT_BATCH, split, true)], shown, assumedSamples, evaluate };
+    return { cases: [stepsCase(n, KERAS_DEFAULT_BATCH, split, true)], shown, assumedSamples, evaluate, dataset, epochs };
   }
   return undefined;
 }
