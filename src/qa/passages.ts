@@ -311,3 +311,29 @@ export function passageCandidates(primary: ScoredEntry, related: ScoredEntry[], 
   );
   return [primary, ...others.sort((a, b) => b.score - a.score)].slice(0, limit);
 }
+
+/**
+ * The share of the question's information (idf-weighted terms, the asking
+ * sentence weighted up) that the shown passages hold, 0..1. An answer from
+ * the right topic that holds little of what was asked ("what does
+ * to_categorical do without num_classes?" answered with why labels are
+ * one-hot) is a different question's answer.
+ */
+export function answerCoverage(index: QaIndex, question: string, passages: Passage[]): number {
+  const query = questionTerms(index, question);
+  const shown = new Set<string>();
+  for (const p of passages) for (const t of paragraphTerms(index, p.source.entry)[p.at]?.keys() ?? []) shown.add(t);
+  // Titles are shown too (the read-more line) and say what the entry answers.
+  for (const p of passages) for (const t of lexicalTerms(p.source.entry.title, index.glossary).keys()) shown.add(t);
+  let mass = 0;
+  let hit = 0;
+  for (const [t, w] of query) {
+    // Words no entry holds (chat, thanks, the asker's own names) say nothing about which entry answers.
+    if (t.startsWith('$') || !index.lexical.has(t)) continue;
+    const v = index.lexical.idf(t) * Math.min(w, 3);
+    mass += v;
+    if (shown.has(t)) hit += v;
+  }
+  return mass > 0 ? hit / mass : 1;
+}
+

@@ -16,6 +16,7 @@ export type Reason =
   | 'answered'
   | 'assessment-hint'
   | 'low-confidence'
+  | 'off-question'
   | 'empty'
   | 'emoji-spam'
   | 'gibberish'
@@ -631,6 +632,10 @@ const MESSAGES: Record<Exclude<Reason, 'answered' | 'assessment-hint' | 'social'
   'low-confidence': {
     ja: `この質問に確実に答えられる資料が見つからなかったため、${NEXT_TA.ja}エラーメッセージの全文や、実行したセルの内容を書き足してもらえると助かります。`,
     en: `I could not find material that answers this reliably. ${NEXT_TA.en} Adding the full error message or the cell you ran will help.`,
+  },
+  'off-question': {
+    ja: `近い話題の資料はありましたが、この質問そのものに答えている部分が見つからなかったため、推測で答えずに${NEXT_TA.ja}`,
+    en: `I found material on the topic, but nothing that answers this exact question, so rather than guess: ${NEXT_TA.en}`,
   },
   'out-of-scope:logistics': {
     ja: `日程や会場などの運営に関する質問は tasuke では答えられないため、${NEXT_TA.ja}`,

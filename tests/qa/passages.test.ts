@@ -3,7 +3,7 @@ import { createGlossary } from '../../src/qa/glossary.ts';
 import type { QaIndex } from '../../src/qa/index-store.ts';
 import type { KnowledgeEntry } from '../../src/qa/knowledge.ts';
 import { buildLexical, LexicalIndex } from '../../src/qa/lexical.ts';
-import { paragraphsOf, passageCandidates, questionTerms, selectPassages, variableTerms } from '../../src/qa/passages.ts';
+import { answerCoverage, paragraphsOf, passageCandidates, questionTerms, selectPassages, variableTerms } from '../../src/qa/passages.ts';
 import type { ScoredEntry } from '../../src/qa/retrieve.ts';
 
 const entry = (id: string, body: string, over: Partial<KnowledgeEntry> = {}): KnowledgeEntry => ({
@@ -100,6 +100,14 @@ describe('passage selection', () => {
     const exact = scored(SCALING, 1, { covered: 1, match: 0.9 });
     const p = selectPassages(index, 'do I have to divide the test data by 255 too?', [exact], { budget: 1300, max: 2 });
     expect(p.map((x) => x.at)).toEqual([2, 0, 1, 3]);
+  });
+
+  it('measures how much of what was asked the shown passages hold, ignoring words no entry has', () => {
+    const q = 'does the test data need the same scaling? thanks a lot, my colleague Tanaka asked too';
+    const on = selectPassages(index, q, [scored(SCALING)], { budget: 1300 }).filter((p) => p.at === 2);
+    const off = [{ source: scored(OTHER), at: 0, text: OTHER.body, score: 1 }];
+    expect(answerCoverage(index, q, on)).toBeGreaterThan(0.5);
+    expect(answerCoverage(index, q, off)).toBeLessThan(0.3);
   });
 
   it('takes candidates in the answering entry\'s language whose main topic is the winner', () => {
