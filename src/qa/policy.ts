@@ -61,6 +61,8 @@ const INJECTION: RegExp[] = [
   /\b(ignore|disregard|forget|override|bypass)\b.{0,30}\b(previous|prior|above|earlier|all|your|the|any)\b.{0,20}\b(instructions?|prompts?|rules?|guidelines?|directions?|context|restrictions?)/i,
   /\b(print|show|reveal|repeat|tell|output|display|give|leak|dump|what)\b.{0,25}\b(system|initial|hidden|original|developer|secret)\s*(prompt|instructions?|message|rules)/i,
   /\bsystem prompt\b/i,
+  // Orders addressed to the bot inside pasted code or text: "# note to tasuke: ...", 「tasukeへの指示：」.
+  /(tasuke|ボット|bot|アシスタント|AI|ＡＩ)\s*(への|に)(指示|命令|お願い|メッセージ)|(?:^|\n)\s*(#|\/\/)\s*(note|instruction|message|order)s? (to|for) (the )?(ai|assistant|bot|tasuke|llm|model)\b|\b(ai|assistant|bot|tasuke)\s*[:,]\s*(ignore|before answering|after reading|when you read)/i,
   // Chat markup typed into a question to fake a system turn: </user> <system>, [INST], <|im_start|>.
   /<\/?\s*(system|user|assistant|admin|developer)\s*>|\[\/?(INST|SYS)\]|<\|im_(start|end)\|>|^\s*(system|admin)\s*:\s*(policy|override|new (rule|instruction))/im,
   /\b(policy|rule|instruction)s? (update|change|override)\s*:.{0,80}\b(assistant|you|tasuke)\b.{0,40}\b(must|should|shall|will|are allowed)\b/i,
@@ -135,6 +137,8 @@ const HARMFUL: RegExp[] = [
   /\b(hack(ing)? (into|the)|break into|crack(ing)? (the |a |his |her |their )?passwords?|steal (the |their |his |her )?(passwords?|tokens?|data|credentials)|bypass (the )?(login|authentication|auth)|exploit (the|a) (server|vulnerability)|(write|make|create) (a |some )?(malware|virus|ransomware|keylogger|phishing)|ddos|sql injection attack)\b/i,
   /(ハッキング|不正アクセス|乗っ取|パスワードを(破|解析|盗|抜)|ウイルスを作|マルウェアを作|フィッシング(サイト|メール)を作|DDoS)/i,
   /(キーロガー|キーログ|マルウェア|ランサムウェア|トロイの木馬|バックドア|スパイウェア|(打鍵|キー入力|入力内容)を.{0,10}(こっそり|密かに|無断で)|こっそり.{0,15}(記録|送信|盗)|(他人|同僚|上司|相手)の(PC|パソコン|アカウント).{0,20}(仕込|侵入|盗|監視))/i,
+  /(自己増殖|ワーム|ネットワーク(中|全体)?に(広が|拡散|感染)|(全員|みんな|他人|社内)の(ファイル|PC|パソコン)を(暗号化|消|壊)|身代金)/,
+  /\b(worms?|self-replicating|spreads? (over|across|through) (the |an? )?(office |company |local )?network|encrypts? (everyone'?s|all the|other people'?s|their|every) (files|computers|data)|wipes? (everyone'?s|all the|other people'?s) (files|drives|disks))\b/i,
   /\b(keyloggers?|key ?logging|ransomware|spyware|trojans?|backdoors?|reverse shells?|credential stealers?|rootkits?)\b|\b(secretly|covertly|silently) (record|log|capture|send|steal)\w*\b.{0,30}\b(keystrokes?|passwords?|screens?|data)\b/i,
 ];
 
@@ -161,6 +165,9 @@ const PRIVATE_DATA: RegExp[] = [
   // Someone pointed at without a name: "what did she score", "DM me her email", "the guy next to me's grade".
   /\bwhat (did|does|was) (he|she|they|that (guy|girl|person|woman|man|student|participant))\b.{0,12}\b(score|get|got|grade)\b|\b(his|her|their|that (guy|girl|person|woman|man|student|participant)'?s?) (e-?mail( address)?|phone( number)?|contact( details| info)?|address|score|grade|marks?|results? on the (quiz|exam|assessment))\b|\b(dm|send|give|tell) me (his|her|their) (e-?mail|number|contact|handle)\b/i,
   /\b(list|names?|who) (of )?(who|everyone|all|people|participants|students)?\s*(has|have|had)? ?(finished|completed|passed|failed|submitted)\b.{0,40}\b(scores?|grades?|marks?|results)\b|\b(who|which (participants|students)) (has|have) (finished|completed|passed|failed|submitted) the (assessment|exam|quiz|final)/i,
+  // Leaderboards of people: ranking, top five with names and scores.
+  /(ランキング|順位|上位\s*\d*\s*(人|名)|トップ\s*\d+).{0,20}(名前|氏名|スコア|点数|成績)|(名前|氏名).{0,10}(スコア|点数|成績).{0,10}(ランキング|順位|一覧)/,
+  /\b(leaderboard|ranking|top \d+ (people|participants|students|attendees|scorers))\b.{0,40}\b(names?|scores?|grades?|results)\b|\bwho (got|scored|has) the (highest|best|top|lowest) (score|grade|marks?|result)\b/i,
   /(誰|だれ|どの人)が.{0,10}(合格|不合格|提出|修了|終わ).{0,20}(点数|成績|スコア|一覧|リスト)|(あの|その|さっきの|隣の)(人|方|女性|男性|子).{0,20}(点数|成績|スコア|メール|アドレス|連絡先)/,
   /\b(his|her|their) (score|grade|mark|e-?mail( address)?|results?) (on|in|for) the (assessment|exam|final|test|quiz|exercise)\b/i,
   /\b(scores?|grades?|marks?|e-?mails?|e-?mail addresses|names|phone numbers|contact (details|info)|personal data|submissions)\b.{0,12}\b(of|for|from) (all|every|each|the other|other|the) (participants?|students?|attendees?|learners?|classmates?|people in (the|this|today'?s) (class|session|course|workshop))\b/i,
