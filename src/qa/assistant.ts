@@ -205,7 +205,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const pasted = /```|Traceback|\w+(Error|Exception)\b|^\s*(model\.|from |import )/m.test(q);
     if (unseen && !pasted) notes.push(unseenNote(unseen, lang));
     const confidence = Math.max(d.action === 'answer' ? calibrate(r.confidence) : 0, ...computed.map((c) => COMPUTED_CONFIDENCE[c.kind]));
-    const sources = rankSources(used, sel.primary, lang, confidence);
+    // The entry whose paragraph leads the answer is named first.
+    const sources = rankSources(used, used[0] ?? sel.primary, lang, confidence);
     const more = worked && d.action === 'answer' && passages.length === 0 ? sel.primary.entry : passages.length && paragraphsLeft(passages, used[0]) ? used[0]?.entry : undefined;
     const related = sel.related.find((x) => !used.includes(x) && x.entry.lang === lang && x.entry.id !== more?.id)?.entry;
     let answer = composeAnswer({ lang, notes, computed: computed.map((c) => c.text), passages, more, related: more ? undefined : related });

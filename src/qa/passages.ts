@@ -111,6 +111,9 @@ const MIN_GAIN = 0.1;
 /** An entry of at most this many paragraphs follows its lead whole (as far as it fits and the maximum allows). */
 const SHORT_ENTRY_PARAGRAPHS = 3;
 
+/** How much a term found only inside pasted code counts. */
+const CODE_WEIGHT = 0.5;
+
 /** How much more a term of an asking sentence counts. */
 const FOCUS_WEIGHT = 1.5;
 
@@ -124,6 +127,14 @@ const ASKING = /[?？]|(なぜ|なんで|どうして|どう|どこ|どれ|ど�
  */
 export function questionTerms(index: QaIndex, question: string): Map<string, number> {
   const all = withVariables(lexicalTerms(question, index.glossary), question);
+  // Words that occur only inside pasted code (layer names, activations) say
+  // what the asker ran, not what they ask: they count half.
+  const fences = [...question.matchAll(/```[\s\S]*?(```|$)/g)];
+  if (fences.length) {
+    const prose = question.replace(/```[\s\S]*?(```|$)/g, ' ');
+    const proseTerms = withVariables(lexicalTerms(prose, index.glossary), prose);
+    for (const [t, w] of all) if (!proseTerms.has(t)) all.set(t, w * CODE_WEIGHT);
+  }
   const sentences = question.split(/(?<=[。．！？])\s*|(?<=[.!?])\s+|\n+/).map((x) => x.trim()).filter(Boolean);
   const asking = sentences.filter((x) => ASKING.test(x));
   if (asking.length === 0 || asking.length === sentences.length) return all;
