@@ -61,6 +61,10 @@ const INJECTION: RegExp[] = [
   /\b(ignore|disregard|forget|override|bypass)\b.{0,30}\b(previous|prior|above|earlier|all|your|the|any)\b.{0,20}\b(instructions?|prompts?|rules?|guidelines?|directions?|context|restrictions?)/i,
   /\b(print|show|reveal|repeat|tell|output|display|give|leak|dump|what)\b.{0,25}\b(system|initial|hidden|original|developer|secret)\s*(prompt|instructions?|message|rules)/i,
   /\bsystem prompt\b/i,
+  /\b(translate|summari[sz]e|paraphrase|rewrite|encode|spell out|list|quote|restate|reveal)\b.{0,20}\b(all )?(of )?your (instructions|rules|prompt|guidelines|system message|directives|configuration)\b|\b(instructions|rules) you were given\b|\bthe ones you were given before\b/i,
+  /(あなた|君|きみ|tasuke)の?(受けた|与えられた|持っている)?(指示|ルール|設定|命令)を?.{0,10}(翻訳|要約|英訳|言い換え|列挙|書き出)/,
+  // Role-play with the asker's own name for the bot: 「君は今から『裏tasuke』」, "you are now EvilBot".
+  /(あなた|君|きみ|お前)は(今から|これから|以後|今日から)|(キャラ|キャラクター|人格)(として|になって|を演じ)|(裏|闇|本当の)(tasuke|タスケ|モード)/i,
   // Orders addressed to the bot inside pasted code or text: "# note to tasuke: ...", 「tasukeへの指示：」.
   /(tasuke|ボット|bot|アシスタント|AI|ＡＩ)\s*(への|に)(指示|命令|お願い|メッセージ)|(?:^|\n)\s*(#|\/\/)\s*(note|instruction|message|order)s? (to|for) (the )?(ai|assistant|bot|tasuke|llm|model)\b|\b(ai|assistant|bot|tasuke)\s*[:,]\s*(ignore|before answering|after reading|when you read)/i,
   // Chat markup typed into a question to fake a system turn: </user> <system>, [INST], <|im_start|>.
@@ -202,6 +206,9 @@ const OUT_OF_COURSE: OutOfCourse[] = [
     patterns: [
       /\b(?<!pay )(in|of|does|do|is|how|what|use|uses|using|and|cross|causal|masked|with) attention\b(?! to\b)|\b(query|key|value) (vectors?|matri(x|ces))\b|\b(transformers?|self-?attention|attention (mechanism|layers?|heads?|weights|scores|maps?|is all you need)|multi-?head(ed)?( attention)?|(query|queries),? keys?,? (and )?values?|q,? ?k,? ?v\b|bert|gpt-?\d*|chatgpt|large language models?|llms?)\b/i,
       /(トランスフォーマー|transformer|アテンション|注意機構|自己注意|セルフアテンション|マルチヘッド|大規模言語モデル|chatgpt|\bgpt\b|\bbert\b|\bllm\b)/i,
+      // Language models by name and their fine-tuning methods.
+      /\b(llama ?\d*|mistral|gemma|qwen|claude|gemini|lora|qlora|peft|rlhf|instruction[- ]tuning|prompt engineering|rag pipeline|retrieval[- ]augmented)\b/i,
+      /(LLaMA|LoRA|QLoRA|プロンプトエンジニアリング)|\bRAG\b/,
     ],
   },
   {
@@ -209,6 +216,7 @@ const OUT_OF_COURSE: OutOfCourse[] = [
     patterns: [
       /\b(reinforcement learning|q-?learning|dqn|deep q|policy gradients?|reward (function|design|shaping|signal)|rl agents?|self-?play|alpha ?(go|zero)|(try|use|learn|do|with) rl|rl (for|to|bot|algorithm))\b/i,
       /(強化学習|Q学習|報酬(の)?(設計|関数)|DQN|自己対戦|アルファ碁|AlphaGo)/i,
+      /\b(ppo|sac|td3|a2c|a3c|actor-?critic|soft actor|proximal policy|sparse rewards?|the reward is sparse|openai gym|gymnasium|mujoco)\b/i,
     ],
   },
   {
@@ -326,10 +334,10 @@ export function socialKind(text: string): 'thanks' | 'greeting' | 'ack' | undefi
 }
 
 /** Words that ask for something to be done: a message holding them is a request, not small talk. */
-const REQUESTS = /(ください|下さい|教えて|貼って|見せて|送って|出して|共有して|して(ほしい|欲しい)|やって|\b(paste|give|show|send|tell|list|share|print|write|make|help|explain|check|fix|post|dump|reveal)\b)/i;
+const REQUESTS = /(ください|下さい|教えて(?!き|あげ|る)|貼って|見せて|送って|出して|共有して|して(ほしい|欲しい)|やって|\b(paste|give|show|send|tell|list|share|print|write|make|help|explain|check|fix|post|dump|reveal)\b)/i;
 
 /** Words that ask something: a message holding them is a question, whatever else it says. */
-const ASKS = /(なぜ|なんで|どうして|どう(すれば|したら|やって|なる|なり)|何|なに|どれ|どこ|いくつ|教えて|知りたい|ですか|ますか|でしょうか|かな|違い|意味|\b(why|how|what(?! an? )|which|where|when|who|whats|difference|explain|mean|does|should|can (i|you|we)|could (i|you)|is (it|this|that|there)|are (they|these|there))\b)/i;
+const ASKS = /(なぜ|なんで|どうして|どう(すれば|したら|やって|なる|なり)|何|なに|どれ|どこ|いくつ|教えて(?!き|あげ|る)|知りたい|ですか|ますか|でしょうか|かな|違い|意味|\b(why|how|what(?! an? )|which|where|when|who|whats|difference|explain|mean|does|should|can (i|you|we)|could (i|you)|is (it|this|that|there)|are (they|these|there))\b)/i;
 
 /** Insults: refused when nothing answerable comes with them, otherwise ignored. */
 const ABUSE = [
@@ -411,6 +419,8 @@ const OUT_OF_SCOPE: ScopeRule[] = [
       /\b(instance|server|vm|gpu (machine|box))\b.{0,25}\b(is|was|got|has been|seems)\s+(stopped|shut ?down|terminated|down|offline|unreachable|not running)\b/i,
       /\b(ssh|port 22)\b.{0,40}\b(time[sd]? ?out|timing out|refused|unreachable|no route|hangs?)\b/i,
       /\bconnection (refused|reset|timed out)\b|\bbad gateway\b|\bpermission denied \(publickey\)/i,
+      // The machine's GPU driver is gone: only whoever runs the machines can fix it.
+      /nvidia-smi has failed|couldn'?t communicate with the nvidia driver|nvidia driver (is )?not (loaded|installed|running)|cuda driver version is insufficient|no cuda-capable device is detected|failed call to cuinit/i,
       // A lab or instance that never finishes starting.
       /(起動中|準備中|プロビジョニング|provisioning|starting|launching|pending|spinning|くるくる).{0,25}(のまま|から進まない|から変わらない|終わらない|forever)/i,
       /(ラボ|環境|インスタンス|サーバー?|jupyter ?lab|ジュピター).{0,30}(起動しない|起動しません|起動できない|起動できません|立ち上がらない|立ち上がりません|開けません|開けない)/i,
@@ -490,7 +500,7 @@ const ASSESSMENT_MENTION = [
   /\bassessment\b/i,
 ];
 /** What only graders have: the answer key, the marking scheme, the model solution whole. */
-const ANSWER_KEY = /(採点基準|採点表|模範解答|解答集|正解一覧|answer key|grading (rubric|criteria|scheme)|marking (scheme|rubric|criteria)|model (answer|solution)s?|exact solution|solution (code|notebook) cell by cell)/i;
+const ANSWER_KEY = /(採点基準|採点表|模範解答|解答集|正解一覧|採点スクリプト|自動採点.{0,10}(基準|内容|チェック|テスト)|隠しテスト|auto-?grader|grading script|hidden tests?|what (thresholds|outputs|tests) .{0,30}(grader|checks?)|answer key|grading (rubric|criteria|scheme)|marking (scheme|rubric|criteria)|model (answer|solution)s?|exact solution|solution (code|notebook) cell by cell)/i;
 
 const SOLUTION_ASK = [
   /(答え|解答|正解|回答例|模範|解き方|やり方を全部|コード|ソース|全部|丸ごと|そのまま|完成|提出用|書いて|教えて|見せて|ください|下さい|お願い|ほしい|欲しい|どうやって|どうすれば)/,
@@ -543,6 +553,7 @@ function isGibberish(text: string): boolean {
   const hiragana = (t.match(/[\u3040-\u309f]/g) ?? []).length;
   if (latin.length === 0) return false;
   const mash = (w: string) => {
+    if (JS_GARBAGE.has(w)) return true;
     if (w.length < 4 || TECH_WORDS.has(w)) return false;
     const vowels = (w.match(/[aeiouy]/g) ?? []).length;
     if (vowels === 0 && w.length >= 4) return true;
@@ -552,6 +563,8 @@ function isGibberish(text: string): boolean {
     // Long runs typed along one keyboard row (qwpoeiruty, lkjhgfds).
     if (w.length >= 7 && KEY_ROWS.some((row) => [...w].every((ch) => row.includes(ch)))) return true;
     if (/^(\w{2,3})\1{2,}/.test(w)) return true;
+    // What a broken script prints, pasted as a message: undefined, NaN, [object Object].
+    if (JS_GARBAGE.has(w)) return true;
     return false;
   };
   const mashed = latin.filter(mash);
@@ -563,6 +576,8 @@ function isGibberish(text: string): boolean {
   if (hiragana > 0 && mashedLetters >= 6 && mashedLetters / letters >= 0.5) return true;
   return mashedLetters >= 4 && mashedLetters / letters >= 0.6;
 }
+
+const JS_GARBAGE = new Set(['undefined', 'null', 'nan', 'object']);
 
 /** NFKC plus straight apostrophes (phones type ’ for '). */
 function norm(text: string): string {
@@ -589,6 +604,8 @@ export function screen(question: string): Screening {
   if (raw.length < 200 && isGibberish(raw)) return { verdict: 'refuse', reason: 'gibberish', focus };
   const head = norm(focus);
   if (isAbusive(head) && !COURSE_TALK.test(head) && !ASKS.test(head)) return { verdict: 'refuse', reason: 'abuse', focus };
+  // The grader's own checks and keys are never given, asked however politely.
+  if (ASSESSMENT_MENTION.some((r) => r.test(head)) && ANSWER_KEY.test(head)) return { verdict: 'refuse', reason: 'prompt-injection', focus };
   if (ASSESSMENT_MENTION.some((r) => r.test(head)) && SOLUTION_ASK.some((r) => r.test(head))) {
     // "When is the final assessment due?" is logistics, not a request for the solution.
     const logistics = OUT_OF_SCOPE.find((r) => r.reason === 'out-of-scope:logistics');
