@@ -52,3 +52,42 @@ describe('the course\'s small formulas on the asker\'s numbers', () => {
     expect(show(-0.5)).toBe('−0.5');
   });
 });
+
+describe('more of the course\'s arithmetic', () => {
+  it('applies activations to lists and answers "softmax of [..]"', () => {
+    expect(ja('relu([-2, 0.5, 3, -0.1]) と sigmoid(0) ってそれぞれいくつ？')[0]).toContain('relu([−2, 0.5, 3, −0.1]) = [0, 0.5, 3, 0]');
+    const s = en('softmax of [1, 1, 1]? and of [3, 1]?')[0];
+    expect(s).toContain('softmax([1, 1, 1]) = [0.333, 0.333, 0.333]');
+    expect(s).toContain('softmax([3, 1]) = [0.881, 0.119]');
+  });
+
+  it('computes the MSE of a line on x and y lists', () => {
+    expect(ja('m=2, b=1 のモデルで、データが x=[1,2,3], y=[3,6,7] のときのMSEっていくつ？ 自分は 1 になった')[0]).toMatch(/^MSE = 0\.3333 です。ŷ = 2x \+ 1 で予測は \[3, 5, 7\]。/);
+  });
+
+  it('pools a matrix typed as lines of numbers', () => {
+    expect(ja('MaxPooling2D((2,2)) を手でやってみたい。\n```\n1 3 2 0\n4 6 1 1\n0 2 5 7\n1 1 3 2\n```\nこれの出力は？')[0]).toContain('[[6, 2], [2, 7]]');
+  });
+
+  it('standardizes a list, sizes a tensor, subtracts the frozen parameters, reads an MSE in units', () => {
+    expect(en('StandardScaler on a single feature [2, 4, 6] -> what values come out?')[0]).toMatch(/^\[−1\.225, 0, 1\.225\]/);
+    expect(en('how much memory is one activation tensor of shape [512, 26, 26, 32] float32? and if I double the batch?')[0]).toContain('44,302,336 bytes ≈ 42.3 MiB');
+    expect(en('summary says Total params: 14,846,273 and Non-trainable params: 14,714,688. how many are actually trained?')[0]).toMatch(/^14,846,273 − 14,714,688 = 131,585/);
+    expect(en('my temperature regression finishes with mse: 25.0. what does that mean in degrees?')[0]).toContain('√25 = 5');
+  });
+
+  it('works the vanishing gradient, a pixel value, a network written as 2-2-1, epochs for an update budget', () => {
+    expect(ja('シグモイドの微分は最大でも 0.25。シグモイドの層を10層重ねたら勾配はどれくらい小さくなる？')[0]).toContain('0.25^10 = 9.54e-7');
+    expect(ja('ピクセル値 51 を /255 したら何になりますか？ あと -1〜1 にしたい時の式は？')[0]).toBe('51 / 255 = 0.2 です。−1〜1 にしたいときは x / 127.5 − 1 で、51 なら −0.6（0 → −1、255 → 1）になります。');
+    expect(en('classic 2-2-1 network for XOR. how many trainable params total?')[0]).toMatch(/^9 parameters in total/);
+    expect(en('i want roughly 10k weight updates total. 60k training images, batch_size=64. how many epochs is that')[0]).toContain('≈ 10.66 epochs: about 11 epochs');
+  });
+
+  it('splits iris by test_size and follows EarlyStopping along a val_loss list', () => {
+    expect(en('iris, train_test_split(X, y, test_size=0.3). how many in train vs test? each species with stratify?')[0]).toContain('45 rows, training 105');
+    const es = en('val_loss per epoch: 0.150, 0.110, 0.095, 0.093, 0.101, 0.118, 0.131. EarlyStopping(patience=2) where would it stop?')[0];
+    expect(es).toContain('lowest at epoch 4 (0.093)');
+    expect(es).toContain('stops at the end of epoch 6');
+    expect(en('val_loss: 0.5, 0.4, 0.3, 0.2 with EarlyStopping patience=2?')[0]).toContain('still falling');
+  });
+});

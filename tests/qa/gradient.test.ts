@@ -46,6 +46,18 @@ describe('gradient arithmetic on the asker\'s numbers', () => {
     expect(computeGradient('toy data: points (0,1), (1,3), (2,5). what should m and b converge to, and the lowest possible MSE?')!.text.en).toMatch(/y = 2x \+ 1 \(m = 2, b = 1\), with MSE 0/);
   });
 
+  it('works an update from a weight and a gradient, a ReLU neuron, points without a bias, weights read from get_weights, an overshoot', () => {
+    const u = computeGradient('更新式の確認です。重み 0.5、勾配 4.0、学習率 0.01 なら更新後はいくつ？ あと学習率を 1.0 にしたら？')!.text.ja;
+    expect(u).toContain('学習率 0.01：0.5 − 0.01×4 = 0.46');
+    expect(u).toContain('学習率 1：0.5 − 1×4 = −3.5');
+    expect(computeGradient("x=3, w=-1, b=1, a = relu(w*x + b), L = (a - y)^2 with y=1. what's dL/dw? i get 0")!.text.en).toMatch(/^∂L\/∂w = 0 /);
+    const pts = computeGradient('data (1,2) and (2,4), model y = w*x, start w=0, loss MSE, lr 0.1. one gradient descent step -> w = ?')!.text.en;
+    expect(pts).toContain('After one step: w = 0 − 0.1×(−10) = 1.');
+    expect(pts).not.toContain('∂L/∂b');
+    expect(computeGradient('get_weights() したら [array([[0.5]], dtype=float32), array([1.9], dtype=float32)] でした。x=4 のときモデルは何を出力する？予測は？')!.text.ja).toContain('0.5×4 + 1.9 = 3.9');
+    expect(computeGradient('y = w*x、データ1点 x=3, y=6、今 w=1、損失 L=(wx−y)^2、学習率0.1 で1ステップ更新したら w いくつ？')!.text.ja).toContain('最適な w = y / x = 2 を飛び越えています');
+  });
+
   it('stays silent without the numbers or without a question about a gradient', () => {
     expect(computeGradient('what is gradient descent?')).toBeUndefined();
     expect(computeGradient('x=2, y=5, m=1, b=0. nice plot!')).toBeUndefined();

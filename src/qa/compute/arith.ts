@@ -49,6 +49,14 @@ function activations(t: string): ArithResult | undefined {
     const arg = m[2].startsWith('[') ? numberList(m[2].slice(1, -1)) : toNum(m[2]);
     if (arg !== undefined) values.push({ f: m[1].toLowerCase() === 'σ' ? 'sigmoid' : m[1].toLowerCase(), x: arg });
   }
+  // "softmax of [1, 1, 1]? and of [3, 1]?": every list after the name.
+  const named = /\b(softmax|relu|sigmoid|tanh)\s+(?:of|on|for)\s+\[/i.exec(t);
+  if (named) {
+    for (const m of t.slice(named.index).matchAll(/\[([^\[\]]{1,80})\]/g)) {
+      const xs = numberList(m[1]);
+      if (xs) values.push({ f: named[1].toLowerCase(), x: xs });
+    }
+  }
   for (const m of t.matchAll(new RegExp(String.raw`\b(sigmoid|relu|tanh)(?:'s)?\s+(?:derivative\s+)?(?:at|of)\s+(?:x\s*=\s*)?(${NUM})`, 'gi'))) {
     values.push({ f: m[1].toLowerCase(), x: toNum(m[2]) });
   }
@@ -64,8 +72,14 @@ function activations(t: string): ArithResult | undefined {
     const key = `${f}:${JSON.stringify(x)}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    if (Array.isArray(x) && f !== 'softmax') {
+      const fn = f === 'relu' ? (v: number) => Math.max(0, v) : f === 'sigmoid' ? sigmoid : Math.tanh;
+      const line = `${f}([${x.map((v) => show(v)).join(', ')}]) = [${x.map((v) => show(fn(v), 3)).join(', ')}]`;
+      ja.push(`${line}（要素ごとに計算）`);
+      en.push(`${line} (applied element by element)`);
+      continue;
+    }
     if (Array.isArray(x)) {
-      if (f !== 'softmax') continue;
       const p = softmax(x);
       const line = `softmax([${x.map((v) => show(v)).join(', ')}]) = [${p.map((v) => show(v, 3)).join(', ')}]`;
       ja.push(`${line}（各 e^x を合計で割った値で、合計は 1。全部の値に同じ数を足しても結果は変わりません）`);
@@ -102,10 +116,25 @@ function listLoss(t: string): ArithResult | undefined {
   if (!/(mse|mae|二乗|2乗|平均.{0,4}誤差|squared|absolute error|loss|損失|ロス)/i.test(t)) return undefined;
   const lists = [...t.matchAll(/\[([^\[\]]{1,200})\]/g)].map((m) => ({ at: m.index!, xs: numberList(m[1]) })).filter((l): l is { at: number; xs: number[] } => !!l.xs && l.xs.length >= 2);
   if (lists.length < 2 || lists[0].xs.length !== lists[1].xs.length) return undefined;
+  // x and y lists with a line's m and b: the predictions come from the line.
+  const mv = new RegExp(`(?<![\\w.])[mw]\\s*=\\s*(${NUM})`).exec(t);
+  const bv = new RegExp(`(?<![\\w.])b\\s*=\\s*(${NUM})`).exec(t);
+  const xLabel = /(?<![\w.])x\s*=\s*$/;
+  if (mv && xLabel.test(t.slice(Math.max(0, lists[0].at - 6), lists[0].at))) {
+    const m = toNum(mv[1]);
+    const b = bv ? toNum(bv[1]) : 0;
+    const preds = lists[0].xs.map((x) => m * x + b);
+    const truth = lists[1].xs;
+    return lossOf(preds, truth, t, `ŷ = ${show(m)}x${bv ? ` + ${show(b)}` : ''} で予測は [${preds.map((v) => show(v)).join(', ')}]。`, `With ŷ = ${show(m)}x${bv ? ` + ${show(b)}` : ''} the predictions are [${preds.map((v) => show(v)).join(', ')}]. `);
+  }
   // Which list is the prediction: the one named 予測/pred/ŷ right before it.
   const label = (at: number) => t.slice(Math.max(0, at - 25), at);
   let [pred, truth] = [lists[0].xs, lists[1].xs];
   if (/(正解|true|target|actual|label|ラベル|実際|y_true|\by\s*[=:]\s*$)/i.test(label(lists[0].at)) && /(予測|pred|ŷ|y_hat|output|出力)/i.test(label(lists[1].at))) [pred, truth] = [truth, pred];
+  return lossOf(pred, truth, t, '', '');
+}
+
+function lossOf(pred: number[], truth: number[], t: string, leadJa: string, leadEn: string): ArithResult {
   const err = pred.map((p, i) => p - truth[i]);
   const sq = err.map((e) => e * e);
   const sse = sq.reduce((a, b) => a + b, 0);
@@ -119,11 +148,11 @@ function listLoss(t: string): ArithResult | undefined {
     topic: 'loss-function',
     text: {
       ja:
-        `MSE = ${show(mse)} です。誤差（予測 − 正解）は ${diffs}、二乗すると ${sqs} = ${show(sse)}（二乗誤差の合計）、これを ${n} 個で割った平均が MSE = ${show(sse)} / ${n} = ${show(mse)} です。` +
+        `MSE = ${show(mse)} です。${leadJa}誤差（予測 − 正解）は ${diffs}、二乗すると ${sqs} = ${show(sse)}（二乗誤差の合計）、これを ${n} 個で割った平均が MSE = ${show(sse)} / ${n} = ${show(mse)} です。` +
         (claimed !== undefined ? `${show(claimed)} は合計で、Keras の loss='mse' は平均なので値が合わなかったのです。` : 'Keras の `loss=\'mse\'` はこの平均（バッチ内の平均）です。') +
         `MAE（絶対誤差の平均）なら ${show(mae)} です。`,
       en:
-        `MSE = ${show(mse)}. The errors (prediction − truth) are ${diffs}; squared: ${sqs} = ${show(sse)} (the sum of squared errors); the mean over ${n} values is MSE = ${show(sse)} / ${n} = ${show(mse)}. ` +
+        `MSE = ${show(mse)}. ${leadEn}The errors (prediction − truth) are ${diffs}; squared: ${sqs} = ${show(sse)} (the sum of squared errors); the mean over ${n} values is MSE = ${show(sse)} / ${n} = ${show(mse)}. ` +
         (claimed !== undefined ? `Your ${show(claimed)} is the sum; Keras's loss='mse' is the mean, which is why they differ. ` : "Keras's `loss='mse'` is this mean (over the batch). ") +
         `MAE (mean absolute error) would be ${show(mae)}.`,
     },
@@ -158,6 +187,21 @@ function crossEntropy(t: string): ArithResult | undefined {
 
 function matrices(t: string): number[][][] {
   const out: number[][][] = [];
+  // Rows typed as lines of numbers ("1 3 2 0" on each line), at least two of the same length.
+  const rows = t.split('\n').map((l) => l.trim()).map((l) => (/^[-−\d.]+(\s+[-−\d.]+){1,15}$/.test(l) ? numberList(l) : undefined));
+  let run: number[][] = [];
+  const flush = () => {
+    if (run.length >= 2) out.push(run);
+    run = [];
+  };
+  for (const r of rows) {
+    if (r && (run.length === 0 || r.length === run[0].length)) run.push(r);
+    else {
+      flush();
+      if (r) run.push(r);
+    }
+  }
+  flush();
   for (const m of t.matchAll(/\[\s*(\[[^\[\]]*\](?:\s*,\s*\[[^\[\]]*\])+)\s*,?\s*\]/g)) {
     const rows = [...m[1].matchAll(/\[([^\[\]]*)\]/g)].map((r) => numberList(r[1]));
     if (rows.every((r): r is number[] => !!r && r.length === rows[0]!.length) && rows.length >= 2) out.push(rows as number[][]);
@@ -221,9 +265,28 @@ function byHand(t: string): ArithResult | undefined {
   return undefined;
 }
 
+/** StandardScaler on a list: (x − mean) / std, std over the values themselves (ddof 0, as scikit-learn). */
+function standardizeList(t: string): ArithResult | undefined {
+  if (!/(standardi[sz]|標準化|z-?score|standardscaler)/i.test(t)) return undefined;
+  const m = /\[([^\[\]]{1,120})\]/.exec(t);
+  const xs = m ? numberList(m[1]) : undefined;
+  if (!xs || xs.length < 2) return undefined;
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
+  if (!(sd > 0)) return undefined;
+  const z = xs.map((v) => (v - mean) / sd);
+  return {
+    topic: 'normalization',
+    text: {
+      ja: `[${z.map((v) => show(v, 3)).join(', ')}] になります。平均 ${show(mean)}、標準偏差 ${show(sd)}（StandardScaler は n で割る標準偏差）で、各値から平均を引いて標準偏差で割ります。平均より小さい値はマイナスになるので、標準化後の約半分がマイナスなのは正常です（長さがマイナスになったわけではありません）。`,
+      en: `[${z.map((v) => show(v, 3)).join(', ')}]. Mean ${show(mean)}, standard deviation ${show(sd)} (StandardScaler divides by n); each value minus the mean, divided by the standard deviation. Values below the mean become negative, so about half of the standardized values being negative is expected.`,
+    },
+  };
+}
+
 /** A standardized value: (x − mean) / std with the numbers given. */
 function standardize(t: string): ArithResult | undefined {
-  if (!/(standardi[sz]|標準化|z-?score|standardscaler|標準偏差|\bstd\b)/i.test(t)) return undefined;
+  if (!/(standardi[sz]|標準化|z-?score|standardscaler|標準偏差|\bstd\b)/i.test(t) || standardizeList(t)) return undefined;
   const mean = new RegExp(`(?:mean|平均|μ)\\s*(?:is|=|:|は|が|of)?\\s*(${NUM})`, 'i').exec(t);
   const std = new RegExp(`(?:std|standard deviation|標準偏差|σ|sd)\\s*(?:is|=|:|は|が|of)?\\s*(${NUM})`, 'i').exec(t);
   if (!mean || !std) return undefined;
@@ -249,7 +312,7 @@ function standardize(t: string): ArithResult | undefined {
 
 /** Memory of a parameter count in float32. */
 function weightMemory(t: string): ArithResult | undefined {
-  if (!/(memory|メモリ|\b[MG]B\b|bytes?|バイト|容量|size on disk|ファイルサイズ)/i.test(t)) return undefined;
+  if (!/(memory|メモリ|\b[MG]B\b|bytes?|バイト|容量|size on disk|ファイルサイズ)/i.test(t) || /(params|parameters|パラメータ)/i.test(t) === false) return undefined;
   const m = /(\d{1,3}(?:,\d{3})+|\d{4,})\s*(?:trainable\s+)?(?:params|parameters|パラメータ)/i.exec(t) ?? /(?:params|parameters|パラメータ)(?:数)?\s*(?:is|=|:|は|が)?\s*(\d{1,3}(?:,\d{3})+|\d{4,})/i.exec(t);
   if (!m) return undefined;
   const n = Number(m[1].replace(/,/g, ''));
@@ -259,6 +322,195 @@ function weightMemory(t: string): ArithResult | undefined {
     text: {
       ja: `${n.toLocaleString('en-US')} 個のパラメータは float32（1 個 4 バイト）で ${n.toLocaleString('en-US')} × 4 = ${(n * 4).toLocaleString('en-US')} バイト ≈ ${show(mb, 1)} MB です。学習中はこれに勾配と Adam の記録（重みと同じ大きさが 2 つ分）と、バッチごとの途中の計算結果が加わります。nvidia-smi のメモリ使用量がずっと大きいのは、TensorFlow が起動時に GPU メモリの大部分を確保しておくためです。`,
       en: `${n.toLocaleString('en-US')} parameters in float32 (4 bytes each) take ${n.toLocaleString('en-US')} × 4 = ${(n * 4).toLocaleString('en-US')} bytes ≈ ${show(mb, 1)} MB. Training adds the gradients, Adam's two running averages (each the size of the weights) and each batch's intermediate results. nvidia-smi shows far more because TensorFlow reserves most of the GPU's memory up front.`,
+    },
+  };
+}
+
+/** Memory of a tensor of a given shape in float32 (and with the batch doubled when asked). */
+function tensorMemory(t: string): ArithResult | undefined {
+  if (!/(memory|メモリ|bytes?|バイト|\b[MG]i?B\b)/i.test(t)) return undefined;
+  const m = /[\[(]\s*(\d{1,6}(?:\s*,\s*\d{1,6}){1,4})\s*[\])]/.exec(t);
+  if (!m) return undefined;
+  const dims = m[1].split(',').map((d) => Number(d.trim()));
+  const n = dims.reduce((a, b) => a * b, 1);
+  if (n < 1000) return undefined;
+  const bytes = n * 4;
+  const mib = bytes / 2 ** 20;
+  const doubled = /(double|2倍|倍に|twice)/i.test(t);
+  return {
+    topic: 'gpu-usage',
+    text: {
+      ja: `形 (${dims.join(', ')}) の float32 テンソルは ${dims.join(' × ')} = ${n.toLocaleString('en-US')} 個の数 × 4 バイト = ${bytes.toLocaleString('en-US')} バイト ≈ ${show(mib, 1)} MiB です。` + (doubled ? `バッチ（最初の軸）を 2 倍にすると、この大きさも 2 倍の ≈ ${show(mib * 2, 1)} MiB になります。` : '') + '学習中は層ごとにこうした途中の値が保存される（逆伝播で使う）ので、バッチを大きくするとメモリも比例して増えます。',
+      en: `A float32 tensor of shape (${dims.join(', ')}) holds ${dims.join(' × ')} = ${n.toLocaleString('en-US')} numbers × 4 bytes = ${bytes.toLocaleString('en-US')} bytes ≈ ${show(mib, 1)} MiB.` + (doubled ? ` Doubling the batch (the first axis) doubles it to ≈ ${show(mib * 2, 1)} MiB.` : '') + ' Training keeps such intermediate values for every layer (backpropagation needs them), so memory grows in proportion to the batch size.',
+    },
+  };
+}
+
+/** Trainable = total − non-trainable, from a pasted summary. */
+function trainableFromSummary(t: string): ArithResult | undefined {
+  const total = /total params\s*:?\s*([\d,]+)/i.exec(t);
+  const non = /non-trainable params\s*:?\s*([\d,]+)/i.exec(t);
+  if (!total || !non || /(?<!non-)trainable params\s*:?\s*[\d,]+/i.test(t.replace(/non-trainable/gi, ''))) return undefined;
+  const a = Number(total[1].replace(/,/g, ''));
+  const b = Number(non[1].replace(/,/g, ''));
+  if (!(a >= b)) return undefined;
+  const f = (v: number) => v.toLocaleString('en-US');
+  return {
+    topic: 'transfer-learning',
+    text: {
+      ja: `学習されるのは ${f(a)} − ${f(b)} = ${f(a - b)} 個です。Non-trainable params は凍結した（trainable=False の）層の重みで、予測には使われますが学習では更新されません。`,
+      en: `${f(a)} − ${f(b)} = ${f(a - b)} parameters are trained. Non-trainable params are the weights of frozen layers (trainable=False): still used in every prediction, never updated by training.`,
+    },
+  };
+}
+
+/** An MSE read back in the target's units: its square root. */
+function rmse(t: string): ArithResult | undefined {
+  const m = new RegExp(`\\b(?:mse|mean squared error|val_mse|loss)\\s*(?:[:=]|of|is|が|は)?\\s*(${NUM})`, 'i').exec(t);
+  if (!m || !/(mean|means|意味|単位|unit|degrees?|°|℃|円|yen|dollars?|cm|kg|実際|how far|どれくらい(ずれ|外れ))/i.test(t) || !/(regression|回帰|mse|二乗)/i.test(t)) return undefined;
+  const v = toNum(m[1]);
+  if (!(v > 0)) return undefined;
+  const r = Math.sqrt(v);
+  return {
+    topic: 'loss-function',
+    text: {
+      ja: `MSE ${show(v)} は「誤差の 2 乗」の平均なので、単位も目的変数の 2 乗（℃なら℃²）です。元の単位に戻すには平方根をとります：√${show(v)} = ${show(r, 3)}。予測がおおよそ ±${show(r, 3)} ずれている、という目安です（RMSE）。平均的なずれそのものを見たいなら metrics=['mae'] も併せて表示すると分かりやすいです。`,
+      en: `An MSE of ${show(v)} is a mean of squared errors, so its unit is the target's unit squared (°C² for °C). Take the square root to get back to the unit: √${show(v)} = ${show(r, 3)}, so predictions are typically off by about ${show(r, 3)} (the RMSE). Add metrics=['mae'] to see the average absolute error directly.`,
+    },
+  };
+}
+
+/** How small a gradient gets through n sigmoid layers: at most 0.25 per layer. */
+function vanishing(t: string): ArithResult | undefined {
+  if (!/(sigmoid|シグモイド)/i.test(t) || !/(0\.25|微分|derivative|gradient|勾配)/i.test(t)) return undefined;
+  const m = /(\d{1,3})\s*(層|layers?|段)/i.exec(t);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  if (n < 2 || n > 100) return undefined;
+  const v = 0.25 ** n;
+  return {
+    topic: 'backpropagation',
+    text: {
+      ja: `最大でも 0.25^${n} = ${v.toExponential(2)} 倍です（約 ${show(1 / v, 0)} 分の 1）。逆伝播では層ごとに活性化関数の微分が掛かり、sigmoid の微分は最大 0.25 なので、${n} 層さかのぼると勾配はこれだけ小さくなります。これが勾配消失で、隠れ層に ReLU（正の入力で微分 1）を使う理由です。`,
+      en: `At most 0.25^${n} = ${v.toExponential(2)} (about 1/${show(1 / v, 0)}). Backpropagation multiplies in each layer's activation slope, and sigmoid's slope is at most 0.25, so ${n} layers back the gradient shrinks this much: the vanishing gradient, and the reason hidden layers use ReLU (slope 1 for positive inputs).`,
+    },
+  };
+}
+
+/** A pixel value scaled: v / 255, and to [−1, 1] as v / 127.5 − 1 when asked. */
+function pixelScale(t: string): ArithResult | undefined {
+  const m = /(?:ピクセル値|画素値|pixel(?: value)?)\s*(?:が|は|of|=)?\s*(\d{1,3})(?!\d)/i.exec(t) ?? /(\d{1,3})\s*(?:を|\s)?\s*\/\s*255/.exec(t);
+  if (!m || !/255/.test(t)) return undefined;
+  const v = Number(m[1]);
+  if (v > 255) return undefined;
+  const minus = /(-1|−1|マイナス1)\s*(〜|~|to|から|-)\s*1/.test(t);
+  return {
+    topic: 'normalization',
+    text: {
+      ja: `${v} / 255 = ${show(v / 255, 4)} です。` + (minus ? `−1〜1 にしたいときは x / 127.5 − 1 で、${v} なら ${show(v / 127.5 - 1, 4)}（0 → −1、255 → 1）になります。` : ''),
+      en: `${v} / 255 = ${show(v / 255, 4)}.` + (minus ? ` For −1 to 1 use x / 127.5 − 1: ${v} becomes ${show(v / 127.5 - 1, 4)} (0 → −1, 255 → 1).` : ''),
+    },
+  };
+}
+
+/** A dense network written as its layer sizes, "a 2-2-1 network": the parameters of each layer. */
+function layerSizes(t: string): ArithResult | undefined {
+  const m = /\b(\d{1,4})(?:\s*-\s*(\d{1,4})){2,5}\b(?=\s*(network|net|nn|mlp|model|architecture|ネットワーク|構成|モデル))/i.exec(t);
+  if (!m) return undefined;
+  const sizes = m[0].split('-').map((x) => Number(x.trim()));
+  if (sizes.some((v) => !(v >= 1))) return undefined;
+  const rows = sizes.slice(1).map((u, i) => ({ inp: sizes[i], u, p: sizes[i] * u + u }));
+  const total = rows.reduce((a, r) => a + r.p, 0);
+  const f = (v: number) => v.toLocaleString('en-US');
+  return {
+    topic: 'perceptron-xor',
+    text: {
+      ja: `合計 ${f(total)} パラメータです。` + rows.map((r, i) => `${i + 1} 層目 Dense(${r.u})：${r.inp}×${r.u} + ${r.u} = ${f(r.p)}`).join('、') + '（各層「入力数 × ユニット数 + バイアス」）。',
+      en: `${f(total)} parameters in total: ` + rows.map((r, i) => `layer ${i + 1}, Dense(${r.u}): ${r.inp}×${r.u} + ${r.u} = ${f(r.p)}`).join('; ') + ' (each layer: inputs × units + one bias per unit).',
+    },
+  };
+}
+
+/** A count written with digits, commas, k or 万. */
+function bigCount(v: string): number {
+  const t = v.replace(/[,\s]/g, '');
+  if (/万$/.test(t)) return Number(t.slice(0, -1)) * 10000;
+  if (/k$/i.test(t)) return Number(t.slice(0, -1)) * 1000;
+  return Number(t);
+}
+
+const COUNT = String.raw`(\d+(?:\.\d+)?\s*(?:k|万)|\d{1,3}(?:,\d{3})+|\d+)`;
+
+/** Epochs for a wanted number of updates: updates / ceil(samples / batch). */
+function epochsForUpdates(t: string): ArithResult | undefined {
+  const u = new RegExp(`${COUNT}\\s*(?:weight\\s+)?(?:updates|steps|回の更新|更新)`, 'i').exec(t);
+  const n = new RegExp(`${COUNT}\\s*(?:training\\s+)?(?:images|samples|examples|枚|件|rows)`, 'i').exec(t);
+  const b = /batch[_ ]?size\s*(?:=|:|of|は|を)?\s*(\d+)/i.exec(t);
+  if (!u || !n || !/(how many epochs|何エポック|エポック数|epochs? (do|should|would))/i.test(t)) return undefined;
+  const updates = bigCount(u[1]);
+  const samples = bigCount(n[1]);
+  const batch = b ? Number(b[1]) : 32;
+  const steps = Math.ceil(samples / batch);
+  const e = updates / steps;
+  return {
+    topic: 'epochs',
+    text: {
+      ja: `1 エポックは ${samples.toLocaleString('en-US')} ÷ ${batch}（切り上げ）= ${steps.toLocaleString('en-US')} ステップ（更新）なので、${updates.toLocaleString('en-US')} 回の更新には ${updates.toLocaleString('en-US')} ÷ ${steps.toLocaleString('en-US')} ≈ ${show(e, 2)} エポック、つまり約 ${Math.ceil(e)} エポックです。`,
+      en: `One epoch is ${samples.toLocaleString('en-US')} / ${batch} (rounded up) = ${steps.toLocaleString('en-US')} steps (updates), so ${updates.toLocaleString('en-US')} updates take ${updates.toLocaleString('en-US')} / ${steps.toLocaleString('en-US')} ≈ ${show(e, 2)} epochs: about ${Math.ceil(e)} epochs.`,
+    },
+  };
+}
+
+/** Sizes and shapes after train_test_split of iris (150 × 4) or MNIST's training set. */
+function splitSizes(t: string): ArithResult | undefined {
+  const ts = /test_size\s*=\s*(0?\.\d+)/.exec(t);
+  if (!ts || !/train_test_split/.test(t)) return undefined;
+  const iris = /iris/i.test(t);
+  const n = iris ? 150 : /mnist/i.test(t) ? 60000 : undefined;
+  if (!n) return undefined;
+  const f = Number(ts[1]);
+  const nTest = Math.ceil(n * f);
+  const nTrain = n - nTest;
+  const feat = iris ? ', 4' : ', 28, 28';
+  const per = iris && nTest % 3 === 0 ? nTest / 3 : undefined;
+  return {
+    topic: 'features-and-labels',
+    text: {
+      ja: `${n} 件を test_size=${f} で分けると、テストは ${n} × ${f} の切り上げで ${nTest} 件、訓練は ${nTrain} 件です。X_train (${nTrain}${feat})、X_test (${nTest}${feat})、y_train (${nTrain},)、y_test (${nTest},)。` + (per ? `stratify=y を付けると、テストは各品種 ${per} 件ずつ（訓練は ${nTrain / 3} 件ずつ）になります。` : ''),
+      en: `Splitting ${n} rows with test_size=${f}: the test part is ${n} × ${f} rounded up = ${nTest} rows, training ${nTrain}. X_train (${nTrain}${feat}), X_test (${nTest}${feat}), y_train (${nTrain},), y_test (${nTest},).` + (per ? ` With stratify=y each species gets ${per} test rows (${nTrain / 3} training rows).` : ''),
+    },
+  };
+}
+
+/** Where EarlyStopping stops on a given list of val_loss values, and which weights it keeps. */
+function earlyStopping(t: string): ArithResult | undefined {
+  if (!/(early ?stopping|patience|止ま|stop)/i.test(t)) return undefined;
+  let vals: number[] = [];
+  const list = /val_loss[^0-9\n]{0,30}((?:\d*\.\d+\s*(?:,|、|→|->|\s)\s*){3,}\d*\.\d+)/i.exec(t);
+  if (list) vals = list[1].split(/[,、→\s]|->/).filter((x) => /^\d*\.\d+$/.test(x)).map(Number);
+  if (vals.length < 4) {
+    // "epoch1 0.090 / epoch2 0.082 / …"
+    vals = [...t.matchAll(/epoch\s*(\d+)\D{0,12}?(\d*\.\d+)/gi)].map((m) => Number(m[2]));
+  }
+  if (vals.length < 4) return undefined;
+  const p = /patience\s*=\s*(\d+)/i.exec(t);
+  const patience = p ? Number(p[1]) : undefined;
+  let best = 0;
+  for (let i = 1; i < vals.length; i++) if (vals[i] < vals[best]) best = i;
+  const restore = /restore_best_weights\s*=\s*true/i.test(t);
+  const stop = patience !== undefined ? best + patience : undefined;
+  const stops = stop !== undefined && stop < vals.length;
+  const e = (i: number) => i + 1;
+  const stopJa = patience === undefined ? '' : stops ? `patience=${patience} なので、最良の後 ${patience} エポック続けて改善しなかった epoch ${e(stop!)} の終わりで止まります。` : `patience=${patience} では、この ${vals.length} エポックの間にはまだ止まりません。`;
+  const stopEn = patience === undefined ? '' : stops ? ` With patience=${patience} training stops at the end of epoch ${e(stop!)}, ${patience} epochs without improvement after the best.` : ` With patience=${patience} it would not stop within these ${vals.length} epochs.`;
+  const keepJa = patience === undefined ? '' : restore ? `restore_best_weights=True なので、モデルは epoch ${e(best)} の重みに戻ります。` : `restore_best_weights を付けていないので、モデルは止まった epoch${stops ? ` ${e(stop!)}` : ''} の重みのままです（最良の epoch ${e(best)} に戻すには restore_best_weights=True）。`;
+  const keepEn = patience === undefined ? '' : restore ? ` restore_best_weights=True puts back the weights of epoch ${e(best)}.` : ` Without restore_best_weights the model keeps the weights of the epoch it stopped at${stops ? ` (${e(stop!)})` : ''}; restore_best_weights=True would return to epoch ${e(best)}.`;
+  const last = best === vals.length - 1;
+  return {
+    topic: 'overfitting-validation',
+    text: {
+      ja: last ? `val_loss は最後の epoch ${e(best)}（${show(vals[best])}）まで下がり続けているので、まだ過学習は見えず、EarlyStopping も止まりません。` : `val_loss が一番低いのは epoch ${e(best)}（${show(vals[best])}）で、その後は上がっているので、そこから過学習が始まっています。${stopJa}${keepJa}`,
+      en: last ? `val_loss is still falling at the last epoch ${e(best)} (${show(vals[best])}): no overfitting yet, and EarlyStopping would not stop.` : `val_loss is lowest at epoch ${e(best)} (${show(vals[best])}) and rises after it: overfitting starts there.${stopEn}${keepEn}`,
     },
   };
 }
@@ -285,7 +537,7 @@ function augmentRanges(t: string): ArithResult | undefined {
 export function computeArithmetic(text: string): ArithResult[] {
   const t = text.normalize('NFKC');
   const out: ArithResult[] = [];
-  for (const f of [activations, listLoss, crossEntropy, byHand, standardize, weightMemory, augmentRanges]) {
+  for (const f of [activations, listLoss, crossEntropy, byHand, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges]) {
     const r = f(t);
     if (r) out.push(r);
   }

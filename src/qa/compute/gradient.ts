@@ -27,10 +27,31 @@ export function namedNumbers(text: string): Map<string, number> {
     const k = m[1].toLowerCase().replace('_', '');
     put(['eta', 'η', 'alpha', 'α'].includes(k) ? 'lr' : ['target', 'ytrue'].includes(k) ? 't' : k, m[2]);
   }
-  const lr = new RegExp(String.raw`(?:学習率|learning[ _]rate)\s*(?:は|が|を|of|=|:|is)?\s*${NUMBER}`, 'i').exec(t);
+  const lr = new RegExp(String.raw`(?:学習率|learning[ _]rate|\blr)\s*(?:は|が|を|of|=|:|is)?\s*${NUMBER}`, 'i').exec(t);
   if (lr) put('lr', lr[1]);
+  // Words for the weight and the gradient: 「重み 0.5、勾配 4.0」, "weight 0.5, gradient 4".
+  const w = new RegExp(String.raw`(?:重み|weight)\s*(?:は|が|を|of|=|:|is)?\s*${NUMBER}`, 'i').exec(t);
+  if (w) put('w', w[1]);
+  const g = new RegExp(String.raw`(?:勾配|gradient|grad)\s*(?:は|が|を|of|=|:|is)?\s*${NUMBER}`, 'i').exec(t);
+  if (g) put('g', g[1]);
+  // get_weights() of a one-input Dense(1): [array([[0.5]]), array([1.9])] is m and b.
+  const gw = new RegExp(String.raw`array\(\[\[\s*${NUMBER}\s*\]\][^)]*\)\s*,\s*array\(\[\s*${NUMBER}\s*\]`).exec(t);
+  if (gw) {
+    put('m', gw[1]);
+    put('b', gw[2]);
+  }
   const target = new RegExp(String.raw`(?:正解|目標|target|label)\s*(?:値|value)?\s*(?:は|が|を|of|=|:|is)?\s*${NUMBER}`, 'i').exec(t);
   if (target) put('t', target[1]);
+  return out;
+}
+
+/** Every learning rate the question names, in order ("0.01 … and with 1.0?"). */
+function learningRates(text: string): number[] {
+  const out: number[] = [];
+  for (const m of text.matchAll(new RegExp(String.raw`(?:学習率|learning[ _]rate|\blr)\s*(?:を|は|が|of|=|:|is|to)?\s*${NUMBER}`, 'gi'))) {
+    const v = Number(m[1].replace('−', '-'));
+    if (!out.includes(v)) out.push(v);
+  }
   return out;
 }
 
@@ -95,11 +116,16 @@ function lineStep(vals: Map<string, number>, text: string): GradientResult | und
   const dirJa = firstGrad < 0 ? `勾配が負なので ${slopeName} は増えます（予測が小さすぎるので直線を持ち上げる向き）` : firstGrad > 0 ? `勾配が正なので ${slopeName} は減ります（予測が大きすぎるので下げる向き）` : '勾配が 0 なので動きません';
   const dirEn = firstGrad < 0 ? `the gradient is negative, so ${slopeName} grows (the prediction is too small, the line moves up)` : firstGrad > 0 ? `the gradient is positive, so ${slopeName} shrinks (the prediction is too large)` : 'the gradient is 0, so nothing moves';
   const result = hasBias ? `${slopeName} = ${num(m)}, b = ${num(b)}` : `${slopeName} = ${num(m)}`;
+  // Without a bias the best value is y / x: say when the step went past it.
+  const best = !hasBias && x !== 0 ? y / x : undefined;
+  const over = best !== undefined && (m0 - best) * (m - best) < 0;
+  const overJa = over ? `最適な ${slopeName} = y / x = ${num(best!)} を飛び越えています（${num(m0)} → ${num(m)}）。学習率が大きすぎると 1 歩で谷を越えてしまうので、学習率を下げると近づき方が穏やかになります。` : '';
+  const overEn = over ? ` The step went past the best ${slopeName} = y / x = ${num(best!)} (${num(m0)} → ${num(m)}): with too large a learning rate one step jumps over the minimum; a smaller learning rate approaches it gently.` : '';
   return {
     kind: 'line-step',
     text: {
-      ja: `${n} ステップ後は ${result} です。損失 L = (y − ŷ)²、ŷ = ${line} で計算しました。\n${ja.join('\n')}\n${dirJa}。更新は「今の値 − 学習率 × 勾配」で、勾配と逆向きに動かします。（損失を ½(y − ŷ)² や平均（MSE の 1/N）で定義している教材では、勾配の係数 2 が 1 や 2/N に変わります。）`,
-      en: `After ${n === 1 ? 'one step' : `${n} steps`}: ${result}. Worked with L = (y − ŷ)² and ŷ = ${line}.\n${en.join('\n')}\nHere ${dirEn}. The update is "value − learning rate × gradient": it moves against the gradient. (If your material defines the loss as ½(y − ŷ)² or as a mean over N points, the factor 2 becomes 1 or 2/N.)`,
+      ja: `${n} ステップ後は ${result} です。損失 L = (y − ŷ)²、ŷ = ${line} で計算しました。\n${ja.join('\n')}\n${dirJa}。${overJa}更新は「今の値 − 学習率 × 勾配」で、勾配と逆向きに動かします。（損失を ½(y − ŷ)² や平均（MSE の 1/N）で定義している教材では、勾配の係数 2 が 1 や 2/N に変わります。）`,
+      en: `After ${n === 1 ? 'one step' : `${n} steps`}: ${result}. Worked with L = (y − ŷ)² and ŷ = ${line}.\n${en.join('\n')}\nHere ${dirEn}.${overEn} The update is "value − learning rate × gradient": it moves against the gradient. (If your material defines the loss as ½(y − ŷ)² or as a mean over N points, the factor 2 becomes 1 or 2/N.)`,
     },
   };
 }
@@ -160,25 +186,27 @@ function pointsStep(pts: [number, number][], vals: Map<string, number>, text: st
   const b = vals.get('b') ?? 0;
   const lr = vals.get('lr');
   const n = pts.length;
+  const hasBias = vals.has('b') || (/\bb\b|bias|バイアス|切片/i.test(text) && !/\b(no|without)\s+(a\s+)?(bias|b)\b/i.test(text));
   const errs = pts.map(([x, y]) => m * x + b - y);
   const gm = (2 / n) * pts.reduce((a, [x], i) => a + errs[i] * x, 0);
-  const gb = (2 / n) * errs.reduce((a, e) => a + e, 0);
+  const gb = hasBias ? (2 / n) * errs.reduce((a, e) => a + e, 0) : 0;
+  const line = hasBias ? `${slopeName}x + b` : `${slopeName}x`;
   const mse = errs.reduce((a, e) => a + e * e, 0) / n;
   const errText = errs.map((e) => num(e)).join(', ');
-  const upd = lr === undefined ? undefined : { m: m - lr * gm, b: b - lr * gb };
+  const upd = lr === undefined ? undefined : { m: m - lr * gm, b: hasBias ? b - lr * gb : b };
   const sumM = pts.map(([x], i) => `${par(errs[i])}×${par(x)}`).join(' + ');
   return {
     kind: 'line-grad',
     text: {
       ja:
-        `MSE = (1/${n}) Σ(ŷ − y)²、ŷ = ${slopeName}x + b で、今の ${slopeName} = ${num(m)}, b = ${num(b)} の予測誤差 ŷ − y は ${errText}（MSE = ${num(mse)}）。\n` +
-        `∂L/∂${slopeName} = (2/${n}) Σ(ŷ − y)x = (2/${n})(${sumM}) = ${num(gm)}、∂L/∂b = (2/${n}) Σ(ŷ − y) = ${num(gb)}。` +
-        (upd ? `\n1 ステップ後：${slopeName} = ${num(m)} − ${num(lr!)}×${par(gm)} = ${num(upd.m)}、b = ${num(b)} − ${num(lr!)}×${par(gb)} = ${num(upd.b)}。` : '') +
+        `MSE = (1/${n}) Σ(ŷ − y)²、ŷ = ${line} で、今の ${slopeName} = ${num(m)}${hasBias ? `, b = ${num(b)}` : ''} の予測誤差 ŷ − y は ${errText}（MSE = ${num(mse)}）。\n` +
+        `∂L/∂${slopeName} = (2/${n}) Σ(ŷ − y)x = (2/${n})(${sumM}) = ${num(gm)}${hasBias ? `、∂L/∂b = (2/${n}) Σ(ŷ − y) = ${num(gb)}` : ''}。` +
+        (upd ? `\n1 ステップ後：${slopeName} = ${num(m)} − ${num(lr!)}×${par(gm)} = ${num(upd.m)}${hasBias ? `、b = ${num(b)} − ${num(lr!)}×${par(gb)} = ${num(upd.b)}` : ''}。` : '') +
         `\n和の微分は微分の和なので Σ はそのまま残り、1/${n} は定数として前に出ます。`,
       en:
-        `MSE = (1/${n}) Σ(ŷ − y)² with ŷ = ${slopeName}x + b. At ${slopeName} = ${num(m)}, b = ${num(b)} the errors ŷ − y are ${errText} (MSE = ${num(mse)}).\n` +
-        `∂L/∂${slopeName} = (2/${n}) Σ(ŷ − y)x = (2/${n})(${sumM}) = ${num(gm)}; ∂L/∂b = (2/${n}) Σ(ŷ − y) = ${num(gb)}.` +
-        (upd ? `\nAfter one step: ${slopeName} = ${num(m)} − ${num(lr!)}×${par(gm)} = ${num(upd.m)}, b = ${num(b)} − ${num(lr!)}×${par(gb)} = ${num(upd.b)}.` : '') +
+        `MSE = (1/${n}) Σ(ŷ − y)² with ŷ = ${line}. At ${slopeName} = ${num(m)}${hasBias ? `, b = ${num(b)}` : ''} the errors ŷ − y are ${errText} (MSE = ${num(mse)}).\n` +
+        `∂L/∂${slopeName} = (2/${n}) Σ(ŷ − y)x = (2/${n})(${sumM}) = ${num(gm)}${hasBias ? `; ∂L/∂b = (2/${n}) Σ(ŷ − y) = ${num(gb)}` : ''}.` +
+        (upd ? `\nAfter one step: ${slopeName} = ${num(m)} − ${num(lr!)}×${par(gm)} = ${num(upd.m)}${hasBias ? `, b = ${num(b)} − ${num(lr!)}×${par(gb)} = ${num(upd.b)}` : ''}.` : '') +
         `\nThe derivative of a sum is the sum of the derivatives, so the Σ stays and the constant 1/${n} comes out in front.`,
     },
   };
@@ -278,6 +306,7 @@ function quadratic(vals: Map<string, number>, text: string): GradientResult | un
 
 /** One sigmoid neuron a = σ(w·x + b) with L = (a − y)²: the chain rule worked through. */
 function sigmoidNeuron(vals: Map<string, number>, text: string): GradientResult | undefined {
+  if (/relu\s*\(/i.test(text) && !vals.has('w1')) return reluNeuron(vals);
   if (!/(sigmoid|σ|シグモイド)\s*\(/i.test(text) || vals.has('w1')) return undefined;
   const x = vals.get('x');
   const w = vals.get('w');
@@ -299,6 +328,51 @@ function sigmoidNeuron(vals: Map<string, number>, text: string): GradientResult 
   };
 }
 
+/** One update from a given weight and gradient: w − lr × g, for each learning rate named. */
+function simpleUpdate(vals: Map<string, number>, text: string): GradientResult | undefined {
+  const w = vals.get('w');
+  const g = vals.get('g');
+  const lrs = learningRates(text);
+  if (w === undefined || g === undefined || lrs.length === 0 || vals.has('x')) return undefined;
+  const ja = lrs.map((lr) => `学習率 ${num(lr)}：${num(w)} − ${num(lr)}×${par(g)} = ${num(w - lr * g)}`);
+  const en = lrs.map((lr) => `learning rate ${num(lr)}: ${num(w)} − ${num(lr)}×${par(g)} = ${num(w - lr * g)}`);
+  const big = lrs.some((lr) => Math.abs(lr * g) > Math.abs(w) && Math.abs(lr * g) > 1);
+  return {
+    kind: 'line-step',
+    text: {
+      ja: `更新式は「新しい重み = 今の重み − 学習率 × 勾配」です。\n${ja.join('\n')}` + (big ? '\n学習率が大きいと 1 回の更新で重みが大きく飛び、損失の谷を飛び越えて発散しやすくなります。' : ''),
+      en: `The update is "new weight = weight − learning rate × gradient".\n${en.join('\n')}` + (big ? '\nWith a large learning rate one update moves the weight far, which can jump over the minimum and make training diverge.' : ''),
+    },
+  };
+}
+
+/** One ReLU neuron a = relu(w·x + b) with L = (a − y)²: zero gradient when the input is not positive. */
+function reluNeuron(vals: Map<string, number>): GradientResult | undefined {
+  const x = vals.get('x');
+  const w = vals.get('w');
+  const y = vals.get('y') ?? vals.get('t');
+  if (x === undefined || w === undefined || y === undefined) return undefined;
+  const b = vals.get('b') ?? 0;
+  const z = w * x + b;
+  const a = Math.max(0, z);
+  const d = z > 0 ? 1 : 0;
+  const dA = 2 * (a - y);
+  const gw = dA * d * x;
+  const gb = dA * d;
+  const dead = d === 0;
+  return {
+    kind: 'neuron',
+    text: {
+      ja:
+        `∂L/∂w = ${num(gw)}、∂L/∂b = ${num(gb)} です。\nz = w·x + b = ${num(w)}×${par(x)} + ${par(b)} = ${num(z)}、a = relu(${num(z)}) = ${num(a)}、∂L/∂a = 2(a − y) = ${num(dA)}、relu'(z) = ${d}。\n∂L/∂w = ∂L/∂a × relu'(z) × x = ${num(dA)}×${d}×${par(x)} = ${num(gw)}。` +
+        (dead ? '\nz が 0 以下なので ReLU の傾きは 0 で、勾配は 0 になります（このデータではこの重みは更新されません。0 で正しいです）。' : ''),
+      en:
+        `∂L/∂w = ${num(gw)} and ∂L/∂b = ${num(gb)}.\nz = w·x + b = ${num(w)}×${par(x)} + ${par(b)} = ${num(z)}; a = relu(${num(z)}) = ${num(a)}; ∂L/∂a = 2(a − y) = ${num(dA)}; relu'(z) = ${d}.\n∂L/∂w = ∂L/∂a × relu'(z) × x = ${num(dA)}×${d}×${par(x)} = ${num(gw)}.` +
+        (dead ? '\nz is not positive, so ReLU\'s slope is 0 and the gradient is 0: this example does not update the weight (0 is the right answer).' : ''),
+    },
+  };
+}
+
 const GRADIENT_WORDS = /(勾配|微分|gradient|deriv|d[A-Za-z]*\/d|∂|update|更新|step|ステップ|backprop|逆伝播|chain|連鎖)/i;
 
 /** The worked gradient for a question that gives the numbers of one of the textbook's cases and asks for a result. */
@@ -308,7 +382,7 @@ export function computeGradient(text: string): GradientResult | undefined {
   const vals = namedNumbers(t);
   const pts = pointsOf(t);
   if (GRADIENT_WORDS.test(t)) {
-    const r = chain(vals, t) ?? sigmoidNeuron(vals, t) ?? quadratic(vals, t) ?? (pts.length ? pointsStep(pts, vals, t) : undefined) ?? lineStep(vals, t);
+    const r = chain(vals, t) ?? sigmoidNeuron(vals, t) ?? quadratic(vals, t) ?? (pts.length ? pointsStep(pts, vals, t) : undefined) ?? lineStep(vals, t) ?? simpleUpdate(vals, t);
     if (r) return r;
     if (!vals.has('lr')) return lineGrad(vals);
     return undefined;

@@ -58,7 +58,7 @@ function modelText(m: ModelSummary, lang: Lang): string {
     lines.push(ja ? `合計 ${fmt(m.total)} パラメータ${tail}。プーリング、Flatten、Dropout はパラメータを持ちません。` : `Total: ${fmt(m.total)} parameters${tail}. Pooling, Flatten and Dropout have none.`);
     const biggest = [...m.rows].sort((a, b) => b.params - a.params)[0];
     if (biggest && m.total > 0 && biggest.params / m.total > 0.5 && m.rows.length > 2) {
-      const share = Math.round((100 * biggest.params) / m.total);
+      const share = Math.floor((1000 * biggest.params) / m.total) / 10;
       lines.push(
         ja
           ? `一番重いのは ${biggest.label}（${fmt(biggest.params)}、全体の ${share}%）です。${biggest.kind === 'Dense' && m.rows.some((r) => r.kind === 'Conv2D') ? '畳み込み層は小さなカーネルを画像全体で使い回すのでパラメータが少なく、Flatten の後の Dense はすべての入力とすべてのユニットを結ぶので多くなります。' : ''}`
@@ -329,7 +329,9 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
     const hasEmb = models.some((m) => m.rows.some((r) => r.kind === 'Embedding'));
     const topic: TopicSlug | undefined = hasConv ? 'cnn-convolution' : onlyPool ? 'pooling' : hasBn ? 'normalization' : hasEmb ? 'nlp-embeddings' : undefined;
     if (!out.some((o) => o.kind === 'code' && o.topic === 'perceptron-xor')) {
-      out.push({ kind: 'model', text: models.map((m) => modelText(m, lang)).join('\n\n'), topic });
+      // A listing that cannot place even its first layer says nothing useful.
+      const shown = models.filter((m) => m.rows.length > 0);
+      if (shown.length) out.push({ kind: 'model', text: shown.map((m) => modelText(m, lang)).join('\n\n'), topic });
     }
   }
   const grad = computeGradient(text);
@@ -341,7 +343,9 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   const findings = readLog(parseLog(text), learningRate(text));
   // A one-unit softmax already explained from the code explains an exact-zero loss too.
   const softmaxShown = out.some((o) => o.kind === 'code' && o.topic === 'classification-softmax');
-  for (const f of findings.filter((x) => !(softmaxShown && x.kind === 'exact-zero')).slice(0, 2)) {
+  // EarlyStopping worked on the asker's val_loss list already says where overfitting starts.
+  const earlyShown = out.some((o) => o.kind === 'math' && o.topic === 'overfitting-validation');
+  for (const f of findings.filter((x) => !(softmaxShown && x.kind === 'exact-zero') && !(earlyShown && x.kind === 'overfitting')).slice(0, 2)) {
     const r = findingText(f, lang);
     out.push({ kind: 'log', text: r.text, topic: r.topic });
   }

@@ -102,7 +102,18 @@ export function inputShapeFromText(text: string): number[] | undefined {
     const isInput = dims.length === 3 || /(input|入力|image|画像|picture|写真|pixels?|ピクセル|画素|mnist|grey|gray|グレー)/i.test(around);
     if (isInput && (!best || prod(dims) > prod(best))) best = dims;
   }
+  // A three-axis tuple in the prose ("a 32x32 RGB image (32,32,3)") says more than "32x32".
+  if (best && best.length === 3) return best;
+  const fromTuple = tupleInput(t);
+  if (fromTuple && (!best || fromTuple.length > best.length)) return fromTuple;
   if (best) return best;
+  const tuple = /input_shape\s*=\s*\(([\d\s,]+)\)|\bshape\s*=\s*\(([\d\s,]+)\)/.exec(t);
+  if (tuple) return (tuple[1] ?? tuple[2]).split(',').map((x) => x.trim()).filter(Boolean).map(Number);
+  return undefined;
+}
+
+/** A shape tuple in the prose: "on a (14, 14, 32) input", "(None, 13, 13, 64) -> MaxPooling2D". */
+function tupleInput(t: string): number[] | undefined {
   // A shape tuple in the prose: "on a (14, 14, 32) input", "(None, 13, 13, 64) -> MaxPooling2D".
   for (const m of t.matchAll(/\(\s*(?:None\s*,\s*)?(\d{1,5}(?:\s*,\s*\d{1,5}){0,2})\s*,?\s*\)/g)) {
     const before = t.slice(Math.max(0, m.index! - 30), m.index!);
@@ -116,8 +127,6 @@ export function inputShapeFromText(text: string): number[] | undefined {
       return m[1].split(',').map((x) => Number(x.trim()));
     }
   }
-  const tuple = /input_shape\s*=\s*\(([\d\s,]+)\)|\bshape\s*=\s*\(([\d\s,]+)\)/.exec(t);
-  if (tuple) return (tuple[1] ?? tuple[2]).split(',').map((x) => x.trim()).filter(Boolean).map(Number);
   return undefined;
 }
 
@@ -346,7 +355,9 @@ function summarize(calls: PyCall[], given: number[] | undefined, fromModel: bool
  * comes first; a lone layer call elsewhere gets the input shape it names, or
  * the model's input, or one stated in words.
  */
-export function summarizeModels(text: string): ModelSummary[] {
+export function summarizeModels(source: string): ModelSummary[] {
+  // "Flatten → Dense(256)": a layer named bare in a chain of arrows is called with no arguments.
+  const text = source.replace(/\b(Flatten|GlobalAveragePooling2D|GlobalMaxPooling2D|GlobalAveragePooling1D|GlobalMaxPooling1D)\b(?!\s*\()(?=\s*(?:→|->|=>|$))|(?<=(?:→|->|=>)\s*)\b(Flatten|GlobalAveragePooling2D|GlobalMaxPooling2D|GlobalAveragePooling1D|GlobalMaxPooling1D)\b(?!\s*\()/gm, '$1$2()');
   const calls = findCalls(text, LAYER_NAMES);
   if (calls.length === 0) return [];
   const inModel = modelCalls(text, calls);
@@ -360,10 +371,25 @@ export function summarizeModels(text: string): ModelSummary[] {
   const src = (c: PyCall) => `${c.name}(${JSON.stringify(c.args[0] ?? null)}`;
   const modelSrc = new Set(inModel.map(src));
   const lone = calls.filter((c) => !inModel.includes(c) && !modelSrc.has(src(c)));
-  // Lone calls that follow each other in a code block read as one model (a list without Sequential).
-  if (lone.length > 1 && !inModel.length && lone.every((c, i) => i === 0 || /^([\s,\])]|->|→|=>)*$/.test(text.slice(lone[i - 1].end, c.at).replace(/#[^\n]*/g, '')))) {
-    const m = summarize(lone, words, true);
+  // Lone calls that follow each other in a code block read as one model (a list without Sequential);
+  // the longest such run is the model, and a layer of it named again in the prose is the same layer.
+  const joined = (a: PyCall, b: PyCall) => /^([\s,\])]|->|→|=>)*$/.test(text.slice(a.end, b.at).replace(/#[^\n]*/g, ''));
+  const runs: PyCall[][] = [];
+  for (const c of lone) {
+    const last = runs[runs.length - 1];
+    if (last && joined(last[last.length - 1], c)) last.push(c);
+    else runs.push([c]);
+  }
+  const longest = runs.reduce<PyCall[]>((a, r) => (r.length > a.length ? r : a), []);
+  if (longest.length > 1 && !inModel.length) {
+    const m = summarize(longest, words, true);
     if (m) out.push(m);
+    const runSrc = new Set(longest.map(src));
+    for (const c of lone) {
+      if (longest.includes(c) || runSrc.has(src(c))) continue;
+      const one = summarize([c], inputOf(c) ?? words, false);
+      if (one && one.rows.length) out.push(one);
+    }
     return out;
   }
   for (const c of lone) {

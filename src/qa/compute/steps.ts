@@ -63,7 +63,7 @@ export function sampleCounts(text: string): number[] {
   const found: { at: number; n: number }[] = [];
   const patterns = [
     new RegExp(`(?<![x×*\\d.,])${NUM}[ \\t]*(枚|件|個|行|サンプル|(?:training|train|test|validation)[ \\t]+(?:images?|samples?|examples?|rows?|digits?|records?|data|set)\\b|images?\\b|samples?\\b|examples?\\b|rows?\\b|digits?\\b|records?\\b|data points?\\b)`, 'gi'),
-    new RegExp(`(訓練データ|学習データ|テストデータ|検証データ|データ|train(ing)? (set|data)|test (set|data)|dataset|data set|len\\(\\w+\\)\\s*(→|->|=|is|:|は))\\s*(は|が|を|of|is|has|:|=)?\\s*${NUM}`, 'gi'),
+    new RegExp(`(訓練データ|学習データ|テストデータ|検証データ|データ|train(ing)? (set|data)|test (set|data)|dataset|data set|[xX]_train( is| has|は|が)?|len\\(\\w+\\)\\s*(→|->|=|is|:|は))\\s*(は|が|を|of|is|has|:|=)?\\s*${NUM}`, 'gi'),
     /\(\s*(\d{2,7})\s*,\s*\d+/g,
   ];
   for (const re of patterns) {
