@@ -7,7 +7,10 @@
  *   (right 1, partial 0.5, wrong 0; handed-over answers are not answers);
  * - the development set, answered now, its raw score (trace.raw) against
  *   whether the answer's topic is right (the only judgement it has), a right
- *   topic counted at what it was worth in grades on batch-1's baseline.
+ *   topic counted at what it was worth in grades on batch-1's baseline;
+ * - every tuned batch answered now, where a judge graded exactly the current
+ *   answer (its hash matches): the current raw score against the grade.
+ *   Blind batches are never used: their figures must stay unseen by the fit.
  *
  *   npx tsx scripts/eval/calibrate.ts           (prints the fitted table and the ECE)
  *   npx tsx scripts/eval/calibrate.ts --write   (also writes the table into src/qa/calibration.ts)
@@ -19,7 +22,7 @@ import { createAssistant } from '../../src/qa/assistant.ts';
 import { calibrate, fitIsotonic } from '../../src/qa/calibration.ts';
 import { gradeCredit, matchGrade, readGrades } from './grades.ts';
 import { calibrate as ece, type CalibrationPoint } from './measure.ts';
-import { DEV_SET_FILE, readJsonl, type EvalItem } from './sets.ts';
+import { allSets, DEV_SET_FILE, gradesFileFor, readJsonl, readManifest, type EvalItem } from './sets.ts';
 
 const BASELINE = 'tests/fixtures/blind/batch-1.answers.baseline.jsonl';
 const BATCH = 'tests/fixtures/blind/batch-1.jsonl';
@@ -70,6 +73,24 @@ async function devPoints(): Promise<RawPoint[]> {
   return out;
 }
 
+/** Tuned batches answered now, where the judge's grade is of exactly this answer. */
+async function gradedNowPoints(): Promise<RawPoint[]> {
+  const assistant = createAssistant({ config: loadConfig(), llm: null });
+  const out: RawPoint[] = [];
+  for (const set of allSets(readManifest())) {
+    if (set.kind !== 'tuned') continue;
+    const grades = readGrades(gradesFileFor(set.file));
+    for (const item of readJsonl<EvalItem>(set.file)) {
+      if (item.kind !== 'in-scope') continue;
+      const { contract, trace } = await assistant.askTraced(item.question);
+      if (contract.action !== 'answer' || trace.raw === undefined || trace.computed?.length) continue;
+      const m = matchGrade(grades, item.id, contract);
+      if (m.state === 'graded') out.push({ raw: trace.raw, right: gradeCredit(m.grade.grade) });
+    }
+  }
+  return out;
+}
+
 function report(name: string, points: RawPoint[], table: readonly (readonly [number, number])[]): string {
   const before: CalibrationPoint[] = points.map((p) => ({ confidence: p.raw, right: p.right }));
   const after: CalibrationPoint[] = points.map((p) => ({ confidence: calibrate(p.raw, table), right: p.right }));
@@ -82,7 +103,9 @@ async function main(argv: string[]): Promise<void> {
   const credit = creditOfRightTopic(base);
   const dev = (await devPoints()).map((p) => ({ ...p, right: p.right * credit }));
   console.log(`a right topic was worth ${credit.toFixed(3)} in grade credit (batch-1 baseline); development answers count that much`);
-  const table = fitIsotonic([...base.map((p) => ({ x: p.raw, y: p.right })), ...dev.map((p) => ({ x: p.raw, y: p.right }))]);
+  const now = await gradedNowPoints();
+  console.log(`${now.length} current answers of tuned batches carry a judge's grade`);
+  const table = fitIsotonic([...base, ...dev, ...now].map((p) => ({ x: p.raw, y: p.right })));
   // Keep the table short: merge points closer than 0.02 in raw score (weighted by nothing: they are block means already).
   const compact: [number, number][] = [];
   for (const p of table) {
@@ -95,7 +118,8 @@ async function main(argv: string[]): Promise<void> {
   console.log(`  ${JSON.stringify(compact)}`);
   console.log(report('batch-1 baseline (grades)', base, compact));
   console.log(report('development (topic right)', dev, compact));
-  console.log(report('both', [...base, ...dev], compact));
+  console.log(report('tuned batches, graded now', now, compact));
+  console.log(report('all', [...base, ...dev, ...now], compact));
   if (argv.includes('--write')) {
     const src = readFileSync(TABLE_FILE, 'utf8');
     const body = compact.map(([x, y]) => `  [${x}, ${y}],`).join('\n');
