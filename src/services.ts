@@ -114,7 +114,11 @@ export async function openServices(config: Config, overrides: ServiceOverrides =
   }
   const escalations = new EscalationStore(db);
   const answers = new AnswerLog(db);
-  const assistant = createAssistant({ config, ...overrides.assistant });
+  const assistant = createAssistant({
+    config,
+    onLlmError: (message) => log.warn({ component: 'qa', llmError: message }, 'the LLM writer failed; the composed answer was used'),
+    ...overrides.assistant,
+  });
   const conversations = new Conversations(answers);
   const drafts = new KnowledgeDrafts(db, {
     knowledgeDir: config.knowledgeDir,

@@ -81,6 +81,8 @@ export interface AssistantDeps {
   index?: QaIndex;
   /** Replaces the LLM writer built from config.qa.llm. */
   llm?: LlmWriter | null;
+  /** Told when the LLM writer fails and the composed answer stands in (for the log). */
+  onLlmError?: (message: string) => void;
 }
 
 /**
@@ -224,6 +226,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
         // The composed answer stands in; the question is still answered.
         llmState = 'failed';
         llmError = (err as Error).message;
+        deps.onLlmError?.(llmError);
       }
     }
     return out('answer', answer, confidence, { sources, lesson: lessonRef(used[0]?.entry) }, {

@@ -51,8 +51,11 @@ describe('LLM-written answers through LangChain ChatOpenAI (fake endpoint on 127
   it('falls back to the composed answer when the endpoint fails', async () => {
     fake = await startFakeOpenAI({ chatStatus: 500 });
     const config = miniConfig({ LLM_BASE_URL: fake.baseUrl, LLM_MODEL: 'fake-chat' });
-    const { contract, trace } = await createAssistant({ config }).askTraced('What does epochs=5 mean?');
+    const errors: string[] = [];
+    const { contract, trace } = await createAssistant({ config, onLlmError: (m) => errors.push(m) }).askTraced('What does epochs=5 mean?');
     expect(trace.llm).toBe('failed');
+    // The failure is reported (for the log), never the key.
+    expect(errors).toHaveLength(1);
     expect(contract.action).toBe('answer');
     expect(contract.answer).toContain('An epoch is one full pass');
   });
