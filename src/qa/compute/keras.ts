@@ -360,6 +360,9 @@ export function summarizeModels(source: string): ModelSummary[] {
   const text = source.replace(/\b(Flatten|GlobalAveragePooling2D|GlobalMaxPooling2D|GlobalAveragePooling1D|GlobalMaxPooling1D)\b(?!\s*\()(?=\s*(?:→|->|=>|$))|(?<=(?:→|->|=>)\s*)\b(Flatten|GlobalAveragePooling2D|GlobalMaxPooling2D|GlobalAveragePooling1D|GlobalMaxPooling1D)\b(?!\s*\()/gm, '$1$2()');
   const calls = findCalls(text, LAYER_NAMES);
   if (calls.length === 0) return [];
+  // An Embedding's sequence length may be given in the prose or by pad_sequences' maxlen.
+  const seqLen = /\bmaxlen\s*=\s*(\d+)|\b(?:sequences? )?(?:of )?length\s*(?:=|of|is)?\s*(\d+)|長さ\s*(?:=|は|が)?\s*(\d+)/i.exec(text);
+  if (seqLen) for (const c of calls) if (c.name === 'Embedding' && c.kwargs.input_length === undefined) c.kwargs.input_length = Number(seqLen[1] ?? seqLen[2] ?? seqLen[3]);
   const inModel = modelCalls(text, calls);
   const out: ModelSummary[] = [];
   const words = inputShapeFromText(text.replace(/\b(input_shape|shape)\s*=\s*\([^)]*\)/g, ' '));
