@@ -460,7 +460,7 @@ const OUT_OF_SCOPE: ScopeRule[] = [
       /(休憩|昼休み|昼食|お昼|ランチ|トイレ|会場|駐車場|wi-?fi|遅刻|早退|欠席|出欠|次回の(講座|回)|タイムテーブル|時間割|(講座|当日|今日|本日|研修|ワークショップ|午後|午前)の?(スケジュール|日程|予定)|録画|アーカイブ配信|懇親会|アンケート|締め切り|締切|提出期限|何時(まで|から|に|頃)|終了時刻|開始時刻|終わる時間|始まる時間)/i,
       /(スライド|資料|テキスト).{0,8}(もらえ|配布|共有して|送って|ダウンロードでき|いただけ)/,
       /(講師|先生|インストラクター|TA)の?(名前|連絡先|メール|経歴|プロフィール)/i,
-      /\b(instructor|teacher|lecturer|trainer)'?s? (name|email|contact|bio)\b|\bwho is the (instructor|teacher|lecturer|trainer)\b/i,
+      /\b(instructor|teacher|lecturer|trainer)'?s? (name|email|contact|bio)\b|\bwho is the (instructor|teacher|lecturer|trainer)\b(?! (in|of) (supervised|machine|deep|the model|learning))/i,
       /\b(lunch|coffee break|break time|restroom|toilet|bathroom|parking|venue|wi-?fi|(today'?s|the course|the workshop|class) schedule|agenda|timetable|recording|recorded|attendance|deadline|due date|survey|what time (is|does|do|will|should) (the |we |today'?s )?(lunch|break|session|workshop|class|course|day|start|end|finish|begin)|when does (the|today'?s)? ?(session|workshop|course|class|day|lunch|break)|next session|leave early|arrive late|be late)\b/i,
       /\b(slides?|materials?|handouts?)\b.{0,25}\b(get|share|send|download|copy|available|access)\b/i,
       // How the platform handles one's own or a company's data: a question for the organisers.

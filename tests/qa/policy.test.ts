@@ -189,6 +189,7 @@ describe('screening', () => {
     expect(verdict("nvidia-smi -> 'NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver'. it worked this morning").verdict).toBe('escalate');
     expect(verdict('AveragePooling2D と MaxPooling2D ってどっちがいい？').verdict).toBe('ok');
     expect(verdict('is the loss in the progress bar a running average?').verdict).toBe('ok');
+    expect(verdict('who is the teacher in supervised learning? the labels?').verdict).toBe('ok');
   });
 
   it('takes "it works, I will tell my neighbour" as thanks', () => {
