@@ -178,7 +178,7 @@ function fitsKind(kind: QuestionKind, text: string, at: number, title: string): 
 }
 
 /** The edge an entry's first paragraph keeps over its others when the lead is picked inside the entry. */
-const WITHIN_ENTRY_FIRST = 0.08;
+const WITHIN_ENTRY_FIRST = 0.15;
 
 /** How much a paragraph that gives the kind of answer asked for counts extra for the lead. */
 const KIND_BONUS = 0.12;
