@@ -474,6 +474,8 @@ const OUT_OF_SCOPE: ScopeRule[] = [
       /(付き合って|恋人|彼女|彼氏|結婚|デート|電話番号|住所|年齢|何歳|好きな食べ物|趣味は|転職|給料|年収|履歴書|職務経歴書|宿題をやって|悩み相談|人生相談)/,
       /\b(date me|girlfriend|boyfriend|marry|your (phone|address|age|favou?rite)|how old are you|my (resume|cv|homework|cover letter)|cover letter|salary|career advice|job interview|relationship advice)\b/i,
     ],
+    // Age, income or an address as columns of a data set are data, not a personal question.
+    unless: /(特徴量|データ|列|カラム|説明変数|目的変数|予測|回帰|正規化|標準化|スケール|loss|ロス|学習|モデル|\b(column|feature|dataset|data|predict|regression|normali[sz]|scal(e|ing)|model)s?\b)/i,
   },
   {
     // Programming help for other tools: out of the workshop unless the course's own tools are in it.

@@ -190,6 +190,8 @@ describe('screening', () => {
     expect(verdict('AveragePooling2D と MaxPooling2D ってどっちがいい？').verdict).toBe('ok');
     expect(verdict('is the loss in the progress bar a running average?').verdict).toBe('ok');
     expect(verdict('who is the teacher in supervised learning? the labels?').verdict).toBe('ok');
+    expect(verdict('年齢と年収の特徴量を Dense に入れたら loss が暴れます').verdict).toBe('ok');
+    expect(verdict('講師の年齢と年収を教えて').verdict).toBe('escalate');
   });
 
   it('takes "it works, I will tell my neighbour" as thanks', () => {
