@@ -338,13 +338,25 @@ export function answerCoverage(index: QaIndex, question: string, passages: Passa
   for (const p of passages) for (const t of lexicalTerms(p.source.entry.title, index.glossary).keys()) shown.add(t);
   let mass = 0;
   let hit = 0;
+  let unknown = 0;
+  // Words no entry holds say nothing about which entry answers (chat, thanks, the
+  // asker's own names), except the specifics: an acronym (ROC, PPO) or a code
+  // identifier (return_X_y) no entry mentions is exactly what none of them answers.
+  const acronyms = new Set([...question.normalize('NFKC').matchAll(/\b([A-Z][A-Z0-9]{1,5})s?\b/g)].map((m) => m[1].toLowerCase()));
+  // (Not the subscripts of formulas: x_i, w_jk.)
+  const specific = (t: string) => acronyms.has(t) || (/_/.test(t) && !/^[a-z]_[a-z0-9]{1,3}$/.test(t));
   for (const [t, w] of query) {
-    // Words no entry holds (chat, thanks, the asker's own names) say nothing about which entry answers.
-    if (t.startsWith('$') || !index.lexical.has(t)) continue;
+    if (t.startsWith('$') || (!index.lexical.has(t) && !specific(t))) continue;
     const v = index.lexical.idf(t) * Math.min(w, 3);
     mass += v;
     if (shown.has(t)) hit += v;
+    else if (!index.lexical.has(t)) unknown += v;
   }
+  // A question mostly about a specific the knowledge base never mentions ("What is a ROC curve?") is not covered at all.
+  if (mass > 0 && unknown / mass >= UNKNOWN_SUBJECT) return 0;
   return mass > 0 ? hit / mass : 1;
 }
+
+/** The share of a question's information held by specifics no entry mentions, from which it is about something else. */
+const UNKNOWN_SUBJECT = 0.3;
 

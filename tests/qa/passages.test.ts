@@ -110,6 +110,13 @@ describe('passage selection', () => {
     expect(answerCoverage(index, q, off)).toBeLessThan(0.3);
   });
 
+  it('counts a specific no entry mentions (an acronym, an identifier) as missing, but not the subscripts of a formula', () => {
+    const p = selectPassages(index, 'what is the ROC of the scaling?', [scored(SCALING)], { budget: 1300 });
+    expect(answerCoverage(index, 'what is the ROC of the scaling?', p)).toBe(0);
+    const q = 'why divide the pixels by 255 for x_i and y_i?';
+    expect(answerCoverage(index, q, selectPassages(index, q, [scored(SCALING)], { budget: 1300 }))).toBeGreaterThan(0.3);
+  });
+
   it('takes candidates in the answering entry\'s language whose main topic is the winner', () => {
     const elsewhere = entry('aug-en', 'x', { topics: ['data-augmentation', 'normalization'] });
     const c = passageCandidates(scored(SCALING), [scored(JA, 0.9), scored(OTHER, 0.8), scored(elsewhere, 0.9), scored(entry('weak-en', 'y'), 0.2)], 'normalization');
