@@ -8,9 +8,17 @@
  * - the development set, answered now, its raw score (trace.raw) against
  *   whether the answer's topic is right (the only judgement it has), a right
  *   topic counted at what it was worth in grades on batch-1's baseline;
- * - every tuned batch answered now, where a judge graded exactly the current
- *   answer (its hash matches): the current raw score against the grade.
- *   Blind batches are never used: their figures must stay unseen by the fit.
+ * - the first, blind measurements of later batches (`batch-N.first-grades.jsonl`
+ *   with `batch-N.answers.baseline.jsonl`): how often answers to questions the
+ *   project had never seen were right. Their raw score is read back from the
+ *   confidence they were shown through the table in force then (FIRST_TABLE).
+ *
+ * With at least 50 first-measured answers the fit uses those of the newest
+ * first-measured batch alone (the project changes between batches): the dev
+ * set's topic-right proxy and the tuned batches' current answers (printed for
+ * comparison) say how often answers to questions the project was tuned on are
+ * right, which overstates what a confidence is worth on a new question.
+ * Blind batches are never used.
  *
  *   npx tsx scripts/eval/calibrate.ts           (prints the fitted table and the ECE)
  *   npx tsx scripts/eval/calibrate.ts --write   (also writes the table into src/qa/calibration.ts)
@@ -22,6 +30,7 @@ import { createAssistant } from '../../src/qa/assistant.ts';
 import { calibrate, fitIsotonic } from '../../src/qa/calibration.ts';
 import { gradeCredit, matchGrade, readGrades } from './grades.ts';
 import { calibrate as ece, type CalibrationPoint } from './measure.ts';
+import { existsSync } from 'node:fs';
 import { allSets, DEV_SET_FILE, gradesFileFor, readJsonl, readManifest, type EvalItem } from './sets.ts';
 
 const BASELINE = 'tests/fixtures/blind/batch-1.answers.baseline.jsonl';
@@ -91,6 +100,58 @@ async function gradedNowPoints(): Promise<RawPoint[]> {
   return out;
 }
 
+/** The calibration table in force when batches 3 and 4 were first measured (unchanged since 8a8ae5a). */
+const FIRST_TABLE: readonly (readonly [number, number])[] = [
+  [0, 0],
+  [0.459, 0.2],
+  [0.535, 0.497],
+  [0.6, 0.644],
+  [0.687, 0.651],
+  [0.762, 0.716],
+  [0.785, 0.726],
+  [0.821, 0.726],
+  [0.888, 0.739],
+  [0.963, 0.84],
+  [1, 0.84],
+];
+
+/** The raw score behind a shown confidence (the middle of a flat stretch of the table). */
+export function uncalibrate(conf: number, table: readonly (readonly [number, number])[]): number {
+  for (let i = 1; i < table.length; i++) {
+    const [x0, y0] = table[i - 1];
+    const [x1, y1] = table[i];
+    if (conf <= y1 + 1e-9) {
+      if (y1 - y0 < 1e-9) return (x0 + x1) / 2;
+      return x0 + ((conf - y0) / (y1 - y0)) * (x1 - x0);
+    }
+  }
+  return 1;
+}
+
+/** Confidences of answers led by a calculation (fixed, not calibrated): left out. */
+const FIXED = new Set([0.9, 0.85, 0.75]);
+
+/** The first, blind measurements of batches that kept their first grades. */
+export function firstMeasuredPoints(newestOnly = false): RawPoint[] {
+  let out: RawPoint[] = [];
+  let last: RawPoint[] = [];
+  for (const set of allSets(readManifest())) {
+    if (newestOnly) out = [];
+    const first = set.file.replace(/\.jsonl$/, '.first-grades.jsonl');
+    const baseline = set.file.replace(/\.jsonl$/, '.answers.baseline.jsonl');
+    if (!existsSync(first) || !existsSync(baseline)) continue;
+    const items = new Map(readJsonl<EvalItem>(set.file).map((i) => [i.id, i]));
+    const grades = readGrades(first);
+    for (const { id, contract } of readJsonl<{ id: string; contract: AnswerContract }>(baseline)) {
+      if (items.get(id)?.kind !== 'in-scope' || contract.action !== 'answer' || FIXED.has(contract.confidence)) continue;
+      const m = matchGrade(grades, id, contract);
+      if (m.state === 'graded') out.push({ raw: uncalibrate(contract.confidence, FIRST_TABLE), right: gradeCredit(m.grade.grade) });
+    }
+    if (newestOnly && out.length) last = out;
+  }
+  return newestOnly ? last : out;
+}
+
 function report(name: string, points: RawPoint[], table: readonly (readonly [number, number])[]): string {
   const before: CalibrationPoint[] = points.map((p) => ({ confidence: p.raw, right: p.right }));
   const after: CalibrationPoint[] = points.map((p) => ({ confidence: calibrate(p.raw, table), right: p.right }));
@@ -105,7 +166,11 @@ async function main(argv: string[]): Promise<void> {
   console.log(`a right topic was worth ${credit.toFixed(3)} in grade credit (batch-1 baseline); development answers count that much`);
   const now = await gradedNowPoints();
   console.log(`${now.length} current answers of tuned batches carry a judge's grade`);
-  const table = fitIsotonic([...base, ...dev, ...now].map((p) => ({ x: p.raw, y: p.right })));
+  // The newest first measurement is the closest to what the project answers now.
+  const first = firstMeasuredPoints(true);
+  console.log(`${first.length} answers of first, blind measurements carry their judge's grade`);
+  const fitOn = first.length >= 50 ? first : [...base, ...dev, ...now];
+  const table = fitIsotonic(fitOn.map((p) => ({ x: p.raw, y: p.right })));
   // Keep the table short: merge points closer than 0.02 in raw score (weighted by nothing: they are block means already).
   const compact: [number, number][] = [];
   for (const p of table) {
@@ -119,7 +184,8 @@ async function main(argv: string[]): Promise<void> {
   console.log(report('batch-1 baseline (grades)', base, compact));
   console.log(report('development (topic right)', dev, compact));
   console.log(report('tuned batches, graded now', now, compact));
-  console.log(report('all', [...base, ...dev, ...now], compact));
+  console.log(report('first blind measurements', first, compact));
+  console.log(`  (as shown then: ECE ${(ece(first.map((p) => ({ confidence: calibrate(p.raw, FIRST_TABLE), right: p.right }))).ece ?? 0).toFixed(3)})`);
   if (argv.includes('--write')) {
     const src = readFileSync(TABLE_FILE, 'utf8');
     const body = compact.map(([x, y]) => `  [${x}, ${y}],`).join('\n');

@@ -3,25 +3,23 @@
  * the answer is right, not the retrieval's raw score. The raw score (the
  * winning topic's strength and margin, `retrieve.ts`) is mapped through a
  * monotone table fitted by isotonic regression (pool-adjacent-violators) to
- * judged answers: the grades of blind batch-1's baseline answers (right = 1,
- * partial = 0.5, wrong = 0) and the development set (topic right = 1). Between
- * the table's points the mapping is linear. `npx tsx scripts/eval/calibrate.ts`
- * refits it and prints the expected calibration error before and after.
+ * judged answers to questions the project had never seen: the first, blind
+ * measurement of the newest such batch (batch 4 at 1297bc6, its judges' grades:
+ * right = 1, partial = 0.5, wrong = 0), not the tuned sets, whose answers are
+ * right far more often than a new question's. Between the table's points the
+ * mapping is linear. `npx tsx scripts/eval/calibrate.ts` refits it and prints
+ * the expected calibration error before and after.
  */
 
 /** [raw score, probability right], raw ascending. */
 export const CALIBRATION: readonly (readonly [number, number])[] = [
   [0, 0],
-  [0.459, 0.2],
-  [0.535, 0.497],
-  [0.6, 0.644],
-  [0.687, 0.651],
-  [0.762, 0.716],
-  [0.785, 0.726],
-  [0.821, 0.726],
-  [0.888, 0.739],
-  [0.963, 0.84],
-  [1, 0.84],
+  [0.45, 0.167],
+  [0.482, 0.375],
+  [0.636, 0.429],
+  [0.739, 0.5],
+  [0.849, 0.697],
+  [1, 0.697],
 ];
 
 /** The calibrated confidence of a raw retrieval score (0..1). */

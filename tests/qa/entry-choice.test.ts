@@ -56,7 +56,8 @@ describe('entry choice over the real knowledge base', () => {
     expect(contract.sources[0].id).toBe('one-hot-why-convert-labels-en');
     // 0.695 before a listed question counted for the retrieval's confidence; the one shown is calibrated.
     expect(trace.raw).toBeGreaterThan(0.75);
-    expect(contract.confidence).toBeGreaterThan(0.7);
+    // Calibrated on first blind measurements, whose best answers were right about 70% of the time.
+    expect(contract.confidence).toBeGreaterThan(0.5);
     const ja = await assistant.ask('ラベルはもともと数字だったのに、なぜ変換するの？');
     expect(ja.sources[0].id).toBe('one-hot-why-convert-labels-ja');
   });
