@@ -188,7 +188,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const candidates = d.action === 'answer' ? passageCandidates(sel.primary, sel.related, sel.topic) : [];
     // A worked calculation on the asker's numbers stands alone: an entry's own
     // worked example beside it (other numbers) would only confuse; the entry is named to read on.
-    const worked = computed.some((c) => c.kind === 'math' || c.kind === 'steps');
+    const worked = computed.some((c) => c.kind === 'math' || c.kind === 'steps' || c.kind === 'model');
     const selected = selectPassages(index, focus, candidates, { budget: computed.length ? 700 : 1400, max: computed.length ? 2 : 4 });
     // The LLM writer still gets the passages: it can explain around the asker's numbers.
     // A second part that asks for an explanation ("…and what is an epoch?") gets one paragraph after it.

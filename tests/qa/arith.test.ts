@@ -80,7 +80,7 @@ describe('more of the course\'s arithmetic', () => {
     expect(ja('シグモイドの微分は最大でも 0.25。シグモイドの層を10層重ねたら勾配はどれくらい小さくなる？')[0]).toContain('0.25^10 = 9.54e-7');
     expect(ja('ピクセル値 51 を /255 したら何になりますか？ あと -1〜1 にしたい時の式は？')[0]).toBe('51 / 255 = 0.2 です。−1〜1 にしたいときは x / 127.5 − 1 で、51 なら −0.6（0 → −1、255 → 1）になります。');
     expect(en('classic 2-2-1 network for XOR. how many trainable params total?')[0]).toMatch(/^9 parameters in total/);
-    expect(en('i want roughly 10k weight updates total. 60k training images, batch_size=64. how many epochs is that')[0]).toContain('≈ 10.66 epochs: about 11 epochs');
+    expect(en('i want roughly 10k weight updates total. 60k training images, batch_size=64. how many epochs is that')[0]).toContain('≈ 10.7 epochs (11 epochs to do at least that many)');
   });
 
   it('splits iris by test_size and follows EarlyStopping along a val_loss list', () => {
@@ -89,5 +89,30 @@ describe('more of the course\'s arithmetic', () => {
     expect(es).toContain('lowest at epoch 4 (0.093)');
     expect(es).toContain('stops at the end of epoch 6');
     expect(en('val_loss: 0.5, 0.4, 0.3, 0.2 with EarlyStopping patience=2?')[0]).toContain('still falling');
+  });
+});
+
+describe('the arithmetic of losses, encodings and schedules on the asker\'s numbers', () => {
+  it('computes cross-entropy of a prediction vector and binary cross-entropy of a batch', () => {
+    expect(ja('3クラスで predict が [0.7, 0.2, 0.1]、正解が versicolor（ラベル1）のとき categorical_crossentropy っていくつ？')[0]).toMatch(/^categorical_crossentropy は 1\.609 です。/);
+    expect(en('model output [0.1, 0.7, 0.2], one-hot label [0, 1, 0]. what does categorical_crossentropy give?')[0]).toMatch(/gives 0\.357/);
+    const b = en('binary crossentropy by hand for a batch of 3: labels [1, 0, 1], predictions [0.9, 0.2, 0.6]. the loss?');
+    expect(b).toHaveLength(1);
+    expect(b[0]).toMatch(/^Keras reports 0\.28\./);
+  });
+
+  it('scales min-max, standardizes several values, encodes and pads given lists', () => {
+    expect(en('min-max scaling sepal length: min 4.3, max 7.9. what does 6.1 become?')[0]).toContain('= 1.8 / 3.6 = 0.5');
+    expect(ja('平均 33.3、標準偏差 78.6 として (x - mean) / std にしたら、画素値 0 と 255 はそれぞれいくつ？').join('\n')).toContain('(0 − 33.3) / 78.6 = −0.42、(255 − 33.3) / 78.6 = 2.82');
+    expect(ja('to_categorical([2, 0, 1]) ってどういう結果？')[0]).toContain('[[0, 0, 1], [1, 0, 0], [0, 1, 0]]、形は (3, 3)');
+    expect(en('to_categorical([1, 3], num_classes=5) gives what? and why does num_classes=3 crash?')[0]).toContain('With num_classes=3 there is no column for label 3');
+    expect(en("pad_sequences([[5, 8, 2]], maxlen=5) -> ? and with padding='post'?")[0]).toContain("[[0, 0, 5, 8, 2]]; with padding='post' behind: [[5, 8, 2, 0, 0]]");
+  });
+
+  it('reads the best epoch of a history list, decayed learning rates and Adam\'s memory', () => {
+    expect(en("history.history['val_accuracy']\n[0.951, 0.968, 0.974, 0.972, 0.975, 0.973]\nwhich epoch was best?")[0]).toMatch(/^val_accuracy is highest at epoch 5 \(0\.975\), 0\.024 above epoch 1/);
+    expect(ja("ReduceLROnPlateau(monitor='val_loss', factor=0.5, patience=2)、adam のデフォルト。「reducing learning rate」が3回出ました。いまの学習率は？")[0]).toContain('0.001 × 0.5^3 = 0.000125');
+    expect(en('ExponentialDecay(initial_learning_rate=0.01, decay_steps=1000, decay_rate=0.5). learning rate after 3000 steps?')[0]).toContain('= 0.00125');
+    expect(en('model has 5 million params, optimizer adam. how much GPU memory do the weights + adam state take?')[0]).toContain('≈ 60 MB together');
   });
 });

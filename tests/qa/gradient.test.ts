@@ -58,6 +58,14 @@ describe('gradient arithmetic on the asker\'s numbers', () => {
     expect(computeGradient('y = w*x、データ1点 x=3, y=6、今 w=1、損失 L=(wx−y)^2、学習率0.1 で1ステップ更新したら w いくつ？')!.text.ja).toContain('最適な w = y / x = 2 を飛び越えています');
   });
 
+  it('descends L = w² at two learning rates, fits x/y lists, and predicts from a multi-input get_weights', () => {
+    const q = computeGradient('L = w²、w の初期値 4、学習率 0.25。3ステップ後の w っていくつ？ あと学習率 1.0 だとどうなります？')!.text.ja;
+    expect(q).toMatch(/^3 ステップ後は w = 0\.5 です。/);
+    expect(q).toContain('4 → −4 → 4 … と往復して収束しません');
+    expect(computeGradient('x = [1, 2, 3]\ny = [2, 3, 5]\n500エポックで m≈1.50, b≈0.33 で止まって loss: 0.0556 から下がらない。なんで？')!.text.ja).toContain('y = 1.5x + 0.333333');
+    expect(computeGradient('model.get_weights() gives [array([[ 0.5], [ 2. ], [-1. ]], dtype=float32), array([3.], dtype=float32)] what should model.predict(np.array([[2, 1, 4]])) return?')!.text.en).toMatch(/^The prediction is 0\.5×2 \+ 2×1 \+ \(−1\)×4 \+ 3 = 2 /);
+  });
+
   it('stays silent without the numbers or without a question about a gradient', () => {
     expect(computeGradient('what is gradient descent?')).toBeUndefined();
     expect(computeGradient('x=2, y=5, m=1, b=0. nice plot!')).toBeUndefined();

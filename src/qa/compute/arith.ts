@@ -49,12 +49,13 @@ function activations(t: string): ArithResult | undefined {
     const arg = m[2].startsWith('[') ? numberList(m[2].slice(1, -1)) : toNum(m[2]);
     if (arg !== undefined) values.push({ f: m[1].toLowerCase() === 'σ' ? 'sigmoid' : m[1].toLowerCase(), x: arg });
   }
-  // "softmax of [1, 1, 1]? and of [3, 1]?": every list after the name.
-  const named = /\b(softmax|relu|sigmoid|tanh)\s+(?:of|on|for)\s+\[/i.exec(t);
+  // "softmax of [1, 1, 1]? and of [3, 1]?", 「softmax手計算 ・[0, 0, 0, 0] だと？」: every list after the name.
+  const named = /\b(softmax|relu|sigmoid|tanh)\s+(?:of|on|for)\s+\[/i.exec(t) ?? /(softmax|ソフトマックス)(?![\s\S]*\b(predict|pred|出力|output)\b)[^\[\]\n]{0,20}(手計算|by hand|計算)/i.exec(t);
   if (named) {
+    const f = /ソフトマックス/.test(named[1]) ? 'softmax' : named[1].toLowerCase();
     for (const m of t.slice(named.index).matchAll(/\[([^\[\]]{1,80})\]/g)) {
       const xs = numberList(m[1]);
-      if (xs) values.push({ f: named[1].toLowerCase(), x: xs });
+      if (xs) values.push({ f, x: xs });
     }
   }
   for (const m of t.matchAll(new RegExp(String.raw`\b(sigmoid|relu|tanh)(?:'s)?\s+(?:derivative\s+)?(?:at|of)\s+(?:x\s*=\s*)?(${NUM})`, 'gi'))) {
@@ -113,7 +114,7 @@ function activations(t: string): ArithResult | undefined {
 
 /** Two lists named as predictions and true values, with a loss named: MSE, MAE, the sum of squares. */
 function listLoss(t: string): ArithResult | undefined {
-  if (!/(mse|mae|二乗|2乗|平均.{0,4}誤差|squared|absolute error|loss|損失|ロス)/i.test(t)) return undefined;
+  if (!/(mse|mae|二乗|2乗|平均.{0,4}誤差|squared|absolute error|loss|損失|ロス)/i.test(t) || /(cross-?entropy|交差エントロピー|クロスエントロピー)/i.test(t)) return undefined;
   const lists = [...t.matchAll(/\[([^\[\]]{1,200})\]/g)].map((m) => ({ at: m.index!, xs: numberList(m[1]) })).filter((l): l is { at: number; xs: number[] } => !!l.xs && l.xs.length >= 2);
   if (lists.length < 2 || lists[0].xs.length !== lists[1].xs.length) return undefined;
   // x and y lists with a line's m and b: the predictions come from the line.
@@ -159,9 +160,53 @@ function lossOf(pred: number[], truth: number[], t: string, leadJa: string, lead
   };
 }
 
+/**
+ * Cross-entropy of a prediction vector against its true class (a label index
+ * or a one-hot vector), or binary cross-entropy of a batch: labels and
+ * probabilities as two lists, the loss being their mean.
+ */
+function crossEntropyVectors(t: string): ArithResult | undefined {
+  if (!/(cross-?entropy|crossentropy|交差エントロピー|クロスエントロピー|log ?loss)/i.test(t)) return undefined;
+  const lists = [...t.matchAll(/\[([^\[\]]{1,120})\]/g)].map((m) => numberList(m[1])).filter((l): l is number[] => !!l && l.length >= 2);
+  if (lists.length === 0) return undefined;
+  const isProb = (l: number[]) => l.every((v) => v >= 0 && v <= 1) && l.some((v) => v > 0 && v < 1);
+  const isLabels = (l: number[]) => l.every((v) => v === 0 || v === 1);
+  // Binary: labels [1, 0, 1] and predictions [0.9, 0.2, 0.6].
+  if (/binary/i.test(t) && lists.length >= 2) {
+    const labels = lists.find(isLabels);
+    const probs = lists.find((l) => l !== labels && isProb(l));
+    if (labels && probs && labels.length === probs.length) {
+      const terms = probs.map((p, i) => (labels[i] === 1 ? -Math.log(p) : -Math.log(1 - p)));
+      const mean = terms.reduce((a, b) => a + b, 0) / terms.length;
+      const parts = probs.map((p, i) => (labels[i] === 1 ? `−ln(${show(p)}) = ${show(terms[i], 3)}` : `−ln(1 − ${show(p)}) = ${show(terms[i], 3)}`));
+      return {
+        topic: 'loss-function',
+        text: {
+          ja: `Keras が表示する loss は ${show(mean, 3)} です。サンプルごとに、正解 1 なら −ln(p)、正解 0 なら −ln(1 − p)：${parts.join('、')}。その平均が ${show(mean, 3)}（binary_crossentropy はバッチの平均）。`,
+          en: `Keras reports ${show(mean, 3)}. Per sample, −ln(p) for label 1 and −ln(1 − p) for label 0: ${parts.join('; ')}. Their mean is ${show(mean, 3)} (binary_crossentropy averages over the batch).`,
+        },
+      };
+    }
+  }
+  const probs = lists.find((l) => isProb(l) && Math.abs(l.reduce((a, b) => a + b, 0) - 1) < 0.02);
+  if (!probs) return undefined;
+  const onehot = lists.find((l) => l !== probs && isLabels(l) && l.length === probs.length && l.filter((v) => v === 1).length === 1);
+  const label = /(?:ラベル|label|class|クラス|正解)\s*(?:は|が|=|:|is)?\s*(\d)(?![\d.])|(?:ラベル|label)\s*(\d)\b/i.exec(t);
+  const k = onehot ? onehot.indexOf(1) : label ? Number(label[1] ?? label[2]) : undefined;
+  if (k === undefined || k >= probs.length) return undefined;
+  const loss = -Math.log(probs[k]);
+  return {
+    topic: 'loss-function',
+    text: {
+      ja: `categorical_crossentropy は ${show(loss, 3)} です。正解クラス（インデックス ${k}）の確率 ${show(probs[k])} だけを使い、−ln(${show(probs[k])}) = ${show(loss, 3)}。one-hot の 0 の位置は 0 × log(…) = 0 なので、ほかのクラスの確率は直接は効きません（softmax で合計 1 なので、間接的には影響します）。`,
+      en: `categorical_crossentropy gives ${show(loss, 3)}. Only the probability of the true class (index ${k}), ${show(probs[k])}, counts: −ln(${show(probs[k])}) = ${show(loss, 3)}. The zeros of the one-hot label contribute 0 × log(…) = 0, so the other classes' probabilities matter only through softmax making everything sum to 1.`,
+    },
+  };
+}
+
 /** Cross-entropy of given probabilities: −ln p for the true class; binary with a label 0 or 1. */
 function crossEntropy(t: string): ArithResult | undefined {
-  if (!/(cross-?entropy|crossentropy|交差エントロピー|クロスエントロピー|log ?loss|対数損失)/i.test(t)) return undefined;
+  if (!/(cross-?entropy|crossentropy|交差エントロピー|クロスエントロピー|log ?loss|対数損失)/i.test(t) || crossEntropyVectors(t)) return undefined;
   const ps = [...new Set([...t.matchAll(/(?<![\d.])(0\.\d+|1\.0+)(?!\d|\.\d)/g)].map((m) => Number(m[1])).filter((p) => p > 0 && p < 1))];
   if (ps.length === 0 || ps.length > 4) return undefined;
   const binary = /(binary|二値|sigmoid|true label|label (is )?[01]\b|ラベル.{0,4}(?<![\d.])[01](?![\d.])|正解(が|は)\s*[01](?![\d.]))/i.test(t);
@@ -301,6 +346,17 @@ function standardize(t: string): ArithResult | undefined {
   if (xs.length === 0) return undefined;
   const x = xs[xs.length - 1];
   const z = (x - mu) / sd;
+  const many = [...new Set(xs)].slice(-4);
+  if (many.length > 1) {
+    const lines = many.map((v) => `(${show(v)} − ${show(mu)}) / ${show(sd)} = ${show((v - mu) / sd, 2)}`);
+    return {
+      topic: 'normalization',
+      text: {
+        ja: `${lines.join('、')} です。標準化は「平均を引いて標準偏差で割る」ので、平均より小さい値はマイナスになります。`,
+        en: `${lines.join('; ')}. Standardizing subtracts the mean and divides by the standard deviation, so values below the mean become negative.`,
+      },
+    };
+  }
   return {
     topic: 'normalization',
     text: {
@@ -313,10 +369,19 @@ function standardize(t: string): ArithResult | undefined {
 /** Memory of a parameter count in float32. */
 function weightMemory(t: string): ArithResult | undefined {
   if (!/(memory|メモリ|\b[MG]B\b|bytes?|バイト|容量|size on disk|ファイルサイズ)/i.test(t) || /(params|parameters|パラメータ)/i.test(t) === false) return undefined;
-  const m = /(\d{1,3}(?:,\d{3})+|\d{4,})\s*(?:trainable\s+)?(?:params|parameters|パラメータ)/i.exec(t) ?? /(?:params|parameters|パラメータ)(?:数)?\s*(?:is|=|:|は|が)?\s*(\d{1,3}(?:,\d{3})+|\d{4,})/i.exec(t);
+  const m = /(\d{1,3}(?:,\d{3})+|\d{4,}|\d+(?:\.\d+)?\s*(?:million|M|万|k)\b)\s*(?:trainable\s+)?(?:params|parameters|パラメータ)/i.exec(t) ?? /(?:params|parameters|パラメータ)(?:数)?\s*(?:is|=|:|は|が)?\s*(\d{1,3}(?:,\d{3})+|\d{4,})/i.exec(t);
   if (!m) return undefined;
-  const n = Number(m[1].replace(/,/g, ''));
+  const n = bigCount(m[1]);
   const mb = (n * 4) / 1e6;
+  if (/adam/i.test(t)) {
+    return {
+      topic: 'gpu-usage',
+      text: {
+        ja: `重みは ${n.toLocaleString('en-US')} × 4 バイト ≈ ${show(mb, 1)} MB、Adam は重みごとに 2 つの移動平均（m と v）を持つのでさらに 2 倍の ≈ ${show(mb * 2, 1)} MB、合わせて ≈ ${show(mb * 3, 1)} MB です（学習中は勾配 ≈ ${show(mb, 1)} MB と、バッチごとの途中の計算結果が加わります）。`,
+        en: `The weights take ${n.toLocaleString('en-US')} × 4 bytes ≈ ${show(mb, 1)} MB; Adam keeps two running averages (m and v) per weight, another ≈ ${show(mb * 2, 1)} MB: ≈ ${show(mb * 3, 1)} MB together (training adds the gradients, ≈ ${show(mb, 1)} MB, and each batch's intermediate values).`,
+      },
+    };
+  }
   return {
     topic: 'gpu-usage',
     text: {
@@ -398,7 +463,136 @@ function vanishing(t: string): ArithResult | undefined {
 }
 
 /** A pixel value scaled: v / 255, and to [−1, 1] as v / 127.5 − 1 when asked. */
+/** Min-max scaling: (x − min) / (max − min). */
+function minMax(t: string): ArithResult | undefined {
+  if (!/(min-?max|minmaxscaler|最小.{0,3}最大|正規化)/i.test(t)) return undefined;
+  const lo = new RegExp(`(?:\\bmin(?:imum)?|最小(?:値)?)\\s*(?:is|=|:|は|が|of)?\\s*(${NUM})`, 'i').exec(t);
+  const hi = new RegExp(`(?:\\bmax(?:imum)?|最大(?:値)?)\\s*(?:is|=|:|は|が|of)?\\s*(${NUM})`, 'i').exec(t);
+  if (!lo || !hi) return undefined;
+  const a = toNum(lo[1]);
+  const b = toNum(hi[1]);
+  if (!(b > a)) return undefined;
+  const xs = [...t.matchAll(new RegExp(`(?<![\\w.])(${NUM})(?![\\w.])`, 'g'))].map((m) => toNum(m[1])).filter((v) => v !== a && v !== b);
+  if (xs.length === 0) return undefined;
+  const x = xs[xs.length - 1];
+  const v = (x - a) / (b - a);
+  return {
+    topic: 'normalization',
+    text: {
+      ja: `(${show(x)} − ${show(a)}) / (${show(b)} − ${show(a)}) = ${show(x - a)} / ${show(b - a)} = ${show(v, 3)} です。min-max スケーリングは最小値を 0、最大値を 1 に対応させます。min と max は訓練データから求め、テストデータにも同じ値を使います。`,
+      en: `(${show(x)} − ${show(a)}) / (${show(b)} − ${show(a)}) = ${show(x - a)} / ${show(b - a)} = ${show(v, 3)}. Min-max scaling maps the minimum to 0 and the maximum to 1; take min and max from the training data and reuse them for the test data.`,
+    },
+  };
+}
+
+/** to_categorical of a given list, with or without num_classes. */
+function toCategorical(t: string): ArithResult | undefined {
+  const m = /to_categorical\(\s*\[([^\[\]]{1,60})\](?:\s*,\s*(?:num_classes\s*=\s*)?(\d+))?\s*\)/.exec(t);
+  if (!m) return undefined;
+  const ys = numberList(m[1]);
+  if (!ys || ys.some((v) => !Number.isInteger(v) || v < 0)) return undefined;
+  const n = m[2] ? Number(m[2]) : Math.max(...ys) + 1;
+  const tooFew = ys.some((v) => v >= n);
+  const rows = ys.map((v) => `[${Array.from({ length: n }, (_, i) => (i === v ? 1 : 0)).join(', ')}]`);
+  const other = /num_classes\s*=\s*(\d+)/g;
+  const asked = [...t.matchAll(other)].map((x) => Number(x[1])).filter((v) => v !== n && ys.some((y) => y >= v));
+  return {
+    topic: 'one-hot-encoding',
+    text: {
+      ja: tooFew
+        ? `num_classes=${n} では足りません。ラベルは 0〜${n - 1} でなければならず、${Math.max(...ys)} が入る列がないのでエラー（IndexError）になります。`
+        : `結果は [${rows.join(', ')}]、形は (${ys.length}, ${n}) です。${m[2] ? '' : `num_classes を省くと「一番大きいラベル + 1」= ${n} 列になります。`}各ラベルの位置だけが 1 になります（float32 の 0.0 / 1.0 で表示されます）。` + (asked.length ? `num_classes=${asked[0]} だと、ラベル ${Math.max(...ys)} を入れる列がない（0〜${asked[0] - 1} しかない）ので IndexError になります。` : ''),
+      en: tooFew
+        ? `num_classes=${n} is too small: labels must be 0 to ${n - 1}, and there is no column for ${Math.max(...ys)}, hence the IndexError.`
+        : `It returns [${rows.join(', ')}], shape (${ys.length}, ${n}).${m[2] ? '' : ` Without num_classes the width is the largest label + 1 = ${n}.`} Each row has a 1 at its label (printed as float32 0./1.).` + (asked.length ? ` With num_classes=${asked[0]} there is no column for label ${Math.max(...ys)} (only 0 to ${asked[0] - 1}), so it raises IndexError.` : ''),
+    },
+  };
+}
+
+/** pad_sequences of a given list: zeros in front (the default) or behind with padding='post'. */
+function padSequences(t: string): ArithResult | undefined {
+  const m = /pad_sequences\(\s*\[\s*\[([^\[\]]{1,60})\]\s*\]\s*,\s*maxlen\s*=\s*(\d+)/.exec(t);
+  if (!m) return undefined;
+  const xs = numberList(m[1]);
+  const n = Number(m[2]);
+  if (!xs || n > 40) return undefined;
+  const cut = xs.length > n;
+  const pre = cut ? xs.slice(xs.length - n) : [...Array(n - xs.length).fill(0), ...xs];
+  const post = cut ? xs.slice(0, n) : [...xs, ...Array(n - xs.length).fill(0)];
+  const f = (a: number[]) => `[[${a.join(', ')}]]`;
+  return {
+    topic: 'nlp-embeddings',
+    text: {
+      ja: cut
+        ? `長さ ${n} を超える分は切られます。既定（truncating='pre'）では前が切られて ${f(pre)}、truncating='post' なら後ろが切られて ${f(post)} です。`
+        : `既定（padding='pre'）では前に 0 が入って ${f(pre)}、padding='post' なら後ろに入って ${f(post)} です。0 は「単語なし」用に空けてある id です。`,
+      en: cut
+        ? `Longer sequences are cut to ${n}: by default (truncating='pre') from the front, ${f(pre)}; with truncating='post' from the end, ${f(post)}.`
+        : `By default (padding='pre') the zeros go in front: ${f(pre)}; with padding='post' behind: ${f(post)}. Id 0 is reserved for "no word".`,
+    },
+  };
+}
+
+/** The best epoch in a pasted history list, and the gain over epoch 1. */
+function historyBest(t: string): ArithResult | undefined {
+  const m = /\b(val_accuracy|accuracy|val_loss|loss|val_acc|acc)['"]?\]?[^\[\n]{0,20}\n?\s*\[((?:\s*\d*\.\d+\s*,){2,}\s*\d*\.\d+)\s*\]/.exec(t);
+  if (!m || !/(best|一番|最良|どのエポック|which epoch|何エポック目)/i.test(t)) return undefined;
+  const xs = numberList(m[2].replace(/\s+/g, ' '));
+  if (!xs) return undefined;
+  const isLoss = /loss/.test(m[1]);
+  let best = 0;
+  for (let i = 1; i < xs.length; i++) if (isLoss ? xs[i] < xs[best] : xs[i] > xs[best]) best = i;
+  const gain = xs[best] - xs[0];
+  const tail = xs.slice(Math.max(1, best - 1));
+  const flat = Math.max(...tail) - Math.min(...tail) < Math.abs(gain) * 0.2 + 1e-9;
+  return {
+    topic: 'epochs',
+    text: {
+      ja: `${m[1]} が一番${isLoss ? '低い' : '高い'}のは epoch ${best + 1}（${show(xs[best])}）で、epoch 1（${show(xs[0])}）から ${show(gain, 4)} ${isLoss ? '下がって' : '上がって'}います。` + (flat ? '終盤はほぼ横ばいなので、このままエポックを増やしても伸びはわずかです（EarlyStopping で止めどきを任せるのが手軽です）。' : ''),
+      en: `${m[1]} is ${isLoss ? 'lowest' : 'highest'} at epoch ${best + 1} (${show(xs[best])}), ${show(Math.abs(gain), 4)} ${isLoss ? 'below' : 'above'} epoch 1 (${show(xs[0])}).` + (flat ? ' The last epochs are nearly flat, so more epochs would add little (EarlyStopping can decide when to stop).' : ''),
+    },
+  };
+}
+
+/** A learning rate after decay steps: ReduceLROnPlateau's factor per reduction, ExponentialDecay's rate per decay_steps. */
+function decayedRate(t: string): ArithResult | undefined {
+  const plateau = /ReduceLROnPlateau\([^)]*factor\s*=\s*(0?\.\d+)/.exec(t);
+  const times = /(\d+)\s*(回|times)/.exec(t);
+  if (plateau && times) {
+    const f = Number(plateau[1]);
+    const k = Number(times[1]);
+    const start = Number(/learning_rate\s*=\s*(0?\.\d+|\d+e-\d+)/.exec(t)?.[1] ?? 0.001);
+    const now = start * f ** k;
+    return {
+      topic: 'learning-rate',
+      text: {
+        ja: `いまの学習率は ${show(start, 6)} × ${show(f)}^${k} = ${show(now, 7)} です（Adam の既定 0.001 から、減らされるたびに factor=${show(f)} 倍）。`,
+        en: `The learning rate is now ${show(start, 6)} × ${show(f)}^${k} = ${show(now, 7)} (Adam's default 0.001, multiplied by factor=${show(f)} at each reduction).`,
+      },
+    };
+  }
+  const exp = /ExponentialDecay\([^)]*initial_learning_rate\s*=\s*([\d.e-]+)[^)]*decay_steps\s*=\s*(\d+)[^)]*decay_rate\s*=\s*([\d.]+)/.exec(t);
+  const after = /(?:after|後)\s*(\d[\d,]*)\s*(?:steps|ステップ)|(\d[\d,]*)\s*(?:steps|ステップ)\s*(?:後|after)/i.exec(t);
+  if (exp && after) {
+    const lr0 = Number(exp[1]);
+    const ds = Number(exp[2]);
+    const r = Number(exp[3]);
+    const step = Number((after[1] ?? after[2]).replace(/,/g, ''));
+    const now = lr0 * r ** (step / ds);
+    return {
+      topic: 'learning-rate',
+      text: {
+        ja: `${step.toLocaleString('en-US')} ステップ後は ${show(lr0, 6)} × ${show(r)}^(${step} / ${ds}) = ${show(now, 7)} です（staircase=False なら途中のステップでは連続的に下がります）。`,
+        en: `After ${step.toLocaleString('en-US')} steps: ${show(lr0, 6)} × ${show(r)}^(${step} / ${ds}) = ${show(now, 7)} (with staircase=False it decays smoothly in between).`,
+      },
+    };
+  }
+  return undefined;
+}
+
 function pixelScale(t: string): ArithResult | undefined {
+  // In a standardization question the pixel values are inputs to (x − mean) / std, not to / 255.
+  if (/(標準化|standardi[sz]|mean|平均|std|標準偏差)/i.test(t)) return undefined;
   const m = /(?:ピクセル値|画素値|pixel(?: value)?)\s*(?:が|は|of|=)?\s*(\d{1,3})(?!\d)/i.exec(t) ?? /(\d{1,3})\s*(?:を|\s)?\s*\/\s*255/.exec(t);
   if (!m || !/255/.test(t)) return undefined;
   const v = Number(m[1]);
@@ -434,6 +628,7 @@ function layerSizes(t: string): ArithResult | undefined {
 /** A count written with digits, commas, k or 万. */
 function bigCount(v: string): number {
   const t = v.replace(/[,\s]/g, '');
+  if (/(million|M)$/.test(t)) return Number(t.replace(/(million|M)$/, '')) * 1e6;
   if (/万$/.test(t)) return Number(t.slice(0, -1)) * 10000;
   if (/k$/i.test(t)) return Number(t.slice(0, -1)) * 1000;
   return Number(t);
@@ -443,10 +638,10 @@ const COUNT = String.raw`(\d+(?:\.\d+)?\s*(?:k|万)|\d{1,3}(?:,\d{3})+|\d+)`;
 
 /** Epochs for a wanted number of updates: updates / ceil(samples / batch). */
 function epochsForUpdates(t: string): ArithResult | undefined {
-  const u = new RegExp(`${COUNT}\\s*(?:weight\\s+)?(?:updates|steps|回の更新|更新)`, 'i').exec(t);
-  const n = new RegExp(`${COUNT}\\s*(?:training\\s+)?(?:images|samples|examples|枚|件|rows)`, 'i').exec(t);
-  const b = /batch[_ ]?size\s*(?:=|:|of|は|を)?\s*(\d+)/i.exec(t);
-  if (!u || !n || !/(how many epochs|何エポック|エポック数|epochs? (do|should|would))/i.test(t)) return undefined;
+  const u = new RegExp(`${COUNT}\\s*(?:weight\\s+)?(?:updates|steps|iterations|回の更新|更新|イテレーション)`, 'i').exec(t);
+  const n = new RegExp(`${COUNT}\\s*(?:training\\s+)?(?:images|samples|examples|train\\b|枚|件|rows)`, 'i').exec(t) ?? (/mnist/i.test(t) ? ['', '60000'] as unknown as RegExpExecArray : null);
+  const b = /batch[_ ]?size\s*(?:=|:|of|は|を)?\s*(\d+)/i.exec(t) ?? /batch(?:es)? of (\d+)/i.exec(t);
+  if (!u || !n || !/(how many epochs|何エポック|エポック数|epochs? (do|should|would|is that))/i.test(t)) return undefined;
   const updates = bigCount(u[1]);
   const samples = bigCount(n[1]);
   const batch = b ? Number(b[1]) : 32;
@@ -455,8 +650,8 @@ function epochsForUpdates(t: string): ArithResult | undefined {
   return {
     topic: 'epochs',
     text: {
-      ja: `1 エポックは ${samples.toLocaleString('en-US')} ÷ ${batch}（切り上げ）= ${steps.toLocaleString('en-US')} ステップ（更新）なので、${updates.toLocaleString('en-US')} 回の更新には ${updates.toLocaleString('en-US')} ÷ ${steps.toLocaleString('en-US')} ≈ ${show(e, 2)} エポック、つまり約 ${Math.ceil(e)} エポックです。`,
-      en: `One epoch is ${samples.toLocaleString('en-US')} / ${batch} (rounded up) = ${steps.toLocaleString('en-US')} steps (updates), so ${updates.toLocaleString('en-US')} updates take ${updates.toLocaleString('en-US')} / ${steps.toLocaleString('en-US')} ≈ ${show(e, 2)} epochs: about ${Math.ceil(e)} epochs.`,
+      ja: `1 エポックは ${samples.toLocaleString('en-US')} ÷ ${batch}（切り上げ）= ${steps.toLocaleString('en-US')} ステップ（更新）なので、${updates.toLocaleString('en-US')} 回の更新は ${updates.toLocaleString('en-US')} ÷ ${steps.toLocaleString('en-US')} ≈ ${show(e, 1)} エポックです（少なくともその回数を回すなら ${Math.ceil(e)} エポック）。`,
+      en: `One epoch is ${samples.toLocaleString('en-US')} / ${batch} (rounded up) = ${steps.toLocaleString('en-US')} steps (updates), so ${updates.toLocaleString('en-US')} updates are ${updates.toLocaleString('en-US')} / ${steps.toLocaleString('en-US')} ≈ ${show(e, 1)} epochs (${Math.ceil(e)} epochs to do at least that many).`,
     },
   };
 }
@@ -537,7 +732,7 @@ function augmentRanges(t: string): ArithResult | undefined {
 export function computeArithmetic(text: string): ArithResult[] {
   const t = text.normalize('NFKC');
   const out: ArithResult[] = [];
-  for (const f of [activations, listLoss, crossEntropy, byHand, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges]) {
+  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges]) {
     const r = f(t);
     if (r) out.push(r);
   }

@@ -30,6 +30,8 @@ export function namedNumbers(text: string): Map<string, number> {
   const lr = new RegExp(String.raw`(?:学習率|learning[ _]rate|\blr)\s*(?:は|が|を|of|=|:|is)?\s*${NUMBER}`, 'i').exec(t);
   if (lr) put('lr', lr[1]);
   // Words for the weight and the gradient: 「重み 0.5、勾配 4.0」, "weight 0.5, gradient 4".
+  const init = new RegExp(String.raw`(?<![\w.])(w|m|x)\s*の?\s*(?:初期値|initial value|starts? at|start)\s*(?:は|が|を|of|=|:|is)?\s*${NUMBER}`, 'i').exec(t);
+  if (init) put(init[1].toLowerCase(), init[2]);
   const w = new RegExp(String.raw`(?:重み|weight)\s*(?:は|が|を|of|=|:|is)?\s*${NUMBER}`, 'i').exec(t);
   if (w) put('w', w[1]);
   const g = new RegExp(String.raw`(?:勾配|gradient|grad)\s*(?:は|が|を|of|=|:|is)?\s*${NUMBER}`, 'i').exec(t);
@@ -173,6 +175,14 @@ function chain(vals: Map<string, number>, text: string): GradientResult | undefi
 
 /** Points written as (x, y) pairs: "(1,2) and (2,4)", "points (0,1), (1,3), (2,5)". */
 export function pointsOf(text: string): [number, number][] {
+  // x = [1, 2, 3] and y = [2, 3, 5] as two lists.
+  const xl = /(?<![\w.])x\s*=\s*\[([^\[\]]{1,80})\]/.exec(text);
+  const yl = /(?<![\w.])y\s*=\s*\[([^\[\]]{1,80})\]/.exec(text);
+  if (xl && yl) {
+    const xs = xl[1].split(',').map((v) => Number(v.trim().replace('−', '-')));
+    const ys = yl[1].split(',').map((v) => Number(v.trim().replace('−', '-')));
+    if (xs.length === ys.length && xs.length >= 2 && xs.length <= 20 && [...xs, ...ys].every(Number.isFinite)) return xs.map((x, i) => [x, ys[i]] as [number, number]);
+  }
   if (/(shape|input|入力|形|None)/i.test(text)) return [];
   const pts = [...text.matchAll(new RegExp(String.raw`\(\s*${NUMBER}\s*,\s*${NUMBER}\s*\)`, 'g'))].map((m) => [Number(m[1].replace('−', '-')), Number(m[2].replace('−', '-'))] as [number, number]);
   return pts.length >= 2 && pts.length <= 10 ? pts : [];
@@ -232,6 +242,27 @@ function fitPoints(pts: [number, number][]): GradientResult {
   };
 }
 
+/** A multi-input Dense(1): get_weights' column of weights and the bias, applied to one input row. */
+function multiInputPredict(text: string): GradientResult | undefined {
+  const w = /array\(\s*\[((?:\s*\[\s*[-−\d.e]+\s*\]\s*,?){2,})\]/.exec(text);
+  const b = w ? new RegExp(String.raw`array\(\s*\[\s*${NUMBER}\.?\s*\]`).exec(text.slice(w.index + w[0].length)) : null;
+  const x = /predict\(\s*(?:np\.array\()?\s*\[\s*\[([^\[\]]{1,80})\]\s*\]/.exec(text);
+  if (!w || !b || !x) return undefined;
+  const ws = [...w[1].matchAll(/\[\s*([-−\d.e]+)\s*\]/g)].map((m) => Number(m[1].replace('−', '-')));
+  const xs = x[1].split(',').map((v) => Number(v.trim()));
+  if (ws.length !== xs.length || !xs.every(Number.isFinite)) return undefined;
+  const bias = Number(b[1].replace('−', '-'));
+  const y = ws.reduce((a, v, i) => a + v * xs[i], bias);
+  const terms = ws.map((v, i) => `${par(v)}×${par(xs[i])}`).join(' + ');
+  return {
+    kind: 'prediction',
+    text: {
+      ja: `予測は ${terms} + ${par(bias)} = ${num(y)} です（重みの i 番目が入力の i 番目に掛かり、最後にバイアスを足します。predict は [[${num(y)}]] の形で返します）。`,
+      en: `The prediction is ${terms} + ${par(bias)} = ${num(y)} (weight i multiplies input i, then the bias is added; predict returns it as [[${num(y)}]]).`,
+    },
+  };
+}
+
 /** ŷ = m·x + b for given numbers, with the error and squared error when the true y is given. */
 function predictLine(vals: Map<string, number>, text: string): GradientResult | undefined {
   const x = vals.get('x');
@@ -277,11 +308,14 @@ function lineGrad(vals: Map<string, number>): GradientResult | undefined {
 function quadratic(vals: Map<string, number>, text: string): GradientResult | undefined {
   // NFKC turns ² into 2: "(w − 3)²" arrives as "(w − 3)2".
   const q = new RegExp(String.raw`\(\s*(w|x|θ|m)\s*[-−]\s*${NUMBER}\s*\)\s*(?:\^\s*2|²|\*\*\s*2|2(?!\d))`).exec(text);
-  if (!q) return undefined;
-  const name = q[1];
-  const c = Number(q[2].replace('−', '-'));
+  // L = w² itself: the minimum is at 0 (NFKC makes ² a 2).
+  const bare = q ? undefined : /\bL\s*=\s*(w|x|θ|m)\s*(?:\^\s*2|²|\*\*\s*2|2(?![\d.]))/.exec(text);
+  if (!q && !bare) return undefined;
+  const name = (q ?? bare)![1];
+  const c = q ? Number(q[2].replace('−', '-')) : 0;
   const w0 = vals.get(name === 'θ' ? 'w' : name);
-  const lr = vals.get('lr');
+  const lrs = learningRates(text);
+  const lr = lrs[0] ?? vals.get('lr');
   if (w0 === undefined || lr === undefined) return undefined;
   const stepsAsked = /(\d)\s*(?:ステップ|回|steps?)/i.exec(text);
   const n = stepsAsked && Number(stepsAsked[1]) >= 1 && Number(stepsAsked[1]) <= 6 ? Number(stepsAsked[1]) : 1;
@@ -295,11 +329,16 @@ function quadratic(vals: Map<string, number>, text: string): GradientResult | un
     en.push(`${i}. gradient dL/d${name} = 2(${name} − ${num(c)}) = 2×(${num(w)} − ${par(c)}) = ${num(g)}; ${name} = ${num(w)} − ${num(lr)}×${par(g)} = ${num(w1)}`);
     w = w1;
   }
+  // A second learning rate asked about ("and with 1.0?"): each step multiplies the distance to the minimum by (1 − 2·lr).
+  const other = lrs[1];
+  const f = other === undefined ? 0 : 1 - 2 * other;
+  const otherJa = other === undefined ? '' : `\n学習率 ${num(other)} だと、1 ステップごとに最小値からの距離が (1 − 2×${num(other)}) = ${num(f)} 倍になります：${Math.abs(f) === 1 ? `${num(w0)} → ${num(c + (w0 - c) * f)} → ${num(w0)} … と往復して収束しません` : Math.abs(f) > 1 ? '距離が広がって発散します' : f < 0 ? '反対側へ飛び越えながら近づきます' : '近づきます'}。`;
+  const otherEn = other === undefined ? '' : `\nWith learning rate ${num(other)} each step multiplies the distance to the minimum by (1 − 2×${num(other)}) = ${num(f)}: ${Math.abs(f) === 1 ? `${num(w0)} → ${num(c + (w0 - c) * f)} → ${num(w0)} …, bouncing for ever without converging` : Math.abs(f) > 1 ? 'the distance grows and training diverges' : f < 0 ? 'it overshoots to the other side while getting closer' : 'it gets closer'}.`;
   return {
     kind: 'quadratic',
     text: {
-      ja: `${n} ステップ後は ${name} = ${num(w)} です。\n${ja.join('\n')}\n毎回、最小値の ${name} = ${num(c)} に向かって距離の ${num(2 * lr * 100)}% ずつ近づきます（学習率 × 2）。`,
-      en: `After ${n} step${n > 1 ? 's' : ''}: ${name} = ${num(w)}.\n${en.join('\n')}\nEach step closes ${num(2 * lr * 100)}% of the distance to the minimum at ${name} = ${num(c)} (2 × the learning rate).`,
+      ja: `${n} ステップ後は ${name} = ${num(w)} です。\n${ja.join('\n')}\n毎回、最小値の ${name} = ${num(c)} に向かって距離の ${num(2 * lr * 100)}% ずつ近づきます（学習率 × 2）。${otherJa}`,
+      en: `After ${n} step${n > 1 ? 's' : ''}: ${name} = ${num(w)}.\n${en.join('\n')}\nEach step closes ${num(2 * lr * 100)}% of the distance to the minimum at ${name} = ${num(c)} (2 × the learning rate).${otherEn}`,
     },
   };
 }
@@ -387,7 +426,7 @@ export function computeGradient(text: string): GradientResult | undefined {
     if (!vals.has('lr')) return lineGrad(vals);
     return undefined;
   }
-  if (pts.length && /(converge|best|fit|収束|一番合う|最適|直線|line|m and b|m と b|slope|傾き|lowest|minimum|最小)/i.test(t)) return fitPoints(pts);
-  if (/(予測|predict|prediction|ŷ|出力)/i.test(t)) return predictLine(vals, t);
+  if (pts.length && /(converge|best|fit|収束|一番合う|最適|直線|line|m and b|m と b|slope|傾き|lowest|minimum|最小|下がらない|0にならない|0 にならない|止まって|stuck|won'?t (go|get) (to )?0)/i.test(t)) return fitPoints(pts);
+  if (/(予測|predict|prediction|ŷ|出力|return)/i.test(t)) return multiInputPredict(t) ?? predictLine(vals, t);
   return undefined;
 }

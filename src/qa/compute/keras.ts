@@ -119,6 +119,8 @@ function tupleInput(t: string): number[] | undefined {
     const before = t.slice(Math.max(0, m.index! - 30), m.index!);
     const after = t.slice(m.index! + m[0].length, m.index! + m[0].length + 30);
     if (/(input_shape|shape)\s*=\s*$/.test(before)) continue;
+    // The parentheses of a call (Embedding(20000, 32)) are its arguments, not a shape.
+    if (/[A-Za-z0-9_]$/.test(before)) continue;
     // An argument of a call (the kernel size in Conv2D(16, (1, 1))) is not an input.
     const line = t.slice(t.lastIndexOf('\n', m.index!) + 1, m.index!);
     if ((line.match(/\(/g)?.length ?? 0) > (line.match(/\)/g)?.length ?? 0)) continue;

@@ -148,7 +148,8 @@ export function computeSteps(text: string): StepsResult | undefined {
     // Steps and batch size given, the data size not: say what they imply.
     if (shown && batches.length === 1) return { cases: [], shown, assumedSamples: false, evaluate: false, implied: { steps: shown, batch: batches[0], samples: shown * batches[0] } };
     // Neither given: Keras's default batch size says what the bar implies.
-    if (shown && batches.length === 0 && !split && barAsked) {
+    // Only a progress bar ("782/782", "the bar shows 782"), not "after 3000 steps" of a schedule.
+    if (shown && batches.length === 0 && !split && barAsked && (new RegExp(`\\b${shown}\\s*/\\s*${shown}\\b`).test(t) || /(progress|bar|進捗|バー)/i.test(t))) {
       return { cases: [], shown, assumedSamples: false, evaluate: false, implied: { steps: shown, batch: KERAS_DEFAULT_BATCH, samples: shown * KERAS_DEFAULT_BATCH, defaultBatch: true } };
     }
     return undefined;
