@@ -61,6 +61,8 @@ export interface AskTrace {
   computed?: Computed['kind'][];
   /** The entry retrieval chose to answer from (its passages may come from others too). */
   entry?: string;
+  /** How much of the question the shown passages hold (answerCoverage), when passages answered. */
+  coverage?: number;
 }
 
 export interface Assistant {
@@ -197,8 +199,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     // Never guess: an answer of passages that hold little of what was asked is another question's answer.
     // (A pasted error or code block is matched by its own words, not by the prose around it.)
     const pastedCode = /```|Traceback|\w+(Error|Exception)\b/.test(q);
-    if (!computed.length && passages.length && !other && !pastedCode && answerCoverage(index, focus, passages) < MIN_COVERAGE) {
-      return out('escalate', messageFor('off-question', lang), calibrate(r.confidence), {}, { reason: 'off-question', topic: sel.topic, raw: r.confidence });
+    const coverage = !computed.length && passages.length ? answerCoverage(index, focus, passages) : undefined;
+    if (coverage !== undefined && !other && !pastedCode && coverage < MIN_COVERAGE) {
+      return out('escalate', messageFor('off-question', lang), calibrate(r.confidence), {}, { reason: 'off-question', topic: sel.topic, raw: r.confidence, coverage });
     }
     const used = worked && d.action === 'answer' && passages.length === 0 ? [sel.primary] : unique(passages.map((p) => p.source));
     const notes: string[] = [];
@@ -237,6 +240,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       raw: r.confidence,
       computed: exact.length || computed.length ? computed.map((c) => c.kind) : undefined,
       entry: sel.primary.entry.id,
+      coverage,
     });
   }
 
