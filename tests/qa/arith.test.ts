@@ -116,3 +116,12 @@ describe('the arithmetic of losses, encodings and schedules on the asker\'s numb
     expect(en('model has 5 million params, optimizer adam. how much GPU memory do the weights + adam state take?')[0]).toContain('≈ 60 MB together');
   });
 });
+
+describe('calculator fixes found on blind batch 6', () => {
+  it('reads 2,500万 and 25 million as counts, the pool size from the layer, a standardization after /255, a batch of categorical cross-entropies', () => {
+    expect(ja('パラメータ 2,500万個のモデル（float32）って、重みだけで GPU メモリどのくらい？ Adam で学習するともっと増える？')[0]).toContain('25,000,000 × 4 バイト ≈ 100 MB');
+    expect(en('doing pooling by hand, 4x4 input:\n```\n0 5 1 1\n2 3 0 4\n7 1 6 2\n0 8 3 3\n```\nwhat do MaxPooling2D(2) give?')[0]).toContain('[[5, 4], [8, 6]]');
+    expect(en('pixel value 200: what is it after /255? and then standardized with mean 0.1307, std 0.3081?')[0]).toMatch(/^200 \/ 255 = 0\.7843; standardized: \(0\.7843 − 0\.1307\) \/ 0\.3081 = 2\.121/);
+    expect(en('categorical crossentropy by hand, batch of 2: sample A: true class 0, pred [0.5, 0.25, 0.25] sample B: true class 2, pred [0.1, 0.1, 0.8]. what does keras report?')[0]).toMatch(/^Keras reports the batch mean, 0\.458/);
+  });
+});

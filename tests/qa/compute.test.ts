@@ -125,6 +125,8 @@ describe('steps per epoch', () => {
     expect(computeSteps('Irisを train_test_split(iris.data, iris.target, test_size=0.2) で分けて batch_size=16 で fit したら1エポック何ステップ？')!.cases[0]).toMatchObject({ train: 120, steps: 8, last: 8 });
     expect(computeFromQuestion('MNIST 60000枚、batch_size=32、epochs=5 で fit したら、重みの更新って全部で何回？', 'ja')[0].text).toContain('5 × 1,875 = 9,375 回');
     expect(computeSteps('datagen.flow(x_train, y_train, batch_size=32) with 27,455 training images. what steps_per_epoch should I pass?')!.cases[0].steps).toBe(858);
+    // The training count is the one named as training, not the validation slice mentioned first.
+    expect(computeSteps('自分で validation を1万枚切り出したので訓練は 48000 枚。batch_size=64, epochs=15 だと重みの更新って全部で何回？')!.cases[0]).toMatchObject({ samples: 48000, steps: 750 });
     // A bar that does not fit MNIST is not explained as MNIST.
     expect(computeSteps('model.fit(x_train, y_train, validation_split=0.2) shows 4/4 steps, why?')?.cases ?? []).toHaveLength(0);
     const [ja] = computeFromQuestion('データ2000件、batch_size=300 だと何ステップ？', 'ja');

@@ -66,6 +66,11 @@ describe('gradient arithmetic on the asker\'s numbers', () => {
     expect(computeGradient('model.get_weights() gives [array([[ 0.5], [ 2. ], [-1. ]], dtype=float32), array([3.], dtype=float32)] what should model.predict(np.array([[2, 1, 4]])) return?')!.text.en).toMatch(/^The prediction is 0\.5×2 \+ 2×1 \+ \(−1\)×4 \+ 3 = 2 /);
   });
 
+  it('evaluates a given line on given points, and fits two points even in 線形回帰', () => {
+    expect(computeGradient('my line model ended at m=0.5, b=2. test points (2, 3), (4, 5), (6, 4). what mse should evaluate() print?')!.text.en).toMatch(/^MSE = 0\.666667\./);
+    expect(computeGradient('点 (1, 4) と (3, 10) の2つだけで Dense(1) の線形回帰してます。理想的には m と b はいくつに収束するはず？')!.text.ja).toContain('y = 3x + 1');
+  });
+
   it('stays silent without the numbers or without a question about a gradient', () => {
     expect(computeGradient('what is gradient descent?')).toBeUndefined();
     expect(computeGradient('x=2, y=5, m=1, b=0. nice plot!')).toBeUndefined();

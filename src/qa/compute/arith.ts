@@ -188,6 +188,22 @@ function crossEntropyVectors(t: string): ArithResult | undefined {
       };
     }
   }
+  // Several samples, each "true class k ... pred [..]": the loss Keras reports is their mean.
+  const pairs = [...t.matchAll(/(?:true class|class|label|正解(?:クラス)?|ラベル)\s*(?:is|=|:|は)?\s*(\d)[^\[\]]{0,30}\[([^\[\]]{1,80})\]/gi)]
+    .map((m) => ({ k: Number(m[1]), p: numberList(m[2]) }))
+    .filter((x): x is { k: number; p: number[] } => !!x.p && isProb(x.p) && x.k < x.p.length);
+  if (pairs.length >= 2) {
+    const losses = pairs.map(({ k, p }) => -Math.log(p[k]));
+    const mean = losses.reduce((a, b) => a + b, 0) / losses.length;
+    const parts = pairs.map(({ k, p }, i) => `−ln(${show(p[k])}) = ${show(losses[i], 3)}`);
+    return {
+      topic: 'loss-function',
+      text: {
+        ja: `Keras が表示する loss はバッチの平均で ${show(mean, 3)} です。サンプルごとに正解クラスの確率だけを使い、${parts.join('、')}。その平均が ${show(mean, 3)}。`,
+        en: `Keras reports the batch mean, ${show(mean, 3)}. Per sample only the true class's probability counts: ${parts.join('; ')}. Their mean is ${show(mean, 3)}.`,
+      },
+    };
+  }
   const probs = lists.find((l) => isProb(l) && Math.abs(l.reduce((a, b) => a + b, 0) - 1) < 0.02);
   if (!probs) return undefined;
   const onehot = lists.find((l) => l !== probs && isLabels(l) && l.length === probs.length && l.filter((v) => v === 1).length === 1);
@@ -262,7 +278,9 @@ function byHand(t: string): ArithResult | undefined {
   if (ms.length === 0) return undefined;
   if (/(pool|プーリング)/i.test(t)) {
     const m = ms[0];
-    const size = Number(/(?:pool_size\s*=\s*\(?|\b)(\d)\s*[x×,]\s*\1/.exec(t)?.[1] ?? 2);
+    const named = /(?:MaxPooling2D|AveragePooling2D|MaxPool2D|AvgPool2D)\(\s*(?:pool_size\s*=\s*)?\(?\s*(\d)/i.exec(t) ?? /pool_size\s*=\s*\(?\s*(\d)/.exec(t);
+    const phrase = /(\d)\s*[x×]\s*\1\s*(?:の)?\s*(?:max ?pool|maxpool|max-pool|average ?pool|プーリング|pooling|MaxPooling)/i.exec(t);
+    const size = Number(named?.[1] ?? phrase?.[1] ?? 2);
     const h = Math.floor(m.length / size);
     const w = Math.floor(m[0].length / size);
     if (h === 0 || w === 0) return undefined;
@@ -344,6 +362,22 @@ function standardize(t: string): ArithResult | undefined {
     .map((m) => toNum(m[1]))
     .filter((v) => v !== mu && v !== sd);
   if (xs.length === 0) return undefined;
+  // "pixel 200 after /255, then standardized with mean 0.1307": the statistics are of the scaled values.
+  const scaled = /\/\s*255|÷\s*255|255\s*で割/.test(t) && mu < 1 && xs.every((v) => v > 1 && v <= 255);
+  if (scaled) {
+    const vs = xs.filter((v) => v !== 255);
+    if (vs.length === 0) return undefined;
+    const v = vs[vs.length - 1];
+    const u = v / 255;
+    const zz = (u - mu) / sd;
+    return {
+      topic: 'normalization',
+      text: {
+        ja: `${show(v)} / 255 = ${show(u, 4)}、それを標準化して (${show(u, 4)} − ${show(mu)}) / ${show(sd)} = ${show(zz, 3)} です。平均と標準偏差は 0〜1 に割った後の値のものなので、先に 255 で割ります。`,
+        en: `${show(v)} / 255 = ${show(u, 4)}; standardized: (${show(u, 4)} − ${show(mu)}) / ${show(sd)} = ${show(zz, 3)}. The mean and std are of the values after dividing by 255, so divide first.`,
+      },
+    };
+  }
   const x = xs[xs.length - 1];
   const z = (x - mu) / sd;
   const many = [...new Set(xs)].slice(-4);
@@ -369,7 +403,9 @@ function standardize(t: string): ArithResult | undefined {
 /** Memory of a parameter count in float32. */
 function weightMemory(t: string): ArithResult | undefined {
   if (!/(memory|メモリ|\b[MG]B\b|bytes?|バイト|容量|size on disk|ファイルサイズ)/i.test(t) || /(params|parameters|パラメータ)/i.test(t) === false) return undefined;
-  const m = /(\d{1,3}(?:,\d{3})+|\d{4,}|\d+(?:\.\d+)?\s*(?:million|M|万|k)\b)\s*(?:trainable\s+)?(?:params|parameters|パラメータ)/i.exec(t) ?? /(?:params|parameters|パラメータ)(?:数)?\s*(?:is|=|:|は|が)?\s*(\d{1,3}(?:,\d{3})+|\d{4,})/i.exec(t);
+  const m =
+    /((?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:million|M\b|万|k\b)|\d{1,3}(?:,\d{3})+|\d{4,})\s*(?:個の?|個)?\s*(?:trainable\s+)?(?:params|parameters|パラメータ)/i.exec(t) ??
+    /(?:params|parameters|パラメータ)(?:数)?\s*(?:is|=|:|は|が)?\s*((?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:million|M\b|万)|\d{1,3}(?:,\d{3})+|\d{4,})/i.exec(t);
   if (!m) return undefined;
   const n = bigCount(m[1]);
   const mb = (n * 4) / 1e6;
@@ -627,7 +663,7 @@ function layerSizes(t: string): ArithResult | undefined {
 
 /** A count written with digits, commas, k or 万. */
 function bigCount(v: string): number {
-  const t = v.replace(/[,\s]/g, '');
+  const t = v.replace(/[,\s]/g, '').replace(/個の?$/, '');
   if (/(million|M)$/.test(t)) return Number(t.replace(/(million|M)$/, '')) * 1e6;
   if (/万$/.test(t)) return Number(t.slice(0, -1)) * 10000;
   if (/k$/i.test(t)) return Number(t.slice(0, -1)) * 1000;

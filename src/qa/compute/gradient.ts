@@ -183,7 +183,7 @@ export function pointsOf(text: string): [number, number][] {
     const ys = yl[1].split(',').map((v) => Number(v.trim().replace('−', '-')));
     if (xs.length === ys.length && xs.length >= 2 && xs.length <= 20 && [...xs, ...ys].every(Number.isFinite)) return xs.map((x, i) => [x, ys[i]] as [number, number]);
   }
-  if (/(shape|input|入力|形|None)/i.test(text)) return [];
+  if (/(shape|input_shape|入力の形|形状|None)/i.test(text)) return [];
   const pts = [...text.matchAll(new RegExp(String.raw`\(\s*${NUMBER}\s*,\s*${NUMBER}\s*\)`, 'g'))].map((m) => [Number(m[1].replace('−', '-')), Number(m[2].replace('−', '-'))] as [number, number]);
   return pts.length >= 2 && pts.length <= 10 ? pts : [];
 }
@@ -218,6 +218,23 @@ function pointsStep(pts: [number, number][], vals: Map<string, number>, text: st
         `∂L/∂${slopeName} = (2/${n}) Σ(ŷ − y)x = (2/${n})(${sumM}) = ${num(gm)}${hasBias ? `; ∂L/∂b = (2/${n}) Σ(ŷ − y) = ${num(gb)}` : ''}.` +
         (upd ? `\nAfter one step: ${slopeName} = ${num(m)} − ${num(lr!)}×${par(gm)} = ${num(upd.m)}${hasBias ? `, b = ${num(b)} − ${num(lr!)}×${par(gb)} = ${num(upd.b)}` : ''}.` : '') +
         `\nThe derivative of a sum is the sum of the derivatives, so the Σ stays and the constant 1/${n} comes out in front.`,
+    },
+  };
+}
+
+/** The MSE of a given line ŷ = m·x + b on given points. */
+function lineOnPoints(pts: [number, number][], vals: Map<string, number>): GradientResult {
+  const m = vals.get('m') ?? vals.get('w')!;
+  const b = vals.get('b')!;
+  const preds = pts.map(([x]) => m * x + b);
+  const errs = pts.map(([, y], i) => preds[i] - y);
+  const mse = errs.reduce((a, e) => a + e * e, 0) / pts.length;
+  const list = (xs: number[]) => xs.map((v) => num(v)).join(', ');
+  return {
+    kind: 'prediction',
+    text: {
+      ja: `MSE は ${num(mse)} です。ŷ = ${num(m)}x + ${par(b)} の予測は [${list(preds)}]、誤差（予測 − 正解）は [${list(errs)}]、二乗の平均が (${errs.map((e) => `${par(e)}²`).join(' + ')}) / ${pts.length} = ${num(mse)}（evaluate が表示する loss='mse' の値）。`,
+      en: `MSE = ${num(mse)}. The line ŷ = ${num(m)}x + ${par(b)} predicts [${list(preds)}]; the errors (prediction − truth) are [${list(errs)}]; the mean of their squares is (${errs.map((e) => `${par(e)}²`).join(' + ')}) / ${pts.length} = ${num(mse)}, what evaluate() prints with loss='mse'.`,
     },
   };
 }
@@ -426,6 +443,8 @@ export function computeGradient(text: string): GradientResult | undefined {
     if (!vals.has('lr')) return lineGrad(vals);
     return undefined;
   }
+  // A line already given (m and b) on points: its MSE, what evaluate() prints.
+  if (pts.length && (vals.has('m') || vals.has('w')) && vals.has('b') && /(mse|evaluate|loss|誤差|損失)/i.test(t) && !/(converge|収束|best|一番合う|最適)/i.test(t)) return lineOnPoints(pts, vals);
   if (pts.length && /(converge|best|fit|収束|一番合う|最適|直線|line|m and b|m と b|slope|傾き|lowest|minimum|最小|下がらない|0にならない|0 にならない|止まって|stuck|won'?t (go|get) (to )?0)/i.test(t)) return fitPoints(pts);
   if (/(予測|predict|prediction|ŷ|出力|return)/i.test(t)) return multiInputPredict(t) ?? predictLine(vals, t);
   return undefined;

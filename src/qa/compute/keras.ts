@@ -125,7 +125,7 @@ function tupleInput(t: string): number[] | undefined {
     const line = t.slice(t.lastIndexOf('\n', m.index!) + 1, m.index!);
     if ((line.match(/\(/g)?.length ?? 0) > (line.match(/\)/g)?.length ?? 0)) continue;
     const near = `${before} ${after}`;
-    if (/None/.test(m[0]) || /(input|入力|feature ?maps?|特徴マップ|shape|形|->|→|=>|applied|apply|かけ|入れ|tensor|テンソル|image|画像)/i.test(near)) {
+    if (/None/.test(m[0]) || /(input|入力|feature ?maps?|特徴マップ|shape|形状|の形|->|→|=>|applied|apply|かけ|入れ|tensor|テンソル|image|画像)/i.test(near)) {
       return m[1].split(',').map((x) => Number(x.trim()));
     }
   }

@@ -74,6 +74,9 @@ export function sampleCounts(text: string): number[] {
     }
   }
   found.sort((a, b) => a.at - b.at);
+  // A count named as the training data ("so training is 48000") comes before others ("I cut out 1万 for validation").
+  const trainish = (f: { at: number }) => /(訓練|学習用|学習データ|training|train\b|x_train)/i.test(t.slice(Math.max(0, f.at - 12), f.at + 16)) && !/(validation|検証|test|テスト)/i.test(t.slice(Math.max(0, f.at - 12), f.at + 16));
+  found.sort((a, b) => Number(trainish(b)) - Number(trainish(a)) || a.at - b.at);
   const out: number[] = [];
   for (const f of found) if (!out.includes(f.n)) out.push(f.n);
   return out;
