@@ -8,6 +8,7 @@
  */
 import type { Lang } from '../../core/lang.ts';
 import type { TopicSlug } from '../topics.ts';
+import { count } from './steps.ts';
 
 export interface ArithResult {
   topic: TopicSlug;
@@ -407,7 +408,7 @@ function weightMemory(t: string): ArithResult | undefined {
     /((?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:million|M\b|万|k\b)|\d{1,3}(?:,\d{3})+|\d{4,})\s*(?:個の?|個)?\s*(?:trainable\s+)?(?:params|parameters|パラメータ)/i.exec(t) ??
     /(?:params|parameters|パラメータ)(?:数)?\s*(?:is|=|:|は|が)?\s*((?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?:million|M\b|万)|\d{1,3}(?:,\d{3})+|\d{4,})/i.exec(t);
   if (!m) return undefined;
-  const n = bigCount(m[1]);
+  const n = count(m[1]);
   const mb = (n * 4) / 1e6;
   if (/adam/i.test(t)) {
     return {
@@ -661,15 +662,6 @@ function layerSizes(t: string): ArithResult | undefined {
   };
 }
 
-/** A count written with digits, commas, k or 万. */
-function bigCount(v: string): number {
-  const t = v.replace(/[,\s]/g, '').replace(/個の?$/, '');
-  if (/(million|M)$/.test(t)) return Number(t.replace(/(million|M)$/, '')) * 1e6;
-  if (/万$/.test(t)) return Number(t.slice(0, -1)) * 10000;
-  if (/k$/i.test(t)) return Number(t.slice(0, -1)) * 1000;
-  return Number(t);
-}
-
 const COUNT = String.raw`(\d+(?:\.\d+)?\s*(?:k|万)|\d{1,3}(?:,\d{3})+|\d+)`;
 
 /** Epochs for a wanted number of updates: updates / ceil(samples / batch). */
@@ -678,8 +670,8 @@ function epochsForUpdates(t: string): ArithResult | undefined {
   const n = new RegExp(`${COUNT}\\s*(?:training\\s+)?(?:images|samples|examples|train\\b|枚|件|rows)`, 'i').exec(t) ?? (/mnist/i.test(t) ? ['', '60000'] as unknown as RegExpExecArray : null);
   const b = /batch[_ ]?size\s*(?:=|:|of|は|を)?\s*(\d+)/i.exec(t) ?? /batch(?:es)? of (\d+)/i.exec(t);
   if (!u || !n || !/(how many epochs|何エポック|エポック数|epochs? (do|should|would|is that))/i.test(t)) return undefined;
-  const updates = bigCount(u[1]);
-  const samples = bigCount(n[1]);
+  const updates = count(u[1]);
+  const samples = count(n[1]);
   const batch = b ? Number(b[1]) : 32;
   const steps = Math.ceil(samples / batch);
   const e = updates / steps;

@@ -27,8 +27,8 @@ export function namedNumbers(text: string): Map<string, number> {
     const k = m[1].toLowerCase().replace('_', '');
     put(['eta', 'η', 'alpha', 'α'].includes(k) ? 'lr' : ['target', 'ytrue'].includes(k) ? 't' : k, m[2]);
   }
-  const lr = new RegExp(String.raw`(?:学習率|learning[ _]rate|\blr)\s*(?:は|が|を|of|=|:|is)?\s*${NUMBER}`, 'i').exec(t);
-  if (lr) put('lr', lr[1]);
+  const [lr] = learningRates(t);
+  if (lr !== undefined && !out.has('lr')) out.set('lr', lr);
   // Words for the weight and the gradient: 「重み 0.5、勾配 4.0」, "weight 0.5, gradient 4".
   const init = new RegExp(String.raw`(?<![\w.])(w|m|x)\s*の?\s*(?:初期値|initial value|starts? at|start)\s*(?:は|が|を|of|=|:|is)?\s*${NUMBER}`, 'i').exec(t);
   if (init) put(init[1].toLowerCase(), init[2]);

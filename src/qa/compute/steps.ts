@@ -45,9 +45,11 @@ const MNIST_TRAIN = 60000;
 const ASKS_STEPS =
   /(\bsteps?\b|steps_per_epoch|更新(回数|の回数|って(全部で)?何回|は何回)|(weight )?updates? (in total|altogether|overall)|how many (weight )?updates|ステップ|progress ?bar|進捗|プログレスバー|何回(更新|ループ)?|iterations?|イテレーション|batches|バッチ数|バッチの数|\?{2,}\s*\/\s*\?{2,}|\b(\d+)\s*\/\s*\2\b|なんの数|何の数|what (is|are) the (\d+|number))/i;
 
-/** A count written with digits, commas, "k" or 万 (6万 = 60,000). */
-function count(s: string): number {
-  const t = s.replace(/[,_\s]/g, '');
+/** A count written with digits, commas, "k", "million"/"M" or 万 (6万 = 60,000). */
+export function count(s: string): number {
+  const t = s.replace(/[,_\s]/g, '').replace(/個の?$/, '');
+  const mil = /^(\d+(?:\.\d+)?)(million|M)$/.exec(t);
+  if (mil) return Math.round(Number(mil[1]) * 1e6);
   const man = /^(\d+(?:\.\d+)?)万$/.exec(t);
   if (man) return Math.round(Number(man[1]) * 10000);
   const k = /^(\d+(?:\.\d+)?)k$/i.exec(t);
