@@ -124,4 +124,23 @@ describe('calculator fixes found on blind batch 6', () => {
     expect(en('pixel value 200: what is it after /255? and then standardized with mean 0.1307, std 0.3081?')[0]).toMatch(/^200 \/ 255 = 0\.7843; standardized: \(0\.7843 − 0\.1307\) \/ 0\.3081 = 2\.121/);
     expect(en('categorical crossentropy by hand, batch of 2: sample A: true class 0, pred [0.5, 0.25, 0.25] sample B: true class 2, pred [0.1, 0.1, 0.8]. what does keras report?')[0]).toMatch(/^Keras reports the batch mean, 0\.458/);
   });
+  it('reads a sigmoid output back, runs a step perceptron, rescales an MSE, compares sigmoid slopes', () => {
+    const one = (q: string) => computeArithmetic(q).map((r) => r.text.en).join('\n');
+    const sig = one("binary model, sigmoid output says 0.73. what's the probability of class 0 then? and what raw value came out of the neuron before the sigmoid?");
+    expect(sig).toContain('1 − 0.73 = 0.27');
+    expect(sig).toContain('ln(0.73 / 0.27) = 0.995');
+    const table = one('perceptron with step function (1 if z > 0), w1=1, w2=-1, b=-0.5. outputs for (0,0) (0,1) (1,0) (1,1)?');
+    expect(table).toMatch(/^The outputs are \(0,0\)→0, \(0,1\)→0, \(1,0\)→1, \(1,1\)→0: x1 AND NOT x2/);
+    expect(one('perceptron, w1 = 1, w2 = 1, b = -1.5, truth table outputs?')).toContain(': AND.');
+    const rule = one('perceptron learning rule by hand: w = [0, 0], b = 0, lr = 1, step(z) = 1 if z > 0 else 0. training sample (1, 1) with target 1. what are w and b after this one update?');
+    expect(rule).toMatch(/^After the update: w = \[1, 1\], b = 1\./);
+    expect(rule).toContain('error t − y = 1 − 0 = 1');
+    const mse = one('regression on prices in yen, final mse loss is 2,500,000. if I divide all y by 1000, what loss would the same model show? and roughly how many yen off are my predictions?');
+    expect(mse).toContain('2,500,000 / 1,000² = 2.5');
+    expect(mse).toContain('√2,500,000 = 1,581');
+    const slopes = computeArithmetic('sigmoid の微分を z=0 と z=2 で比べたいです。それぞれいくつ？').map((r) => r.text.ja).join('\n');
+    expect(slopes).toContain("σ'(0) = σ(1 − σ) = 0.25");
+    expect(slopes).toContain("σ'(2) = σ(1 − σ) = 0.105");
+    expect(slopes).toContain('傾きは z = 0 で 0.25、z = 2 で 0.105 です。');
+  });
 });

@@ -113,6 +113,11 @@ describe('steps per epoch', () => {
     const d = computeSteps('25000 training images and the bar shows 782/782, why that number?')!;
     expect(d.cases[0]).toMatchObject({ batch: 32, defaultBatch: true, steps: 782 });
     expect(computeSteps('what is a batch?')).toBeUndefined();
+    // "labelled photos" are samples too, and "total number of weight updates" asks for epochs × steps.
+    expect(computeSteps('I have 1200 labelled photos, validation_split=0.25, batch_size=64. how many steps per epoch?')!.cases[0]).toMatchObject({ samples: 1200, train: 900, steps: 15, last: 4 });
+    const total = computeSteps('60000 train images, validation_split=0.2, batch_size=128, epochs=8. total number of weight updates?')!;
+    expect(total.cases[0]).toMatchObject({ train: 48000, steps: 375 });
+    expect(total.epochs).toBe(8);
     // A bar of 1500 with validation_split=0.2 and no batch size: MNIST's 60,000 × 0.8 ÷ 32.
     const mnist = computeSteps('model.fit(x_train, y_train, epochs=5, validation_split=0.2) shows 1500/1500, the instructor had 1875?')!;
     expect(mnist.cases[0]).toMatchObject({ samples: 60000, train: 48000, batch: 32, steps: 1500 });

@@ -37,11 +37,12 @@ describe('gradient arithmetic on the asker\'s numbers', () => {
 
   it('works the other textbook cases: a quadratic, gradients without an update, N points, a sigmoid neuron, a prediction, a best-fit line', () => {
     expect(computeGradient('L = (w − 3)² で、w = 0 スタート、学習率 0.1。 2ステップ後の w はいくつ？')!.text.ja).toMatch(/^2 ステップ後は w = 1\.08 です。/);
+    expect(computeGradient('L = (w − 3)² で、w = 0 スタート、学習率 0.1。 2ステップ後の w はいくつ？')!.text.ja).toContain('2. w = 0.6 − 0.1 × (−4.8) = 1.08');
     expect(computeGradient('x = 2, w = 0.5, b = 0, ŷ = w·x + b, 正解 y = 3, L = (ŷ − y)² ∂L/∂w と ∂L/∂b はいくつ')!.text.ja).toMatch(/^∂L\/∂w = −8、∂L\/∂b = −4 です。/);
     const pts = computeGradient('one step of gradient descent for y=mx+b with MSE over 2 points: (1,2) and (2,4). start m=0, b=0, lr=0.01. what are the gradients?')!;
     expect(pts.text.en).toContain('= −10; ∂L/∂b = (2/2) Σ(ŷ − y) = −6');
     expect(pts.text.en).toContain('m = 0 − 0.01×(−10) = 0.1, b = 0 − 0.01×(−6) = 0.06');
-    expect(computeGradient('single sigmoid neuron: x=1, w=0, b=0, target y=1, L=(a - y)^2 with a = sigmoid(w*x + b). what is dL/dw?')!.text.en).toMatch(/^∂L\/∂w = −0\.25 /);
+    expect(computeGradient('single sigmoid neuron: x=1, w=0, b=0, target y=1, L=(a - y)^2 with a = sigmoid(w*x + b). what is dL/dw?')!.text.en).toMatch(/^∂L\/∂w = −0\.25\./);
     expect(computeGradient('学習後 m=2, b=1 になったとして、x=3 のときの予測っていくつ？ 実際のデータが (3, 8) だったら誤差と二乗誤差は？')!.text.ja).toBe('予測は ŷ = mx + b = 2×3 + 1 = 7 です。正解 8 との誤差は 8 − 7 = 1、二乗誤差は 1² = 1 です。');
     expect(computeGradient('toy data: points (0,1), (1,3), (2,5). what should m and b converge to, and the lowest possible MSE?')!.text.en).toMatch(/y = 2x \+ 1 \(m = 2, b = 1\), with MSE 0/);
   });
@@ -50,12 +51,32 @@ describe('gradient arithmetic on the asker\'s numbers', () => {
     const u = computeGradient('更新式の確認です。重み 0.5、勾配 4.0、学習率 0.01 なら更新後はいくつ？ あと学習率を 1.0 にしたら？')!.text.ja;
     expect(u).toContain('学習率 0.01：0.5 − 0.01×4 = 0.46');
     expect(u).toContain('学習率 1：0.5 − 1×4 = −3.5');
-    expect(computeGradient("x=3, w=-1, b=1, a = relu(w*x + b), L = (a - y)^2 with y=1. what's dL/dw? i get 0")!.text.en).toMatch(/^∂L\/∂w = 0 /);
+    const dead = computeGradient("x=3, w=-1, b=1, a = relu(w*x + b), L = (a - y)^2 with y=1. what's dL/dw? i get 0")!.text.en;
+    expect(dead).toMatch(/^∂L\/∂w = 0\./);
+    expect(dead).toContain('∂L/∂a × ∂a/∂w = (−2) × 0 = 0');
+    expect(dead).toContain('0 is the right answer');
     const pts = computeGradient('data (1,2) and (2,4), model y = w*x, start w=0, loss MSE, lr 0.1. one gradient descent step -> w = ?')!.text.en;
     expect(pts).toContain('After one step: w = 0 − 0.1×(−10) = 1.');
     expect(pts).not.toContain('∂L/∂b');
     expect(computeGradient('get_weights() したら [array([[0.5]], dtype=float32), array([1.9], dtype=float32)] でした。x=4 のときモデルは何を出力する？予測は？')!.text.ja).toContain('0.5×4 + 1.9 = 3.9');
     expect(computeGradient('y = w*x、データ1点 x=3, y=6、今 w=1、損失 L=(wx−y)^2、学習率0.1 で1ステップ更新したら w いくつ？')!.text.ja).toContain('最適な w = y / x = 2 を飛び越えています');
+  });
+
+  it("works the asker's own formulas: coefficients, several definitions, any activation, several weights", () => {
+    // The leading 2 multiplies the derivative: 4(w − 1) = 8 at w = 3, not 2(w − 1) = 4.
+    const c = computeGradient('手計算の練習です。L = 2(w − 1)^2、w = 3 からスタート、学習率 0.1 で1ステップ更新すると w はいくつ？')!.text.ja;
+    expect(c).toMatch(/^1 ステップ後は w = 2\.2 です。/);
+    expect(c).toContain('w = 3 − 0.1 × 8 = 2.2');
+    expect(c).toContain('式の前の係数（2）');
+    // tanh is not one of the textbook's two-weight cases: the chain is read from the definitions.
+    const t = computeGradient('連鎖律の確認 z = w·x、a = tanh(z)、L = (a − y)^2 x = 2, w = 0, y = 1 のとき ∂L/∂w は？')!.text.ja;
+    expect(t).toMatch(/^∂L\/∂w = −4 です。/);
+    expect(t).toContain('z = w·x = 0、a = tanh(z) = 0、L = (a − y)^2 = 1');
+    expect(t).toContain('∂L/∂a × ∂a/∂z × ∂z/∂w = (−2) × 1 × 2 = −4');
+    const m = computeGradient('y = w1*x1 + w2*x2 + b, L = (y - t)^2 with x1=1, x2=2, w1=0.5, w2=-1, b=0, t=1. dL/dw1 and dL/dw2?')!.text.en;
+    expect(m).toMatch(/^∂L\/∂w1 = −5 and ∂L\/∂w2 = −10\./);
+    // A name without a value or a definition: nothing is guessed.
+    expect(computeGradient('z = w·x、a = tanh(z)、L = (a − y)^2、w = 0, y = 1 のとき ∂L/∂w は？')).toBeUndefined();
   });
 
   it('descends L = w² at two learning rates, fits x/y lists, and predicts from a multi-input get_weights', () => {
@@ -81,5 +102,13 @@ describe('gradient arithmetic on the asker\'s numbers', () => {
   it('leads the answer as a worked calculation', () => {
     const c = computeFromQuestion('one point x=2, y=5, m=1, b=0, lr=0.01, squared error. what are m and b after one gradient descent step?', 'en');
     expect(c).toEqual([expect.objectContaining({ kind: 'math', topic: 'gradient-descent' })]);
+  });
+  it('updates several weights from their gradients, and finds where a line reaches a level', () => {
+    const u = computeGradient('two weights, w1 = 1, w2 = -2, gradients 0.5 and -1.5, lr = 0.2, plain SGD. new weights?')!.text.en;
+    expect(u).toMatch(/^After the update: w1 = 0\.9, w2 = −1\.7\./);
+    // "b = 4 (from get_weights)": a parenthesis after a space is not a product.
+    const p = computeGradient('my line model ended with m = -0.5, b = 4 (from get_weights). what should it predict at x = 2, and at which x does it hit y = 0?')!.text.en;
+    expect(p).toContain('−0.5×2 + 4 = 3.');
+    expect(p).toContain('x = (0 − 4) / (−0.5) = 8');
   });
 });

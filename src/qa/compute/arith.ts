@@ -65,6 +65,12 @@ function activations(t: string): ArithResult | undefined {
   for (const m of t.matchAll(new RegExp(String.raw`(sigmoid|relu|tanh|シグモイド)\s*(?:の|で)?\s*(?:x\s*=\s*)?(${NUM})\s*(?:の|で|のとき|における)`, 'gi'))) {
     values.push({ f: /シグモイド/.test(m[1]) ? 'sigmoid' : m[1].toLowerCase(), x: toNum(m[2]) });
   }
+  // 「sigmoid の微分を z=0 と z=2 で」, "tanh derivative at z = 0 and z = 3": every point named after the function.
+  const fnNamed = /(sigmoid|シグモイド|tanh|relu)/i.exec(t);
+  if (fnNamed && /(derivative|微分|勾配|gradient|slope|傾き)/i.test(t)) {
+    const f = /シグモイド/.test(fnNamed[1]) ? 'sigmoid' : fnNamed[1].toLowerCase();
+    for (const m of t.slice(fnNamed.index).matchAll(new RegExp(String.raw`(?<![\w.])(?:z|x|u)\s*=\s*(${NUM})(?![\w.]*\s*[*×·(])`, 'g'))) values.push({ f, x: toNum(m[1]) });
+  }
   if (values.length === 0) return undefined;
   const wantsDerivative = /(derivative|微分|勾配|gradient|slope|傾き|导数|미분)/i.test(t);
   const ja: string[] = [];
@@ -104,6 +110,15 @@ function activations(t: string): ArithResult | undefined {
   }
   if (ja.length === 0) return undefined;
   const reluRule = wantsDerivative && /relu/i.test(t);
+  // Two or more sigmoid slopes: say how it shrinks away from 0 (at most 0.25, at z = 0).
+  const sigPts = [...seen].filter((k) => k.startsWith('sigmoid:') && !k.includes('[')).map((k) => Number(k.slice(8)));
+  if (wantsDerivative && sigPts.length >= 2) {
+    const ds = sigPts.map((z) => sigmoid(z) * (1 - sigmoid(z)));
+    const hi = sigPts[ds.indexOf(Math.max(...ds))];
+    const lo = sigPts[ds.indexOf(Math.min(...ds))];
+    ja.push(`傾きは z = ${show(hi)} で ${show(Math.max(...ds))}、z = ${show(lo)} で ${show(Math.min(...ds))} です。sigmoid の微分は z = 0 で最大の 0.25 で、|z| が大きくなる（飽和する）ほど 0 に近づくので、そこを通る勾配は小さくなります（勾配消失の原因）。`);
+    en.push(`The slope is ${show(Math.max(...ds))} at z = ${show(hi)} and ${show(Math.min(...ds))} at z = ${show(lo)}: sigmoid's derivative peaks at 0.25 at z = 0 and shrinks towards 0 as |z| grows (the neuron saturates), so the gradient through it gets smaller (the vanishing gradient).`);
+  }
   return {
     topic: 'activation-functions',
     text: {
@@ -468,16 +483,107 @@ function trainableFromSummary(t: string): ArithResult | undefined {
 
 /** An MSE read back in the target's units: its square root. */
 function rmse(t: string): ArithResult | undefined {
-  const m = new RegExp(`\\b(?:mse|mean squared error|val_mse|loss)\\s*(?:[:=]|of|is|が|は)?\\s*(${NUM})`, 'i').exec(t);
-  if (!m || !/(mean|means|意味|単位|unit|degrees?|°|℃|円|yen|dollars?|cm|kg|実際|how far|どれくらい(ずれ|外れ))/i.test(t) || !/(regression|回帰|mse|二乗)/i.test(t)) return undefined;
-  const v = toNum(m[1]);
+  const m = new RegExp(`\\b(?:mse|mean squared error|val_mse|loss)\\s*(?:[:=]|of|is|が|は)?\\s*(?:is\\s*)?(\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|${NUM})`, 'i').exec(t);
+  if (!m || !/(mean|means|意味|単位|unit|degrees?|°|℃|円|yen|dollars?|cm|kg|実際|how far|how many .{0,12} off|off by|どれくらい(ずれ|外れ))/i.test(t) || !/(regression|回帰|mse|二乗)/i.test(t)) return undefined;
+  const v = toNum(m[1].replace(/,/g, ''));
   if (!(v > 0)) return undefined;
   const r = Math.sqrt(v);
+  // The targets divided (or multiplied) by k: every error scales by k, the MSE by k².
+  const sc = /(?:divide|divided|scale|scaled)\s+(?:all\s+(?:the\s+)?)?(?:y|targets?|labels?|prices?)\w*\s+(?:by|down by)\s+(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)|(?:y|目的変数|正解|価格|家賃)\s*を\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*で割/i.exec(t);
+  const k = sc ? Number((sc[1] ?? sc[2]).replace(/,/g, '')) : undefined;
+  if (k && k > 1) {
+    const v2 = v / (k * k);
+    return {
+      topic: 'loss-function',
+      text: {
+        ja: `同じモデルなら MSE は ${show(v)} / ${show(k)}² = ${show(v2)} になります（誤差が 1/${show(k)} になり、2 乗するので MSE は 1/${show(k * k)}）。予測の良さは変わらず、数字の単位が変わるだけです。元の単位でのずれの目安は √${show(v)} = ${show(r, 3)}（RMSE）で、予測はおおよそ ±${show(r, 3)} ずれています（割った後の単位では √${show(v2)} = ${show(Math.sqrt(v2), 4)}）。`,
+        en: `The same model would show an MSE of ${show(v)} / ${show(k)}² = ${show(v2)}: every error shrinks by ${show(k)}, and squaring makes the MSE ${show(k * k)} times smaller. The model is no better or worse; only the unit changed. In the original unit the typical error is √${show(v)} = ${show(r, 3)} (the RMSE), so predictions are off by about ${show(r, 3)} (√${show(v2)} = ${show(Math.sqrt(v2), 4)} in the scaled unit).`,
+      },
+    };
+  }
   return {
     topic: 'loss-function',
     text: {
       ja: `MSE ${show(v)} は「誤差の 2 乗」の平均なので、単位も目的変数の 2 乗（℃なら℃²）です。元の単位に戻すには平方根をとります：√${show(v)} = ${show(r, 3)}。予測がおおよそ ±${show(r, 3)} ずれている、という目安です（RMSE）。平均的なずれそのものを見たいなら metrics=['mae'] も併せて表示すると分かりやすいです。`,
       en: `An MSE of ${show(v)} is a mean of squared errors, so its unit is the target's unit squared (°C² for °C). Take the square root to get back to the unit: √${show(v)} = ${show(r, 3)}, so predictions are typically off by about ${show(r, 3)} (the RMSE). Add metrics=['mae'] to see the average absolute error directly.`,
+    },
+  };
+}
+
+/** A sigmoid output read back: the other class's probability and the raw value (logit) before the sigmoid. */
+function sigmoidOutput(t: string): ArithResult | undefined {
+  const m = new RegExp(`(?:sigmoid|シグモイド)[^\\n]{0,40}?(?:output|出力|says|gives|is|=|が|は)\\s*(?:says\\s*|is\\s*|of\\s*)?(0?\\.\\d+)`, 'i').exec(t);
+  if (!m) return undefined;
+  const p = Number(m[1]);
+  const asksOther = /(class 0|クラス ?0|other class|もう一方|反対|1 ?[-−] ?p|probability of)/i.test(t);
+  const asksRaw = /(before the sigmoid|raw|logit|ロジット|sigmoid ?の前|sigmoid ?に入る前|前の値|z ?は|value of z|what z)/i.test(t);
+  if (!(p > 0 && p < 1) || (!asksOther && !asksRaw)) return undefined;
+  const z = Math.log(p / (1 - p));
+  return {
+    topic: 'classification-softmax',
+    text: {
+      ja: `クラス 1 の確率が ${show(p)} なら、クラス 0 の確率は 1 − ${show(p)} = ${show(1 - p)} です（sigmoid の出力 1 つで 2 クラスを表し、2 つの確率の合計は 1）。sigmoid に入る前の値（ロジット）は σ の逆関数で z = ln(p / (1 − p)) = ln(${show(p)} / ${show(1 - p)}) = ${show(z, 3)} です。z = 0 が確率 0.5 に当たり、正ならクラス 1 寄り、負ならクラス 0 寄りです。`,
+      en: `If the output for class 1 is ${show(p)}, class 0 has probability 1 − ${show(p)} = ${show(1 - p)} (one sigmoid output covers both classes, and the two probabilities add up to 1). The raw value before the sigmoid (the logit) is its inverse: z = ln(p / (1 − p)) = ln(${show(p)} / ${show(1 - p)}) = ${show(z, 3)}. z = 0 means 0.5; positive leans to class 1, negative to class 0.`,
+    },
+  };
+}
+
+/** A step-function perceptron with the asker's weights: its outputs on the four binary inputs, or one learning-rule update. */
+function perceptron(t: string): ArithResult | undefined {
+  if (!/(perceptron|パーセプトロン|step|ステップ関数)/i.test(t)) return undefined;
+  const val = (name: string) => {
+    const m = new RegExp(`(?<![\\w.])${name}\\s*=\\s*(${NUM})(?![\\w.]*\\s*[*×·(])`).exec(t);
+    return m ? toNum(m[1]) : undefined;
+  };
+  const vec = new RegExp(`(?<![\\w.])w\\s*=\\s*\\[\\s*(${NUM})\\s*,\\s*(${NUM})\\s*\\]`).exec(t);
+  const w1 = vec ? toNum(vec[1]) : val('w1') ?? val('w_1');
+  const w2 = vec ? toNum(vec[2]) : val('w2') ?? val('w_2');
+  const b = val('b') ?? val('bias');
+  if (w1 === undefined || w2 === undefined || b === undefined) return undefined;
+  // Keras-free textbook step: 1 when z > 0 unless the asker writes ≥ / >=.
+  const ge = /(>=|≥|0以上|0 以上|z ?≧)/.test(t);
+  const step = (z: number) => (ge ? z >= 0 : z > 0) ? 1 : 0;
+  const rule = ge ? 'z ≥ 0' : 'z > 0';
+  const lrM = new RegExp(`(?:lr|learning rate|学習率|η)\\s*(?:=|は|of|:)?\\s*(${NUM})`, 'i').exec(t);
+  const target = new RegExp(`(?:target|正解|教師|label|t)\\s*(?:=|は|of|:|is)?\\s*([01])\\b`, 'i').exec(t);
+  const sample = /\(\s*([01])\s*,\s*([01])\s*\)/.exec(t);
+  if (lrM && target && sample && /(update|更新|learning rule|学習則|after)/i.test(t)) {
+    const [x1, x2] = [Number(sample[1]), Number(sample[2])];
+    const lr = toNum(lrM[1]);
+    const tt = Number(target[1]);
+    const z = w1 * x1 + w2 * x2 + b;
+    const y = step(z);
+    const e = tt - y;
+    const n1 = w1 + lr * e * x1;
+    const n2 = w2 + lr * e * x2;
+    const nb = b + lr * e;
+    const calcJa = `z = ${show(w1)}×${x1} + ${show(w2)}×${x2} + ${show(b)} = ${show(z)} なので出力 y = ${y}（${rule} のとき 1）、誤差 t − y = ${tt} − ${y} = ${e}`;
+    const calcEn = `z = ${show(w1)}×${x1} + ${show(w2)}×${x2} + ${show(b)} = ${show(z)}, so the output is y = ${y} (1 when ${rule}); error t − y = ${tt} − ${y} = ${e}`;
+    return {
+      topic: 'perceptron-xor',
+      text: {
+        ja: `更新後は w = [${show(n1)}, ${show(n2)}]、b = ${show(nb)} です。\n${calcJa}。\nw ← w + η(t − y)x：w1 = ${show(w1)} + ${show(lr)}×${e}×${x1} = ${show(n1)}、w2 = ${show(w2)} + ${show(lr)}×${e}×${x2} = ${show(n2)}、b ← b + η(t − y) = ${show(nb)}。${e === 0 ? '正解したので何も変わりません。' : ''}`,
+        en: `After the update: w = [${show(n1)}, ${show(n2)}], b = ${show(nb)}.\n${calcEn}.\nw ← w + η(t − y)x: w1 = ${show(w1)} + ${show(lr)}×${e}×${x1} = ${show(n1)}, w2 = ${show(w2)} + ${show(lr)}×${e}×${x2} = ${show(n2)}; b ← b + η(t − y) = ${show(nb)}.${e === 0 ? ' The output was already right, so nothing changes.' : ''}`,
+      },
+    };
+  }
+  if (!/(\(0\s*,\s*0\)|truth table|真理値表|4 ?通り|four inputs|all inputs|出力は|outputs?)/i.test(t)) return undefined;
+  const inputs: [number, number][] = [[0, 0], [0, 1], [1, 0], [1, 1]];
+  const outs = inputs.map(([a, c]) => step(w1 * a + w2 * c + b));
+  const key = outs.join('');
+  const gates: Record<string, [string, string]> = {
+    '0001': ['AND', 'AND'], '0111': ['OR', 'OR'], '1110': ['NAND', 'NAND'], '1000': ['NOR', 'NOR'], '0010': ['x1 AND NOT x2（x1 だけが 1 のときだけ 1）', 'x1 AND NOT x2 (1 only when x1 alone is 1)'],
+    '0100': ['NOT x1 AND x2（x2 だけが 1 のときだけ 1）', 'NOT x1 AND x2 (1 only when x2 alone is 1)'], '0011': ['x1 そのもの', 'just x1'], '0101': ['x2 そのもの', 'just x2'], '0000': ['常に 0', 'always 0'], '1111': ['常に 1', 'always 1'],
+    '1011': ['x1 OR NOT x2', 'x1 OR NOT x2'], '1101': ['NOT x1 OR x2', 'NOT x1 OR x2'], '1100': ['NOT x1', 'NOT x1'], '1010': ['NOT x2', 'NOT x2'],
+  };
+  const g = gates[key];
+  const rows = inputs.map(([a, c], i) => `(${a},${c}): z = ${show(w1 * a + w2 * c + b)} → ${outs[i]}`);
+  const zf = `${show(w1)}·x1 ${w2 < 0 ? '−' : '+'} ${show(Math.abs(w2))}·x2 ${b < 0 ? '−' : '+'} ${show(Math.abs(b))}`;
+  return {
+    topic: 'perceptron-xor',
+    text: {
+      ja: `出力は (0,0)→${outs[0]}、(0,1)→${outs[1]}、(1,0)→${outs[2]}、(1,1)→${outs[3]} で、${g ? g[0] : 'この表'}を表しています。\nz = ${zf}（${rule} で 1）：${rows.join('、')}。\n1 本の直線で分けられる表なら、パーセプトロン 1 つでどれでも表せます（XOR と XNOR だけは無理です）。`,
+      en: `The outputs are (0,0)→${outs[0]}, (0,1)→${outs[1]}, (1,0)→${outs[2]}, (1,1)→${outs[3]}: ${g ? g[1] : 'this table'}.\nz = ${zf} (1 when ${rule}): ${rows.join('; ')}.\nOne perceptron can represent any such table that one straight line separates (only XOR and XNOR cannot be).`,
     },
   };
 }
@@ -760,7 +866,7 @@ function augmentRanges(t: string): ArithResult | undefined {
 export function computeArithmetic(text: string): ArithResult[] {
   const t = text.normalize('NFKC');
   const out: ArithResult[] = [];
-  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges]) {
+  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, perceptron, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges]) {
     const r = f(t);
     if (r) out.push(r);
   }

@@ -8,6 +8,7 @@
  * find where their own working went astray.
  */
 import type { Lang } from '../../core/lang.ts';
+import { computeFormula } from './formula.ts';
 
 export interface GradientResult {
   kind: 'line-step' | 'chain' | 'line-grad' | 'prediction' | 'fit' | 'quadratic' | 'neuron';
@@ -23,7 +24,7 @@ export function namedNumbers(text: string): Map<string, number> {
   const put = (k: string, v: string) => {
     if (!out.has(k)) out.set(k, Number(v.replace('−', '-')));
   };
-  for (const m of t.matchAll(new RegExp(String.raw`(?<![\w.])(x|y|t|m|w|b|w1|w2|w_1|w_2|lr|eta|η|alpha|α|target|y_true|ytrue)\s*(?:=|:|は|is)\s*${NUMBER}(?![\w.]*\s*[*×·(])`, 'gi'))) {
+  for (const m of t.matchAll(new RegExp(String.raw`(?<![\w.])(x|y|t|m|w|b|w1|w2|w_1|w_2|lr|eta|η|alpha|α|target|y_true|ytrue)\s*(?:=|:|は|is)\s*${NUMBER}(?![\w.]*(?:\s*[*×·]|\())`, 'gi'))) {
     const k = m[1].toLowerCase().replace('_', '');
     put(['eta', 'η', 'alpha', 'α'].includes(k) ? 'lr' : ['target', 'ytrue'].includes(k) ? 't' : k, m[2]);
   }
@@ -293,11 +294,17 @@ function predictLine(vals: Map<string, number>, text: string): GradientResult | 
   const y = vals.get('y') ?? vals.get('t') ?? (point ? Number(point[2].replace('−', '-')) : undefined);
   const errJa = y === undefined ? '' : `正解 ${num(y)} との誤差は ${num(y)} − ${par(yhat)} = ${num(y - yhat)}、二乗誤差は ${par(y - yhat)}² = ${num((y - yhat) ** 2)} です。`;
   const errEn = y === undefined ? '' : ` Against the true ${num(y)} the error is ${num(y)} − ${par(yhat)} = ${num(y - yhat)} and the squared error ${par(y - yhat)}² = ${num((y - yhat) ** 2)}.`;
+  // Where the line crosses y = 0 (or another level), when asked: x = (level − b) / m.
+  const level = /(?:hits?|reach(?:es)?|cross(?:es)?|equals?|becomes?|is)\s*y\s*=\s*([-−]?\d+(?:\.\d+)?)|y\s*=\s*([-−]?\d+(?:\.\d+)?)\s*(?:に\s*なる|となる)/i.exec(text);
+  const lv = level ? Number((level[1] ?? level[2]).replace('−', '-')) : undefined;
+  const cross = lv !== undefined && m !== 0 && /(which x|what x|where|どこ|どの x|x\s*は|x\s*を|x がいくつ|x はいくつ)/i.test(text) ? (lv - b) / m : undefined;
+  const crossJa = cross === undefined ? '' : `\ny = ${num(lv!)} になるのは ${num(lv!)} = ${num(m)}x + ${par(b)} を解いて x = (${num(lv!)} − ${par(b)}) / ${par(m)} = ${num(cross)} のときです。`;
+  const crossEn = cross === undefined ? '' : `\nIt reaches y = ${num(lv!)} where ${num(lv!)} = ${num(m)}x + ${par(b)}, i.e. x = (${num(lv!)} − ${par(b)}) / ${par(m)} = ${num(cross)}.`;
   return {
     kind: 'prediction',
     text: {
-      ja: `予測は ŷ = ${slopeName}x + b = ${num(m)}×${par(x)} + ${par(b)} = ${num(yhat)} です。${errJa}`,
-      en: `The prediction is ŷ = ${slopeName}x + b = ${num(m)}×${par(x)} + ${par(b)} = ${num(yhat)}.${errEn}`,
+      ja: `予測は ŷ = ${slopeName}x + b = ${num(m)}×${par(x)} + ${par(b)} = ${num(yhat)} です。${cross === undefined ? errJa : ''}${crossJa}`,
+      en: `The prediction is ŷ = ${slopeName}x + b = ${num(m)}×${par(x)} + ${par(b)} = ${num(yhat)}.${cross === undefined ? errEn : ''}${crossEn}`,
     },
   };
 }
@@ -386,9 +393,24 @@ function sigmoidNeuron(vals: Map<string, number>, text: string): GradientResult 
 
 /** One update from a given weight and gradient: w − lr × g, for each learning rate named. */
 function simpleUpdate(vals: Map<string, number>, text: string): GradientResult | undefined {
+  const lrs = learningRates(text);
+  // Several weights with their gradients: "w1 = 1, w2 = -2, gradients 0.5 and -1.5".
+  const gl = new RegExp(String.raw`(?:gradients?|grads?|勾配)\s*(?:are|は|が|=|:|of)?\s*\[?\s*${NUMBER}\s*(?:and|,|と|、)\s*${NUMBER}`, 'i').exec(text);
+  if (gl && vals.has('w1') && vals.has('w2') && lrs.length === 1 && !vals.has('x')) {
+    const lr = lrs[0];
+    const ws = [vals.get('w1')!, vals.get('w2')!];
+    const gs = [Number(gl[1].replace('−', '-')), Number(gl[2].replace('−', '-'))];
+    const lines = ws.map((w0, i) => `w${i + 1} = ${num(w0)} − ${num(lr)}×${par(gs[i])} = ${num(w0 - lr * gs[i])}`);
+    return {
+      kind: 'line-step',
+      text: {
+        ja: `更新後は w1 = ${num(ws[0] - lr * gs[0])}、w2 = ${num(ws[1] - lr * gs[1])} です。\n素の SGD はそれぞれの重みを「重み − 学習率 × その重みの勾配」で別々に更新します：${lines.join('、')}。勾配が負の重みは増え、正の重みは減ります。`,
+        en: `After the update: w1 = ${num(ws[0] - lr * gs[0])}, w2 = ${num(ws[1] - lr * gs[1])}.\nPlain SGD updates each weight separately as "weight − learning rate × its own gradient": ${lines.join('; ')}. A weight with a negative gradient grows; one with a positive gradient shrinks.`,
+      },
+    };
+  }
   const w = vals.get('w');
   const g = vals.get('g');
-  const lrs = learningRates(text);
   if (w === undefined || g === undefined || lrs.length === 0 || vals.has('x')) return undefined;
   const ja = lrs.map((lr) => `学習率 ${num(lr)}：${num(w)} − ${num(lr)}×${par(g)} = ${num(w - lr * g)}`);
   const en = lrs.map((lr) => `learning rate ${num(lr)}: ${num(w)} − ${num(lr)}×${par(g)} = ${num(w - lr * g)}`);
@@ -438,6 +460,9 @@ export function computeGradient(text: string): GradientResult | undefined {
   const vals = namedNumbers(t);
   const pts = pointsOf(t);
   if (GRADIENT_WORDS.test(t)) {
+    // The asker's own formulas first: they say exactly which function is meant.
+    const f = learningRates(t).length < 2 ? computeFormula(text) : undefined;
+    if (f) return { kind: f.chain ? 'chain' : 'quadratic', text: f.text };
     const r = chain(vals, t) ?? sigmoidNeuron(vals, t) ?? quadratic(vals, t) ?? (pts.length ? pointsStep(pts, vals, t) : undefined) ?? lineStep(vals, t) ?? simpleUpdate(vals, t);
     if (r) return r;
     if (!vals.has('lr')) return lineGrad(vals);

@@ -43,7 +43,7 @@ const IRIS = 150;
 const MNIST_TRAIN = 60000;
 
 const ASKS_STEPS =
-  /(\bsteps?\b|steps_per_epoch|更新(回数|の回数|って(全部で)?何回|は何回)|(weight )?updates? (in total|altogether|overall)|how many (weight )?updates|ステップ|progress ?bar|進捗|プログレスバー|何回(更新|ループ)?|iterations?|イテレーション|batches|バッチ数|バッチの数|\?{2,}\s*\/\s*\?{2,}|\b(\d+)\s*\/\s*\2\b|なんの数|何の数|what (is|are) the (\d+|number))/i;
+  /(\bsteps?\b|steps_per_epoch|更新(回数|の回数|って(全部で)?何回|は何回)|(weight )?updates? (in total|altogether|overall)|how many (weight )?updates|(total|number of|count of) (weight |parameter |gradient )?(updates|steps)|ステップ|progress ?bar|進捗|プログレスバー|何回(更新|ループ)?|iterations?|イテレーション|batches|バッチ数|バッチの数|\?{2,}\s*\/\s*\?{2,}|\b(\d+)\s*\/\s*\2\b|なんの数|何の数|what (is|are) the (\d+|number))/i;
 
 /** A count written with digits, commas, "k", "million"/"M" or 万 (6万 = 60,000). */
 export function count(s: string): number {
@@ -64,7 +64,7 @@ export function sampleCounts(text: string): number[] {
   const t = text.normalize('NFKC');
   const found: { at: number; n: number }[] = [];
   const patterns = [
-    new RegExp(`(?<![x×*\\d.,])${NUM}[ \\t]*(枚|件|個|行|サンプル|(?:training|train|test|validation)[ \\t]+(?:images?|samples?|examples?|rows?|digits?|records?|data|set)\\b|images?\\b|samples?\\b|examples?\\b|rows?\\b|digits?\\b|records?\\b|data points?\\b)`, 'gi'),
+    new RegExp(`(?<![x×*\\d.,])${NUM}[ \\t]*(?:の)?(枚|件|個|行|サンプル|(?:(?:labell?ed|labeled|training|train|test|validation|my|own)[ \\t]+)+(?:images?|photos?|pictures?|samples?|examples?|rows?|digits?|records?|data|set)\\b|images?\\b|photos?\\b|pictures?\\b|samples?\\b|examples?\\b|rows?\\b|digits?\\b|records?\\b|data points?\\b)`, 'gi'),
     new RegExp(`(訓練データ|学習データ|テストデータ|検証データ|データ|train(ing)? (set|data)|test (set|data)|dataset|data set|[xX]_train( is| has|は|が)?|len\\(\\w+\\)\\s*(→|->|=|is|:|は))\\s*(は|が|を|of|is|has|:|=)?\\s*${NUM}`, 'gi'),
     /\(\s*(\d{2,7})\s*,\s*\d+/g,
   ];

@@ -1,0 +1,492 @@
+/**
+ * The asker's own formulas, worked on their own numbers: a question that
+ * writes its definitions (`z = w·x`, `a = tanh(z)`, `L = (a − y)^2`,
+ * `L = 2(w − 1)^2`), gives the values (`x = 2, w = 0`) and asks for a
+ * derivative (`∂L/∂w`, `dL/dw`) or an update (a learning rate and "one step")
+ * gets the derivative by the chain rule, evaluated exactly with dual numbers,
+ * with every intermediate value shown.
+ *
+ * Only what the question writes is used: no formula is assumed, and when a
+ * name has neither a value nor a definition nothing is answered.
+ */
+import type { Lang } from '../../core/lang.ts';
+
+/** A value with its derivative with respect to one seed variable (forward-mode differentiation). */
+interface Dual {
+  v: number;
+  d: number;
+}
+
+type Node =
+  | { k: 'num'; v: number }
+  | { k: 'var'; name: string }
+  | { k: 'neg'; a: Node }
+  | { k: 'bin'; op: '+' | '-' | '*' | '/' | '^'; a: Node; b: Node }
+  | { k: 'fn'; f: Fn; a: Node };
+
+type Fn = 'sigmoid' | 'tanh' | 'relu' | 'exp' | 'log' | 'sqrt' | 'abs';
+
+const FNS: Record<string, Fn> = { sigmoid: 'sigmoid', σ: 'sigmoid', sig: 'sigmoid', tanh: 'tanh', relu: 'relu', exp: 'exp', log: 'log', ln: 'log', sqrt: 'sqrt', abs: 'abs' };
+
+/** Names a formula may use: a letter (Latin or Greek, ŷ) with an optional index, or a word for the loss. */
+const NAME = String.raw`(?:loss|Loss|[A-Za-zŷα-ωΑ-Ω](?:_?\d|_[a-z])?)`;
+
+interface Token {
+  t: 'num' | 'name' | 'op' | '(' | ')';
+  s: string;
+  /** Whitespace came before this token. */
+  sp: boolean;
+}
+
+/** Tokens of a formula from `at` on, stopping at the first character that cannot belong to one. */
+function tokenize(text: string, at: number): { tokens: Token[]; end: number } {
+  const tokens: Token[] = [];
+  let i = at;
+  for (;;) {
+    const ws = /^[ \t]*/.exec(text.slice(i))![0].length;
+    const j = i + ws;
+    const rest = text.slice(j);
+    let m: RegExpExecArray | null;
+    if ((m = /^\d+(?:\.\d+)?/.exec(rest))) tokens.push({ t: 'num', s: m[0], sp: ws > 0 });
+    else if ((m = /^(?:sigmoid|tanh|relu|exp|log|ln|sqrt|abs|σ)(?=\s*\()/i.exec(rest))) tokens.push({ t: 'name', s: m[0].toLowerCase() === 'σ' ? 'σ' : m[0].toLowerCase(), sp: ws > 0 });
+    else if ((m = new RegExp(`^${NAME}(?![A-Za-z])`).exec(rest))) tokens.push({ t: 'name', s: m[0].replace('_', ''), sp: ws > 0 });
+    else if ((m = /^(\*\*|[-+*/^×·−²]|⋅)/.exec(rest))) tokens.push({ t: 'op', s: m[0], sp: ws > 0 });
+    else if (rest[0] === '(' || rest[0] === ')') tokens.push({ t: rest[0] as '(' | ')', s: rest[0], sp: ws > 0 });
+    else return { tokens, end: i };
+    i = j + tokens[tokens.length - 1].s.length + (tokens[tokens.length - 1].t === 'name' && m && m[0].length > tokens[tokens.length - 1].s.length ? m[0].length - tokens[tokens.length - 1].s.length : 0);
+  }
+}
+
+/** A recursive-descent parser over the tokens; returns the longest well-formed prefix. */
+function parse(tokens: Token[]): { node: Node; used: number } | undefined {
+  let p = 0;
+  const peek = () => tokens[p];
+  const isOp = (s: string) => peek()?.t === 'op' && (peek()!.s === s || (s === '-' && peek()!.s === '−') || (s === '*' && ['×', '·', '⋅'].includes(peek()!.s)) || (s === '^' && peek()!.s === '**'));
+  function expr(): Node | undefined {
+    let a = term();
+    if (!a) return undefined;
+    for (;;) {
+      const save = p;
+      const op = isOp('+') ? '+' : isOp('-') ? '-' : undefined;
+      if (!op) return a;
+      p++;
+      const b = term();
+      if (!b) {
+        p = save;
+        return a;
+      }
+      a = { k: 'bin', op, a, b };
+    }
+  }
+  function term(): Node | undefined {
+    let a = unary();
+    if (!a) return undefined;
+    for (;;) {
+      const save = p;
+      let op: '*' | '/' | undefined = isOp('*') ? '*' : isOp('/') ? '/' : undefined;
+      if (op) p++;
+      // Implicit product without a space: 2(w − 1), 2w, (a)(b).
+      else if (peek() && !peek()!.sp && (peek()!.t === '(' || (peek()!.t === 'name' && tokens[p - 1]?.t !== 'name'))) op = '*';
+      if (!op) return a;
+      const b = unary();
+      if (!b) {
+        p = save;
+        return a;
+      }
+      a = { k: 'bin', op, a, b };
+    }
+  }
+  function unary(): Node | undefined {
+    if (isOp('-')) {
+      p++;
+      const a = unary();
+      return a ? { k: 'neg', a } : undefined;
+    }
+    return power();
+  }
+  function power(): Node | undefined {
+    const a = atom();
+    if (!a) return undefined;
+    if (peek()?.t === 'op' && peek()!.s === '²') {
+      p++;
+      return { k: 'bin', op: '^', a, b: { k: 'num', v: 2 } };
+    }
+    if (isOp('^')) {
+      const save = p;
+      p++;
+      const b = unary();
+      if (b) return { k: 'bin', op: '^', a, b };
+      p = save;
+    }
+    return a;
+  }
+  function atom(): Node | undefined {
+    const tk = peek();
+    if (!tk) return undefined;
+    if (tk.t === 'num') {
+      p++;
+      return { k: 'num', v: Number(tk.s) };
+    }
+    if (tk.t === 'name' && FNS[tk.s] && tokens[p + 1]?.t === '(') {
+      p += 2;
+      const a = expr();
+      if (!a || peek()?.t !== ')') return undefined;
+      p++;
+      return { k: 'fn', f: FNS[tk.s], a };
+    }
+    if (tk.t === 'name' && !FNS[tk.s]) {
+      p++;
+      return { k: 'var', name: tk.s };
+    }
+    if (tk.t === '(') {
+      const save = p;
+      p++;
+      const a = expr();
+      if (!a || peek()?.t !== ')') {
+        p = save;
+        return undefined;
+      }
+      p++;
+      return a;
+    }
+    return undefined;
+  }
+  const node = expr();
+  return node ? { node, used: p } : undefined;
+}
+
+function varsOf(n: Node, out = new Set<string>()): Set<string> {
+  if (n.k === 'var') out.add(n.name);
+  else if (n.k === 'neg' || n.k === 'fn') varsOf(n.a, out);
+  else if (n.k === 'bin') {
+    varsOf(n.a, out);
+    varsOf(n.b, out);
+  }
+  return out;
+}
+
+const sig = (z: number) => 1 / (1 + Math.exp(-z));
+
+function apply(f: Fn, a: Dual): Dual {
+  switch (f) {
+    case 'sigmoid': {
+      const s = sig(a.v);
+      return { v: s, d: s * (1 - s) * a.d };
+    }
+    case 'tanh': {
+      const t = Math.tanh(a.v);
+      return { v: t, d: (1 - t * t) * a.d };
+    }
+    case 'relu':
+      return { v: Math.max(0, a.v), d: a.v > 0 ? a.d : 0 };
+    case 'exp': {
+      const e = Math.exp(a.v);
+      return { v: e, d: e * a.d };
+    }
+    case 'log':
+      return { v: Math.log(a.v), d: a.d / a.v };
+    case 'sqrt': {
+      const r = Math.sqrt(a.v);
+      return { v: r, d: a.d / (2 * r) };
+    }
+    case 'abs':
+      return { v: Math.abs(a.v), d: Math.sign(a.v) * a.d };
+  }
+}
+
+function evalDual(n: Node, env: (name: string) => Dual): Dual {
+  switch (n.k) {
+    case 'num':
+      return { v: n.v, d: 0 };
+    case 'var':
+      return env(n.name);
+    case 'neg': {
+      const a = evalDual(n.a, env);
+      return { v: -a.v, d: -a.d };
+    }
+    case 'fn':
+      return apply(n.f, evalDual(n.a, env));
+    case 'bin': {
+      const a = evalDual(n.a, env);
+      const b = evalDual(n.b, env);
+      switch (n.op) {
+        case '+':
+          return { v: a.v + b.v, d: a.d + b.d };
+        case '-':
+          return { v: a.v - b.v, d: a.d - b.d };
+        case '*':
+          return { v: a.v * b.v, d: a.d * b.v + a.v * b.d };
+        case '/':
+          return { v: a.v / b.v, d: (a.d * b.v - a.v * b.d) / (b.v * b.v) };
+        case '^': {
+          const v = a.v ** b.v;
+          // d(a^b) = b·a^(b−1)·a' + ln(a)·a^b·b' (the second term only when the exponent varies).
+          const d = b.v * a.v ** (b.v - 1) * a.d + (b.d !== 0 ? Math.log(a.v) * v * b.d : 0);
+          return { v, d };
+        }
+      }
+    }
+  }
+}
+
+interface Formulas {
+  defs: Map<string, { node: Node; src: string }>;
+  values: Map<string, number>;
+}
+
+/** Definitions (`a = tanh(z)`) and values (`x = 2`) the text writes, first one of each name wins. */
+export function readFormulas(text: string): Formulas {
+  const defs = new Map<string, { node: Node; src: string }>();
+  const values = new Map<string, number>();
+  const re = new RegExp(String.raw`(?<![\w.\[(])(${NAME})\s*(?:=|＝)(?!=)\s*`, 'g');
+  for (const m of text.matchAll(re)) {
+    const name = m[1].replace('_', '');
+    const start = m.index! + m[0].length;
+    // A value: a plain (possibly negative) number not followed by more formula.
+    const num = /^([-−]?\d+(?:\.\d+)?)(?![\d.]*\s*[*×·/^(²]|[\d.]*[A-Za-z(])/.exec(text.slice(start));
+    if (num) {
+      if (!values.has(name) && !defs.has(name)) values.set(name, Number(num[1].replace('−', '-')));
+      continue;
+    }
+    const { tokens } = tokenize(text, start);
+    const parsed = parse(tokens);
+    if (!parsed) continue;
+    const node = parsed.node;
+    // A formula has an operator or a function; a bare name ("y = t") is not one.
+    if (node.k === 'var' || node.k === 'num') continue;
+    const used = tokens.slice(0, parsed.used);
+    const src = used.map((t, i) => (i && t.sp ? ' ' : '') + t.s).join('').replace(/ - /g, ' − ');
+    if (!defs.has(name) && !values.has(name)) defs.set(name, { node, src });
+  }
+  return { defs, values };
+}
+
+/** What the question asks: ∂L/∂w, dL/dw, "derivative of L with respect to w". */
+function derivativesAsked(text: string): [string, string][] {
+  const out: [string, string][] = [];
+  const add = (f: string, x: string) => {
+    const p: [string, string] = [f.replace('_', ''), x.replace('_', '')];
+    if (!out.some((o) => o[0] === p[0] && o[1] === p[1])) out.push(p);
+  };
+  for (const m of text.matchAll(new RegExp(String.raw`(?:∂|\bd)\s*(${NAME})\s*/\s*(?:∂|d)\s*(${NAME})(?![A-Za-z])`, 'g'))) add(m[1], m[2]);
+  for (const m of text.matchAll(new RegExp(String.raw`(?:derivative|gradient) of (${NAME}) (?:with respect to|wrt|w\.r\.t\.?|by) (${NAME})\b`, 'gi'))) add(m[1], m[2]);
+  for (const m of text.matchAll(new RegExp(String.raw`(${NAME})\s*を\s*(${NAME})\s*で(?:偏)?微分`, 'g'))) add(m[1], m[2]);
+  return out;
+}
+
+const LOSS_NAMES = ['L', 'loss', 'Loss', 'E', 'J', 'C'];
+const PARAM_NAMES = /^(w\d?|b\d?|m|θ)$/;
+const UPDATE_ASKED = /(更新|ステップ|step|update|new value|新しい|after one|1回|一回|次の値)/i;
+
+function learningRate(text: string): number | undefined {
+  const m = /(?:学習率|learning[ _]rate|\blr|η|\beta\b|α)\s*(?:を|は|が|of|=|:|is|to)?\s*(\d+(?:\.\d+)?)/i.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+function num(v: number): string {
+  const r = Math.round(v * 1e4) / 1e4;
+  return Object.is(r, -0) || r === 0 ? '0' : String(r).replace('-', '−');
+}
+
+function par(v: number): string {
+  return v < 0 ? `(${num(v)})` : num(v);
+}
+
+export interface FormulaResult {
+  text: Record<Lang, string>;
+  /** The chain goes through an activation or several definitions: backpropagation rather than one gradient step. */
+  chain: boolean;
+}
+
+/** The derivative (or update) the question asks for, from the formulas and values it writes. */
+export function computeFormula(question: string): FormulaResult | undefined {
+  const text = question
+    .replace(/²/g, '^2')
+    .replace(/³/g, '^3')
+    .normalize('NFKC').replace(/[−–]/g, '-').replace(/[（]/g, '(').replace(/[）]/g, ')');
+  const { defs, values } = readFormulas(text);
+  if (!defs.size) return undefined;
+  const lr = learningRate(text);
+  let asked = derivativesAsked(text).filter(([f, x]) => defs.has(f) && (values.has(x) || defs.has(x)) && x !== f);
+  let update = false;
+  if (!asked.length && lr !== undefined && UPDATE_ASKED.test(text)) {
+    const loss = LOSS_NAMES.find((n) => defs.has(n));
+    if (!loss) return undefined;
+    const params = [...closure(loss, defs)].filter((v) => PARAM_NAMES.test(v) && values.has(v));
+    asked = params.map((p) => [loss, p]);
+    update = true;
+  }
+  if (!asked.length) return undefined;
+  // Every name the asked formulas reach must have a value or a definition, and definitions may not loop.
+  for (const [f] of asked) {
+    const seen = closure(f, defs);
+    if (!seen.size || [...seen].some((v) => !values.has(v) && !defs.has(v))) return undefined;
+    if (cyclic(f, defs)) return undefined;
+  }
+  const grads = asked.map(([f, x]) => ({ f, x, g: differentiate(f, x, defs, values) }));
+  if (grads.some((r) => !Number.isFinite(r.g.v) || !Number.isFinite(r.g.d))) return undefined;
+  const lrGiven = lr !== undefined && (update || UPDATE_ASKED.test(text)) && grads.every((r) => values.has(r.x));
+  const forwardJa: string[] = [];
+  const forwardEn: string[] = [];
+  const order = topo(asked.map(([f]) => f), defs);
+  for (const name of order) {
+    const v = differentiate(name, '\u0000', defs, values).v;
+    const line = `${name} = ${defs.get(name)!.src} = ${num(v)}`;
+    forwardJa.push(line);
+    forwardEn.push(line);
+  }
+  const chainJa: string[] = [];
+  const chainEn: string[] = [];
+  for (const r of grads) {
+    const path = linearPath(r.f, r.x, defs);
+    if (path && path.length > 2) {
+      // ∂L/∂w = ∂L/∂a × ∂a/∂z × ∂z/∂w, each local slope at this point.
+      const local = path.slice(0, -1).map((n, i) => ({ of: n, by: path[i + 1], d: localSlope(n, path[i + 1], defs, values) }));
+      const names = local.map((l) => `∂${l.of}/∂${l.by}`).join(' × ');
+      const nums = local.map((l) => par(l.d)).join(' × ');
+      chainJa.push(`∂${r.f}/∂${r.x} = ${names} = ${nums} = ${num(r.g.d)}`);
+      chainEn.push(`∂${r.f}/∂${r.x} = ${names} = ${nums} = ${num(r.g.d)}`);
+    } else {
+      chainJa.push(`∂${r.f}/∂${r.x} = ${num(r.g.d)}`);
+      chainEn.push(`∂${r.f}/∂${r.x} = ${num(r.g.d)}`);
+    }
+  }
+  const updJa: string[] = [];
+  const updEn: string[] = [];
+  const stepsAsked = /(\d)\s*(?:ステップ|回|steps?)/i.exec(text);
+  const n = lrGiven && stepsAsked && Number(stepsAsked[1]) >= 1 && Number(stepsAsked[1]) <= 6 ? Number(stepsAsked[1]) : 1;
+  const now = new Map(values);
+  if (lrGiven) {
+    for (let i = 1; i <= n; i++) {
+      const gs = grads.map((r) => differentiate(r.f, r.x, defs, now).d);
+      const lines = grads.map((r, k) => {
+        const v0 = now.get(r.x)!;
+        return `${n > 1 ? `${i}. ` : ''}${r.x} = ${num(v0)} − ${num(lr!)} × ${par(gs[k])} = ${num(v0 - lr! * gs[k])}`;
+      });
+      grads.forEach((r, k) => now.set(r.x, now.get(r.x)! - lr! * gs[k]));
+      updJa.push(lines.join('、'));
+      updEn.push(lines.join('; '));
+    }
+  }
+  const given = [...values].filter(([n]) => asked.some(([f]) => closure(f, defs).has(n))).map(([n, v]) => `${n} = ${num(v)}`).join(', ');
+  const leadJa = lrGiven
+    ? `${n} ステップ後は ${grads.map((r) => `${r.x} = ${num(now.get(r.x)!)}`).join('、')} です。`
+    : `${grads.map((r) => `∂${r.f}/∂${r.x} = ${num(r.g.d)}`).join('、')} です。`;
+  const leadEn = lrGiven
+    ? `After ${n === 1 ? 'one step' : `${n} steps`}: ${grads.map((r) => `${r.x} = ${num(now.get(r.x)!)}`).join(', ')}.`
+    : `${grads.map((r) => `∂${r.f}/∂${r.x} = ${num(r.g.d)}`).join(' and ')}.`;
+  // A ReLU whose input is not positive passes no gradient: 0 is then the right answer, not a slip.
+  const deadRelu = order.some((n) => reluArgs(defs.get(n)!.node).some((a) => evalDual(a, (v) => differentiate(v, '\u0000', defs, values)).v <= 0));
+  // A leading constant (L = 2(w − 1)^2) is where hand-worked derivatives most often go astray.
+  const coef = order.map((n) => /^(\d+(?:\.\d+)?)\s*[(*·×]?\s*\(/.exec(defs.get(n)!.src)?.[1]).find(Boolean);
+  const chain = order.length > 1 || [...order].some((n) => /sigmoid|tanh|relu|σ/.test(defs.get(n)!.src));
+  return {
+    chain,
+    text: {
+      ja:
+        `${leadJa}\n順伝播（${given}）：${forwardJa.join('、')}。\n微分（連鎖律、この点での値）：${chainJa.join('、')}。` +
+        (updJa.length ? `\n更新（値 − 学習率 × 勾配）：${updJa.join(n > 1 ? '\n' : '、')}。` : '') +
+        (deadRelu ? '\nReLU の入力が 0 以下なので、その傾きは 0 で、そこを通る勾配は 0 になります（0 で正しい答えです。この例ではその重みは更新されません）。' : '') +
+        (coef ? `\n式の前の係数（${coef}）も微分にそのまま掛かります。` : '') +
+        `\n途中の値を自分の計算と見比べてください。`,
+      en:
+        `${leadEn}\nForward (${given}): ${forwardEn.join('; ')}.\nDerivative (chain rule, values at this point): ${chainEn.join('; ')}.` +
+        (updEn.length ? `\nUpdate (value − learning rate × gradient): ${updEn.join(n > 1 ? '\n' : '; ')}.` : '') +
+        (deadRelu ? "\nThe ReLU's input is not positive, so its slope is 0 and no gradient passes through it (0 is the right answer: this example does not update that weight)." : '') +
+        (coef ? `\nThe constant factor in front (${coef}) multiplies the derivative too.` : '') +
+        `\nCompare each intermediate value with your own working.`,
+    },
+  };
+}
+
+function reluArgs(n: Node, out: Node[] = []): Node[] {
+  if (n.k === 'fn') {
+    if (n.f === 'relu') out.push(n.a);
+    reluArgs(n.a, out);
+  } else if (n.k === 'neg') reluArgs(n.a, out);
+  else if (n.k === 'bin') {
+    reluArgs(n.a, out);
+    reluArgs(n.b, out);
+  }
+  return out;
+}
+
+/** Every name a definition reaches, through other definitions. */
+function closure(name: string, defs: Formulas['defs'], seen = new Set<string>()): Set<string> {
+  const d = defs.get(name);
+  if (!d) return seen;
+  for (const v of varsOf(d.node)) {
+    if (seen.has(v)) continue;
+    seen.add(v);
+    if (v !== name) closure(v, defs, seen);
+  }
+  return seen;
+}
+
+function cyclic(name: string, defs: Formulas['defs'], stack: string[] = []): boolean {
+  if (stack.includes(name)) return true;
+  const d = defs.get(name);
+  if (!d) return false;
+  return [...varsOf(d.node)].some((v) => cyclic(v, defs, [...stack, name]));
+}
+
+/** The defined names under `roots`, inputs first. */
+function topo(roots: string[], defs: Formulas['defs']): string[] {
+  const out: string[] = [];
+  const visit = (n: string) => {
+    if (!defs.has(n) || out.includes(n)) return;
+    for (const v of varsOf(defs.get(n)!.node)) visit(v);
+    out.push(n);
+  };
+  roots.forEach(visit);
+  return out;
+}
+
+/** d f / d x with every other name at its value (definitions substituted). */
+function differentiate(f: string, x: string, defs: Formulas['defs'], values: Formulas['values']): Dual {
+  const memo = new Map<string, Dual>();
+  const env = (name: string): Dual => {
+    const hit = memo.get(name);
+    if (hit) return hit;
+    let r: Dual;
+    if (name === x && !defs.has(name)) r = { v: values.get(name)!, d: 1 };
+    else if (name === x) r = { v: evalDual(defs.get(name)!.node, env).v, d: 1 };
+    else if (defs.has(name)) r = evalDual(defs.get(name)!.node, env);
+    else r = { v: values.get(name) ?? NaN, d: 0 };
+    memo.set(name, r);
+    return r;
+  };
+  return env(f);
+}
+
+/** ∂f/∂x holding x's own inputs fixed: the local slope of one link of the chain. */
+function localSlope(f: string, x: string, defs: Formulas['defs'], values: Formulas['values']): number {
+  const xv = differentiate(x, '\u0000', defs, values).v;
+  const local = new Map(values);
+  local.set(x, xv);
+  const d2 = new Map(defs);
+  d2.delete(x);
+  return differentiate(f, x, d2, local).d;
+}
+
+/** f → … → x when each definition on the way uses exactly one defined name (or x) that leads to x. */
+function linearPath(f: string, x: string, defs: Formulas['defs']): string[] | undefined {
+  const path = [f];
+  let cur = f;
+  for (let i = 0; i < 8; i++) {
+    const d = defs.get(cur);
+    if (!d) return undefined;
+    const vars = [...varsOf(d.node)];
+    if (vars.includes(x)) {
+      const others = vars.filter((v) => v !== x && defs.has(v) && closure(v, defs).has(x));
+      if (others.length) return undefined;
+      path.push(x);
+      return path;
+    }
+    const next = vars.filter((v) => defs.has(v) && closure(v, defs).has(x));
+    if (next.length !== 1) return undefined;
+    cur = next[0];
+    path.push(cur);
+  }
+  return undefined;
+}
