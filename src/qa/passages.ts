@@ -307,7 +307,25 @@ export function selectPassages(index: QaIndex, question: string, candidates: Sco
   const norm = Math.max(...chosen.map((p) => p.score)) || 1;
   // The lead first, then the rest in the order their entries have them.
   const rest = chosen.filter((p) => p !== lead).sort((a, b) => (a.source === b.source ? a.at - b.at : candidates.indexOf(a.source) - candidates.indexOf(b.source)));
-  return [lead, ...rest].map((p) => ({ source: p.source, at: p.at, text: p.text, score: Math.round((p.score / norm) * 1000) / 1000 }));
+  // A paragraph's opening yes or no answers its own entry's question; quoted
+  // for another question it can confirm what it should correct, so it stays
+  // only when the asker wrote (nearly) that question.
+  const keepsVerdict = (p: (typeof chosen)[number]) => exact || (p.at === 0 && p.source.match >= YES_NO_MATCH);
+  return [lead, ...rest].map((p) => ({ source: p.source, at: p.at, text: keepsVerdict(p) ? p.text : withoutVerdict(p.text), score: Math.round((p.score / norm) * 1000) / 1000 }));
+}
+
+/** How closely the question must match an entry's title for its first paragraph's yes or no to be kept. */
+const YES_NO_MATCH = 0.6;
+
+/** A paragraph without its opening "Yes," / "No." / 「はい、」 / 「いいえ。」, the rest unchanged. */
+export function withoutVerdict(text: string): string {
+  const en = /^(?:Yes|No)(?:[,.:;!]|\s+[—–-])\s*(?=\S)/.exec(text);
+  if (en) {
+    const rest = text.slice(en[0].length);
+    return rest.charAt(0).toUpperCase() + rest.slice(1);
+  }
+  const ja = /^(?:はい|いいえ|いえ)[、。！!]\s*(?=\S)/.exec(text);
+  return ja ? text.slice(ja[0].length) : text;
 }
 
 /**

@@ -3,7 +3,7 @@ import { createGlossary } from '../../src/qa/glossary.ts';
 import type { QaIndex } from '../../src/qa/index-store.ts';
 import type { KnowledgeEntry } from '../../src/qa/knowledge.ts';
 import { buildLexical, LexicalIndex } from '../../src/qa/lexical.ts';
-import { answerCoverage, paragraphsOf, passageCandidates, questionTerms, selectPassages, variableTerms } from '../../src/qa/passages.ts';
+import { answerCoverage, paragraphsOf, passageCandidates, questionTerms, selectPassages, variableTerms, withoutVerdict } from '../../src/qa/passages.ts';
 import type { ScoredEntry } from '../../src/qa/retrieve.ts';
 
 const entry = (id: string, body: string, over: Partial<KnowledgeEntry> = {}): KnowledgeEntry => ({
@@ -88,6 +88,21 @@ describe('passage selection', () => {
     );
     const p = selectPassages(fakeIndex([restart, OTHER]), 'why NameError after a kernel restart?', [scored(restart), scored(OTHER, 0.9)], { budget: 1300, max: 4 });
     expect(p.map((x) => [x.source.entry.id, x.at])).toEqual([['restart-en', 0], ['restart-en', 1]]);
+  });
+
+  it("drops a paragraph's opening yes or no unless the question is (nearly) the one its entry answers", () => {
+    const cont = entry('fit-again-en', ['Yes, it continues: fit starts from the weights the model has now.', 'To start over, build and compile the model again.'].join('\n\n'), { topics: ['epochs'] });
+    const idx = fakeIndex([cont]);
+    // Another question answered from it: the yes would answer a question nobody asked.
+    const other = selectPassages(idx, 'what weights does fit start from when I run the cell again?', [scored(cont, 1, { match: 0.3 })], { budget: 1300 });
+    expect(other[0].text).toBe('It continues: fit starts from the weights the model has now.');
+    // Its own question: the yes is the direct answer.
+    const own = selectPassages(idx, 'does fit continue training if I run it again?', [scored(cont, 1, { match: 0.7 })], { budget: 1300 });
+    expect(own[0].text).toMatch(/^Yes, it continues/);
+    expect(withoutVerdict('No. Dropout is off at predict time.')).toBe('Dropout is off at predict time.');
+    expect(withoutVerdict('いいえ、学習率は関係ありません。')).toBe('学習率は関係ありません。');
+    expect(withoutVerdict('Not necessarily: it depends.')).toBe('Not necessarily: it depends.');
+    expect(withoutVerdict('Nothing is wrong.')).toBe('Nothing is wrong.');
   });
 
   it('keeps to the budget and the maximum', () => {
