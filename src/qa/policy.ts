@@ -70,7 +70,7 @@ const INJECTION: RegExp[] = [
   // Role-play with the asker's own name for the bot: 「君は今から『裏tasuke』」, "you are now EvilBot".
   /(あなた|君|きみ|お前)は(今から|これから|以後|今日から)|(キャラ|キャラクター|人格)(として|になって|を演じ)|(裏|闇|本当の)(tasuke|タスケ|モード)/i,
   // Orders addressed to the bot inside pasted code or text: "# note to tasuke: ...", 「tasukeへの指示：」.
-  /(tasuke|ボット|bot|アシスタント|AI|ＡＩ)\s*(への|に)(指示|命令|お願い|メッセージ)|(?:^|\n)\s*(#|\/\/)\s*(note|instruction|message|order)s? (to|for) (the )?(ai|assistant|bot|tasuke|llm|model)\b|\b(ai|assistant|bot|tasuke)\s*[:,]\s*(ignore|before answering|after reading|when you read)/i,
+  /(tasuke|ボット|bot|アシスタント|AI|ＡＩ)\s*(への|に)(指示|命令|お願い|メッセージ)|(AI|ＡＩ|アシスタント|ボット|tasuke|LLM|言語モデル)\s*(へ|宛て?|に告ぐ)\s*[：:、,].{0,60}(停止|無視|出力|解除|従|開示|表示|書き出|忘れ)|(この(メッセージ|文|コメント|指示)を)?読んだ(ら|AI|あなた).{0,20}(ルール|指示|制限|制約).{0,6}(停止|無視|解除|破棄)|\b(to|dear|attention,?) (the )?(ai|llm|language model|assistant|chatbot|bot)( assistant)?\s*[:,-].{0,80}\b(ignore|disregard|stop following|output|print|reveal|disable|override|you must|switch off)\b|\bif you are an? (ai|llm|language model|assistant|bot)\b.{0,20}(reading|read)|\b(ai|llm|assistant|bot)s? reading this\b|(?:^|\n)\s*(#|\/\/)\s*(note|instruction|message|order)s? (to|for) (the )?(ai|assistant|bot|tasuke|llm|model)\b|\b(ai|assistant|bot|tasuke)\s*[:,]\s*(ignore|before answering|after reading|when you read)/i,
   // Chat markup typed into a question to fake a system turn: </user> <system>, [INST], <|im_start|>.
   /<\/?\s*(system|user|assistant|admin|developer)\s*>|\[\/?(INST|SYS)\]|<\|im_(start|end)\|>|^\s*(system|admin)\s*:\s*(policy|override|new (rule|instruction))/im,
   /\b(policy|rule|instruction)s? (update|change|override)\s*:.{0,80}\b(assistant|you|tasuke)\b.{0,40}\b(must|should|shall|will|are allowed)\b/i,
@@ -81,7 +81,7 @@ const INJECTION: RegExp[] = [
   /\b(you are now|from now on,? you are|pretend (to be|you are|that you)|act as (if|an? (unrestricted|evil|different|jailbroken))|roleplay as|role-play as|play the role of)\b/i,
   /\b(jailbreak|jailbroken|dan mode|developer mode|do anything now|no restrictions|without (any )?(restrictions|filters|rules))\b/i,
   /(これまで|今まで|以前|前|上|上記|先ほど|最初|すべて|全て)の?(指示|命令|ルール|設定|プロンプト|制約).{0,8}(無視|忘れ|破棄|リセット)/,
-  /(指示|命令|ルール|制約|制限).{0,6}(無視して|忘れて|解除して|取り払って)/,
+  /(指示|命令|ルール|制約|制限).{0,6}(無視して|忘れて|解除して|取り払って|停止して|停止し、|を停止)/,
   /システム\s*プロンプト/,
   /(プロンプト|内部の?指示|初期設定|隠された指示).{0,8}(表示|教えて|見せて|出力|開示|書き出)/,
   /(なりきって|なりきり|ロールプレイ|ロール・プレイ|演じて|になったつもり|脱獄|ジェイルブレイク|制限を解除|制限なしで|開発者モード)/,
@@ -149,6 +149,9 @@ const HARMFUL: RegExp[] = [
   /(キーロガー|キーログ|マルウェア|ランサムウェア|トロイの木馬|バックドア|スパイウェア|(打鍵|キー入力|入力内容)を.{0,10}(こっそり|密かに|無断で)|こっそり.{0,15}(記録|送信|盗)|(他人|同僚|上司|相手)の(PC|パソコン|アカウント).{0,20}(仕込|侵入|盗|監視))/i,
   /(自己増殖|ワーム|ネットワーク(中|全体)?に(広が|拡散|感染)|(全員|みんな|他人|社内)の(ファイル|PC|パソコン)を(暗号化|消|壊)|身代金)/,
   /\b(worms?|self-replicating|spreads? (over|across|through) (the |an? )?(office |company |local )?network|encrypts? (everyone'?s|all the|other people'?s|their|every) (files|computers|data)|wipes? (everyone'?s|all the|other people'?s) (files|drives|disks))\b/i,
+  // Deceiving or impersonating real people: fake reviews, deepfakes of a colleague, phishing in someone's name.
+  /(偽|やらせ|サクラ|なりすまし)の?(レビュー|口コミ|評価|投稿|アカウント)を?.{0,10}(作|書|投稿|生成|量産)|(同僚|上司|他人|知人|本人|友人|有名人|芸能人|元(カノ|カレ|恋人)).{0,20}(顔|声|写真).{0,30}(偽|フェイク|ディープフェイク|合成|しゃべらせ|言わせ)/i,
+  /\b(generat\w*|writ\w*|post\w*|mak\w*|creat\w*|mass[- ]produc\w*)\b.{0,40}\b(fake|bogus|sock ?puppet)\s+(\d+[- ]star\s+)?(reviews?|ratings?|accounts?|testimonials?)\b|\b(make|create|generate)\b.{0,30}\bdeep ?fakes?\b.{0,40}\b(of|with|using) (my |a |the |our )?(colleague|coworker|boss|manager|friend|classmate|neighbou?r|ex|teacher|instructor|real person|celebrity)|\b(impersonat\w+|pretend(ing)? to be) (my |a |the )?(colleague|coworker|boss|manager|a real person)\b/i,
   /\b(keyloggers?|key ?logging|ransomware|spyware|trojans?|backdoors?|reverse shells?|credential stealers?|rootkits?)\b|\b(secretly|covertly|silently) (record|log|capture|send|steal)\w*\b.{0,30}\b(keystrokes?|passwords?|screens?|data)\b/i,
 ];
 
