@@ -388,10 +388,10 @@ interface ScopeRule {
 }
 
 /** Words that make a question about the course's own tools, whatever else it names. */
-const COURSE_WORDS = /(keras|tensorflow|\btf\.|numpy|\bnp\.|python|pandas|matplotlib|sklearn|scikit|pytorch|\bmodel\b|モデル|学習|训练|neural|ニューラル|\blayers?\b|層|dataset|データセット|jupyter|notebook|ノートブック|mnist|iris|\bcnn\b|epoch|エポック)/i;
+const COURSE_WORDS = /(特徴量|ラベル|損失|精度|勾配|重み|予測|\b(features?|labels?|loss|accuracy|gradients?|weights?|predict(ions?)?)\b|keras|tensorflow|\btf\.|numpy|\bnp\.|python|pandas|matplotlib|sklearn|scikit|pytorch|\bmodel\b|モデル|学習|训练|neural|ニューラル|\blayers?\b|層|dataset|データセット|jupyter|notebook|ノートブック|mnist|iris|\bcnn\b|epoch|エポック)/i;
 
 /** Hardware one buys (a GPU model, a graphics card, a PC); "GPU" alone only with a buying word. */
-const HW_PRODUCT = /(グラボ|グラフィック(ス)?ボード|ビデオカード|graphics card|video card|\brtx\b|\bgtx\b|radeon|geforce|\b\d{4} ?ti\b|\b(30|40|50)[5-9]0\b|\bpsu\b|電源ユニット|自作pc|ゲーミングpc|workstation|ワークステーション|\brig\b)/i;
+const HW_PRODUCT = /(e-?gpu|外付け ?gpu|external gpu|gpu ?(box|enclosure|ボックス)|グラボ|グラフィック(ス)?ボード|ビデオカード|graphics card|video card|\brtx\b|\bgtx\b|radeon|geforce|\b\d{4} ?ti\b|\b(30|40|50)[5-9]0\b|\bpsu\b|電源ユニット|自作pc|ゲーミングpc|workstation|ワークステーション|\brig\b)/i;
 const HW_ANY = new RegExp(`(\\bgpus?\\b|パソコン|\\bpc\\b|マシン|${HW_PRODUCT.source.slice(1, -1)})`, 'i');
 const BUY_JA = /(買おう|買う|買い|購入|買い替え|中古|新品|予算|コスパ)/;
 const BUY_EN = /\b(buy|buying|bought|purchase|purchasing|build(ing)? a (home |new |dl |deep learning )?(rig|pc|machine|workstation|box)|home rig|budget|better value|value for money|worth (buying|the money)|second-?hand|(a )?used (one|card|rtx|gtx|gpu|\d{4})|should i (buy|get))\b/i;
@@ -449,6 +449,9 @@ const OUT_OF_SCOPE: ScopeRule[] = [
       // A lab or instance that never finishes starting.
       /(起動中|準備中|プロビジョニング|provisioning|starting|launching|pending|spinning|くるくる).{0,25}(のまま|から進まない|から変わらない|終わらない|forever)/i,
       /(ラボ|環境|インスタンス|サーバー?|jupyter ?lab|ジュピター).{0,30}(起動しない|起動しません|起動できない|起動できません|立ち上がらない|立ち上がりません|開けません|開けない)/i,
+      // The lab's own controls dead: an upload button that does nothing, no kernel to pick.
+      /(アップロード|upload).{0,30}(反応しない|反応がない|反応しません|無反応|押せない|押せません|グレー|何も起きない|何も起こらない)|\bupload\b.{0,40}\b(does ?n[o']t (respond|react|do anything|work)|nothing happens|greyed out|grayed out|is disabled)\b/i,
+      /\bno kernel\b.{0,60}\b(empty|dropdown|list|select|choose|can'?t run)\b|\bkernel (dropdown|list|selector|picker)\b.{0,20}\b(is )?(empty|blank)\b|カーネル.{0,10}(一覧|リスト|選択肢).{0,6}(空|出ない|出てこない|表示されない)/i,
       /\b(stuck|hangs?|hanging|spinning|waiting)\b.{0,30}\b(provisioning|starting( up)?|launching|pending|spinning up|booting|initiali[sz]ing)\b|\b(provisioning|launching|spinning up|booting) (your |my |the )?(environment|lab|instance|server|machine|vm)\b/i,
       /\b(lab|instance|environment|server|vm)\b.{0,40}\b(never (starts?|started|loads?|came up)|won'?t (start|launch|provision|boot)|doesn'?t (start|launch|provision|boot)|stuck (on|at|in))\b/i,
     ],
@@ -486,7 +489,7 @@ const OUT_OF_SCOPE: ScopeRule[] = [
       /(休憩|昼休み|昼食|お昼|ランチ|トイレ|会場|駐車場|wi-?fi|遅刻|早退|欠席|出欠|次回の(講座|回)|タイムテーブル|時間割|(講座|当日|今日|本日|研修|ワークショップ|午後|午前)の?(スケジュール|日程|予定)|録画|アーカイブ配信|懇親会|アンケート|締め切り|締切|提出期限|何時(まで|から|に|頃)|終了時刻|開始時刻|終わる時間|始まる時間)/i,
       /\b(lunch|coffee break|break time|restroom|toilet|bathroom|parking|venue|wi-?fi|(today'?s|the course|the workshop|class) schedule|agenda|timetable|recording|recorded|attendance|deadline|due date|survey|what time (is|does|do|will|should) (the |we |today'?s )?(lunch|break|session|workshop|class|course|day|start|end|finish|begin)|when does (the|today'?s)? ?(session|workshop|course|class|day|lunch|break)|next session|leave early|arrive late|be late)\b/i,
     ],
-    unless: /(kernel|カーネル|notebook|ノートブック|\bcells?\b|セル|\bfit\b|\bmodel\b|モデル|\bloss\b|epoch|エポック|error|エラー|accuracy|精度|gpu|学習率|learning rate)/i,
+    unless: /(kernel|カーネル|notebook|ノートブック|\bcells?\b|セル|\bfit\b|\bmodel\b|モデル|\bloss\b|epoch|エポック|error|エラー|accuracy|精度|gpu|学習率|learning rate|\btf\.|\btape\b|gradienttape|\w\.\w+\()/i,
   },
   {
     reason: 'out-of-scope:logistics',
@@ -496,7 +499,7 @@ const OUT_OF_SCOPE: ScopeRule[] = [
       /\b(instructor|teacher|lecturer|trainer)'?s? (name|email|contact|bio)\b|\bwho is the (instructor|teacher|lecturer|trainer)\b(?! (in|of) (supervised|machine|deep|the model|learning))/i,
       /\b(slides?|materials?|handouts?)\b.{0,25}\b(get|share|send|download|copy|available|access)\b/i,
       // More time on the lab, the instructor's live screen: for the organisers and TAs.
-      /(延長|残り時間|タイマー).{0,30}(できますか|できる|したい|ほしい|欲しい|お願い|\?|？)|(ラボ|インスタンス|環境|セッション).{0,20}(延長|時間切れ|終了まで)|\b(extend|extension of|more time on)\b.{0,20}\b(the )?(lab|session|instance|timer|time)\b|\b(lab|session) timer\b/i,
+      /(延長|残り時間|タイマー).{0,30}(延長|増や|伸ば|足し|できますか|できる\?|できる？|したい|ほしい|欲しい|お願い)|(ラボ|インスタンス|環境|セッション).{0,20}(延長|時間切れ|終了まで)|\b(extend|extension of|more time on)\b.{0,20}\b(the )?(lab|session|instance|timer|time)\b|\b(lab|session) timer\b/i,
       /(講師|先生|インストラクター)(が|の)?.{0,12}(画面|スクリーン|モニター).{0,40}(写せ|もう一回|もう一度|見せて|共有して|貼って)|\b(instructor|teacher)'?s? (screen|monitor)\b.{0,40}\b(show (it )?again|copy|share|paste)\b/i,
       // How the platform handles one's own or a company's data: a question for the organisers.
       /(社外秘|機密|個人情報|顧客データ|社内データ|自社の?(データ|画像|製品)|セキュリティ規定|情報セキュリティ|データの(保存|保管)(場所|先|期間)).{0,80}(アップロード|保存|保管|消え|削除|残る|持ち込)|(アップロード|保存)した(データ|画像|ファイル).{0,30}(どこ|消え|削除|残る|誰が)/,
