@@ -46,7 +46,7 @@ const EN_STOP = new Set(
     // Fillers of chatty questions: they say nothing about what is asked.
     'quick question anyone someone somebody help pls plz guys hey actually just really basically exactly ' +
     'kind sort thing things stuff lot bit little maybe probably still even ever ok okay yeah yes lol hmm btw tho though anyway ' +
-    'wondering wonder confused confusing sorry beginner'
+    'wondering wonder confused confusing sorry beginner specifically concretely precisely literally briefly simply'
   ).split(' '),
 );
 
@@ -62,7 +62,9 @@ const JA_STOP = new Set(
     'したら てる ですが たん あと だけ なのに しょう よく みたい にし ああ じゃ たい っていう もう しか それとも くらい ' +
     'ありま ちょっと っけ ちゃんと すると とこ やつ でき ちゃ ほうが しない くる えて ほしい しく すみません 感じ ' +
     'いまいち ところ あたり ずっと そう そんなに かな いく いてる こう かって きた として ほぼ お願い はず めっちゃ ' +
-    'なって なってた ってた った ました まして てた ってる ってい じゃない 気 出 見 使 書 知 言 思 われ'
+    'なって なってた ってた った ました まして てた ってる ってい じゃない 気 出 見 使 書 知 言 思 われ ' +
+    // How the asker wants it told, not what: 具体的に、詳しく、ざっくり、そもそも.
+    '具体 具体的 的 詳しく 詳しい 簡単 簡単に ざっくり 実際 実際に 結局 要するに そもそも いったい 一体 改めて'
   ).split(' '),
 );
 
