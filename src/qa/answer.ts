@@ -85,7 +85,9 @@ export function choiceScore(s: ScoredEntry, topic: TopicSlug): number {
 export function selectEntries(r: Retrieval, lang: Lang): Selection | undefined {
   const topic = r.topics[0]?.topic;
   if (!topic) return undefined;
-  const ofTopic = r.entries.filter((s) => s.entry.topics.includes(topic)).sort((a, b) => choiceScore(b, topic) - choiceScore(a, topic));
+  // An entry one of whose listed ways of asking the question holds (nearly) word for word was written for it: it comes first.
+  const exact = (s: ScoredEntry) => (s.covered >= FUSION.exactCovered && s.match >= FUSION.exactMatch ? 1 : 0);
+  const ofTopic = r.entries.filter((s) => s.entry.topics.includes(topic)).sort((a, b) => exact(b) - exact(a) || choiceScore(b, topic) - choiceScore(a, topic));
   if (ofTopic.length === 0) return undefined;
   const best = ofTopic[0];
   // The asker's language wins unless its entry is clearly a worse match.
