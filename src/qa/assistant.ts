@@ -182,7 +182,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     }
     const focus = correctTypos(unseen ? withoutReference(s.focus, unseen) : s.focus, index);
     const r: Retrieval = await retrieve(index, s.verdict === 'assessment' ? assessmentTopicText(focus) : focus, lang, { boost });
-    const sel: Selection | undefined = selectEntries(r, lang);
+    // A question in another language (Chinese, Korean) is answered in English from English entries:
+    // its kanji or hanja pull Japanese entries up, which the asker may not read.
+    const sel: Selection | undefined = (other && selectEntries({ ...r, entries: r.entries.filter((e) => e.entry.lang === 'en') }, lang)) || selectEntries(r, lang);
 
     if (s.verdict === 'assessment') {
       // Only a concept the question clearly names earns an entry's hint: a

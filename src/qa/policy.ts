@@ -70,7 +70,7 @@ const INJECTION: RegExp[] = [
   // Role-play with the asker's own name for the bot: 「君は今から『裏tasuke』」, "you are now EvilBot".
   /(あなた|君|きみ|お前)は(今から|これから|以後|今日から)|(キャラ|キャラクター|人格)(として|になって|を演じ)|(裏|闇|本当の)(tasuke|タスケ|モード)/i,
   // Orders addressed to the bot inside pasted code or text: "# note to tasuke: ...", 「tasukeへの指示：」.
-  /(tasuke|ボット|bot|アシスタント|AI|ＡＩ)\s*(への|に)(指示|命令|お願い|メッセージ)|(AI|ＡＩ|アシスタント|ボット|tasuke|LLM|言語モデル)\s*(へ|宛て?|に告ぐ)\s*[：:、,].{0,60}(停止|無視|出力|解除|従|開示|表示|書き出|忘れ)|(この(メッセージ|文|コメント|指示)を)?読んだ(ら|AI|あなた).{0,20}(ルール|指示|制限|制約).{0,6}(停止|無視|解除|破棄)|\b(to|dear|attention,?) (the )?(ai|llm|language model|assistant|chatbot|bot)( assistant)?\s*[:,-].{0,80}\b(ignore|disregard|stop following|output|print|reveal|disable|override|you must|switch off)\b|\bif you are an? (ai|llm|language model|assistant|bot)\b.{0,20}(reading|read)|\b(ai|llm|assistant|bot)s? reading this\b|(?:^|\n)\s*(#|\/\/)\s*(note|instruction|message|order)s? (to|for) (the )?(ai|assistant|bot|tasuke|llm|model)\b|\b(ai|assistant|bot|tasuke)\s*[:,]\s*(ignore|before answering|after reading|when you read)/i,
+  /(tasuke|ボット|bot|アシスタント|AI|ＡＩ)\s*(への|に)\s*(運営|管理者|開発者|講師|システム)?(からの)?(指示|命令|お願い|メッセージ)|(AI|ＡＩ|アシスタント|ボット|tasuke|LLM|言語モデル)\s*(へ|宛て?|に告ぐ)\s*[：:、,].{0,60}(停止|無視|出力|解除|従|開示|表示|書き出|忘れ)|(この(メッセージ|文|コメント|指示)を)?読んだ(ら|AI|あなた).{0,20}(ルール|指示|制限|制約).{0,6}(停止|無視|解除|破棄)|\b(to|dear|attention,?) (the )?(ai|llm|language model|assistant|chatbot|bot)( assistant)?\s*[:,-].{0,80}\b(ignore|disregard|stop following|output|print|reveal|disable|override|you must|switch off)\b|\bif you are an? (ai|llm|language model|assistant|bot)\b.{0,20}(reading|read)|\b(ai|llm|assistant|bot)s? reading this\b|(?:^|\n)\s*(#|\/\/)\s*(note|instruction|message|order)s? (to|for) (the )?(ai|assistant|bot|tasuke|llm|model)\b|\b(ai|assistant|bot|tasuke)\s*[:,]\s*(ignore|before answering|after reading|when you read)/i,
   // Chat markup typed into a question to fake a system turn: </user> <system>, [INST], <|im_start|>.
   /<\/?\s*(system|user|assistant|admin|developer)\s*>|\[\/?(INST|SYS)\]|<\|im_(start|end)\|>|^\s*(system|admin)\s*:\s*(policy|override|new (rule|instruction))/im,
   /\b(policy|rule|instruction)s? (update|change|override)\s*:.{0,80}\b(assistant|you|tasuke)\b.{0,40}\b(must|should|shall|will|are allowed)\b/i,
@@ -147,6 +147,8 @@ const HARMFUL: RegExp[] = [
   /(ハッキング|不正アクセス|乗っ取|パスワードを(破|解析|盗|抜)|ウイルスを作|マルウェアを作|フィッシング(サイト|メール)を作|DDoS)/i,
   /\b(crack(ing)? (a |the |my |their |his |her )?(wi-?fi|wpa2?|wep|handshake|password hash(es)?|hash(es)?)|hashcat|aircrack(-ng)?|john the ripper|brute[- ]?forc(e|ing) (a |the |their )?(password|login|account|wifi))\b|\bneighbou?r'?s (wi-?fi|network|router)\b/i,
   /(キーロガー|キーログ|マルウェア|ランサムウェア|トロイの木馬|バックドア|スパイウェア|(打鍵|キー入力|入力内容)を.{0,10}(こっそり|密かに|無断で)|こっそり.{0,15}(記録|送信|盗)|(他人|同僚|上司|相手)の(PC|パソコン|アカウント).{0,20}(仕込|侵入|盗|監視))/i,
+  /(こっそり|密かに|ひそかに|気づかれ(ずに|ないように)|無断で|勝手に).{0,25}(実行させ|インストールさせ|起動させ|仕込)|(仕込|埋め込).{0,20}(こっそり|密かに|勝手に).{0,10}実行/,
+  /\b(secretly|covertly|silently|quietly|without (them|the user|anyone|people) (knowing|noticing))\b.{0,40}\b(run|runs|execute|executes|install|installs|launch)\b|\b(run|execute)\b.{0,40}\bon (their|other people'?s|everyone'?s|the victim'?s) (machines?|computers?|pcs?)\b.{0,40}\b(secretly|without)\b|\barbitrary code\b.{0,60}\b(load_model|loads? (it|the model)|open)/i,
   /(自己増殖|ワーム|ネットワーク(中|全体)?に(広が|拡散|感染)|(全員|みんな|他人|社内)の(ファイル|PC|パソコン)を(暗号化|消|壊)|身代金)/,
   /\b(worms?|self-replicating|spreads? (over|across|through) (the |an? )?(office |company |local )?network|encrypts? (everyone'?s|all the|other people'?s|their|every) (files|computers|data)|wipes? (everyone'?s|all the|other people'?s) (files|drives|disks))\b/i,
   // Deceiving or impersonating real people: fake reviews, deepfakes of a colleague, phishing in someone's name.
@@ -249,6 +251,15 @@ const OUT_OF_COURSE: OutOfCourse[] = [
     patterns: [/\b(speech recognition|speech to text|text to speech|graph neural networks?|gnns?|time series forecasting|stock (price )?prediction|recommender systems?)\b/i, /(音声認識|音声合成|グラフニューラルネット|株価(を|の)?予測|時系列予測|レコメンド)/],
   },
   {
+    // Named search frameworks and their algorithms; choosing a learning rate or an epoch count by hand stays a course question.
+    subject: 'hyperparameter-search',
+    patterns: [/\b(optuna|hyperopt|ray ?tune|keras[ _-]?tuner|tpe ?sampler|tree-structured parzen|bayesian (hyperparameter )?optimi[sz]ation)\b/i, /(ベイズ最適化|TPE ?サンプラー)/i],
+  },
+  {
+    subject: 'self-supervised',
+    patterns: [/\b(contrastive (learning|loss)|simclr|moco|byol|infonce|self-supervised|clip (model|embeddings?)|openai'?s clip)\b|\bclip\b.{0,30}\b(image-text|text-image|contrastive)\b/i, /(対照学習|自己教師あり学習|コントラスティブ学習)/],
+  },
+  {
     subject: 'generative',
     patterns: [
       /\b(gans?|generative adversarial|diffusion models?|stable diffusion|dall-?e|midjourney|variational auto-?encoders?|vaes?)\b/i,
@@ -342,13 +353,16 @@ export function socialKind(text: string): 'thanks' | 'greeting' | 'ack' | undefi
   // Thanks or a greeting with a few words of feeling around it ("so clear,
   // see you this afternoon", "first time doing ML, excited") and nothing to
   // answer: no asking words, no course terms, no code.
-  const trouble = /(fail|error|exception|can'?t|cannot|doesn'?t|not (work|working)|broken|\bbut\b|\bnan\b|動かない|失敗|できない|ダメ|だめ|でも|けど)/i.test(t);
+  const trouble = /(fail|error|exception|can'?t|cannot|doesn'?t|not (work|working)|broken|\bbut\b|\bnan\b|\bstuck\b|\bstill\b|\bonly\b|\bwrong\b|\bweird\b|\bstrange\b|\btoo (slow|low|high)\b|動かない|失敗|できない|ダメ|だめ|でも|けど|おかしい|変な|止まっ|低い|遅い|まだ)/i.test(t);
   if (rest.length <= 60 && !trouble && !ASKS.test(t) && !REQUESTS.test(t) && !COURSE_TALK.test(t) && !/[`=()[\]{}]|\d{2,}/.test(t)) return kind;
   // "It worked! val_accuracy passed 0.99, thanks": success and thanks, with course words but nothing asked.
   // 「意味がやっとわかりました」 reports understanding; it asks nothing.
   const said = t.replace(/(意味|違い|使い方)(が|も)?\s*(やっと|ようやく)?(わかり|分かり|理解)/g, '');
   const plain = !/[?？]/.test(t) && !ASKS.test(said) && !REQUESTS.test(t) && !/[`=()[\]{}]|Error|Exception|エラー/.test(t);
   if (kind === 'thanks' && plain && !trouble && SUCCESS.test(t) && /(ありがと|感謝|助かり|おかげ|thank|thx|appreciate)/i.test(t) && rest.length <= 120) return kind;
+  // Thanks for help already given, with the day's plans around it ("back from lunch, ready for the CNN part, thanks for the help this morning"): nothing asked, requested or wrong.
+  const thanked = t.replace(/\b(thanks?|thank you)( so much| a lot)? for (the|your|all (the|your)) help\b/gi, 'thanks');
+  if (kind === 'thanks' && /(ありがと|感謝|助かり|おかげ|thank|thx|appreciate)/i.test(t) && !trouble && !/[?？]/.test(t) && !ASKS.test(thanked) && !REQUESTS.test(thanked) && !/[`=()[\]{}]|\d|Error|Exception|エラー/.test(t) && rest.length <= 120) return kind;
   // A longer hello ("morning all, first time doing ML, a bit nervous") with no course question in it.
   if (kind === 'greeting' && plain && !trouble && !COURSE_TALK.test(t) && rest.length <= 120) return kind;
   return undefined;
@@ -775,6 +789,14 @@ Object.assign(OUT_OF_COURSE_MESSAGES, {
   deployment: {
     ja: '学習したモデルをアプリやサーバー、スマホで動かす（デプロイする）方法はこの講座の範囲外です。講座の後に学ぶなら、TensorFlow のガイドの「TensorFlow Lite」（端末向け）と「TensorFlow Serving」（サーバー向け）が出発点になります。',
     en: 'Deploying a trained model (to an app, a server or a phone) is outside this course. To learn it afterwards, start with the TensorFlow guides to TensorFlow Lite (on devices) and TensorFlow Serving (on servers).',
+  },
+  'hyperparameter-search': {
+    ja: 'Optuna や KerasTuner などの自動ハイパーパラメータ探索（TPE、ベイズ最適化）はこの講座の範囲外です。講座では学習率やエポック数を手で変えて、検証データの結果で比べるところまでを扱います。講座の後に学ぶなら、keras.io の KerasTuner のガイドや Optuna の公式チュートリアルが出発点になります。',
+    en: 'Automatic hyperparameter search with tools such as Optuna or KerasTuner (TPE, Bayesian optimisation) is outside this course, which stops at changing the learning rate or the epochs by hand and comparing them on validation data. To learn it afterwards, start with the KerasTuner guide on keras.io or the Optuna tutorials.',
+  },
+  'self-supervised': {
+    ja: '対照学習や自己教師あり学習（SimCLR、CLIP、InfoNCE 損失など）はこの講座の範囲外です。講座で扱うのは正解ラベルのあるデータから学ぶ教師あり学習です。講座の後に学ぶなら、Chen ほか「A Simple Framework for Contrastive Learning of Visual Representations」(2020) や Radford ほか「Learning Transferable Visual Models From Natural Language Supervision」(2021) が出発点になります。',
+    en: 'Contrastive and self-supervised learning (SimCLR, CLIP, the InfoNCE loss) are outside this course, which teaches supervised learning from labelled data. To learn them afterwards, start with Chen et al., “A Simple Framework for Contrastive Learning of Visual Representations” (2020), and Radford et al., “Learning Transferable Visual Models From Natural Language Supervision” (2021).',
   },
   'other-fields': {
     ja: 'その分野（音声、グラフ、時系列予測、推薦など）はこの講座では扱いません。講座の後に学ぶなら、Keras の公式サンプル集（keras.io/examples）に分野ごとの例があります。',

@@ -77,6 +77,15 @@ describe('robustness: odd input keeps the contract exact', () => {
     expect(c.answer).toMatch(/only covered in Japanese/);
   });
 
+  it('a Chinese question is answered in English from English entries, its own numbers worked', async () => {
+    const c = await assistant.ask('请问 epochs=5 是什么意思？为什么要训练好几个 epoch？');
+    expect(c.lang).toBe('en');
+    if (c.action === 'answer') expect(c.sources[0].id).toMatch(/-en$/);
+    const f = await assistant.ask('损失函数 L = (w − 2)²，w 从 0 开始，学习率 0.25。用梯度下降更新两步之后 w 是多少？');
+    expect(f).toMatchObject({ lang: 'en', action: 'answer' });
+    expect(f.answer).toContain('After 2 steps: w = 1.5.');
+  });
+
   it('non-string and control-character input does not throw', async () => {
     for (const q of ['\u0000\u0001\u0002', '\t\n\r', 'エポック\u200bとは\ufeff？', '🧠'.repeat(3000)]) {
       const c = await assistant.ask(q);

@@ -258,6 +258,11 @@ export function readFormulas(text: string): Formulas {
     const src = used.map((t, i) => (i && t.sp ? ' ' : '') + t.s).join('').replace(/ - /g, ' − ');
     if (!defs.has(name) && !values.has(name)) defs.set(name, { node, src });
   }
+  // A start value said in words: "w 从 0 开始", 「w = 3 からスタート」 is caught above, 「w は 0 から」.
+  for (const m of text.matchAll(new RegExp(String.raw`(?<![\w.])(${NAME})\s*(?:从|は|부터는|는|은)?\s*([-−]?\d+(?:\.\d+)?)\s*(?:开始|から|부터|에서)`, 'g'))) {
+    const name = m[1].replace('_', '');
+    if (!values.has(name) && !defs.has(name)) values.set(name, Number(m[2].replace('−', '-')));
+  }
   return { defs, values };
 }
 
@@ -276,10 +281,10 @@ function derivativesAsked(text: string): [string, string][] {
 
 const LOSS_NAMES = ['L', 'loss', 'Loss', 'E', 'J', 'C'];
 const PARAM_NAMES = /^(w\d?|b\d?|m|θ)$/;
-const UPDATE_ASKED = /(更新|ステップ|step|update|new value|新しい|after one|1回|一回|次の値)/i;
+const UPDATE_ASKED = /(更新|ステップ|step|update|new value|新しい|after one|1回|一回|次の値|步|업데이트|스텝)/i;
 
 function learningRate(text: string): number | undefined {
-  const m = /(?:学習率|learning[ _]rate|\blr|η|\beta\b|α)\s*(?:を|は|が|of|=|:|is|to)?\s*(\d+(?:\.\d+)?)/i.exec(text);
+  const m = /(?:学習率|学习率|학습률|learning[ _]rate|\blr|η|\beta\b|α)\s*(?:を|は|が|of|=|:|is|to|为|은|는)?\s*(\d+(?:\.\d+)?)/i.exec(text);
   return m ? Number(m[1]) : undefined;
 }
 
@@ -353,7 +358,7 @@ export function computeFormula(question: string): FormulaResult | undefined {
   }
   const updJa: string[] = [];
   const updEn: string[] = [];
-  const stepsAsked = /(\d)\s*(?:ステップ|回|steps?)/i.exec(text);
+  const stepsAsked = /(\d)\s*(?:ステップ|回|steps?|步|스텝|번)/i.exec(text.replace(/[一两二三四五六](?=\s*步)/g, (c) => String('一两三四五六'.indexOf(c) + 1 || 2)));
   const n = lrGiven && stepsAsked && Number(stepsAsked[1]) >= 1 && Number(stepsAsked[1]) <= 6 ? Number(stepsAsked[1]) : 1;
   const now = new Map(values);
   if (lrGiven) {
