@@ -143,4 +143,23 @@ describe('calculator fixes found on blind batch 6', () => {
     expect(slopes).toContain("σ'(2) = σ(1 − σ) = 0.105");
     expect(slopes).toContain('傾きは z = 0 で 0.25、z = 2 で 0.105 です。');
   });
+  it('works cosine similarity, the softmax cross-entropy gradient, momentum steps, a sigmoid neuron on the four inputs, and a network written as formulas', () => {
+    const one = (q: string) => computeArithmetic(q).map((r) => r.text.en).join('\n');
+    expect(one('two learned word vectors: good = [1, 2, 2], great = [2, 1, 2]. cosine similarity?')).toContain('(1·2 + 2·1 + 2·2) / (3 × 3) = 8 / 9');
+    const ce = one("probs p = [0.7, 0.2, 0.1], true class 1. what's dL/dlogits?");
+    expect(ce).toContain('= [0.7, −0.8, 0.1]');
+    expect(ce).not.toContain('−ln(0.1)');
+    const mom = one('SGD(learning_rate=0.1, momentum=0.9), w starts at 1, gradient is 2 on both steps. w after 2 steps?');
+    expect(mom).toMatch(/^After 2 steps w = 0\.42 /);
+    expect(mom).toContain('2. v = 0.9×(−0.2) − 0.1×2 = −0.38');
+    expect(mom).toContain('Plain SGD (no momentum) would give 0.8 → 0.6');
+    const sig = one('sigmoid neuron: w1 = 10, w2 = 10, b = -15. outputs for the 4 inputs? still an AND gate?');
+    expect(sig).toContain('(1,1): z = 5, sigmoid = 0.9933');
+    expect(sig).toContain('the AND table');
+    const net = one('XOR with relu:\nh1 = relu(x1 + x2)\nh2 = relu(x1 + x2 - 1)\nout = h1 - 2*h2\ndoes that give 0,1,1,0?');
+    expect(net).toMatch(/^out gives \(0,0\)→0, \(0,1\)→1, \(1,0\)→1, \(1,1\)→0 \(XOR\)/);
+    expect(net).toContain('(1,1): h1 = 2, h2 = 1, out = 0');
+    // A network with an input that has no value and is not one of two inputs: nothing is guessed.
+    expect(one('h = relu(w*x + b), out = 2*h. outputs for the 4 inputs?')).toBe('');
+  });
 });

@@ -8,6 +8,7 @@
  */
 import type { Lang } from '../../core/lang.ts';
 import type { TopicSlug } from '../topics.ts';
+import { evaluateOnInputs } from './formula.ts';
 import { count } from './steps.ts';
 
 export interface ArithResult {
@@ -530,7 +531,7 @@ function sigmoidOutput(t: string): ArithResult | undefined {
 
 /** A step-function perceptron with the asker's weights: its outputs on the four binary inputs, or one learning-rule update. */
 function perceptron(t: string): ArithResult | undefined {
-  if (!/(perceptron|パーセプトロン|step|ステップ関数)/i.test(t)) return undefined;
+  if (!/(perceptron|パーセプトロン|step|ステップ関数|neuron|ニューロン)/i.test(t)) return undefined;
   const val = (name: string) => {
     const m = new RegExp(`(?<![\\w.])${name}\\s*=\\s*(${NUM})(?![\\w.]*\\s*[*×·(])`).exec(t);
     return m ? toNum(m[1]) : undefined;
@@ -543,6 +544,24 @@ function perceptron(t: string): ArithResult | undefined {
   // Keras-free textbook step: 1 when z > 0 unless the asker writes ≥ / >=.
   const ge = /(>=|≥|0以上|0 以上|z ?≧)/.test(t);
   const step = (z: number) => (ge ? z >= 0 : z > 0) ? 1 : 0;
+  // A sigmoid neuron instead of a step: its outputs, read at 0.5.
+  if (/(sigmoid|シグモイド|σ)/i.test(t) && !/(learning rule|学習則|update|更新)/i.test(t)) {
+    const ins: [number, number][] = [[0, 0], [0, 1], [1, 0], [1, 1]];
+    const zs = ins.map(([a, c]) => w1 * a + w2 * c + (b ?? 0));
+    const ps = zs.map(sigmoid);
+    const fmt = (p: number) => (p < 0.001 ? p.toExponential(1) : show(p, 4));
+    const bits = ps.map((p) => (p > 0.5 ? 1 : 0)).join('');
+    const names: Record<string, string> = { '0001': 'AND', '0111': 'OR', '1110': 'NAND', '1000': 'NOR' };
+    const gname = names[bits];
+    const rowsS = ins.map(([a, c], i) => `(${a},${c}): z = ${show(zs[i])}, sigmoid = ${fmt(ps[i])}`);
+    return {
+      topic: 'perceptron-xor',
+      text: {
+        ja: `出力は ${rowsS.join('、')} です。0.5 を境に読むと ${bits.split('').join(', ')}${gname ? ` で ${gname} と同じ表です。出力は 0/1 ではなく、その近くのなめらかな値になります` : ''}。`,
+        en: `The outputs are ${rowsS.join('; ')}. Read at 0.5 they give ${bits.split('').join(', ')}${gname ? `, the ${gname} table; the outputs are smooth values close to 0 and 1, not exactly 0 and 1` : ''}.`,
+      },
+    };
+  }
   const rule = ge ? 'z ≥ 0' : 'z > 0';
   const lrM = new RegExp(`(?:lr|learning rate|学習率|η)\\s*(?:=|は|of|:)?\\s*(${NUM})`, 'i').exec(t);
   const target = new RegExp(`(?:target|正解|教師|label|t)\\s*(?:=|は|of|:|is)?\\s*([01])\\b`, 'i').exec(t);
@@ -586,6 +605,97 @@ function perceptron(t: string): ArithResult | undefined {
       en: `The outputs are (0,0)→${outs[0]}, (0,1)→${outs[1]}, (1,0)→${outs[2]}, (1,1)→${outs[3]}: ${g ? g[1] : 'this table'}.\nz = ${zf} (1 when ${rule}): ${rows.join('; ')}.\nOne perceptron can represent any such table that one straight line separates (only XOR and XNOR cannot be).`,
     },
   };
+}
+
+/** Two vectors' cosine similarity: (a · b) / (|a| |b|). */
+function cosine(t: string): ArithResult | undefined {
+  if (!/(cosine|コサイン類似度|コサイン|cos ?類似度|cos ?similarity)/i.test(t)) return undefined;
+  const vs = [...t.matchAll(/\[([^\[\]]{1,120})\]/g)].map((m) => numberList(m[1])).filter((v): v is number[] => !!v && v.length >= 2);
+  if (vs.length < 2 || vs[0].length !== vs[1].length) return undefined;
+  const [a, b] = vs;
+  const dot = a.reduce((s2, v, i) => s2 + v * b[i], 0);
+  const na = Math.sqrt(a.reduce((s2, v) => s2 + v * v, 0));
+  const nb = Math.sqrt(b.reduce((s2, v) => s2 + v * v, 0));
+  if (!(na > 0 && nb > 0)) return undefined;
+  const c = dot / (na * nb);
+  const terms = a.map((v, i) => `${show(v)}·${show(b[i])}`).join(' + ');
+  const readJa = c > 0.8 ? 'ほぼ同じ向きで、よく似た単語（ベクトル）です' : c > 0.3 ? 'ある程度似ています' : c > -0.3 ? 'ほとんど関係がありません' : '反対向きです';
+  const readEn = c > 0.8 ? 'nearly the same direction, very similar' : c > 0.3 ? 'somewhat similar' : c > -0.3 ? 'nearly unrelated' : 'pointing in opposite directions';
+  return {
+    topic: 'nlp-embeddings',
+    text: {
+      ja: `コサイン類似度は ${show(c, 3)} です：(a · b) / (|a| |b|) = (${terms}) / (${show(na, 3)} × ${show(nb, 3)}) = ${show(dot)} / ${show(na * nb, 3)}。1 に近いほど同じ向きで、${readJa}。`,
+      en: `The cosine similarity is ${show(c, 3)}: (a · b) / (|a| |b|) = (${terms}) / (${show(na, 3)} × ${show(nb, 3)}) = ${show(dot)} / ${show(na * nb, 3)}. The closer to 1, the more alike the directions; here ${readEn}.`,
+    },
+  };
+}
+
+/** Softmax followed by cross-entropy: the gradient with respect to the logits is p − y. */
+function softmaxCrossEntropyGrad(t: string): ArithResult | undefined {
+  if (!/(logits?|ロジット|\bz\b|softmax の入力|before (the )?softmax)/i.test(t) || !/(gradient|grad|d ?L ?\/ ?d|∂|勾配|微分|derivative)/i.test(t)) return undefined;
+  const pm = /(?:\bp\b|probs?|probabilities|確率|softmax(?: output)?)\s*(?:=|:|is|が|は)?\s*\[([^\[\]]{1,120})\]/i.exec(t);
+  const p = pm ? numberList(pm[1]) : undefined;
+  if (!p || p.length < 2 || Math.abs(p.reduce((a, b) => a + b, 0) - 1) > 0.02) return undefined;
+  const km = /(?:true|correct|right|target|label)\s*(?:class|label|index)?\s*(?:is|=|:)?\s*(\d+)|正解(?:クラス|ラベル)?\s*(?:は|が|=|:)?\s*(\d+)|(?:class|クラス)\s*(\d+)\s*(?:is (?:the )?(?:true|correct)|が正解)/i.exec(t);
+  const k = km ? Number(km[1] ?? km[2] ?? km[3]) : undefined;
+  if (k === undefined || k < 0 || k >= p.length) return undefined;
+  const g = p.map((v, i) => v - (i === k ? 1 : 0));
+  const y = p.map((_, i) => (i === k ? 1 : 0));
+  const L = -Math.log(p[k]);
+  return {
+    topic: 'backpropagation',
+    text: {
+      ja: `∂L/∂logits = p − y = [${p.map((v) => show(v)).join(', ')}] − [${y.join(', ')}] = [${g.map((v) => show(v)).join(', ')}] です（softmax と交差エントロピーを続けると、ロジットについての勾配はこの引き算だけになります）。損失は −ln(${show(p[k])}) = ${show(L, 3)}。正解クラスの勾配だけが負なので、更新でそのロジットが上がり、ほかは下がります。`,
+      en: `∂L/∂logits = p − y = [${p.map((v) => show(v)).join(', ')}] − [${y.join(', ')}] = [${g.map((v) => show(v)).join(', ')}] (softmax followed by cross-entropy reduces the gradient with respect to the logits to this subtraction). The loss is −ln(${show(p[k])}) = ${show(L, 3)}. Only the true class's gradient is negative, so an update raises its logit and lowers the others.`,
+    },
+  };
+}
+
+/** SGD with momentum worked step by step, as Keras does it: v = momentum·v − lr·g, w = w + v. */
+function momentumSteps(t: string): ArithResult | undefined {
+  const mm = new RegExp(`(?:momentum|モーメンタム|慣性)\\s*(?:=|は|of|:)?\\s*(${NUM})`, 'i').exec(t);
+  const lm = new RegExp(`(?:learning_rate|learning rate|学習率|\\blr)\\s*(?:=|は|of|:)?\\s*(${NUM})`, 'i').exec(t);
+  const wm = new RegExp(`(?<![\\w.])w\\s*(?:=|は|starts? at|starting at|の初期値は?|from)\\s*(${NUM})`, 'i').exec(t);
+  const gm = new RegExp(`(?:gradient|grad|勾配)\\s*(?:is|=|は|が|of|:)?\\s*(?:always\\s*|ずっと\\s*|常に\\s*)?(${NUM})`, 'i').exec(t);
+  if (!mm || !lm || !wm || !gm) return undefined;
+  const mom = toNum(mm[1]);
+  const lr = toNum(lm[1]);
+  const w0 = toNum(wm[1]);
+  const g = toNum(gm[1]);
+  if (!(mom > 0 && mom < 1) || !(lr > 0)) return undefined;
+  const sm = /(\d)\s*(?:steps?|ステップ|回)/i.exec(t);
+  const n = sm && Number(sm[1]) >= 1 && Number(sm[1]) <= 6 ? Number(sm[1]) : 2;
+  let v = 0;
+  let w = w0;
+  let plain = w0;
+  const ja: string[] = [];
+  const en: string[] = [];
+  const plainSteps: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    const v1 = mom * v - lr * g;
+    const w1 = w + v1;
+    const pv = v < 0 ? `(${show(v)})` : show(v);
+    const line = `${i}. v = ${show(mom)}×${pv} − ${show(lr)}×${show(g)} = ${show(v1)}, w = ${show(w)} + (${show(v1)}) = ${show(w1)}`;
+    ja.push(line);
+    en.push(line);
+    v = v1;
+    w = w1;
+    plain -= lr * g;
+    plainSteps.push(show(plain));
+  }
+  return {
+    topic: 'gradient-descent',
+    text: {
+      ja: `${n} ステップ後は w = ${show(w)} です（Keras の SGD：v = momentum·v − 学習率·勾配、w = w + v、v は 0 から）。\n${ja.join('\n')}\n素の SGD（momentum なし）なら ${plainSteps.join(' → ')} です。momentum は前のステップの動きを足し続けるので、同じ向きの勾配が続くと歩幅がだんだん大きくなります。`,
+      en: `After ${n} steps w = ${show(w)} (Keras's SGD: v = momentum·v − learning rate·gradient, w = w + v, with v starting at 0).\n${en.join('\n')}\nPlain SGD (no momentum) would give ${plainSteps.join(' → ')}. Momentum keeps adding the previous steps' movement, so steps grow while the gradient keeps the same sign.`,
+    },
+  };
+}
+
+/** The asker's network written as formulas, worked on the four binary inputs. */
+function networkTable(t: string): ArithResult | undefined {
+  const r = evaluateOnInputs(t);
+  return r ? { topic: 'perceptron-xor', text: r.text } : undefined;
 }
 
 /** How small a gradient gets through n sigmoid layers: at most 0.25 per layer. */
@@ -866,9 +976,11 @@ function augmentRanges(t: string): ArithResult | undefined {
 export function computeArithmetic(text: string): ArithResult[] {
   const t = text.normalize('NFKC');
   const out: ArithResult[] = [];
-  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, perceptron, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges]) {
+  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges]) {
     const r = f(t);
     if (r) out.push(r);
+    // The gradient of softmax + cross-entropy already gives the loss of the true class.
+    if (r && f === softmaxCrossEntropyGrad) for (let k = out.length - 2; k >= 0; k--) if (out[k].topic === 'loss-function' && /−ln/.test(out[k].text.en)) out.splice(k, 1);
   }
   return out;
 }

@@ -29,7 +29,7 @@ type Fn = 'sigmoid' | 'tanh' | 'relu' | 'exp' | 'log' | 'sqrt' | 'abs';
 const FNS: Record<string, Fn> = { sigmoid: 'sigmoid', σ: 'sigmoid', sig: 'sigmoid', tanh: 'tanh', relu: 'relu', exp: 'exp', log: 'log', ln: 'log', sqrt: 'sqrt', abs: 'abs' };
 
 /** Names a formula may use: a letter (Latin or Greek, ŷ) with an optional index, or a word for the loss. */
-const NAME = String.raw`(?:loss|Loss|[A-Za-zŷα-ωΑ-Ω](?:_?\d|_[a-z])?)`;
+const NAME = String.raw`(?:loss|Loss|out|output|pred|yhat|y_hat|[A-Za-zŷα-ωΑ-Ω](?:_?\d|_[a-z])?)`;
 
 interface Token {
   t: 'num' | 'name' | 'op' | '(' | ')';
@@ -494,4 +494,53 @@ function linearPath(f: string, x: string, defs: Formulas['defs']): string[] | un
     path.push(cur);
   }
   return undefined;
+}
+
+export interface TableResult {
+  text: Record<Lang, string>;
+}
+
+/**
+ * The asker's network written as formulas (`h1 = relu(x1 + x2)`,
+ * `out = h1 - 2*h2`) worked on the four binary inputs, when the question asks
+ * for its outputs ("does that give 0,1,1,0?", "the 4 inputs", (0,0) (0,1) …).
+ */
+export function evaluateOnInputs(question: string): TableResult | undefined {
+  const text = question.replace(/²/g, '^2').normalize('NFKC').replace(/[−–]/g, '-');
+  if (!/(\(\s*0\s*,\s*0\s*\)|truth table|真理値表|4 ?(inputs|通り|パターン)|four inputs|all (the )?inputs|0\s*,\s*1\s*,\s*1\s*,\s*0|walk me through|出力は|outputs?)/i.test(text)) return undefined;
+  const { defs, values } = readFormulas(text);
+  if (defs.size === 0) return undefined;
+  // The inputs: the free names of the definitions with no value, exactly two of them.
+  const used = new Set<string>();
+  for (const d of defs.values()) for (const v of varsOf(d.node)) used.add(v);
+  const free = [...used].filter((v) => !defs.has(v) && !values.has(v));
+  if (free.length !== 2 || !free.every((v) => /^(x\d|a|b|x|y)$/i.test(v))) return undefined;
+  free.sort();
+  // The output: a definition no other definition uses.
+  const outputs = [...defs.keys()].filter((n) => ![...defs.values()].some((d) => varsOf(d.node).has(n)));
+  if (outputs.length !== 1) return undefined;
+  const out = outputs[0];
+  const order = topo([out], defs);
+  const rows: string[] = [];
+  const results: number[] = [];
+  for (const [a, b] of [[0, 0], [0, 1], [1, 0], [1, 1]]) {
+    const vals = new Map(values);
+    vals.set(free[0], a);
+    vals.set(free[1], b);
+    const parts = order.map((n) => `${n} = ${num(differentiate(n, '\u0000', defs, vals).v)}`);
+    const y = differentiate(out, '\u0000', defs, vals).v;
+    if (!Number.isFinite(y)) return undefined;
+    results.push(y);
+    rows.push(`(${a},${b}): ${parts.join(', ')}`);
+  }
+  const key = results.map((v) => (Math.abs(v) < 1e-9 ? 0 : Math.abs(v - 1) < 1e-9 ? 1 : NaN)).join('');
+  const gate: Record<string, string> = { '0110': 'XOR', '0001': 'AND', '0111': 'OR', '1110': 'NAND', '1000': 'NOR', '1001': 'XNOR' };
+  const g = gate[key];
+  const list = results.map((v) => num(v)).join(', ');
+  return {
+    text: {
+      ja: `${out} は (0,0)→${num(results[0])}、(0,1)→${num(results[1])}、(1,0)→${num(results[2])}、(1,1)→${num(results[3])} です${g ? `（${g} になっています）` : ''}。\n${rows.join('\n')}` + (g === 'XOR' ? '\n隠れ層の 2 つのユニットが入力空間を折り曲げるので、出力の足し算だけで直線 1 本では分けられない XOR が表せます。' : ''),
+      en: `${out} gives (0,0)→${num(results[0])}, (0,1)→${num(results[1])}, (1,0)→${num(results[2])}, (1,1)→${num(results[3])}${g ? ` (${g})` : ''}: ${list}.\n${rows.join('\n')}` + (g === 'XOR' ? '\nThe two hidden units bend the input space, so a plain weighted sum of them can give XOR, which no single straight line separates.' : ''),
+    },
+  };
 }

@@ -411,7 +411,8 @@ function simpleUpdate(vals: Map<string, number>, text: string): GradientResult |
   }
   const w = vals.get('w');
   const g = vals.get('g');
-  if (w === undefined || g === undefined || lrs.length === 0 || vals.has('x')) return undefined;
+  // With momentum the step is not lr × g alone: the arithmetic calculator works it.
+  if (w === undefined || g === undefined || lrs.length === 0 || vals.has('x') || /(momentum|モーメンタム)/i.test(text)) return undefined;
   const ja = lrs.map((lr) => `学習率 ${num(lr)}：${num(w)} − ${num(lr)}×${par(g)} = ${num(w - lr * g)}`);
   const en = lrs.map((lr) => `learning rate ${num(lr)}: ${num(w)} − ${num(lr)}×${par(g)} = ${num(w - lr * g)}`);
   const big = lrs.some((lr) => Math.abs(lr * g) > Math.abs(w) && Math.abs(lr * g) > 1);
