@@ -143,8 +143,9 @@ describe('the whole loop in a real browser', () => {
     await draft.locator('select[name="topics"]').selectOption(['classification-softmax']);
     await draft.locator('textarea[name="questions"]').fill(`${question}\nHow do I read a ROC curve?`);
     await shot(ta, '05-draft.png');
-    await draft.locator('button[value="approve"]').click();
-    await ta.waitForURL(/notice=approved/);
+    // Approving re-indexes the whole knowledge base (about 1,200 entries) before the page answers.
+    await draft.locator('button[value="approve"]').click({ timeout: 120_000 });
+    await ta.waitForURL(/notice=approved/, { timeout: 120_000 });
     expect(await ta.locator('.notice').textContent()).toContain('Approved');
     await ta.goto(`${h.url}/dashboard/knowledge?topic=classification-softmax`);
     expect(await ta.locator('main').textContent()).toContain(question);
@@ -170,7 +171,7 @@ describe('the whole loop in a real browser', () => {
     expect(taErrors).toEqual([]);
     await participant.close();
     await taContext.close();
-  }, 240_000);
+  }, 360_000);
 
   it('speaks Japanese to a Japanese browser, and a question with a script in it stays text', async () => {
     const context = await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 800 } });
