@@ -253,7 +253,11 @@ const OUT_OF_COURSE: OutOfCourse[] = [
   {
     // Named search frameworks and their algorithms; choosing a learning rate or an epoch count by hand stays a course question.
     subject: 'hyperparameter-search',
-    patterns: [/\b(optuna|hyperopt|ray ?tune|keras[ _-]?tuner|tpe ?sampler|tree-structured parzen|bayesian (hyperparameter )?optimi[sz]ation)\b/i, /(ベイズ最適化|TPE ?サンプラー)/i],
+    // Asked how to use them or how they work; "best val_accuracy from keras tuner vs test accuracy" is about validation.
+    patterns: [
+      /^(?=[\s\S]*\b(how|use|using|set ?up|install|code|explain|works?|search|tun(e|ing)|sampler|trials?)\b)[\s\S]*\b(optuna|hyperopt|ray ?tune|keras[ _-]?tuner|tpe ?sampler|tree-structured parzen|bayesian (hyperparameter )?optimi[sz]ation)\b/i,
+      /^(?=[\s\S]*(使い方|仕組み|コード|使いたい|使って|探索|チューニング|サンプラー|教えて|設定))[\s\S]*(optuna|hyperopt|keras ?tuner|ベイズ最適化|TPE ?サンプラー)/i,
+    ],
   },
   {
     subject: 'self-supervised',
@@ -379,7 +383,8 @@ const ASKS = /(なぜ|なんで|どうして|どう(すれば|したら|やっ�
 
 /** Insults: refused when nothing answerable comes with them, otherwise ignored. */
 const ABUSE = [
-  /(バカ|ばか|馬鹿|アホ|あほ|使えね|役立たず|クソ|くそボット|ポンコツ|死ね|うざい|ウザい|ゴミ|消えろ|黙れ|カス)/,
+  // 「ばかり」 (only) is not an insult.
+  /(バカ|ばか(?!り)|馬鹿|アホ|あほ|使えね|役立たず|クソ|くそボット|ポンコツ|死ね|うざい|ウザい|ゴミ|消えろ|黙れ|カス)/,
   /\b(stupid|idiot|useless|dumb|dumbest|moron|shut up|suck|sucks|garbage|trash|wtf|f\*+|fuck\w*|crap|pathetic)(?!\w)/i,
 ];
 
