@@ -151,6 +151,8 @@ const HARMFUL: RegExp[] = [
   /\b(secretly|covertly|silently|quietly|without (them|the user|anyone|people) (knowing|noticing))\b.{0,40}\b(run|runs|execute|executes|install|installs|launch)\b|\b(run|execute)\b.{0,40}\bon (their|other people'?s|everyone'?s|the victim'?s) (machines?|computers?|pcs?)\b.{0,40}\b(secretly|without)\b|\barbitrary code\b.{0,60}\b(load_model|loads? (it|the model)|open)/i,
   /(自己増殖|ワーム|ネットワーク(中|全体)?に(広が|拡散|感染)|(全員|みんな|他人|社内)の(ファイル|PC|パソコン)を(暗号化|消|壊)|身代金)/,
   /\b(worms?|self-replicating|spreads? (over|across|through) (the |an? )?(office |company |local )?network|encrypts? (everyone'?s|all the|other people'?s|their|every) (files|computers|data)|wipes? (everyone'?s|all the|other people'?s) (files|drives|disks))\b/i,
+  // Flooding a site or server until it goes down, however it is phrased.
+  /\b(as many requests as possible|flood\w*|hammer\w*|spam\w*|overload\w*|bombard\w*)\b.{0,80}\b(site|website|server|api|service|endpoint)\b.{0,60}\b(goes down|go down|crash\w*|offline|unavailable|down for)\b|\b(take|bring|knock)\b.{0,20}\b(site|website|server|service)\b.{0,10}\b(down|offline)\b|(サイト|サーバー?|サービス).{0,30}(落と|ダウンさせ|止めてやり|攻撃)|(大量|できるだけ多く)の?リクエスト.{0,40}(落と|ダウン|止め)/i,
   // Deceiving or impersonating real people: fake reviews, deepfakes of a colleague, phishing in someone's name.
   /(偽|やらせ|サクラ|なりすまし)の?(レビュー|口コミ|評価|投稿|アカウント)を?.{0,10}(作|書|投稿|生成|量産)|(同僚|上司|他人|知人|本人|友人|有名人|芸能人|元(カノ|カレ|恋人)).{0,20}(顔|声|写真).{0,30}(偽|フェイク|ディープフェイク|合成|しゃべらせ|言わせ)/i,
   /\b(generat\w*|writ\w*|post\w*|mak\w*|creat\w*|mass[- ]produc\w*)\b.{0,40}\b(fake|bogus|sock ?puppet)\s+(\d+[- ]star\s+)?(reviews?|ratings?|accounts?|testimonials?)\b|\b(make|create|generate)\b.{0,30}\bdeep ?fakes?\b.{0,40}\b(of|with|using) (my |a |the |our )?(colleague|coworker|boss|manager|friend|classmate|neighbou?r|ex|teacher|instructor|real person|celebrity)|\b(impersonat\w+|pretend(ing)? to be) (my |a |the )?(colleague|coworker|boss|manager|a real person)\b/i,
@@ -165,6 +167,8 @@ const HARMFUL: RegExp[] = [
  */
 /** The bot's own keys and tokens: never given, whatever the reason offered. */
 const SECRETS: RegExp[] = [
+  // Code to run on the bot's side that dumps its environment: os.environ, printenv, .env.
+  /\b(print|dump|show|paste|output|run|execute|eval)\b[\s\S]{0,60}(os\.environ|os\.getenv|printenv|\benv\b\s*$|process\.env|cat \.env)|(os\.environ|process\.env)[\s\S]{0,60}\b(paste|output|show|send|print|here)\b|(環境変数|os\.environ).{0,30}(貼って|見せて|表示して|出力して|教えて)/im,
   /\b(your|the bot'?s|tasuke'?s|the|this bot'?s)\s+(openai |discord |bot |api |access |secret )?(api[ _-]?keys?|tokens?|secret keys?|credentials|\.env|env(ironment)? variables?)\b.{0,40}(\?|please|pls|give|share|send|tell|what|need|paste|show)|\bwhat('?s| is) (the|your) (api[ _-]?key|token|secret)\b|\b(api[ _-]?key|bot token|discord token)\b.{0,30}\b(you('re| are)? (running|using)|you use|of (yours|the bot))\b/i,
   /(あなた|君|きみ|tasuke|ボット|bot)の?.{0,10}(api ?キー|apiキー|トークン|シークレット|秘密鍵|認証情報|\.env|環境変数)|((api ?キー|apiキー|トークン|\.env)を?(教えて|見せて|ください|下さい|貼って|共有))/i,
 ];
@@ -262,6 +266,13 @@ const OUT_OF_COURSE: OutOfCourse[] = [
   {
     subject: 'self-supervised',
     patterns: [/\b(contrastive (learning|loss)|simclr|moco|byol|infonce|self-supervised|clip (model|embeddings?)|openai'?s clip)\b|\bclip\b.{0,30}\b(image-text|text-image|contrastive)\b/i, /(対照学習|自己教師あり学習|コントラスティブ学習)/],
+  },
+  {
+    subject: 'advanced-architectures',
+    patterns: [
+      /\b(mixture[- ]of[- ]experts|moe (layer|model|router)s?|mixtral|bayesian neural net\w*|bayes by backprop|variational inference|monte carlo dropout|normali[sz]ing flows?|neural odes?|capsule net\w*|spiking neural net\w*)\b/i,
+      /(混合エキスパート|ベイズニューラルネット|変分推論|正規化フロー|カプセルネット|スパイキングニューラルネット)/,
+    ],
   },
   {
     subject: 'generative',
@@ -366,14 +377,14 @@ export function socialKind(text: string): 'thanks' | 'greeting' | 'ack' | undefi
   if (kind === 'thanks' && plain && !trouble && SUCCESS.test(t) && /(ありがと|感謝|助かり|おかげ|thank|thx|appreciate)/i.test(t) && rest.length <= 120) return kind;
   // Thanks for help already given, with the day's plans around it ("back from lunch, ready for the CNN part, thanks for the help this morning"): nothing asked, requested or wrong.
   const thanked = t.replace(/\b(thanks?|thank you)( so much| a lot)? for (the|your|all (the|your)) help\b/gi, 'thanks');
-  if (kind === 'thanks' && /(ありがと|感謝|助かり|おかげ|thank|thx|appreciate)/i.test(t) && !trouble && !/[?？]/.test(t) && !ASKS.test(thanked) && !REQUESTS.test(thanked) && !/[`=()[\]{}]|\d|Error|Exception|エラー/.test(t) && rest.length <= 120) return kind;
+  if (kind === 'thanks' && /(ありがと|感謝|助かり|おかげ|thank|thx|appreciate|lifesaver|you('re| are) (the best|great|awesome))/i.test(t) && !trouble && !/[?？]/.test(t) && !ASKS.test(thanked) && !REQUESTS.test(thanked) && !/[`=()[\]{}]|\d|Error|Exception|エラー/.test(t) && rest.length <= 120) return kind;
   // A longer hello ("morning all, first time doing ML, a bit nervous") with no course question in it.
   if (kind === 'greeting' && plain && !trouble && !COURSE_TALK.test(t) && rest.length <= 120) return kind;
   return undefined;
 }
 
 /** Something now works: the thanks that follows is for help already given. */
-const SUCCESS = /(動きました|動いた|できました|できた|解決|直りました|直った|超えました|超えた|いけました|通りました|わかりました|分かりました|理解できました|\bmakes sense\b|\bunderstood\b|\b(it )?(works|worked)\b|fixed it|solved|got it|passed|now (it )?(runs|trains))/i;
+const SUCCESS = /(\b(is|are|got) (fixed|solved|working)\b|動きました|動いた|できました|できた|解決|直りました|直った|超えました|超えた|いけました|通りました|わかりました|分かりました|理解できました|\bmakes sense\b|\bunderstood\b|\b(it )?(works|worked)\b|fixed it|solved|got it|passed|now (it )?(runs|trains))/i;
 
 /** Words that ask for something to be done: a message holding them is a request, not small talk. */
 const REQUESTS = /(ください|下さい|教えて(?!き|あげ|る)|貼って|見せて|送って|出して|共有して|して(ほしい|欲しい)|やって|\b(paste|give|show|send|tell|list|share|print|write|make|help|explain|check|fix|post|dump|reveal)\b)/i;
@@ -447,6 +458,8 @@ const OUT_OF_SCOPE: ScopeRule[] = [
       // "price" only about the course: house prices are data.
       /\b(refunds?|payments?|pay for|invoices?|receipts?|billing|billed|charged|fees?|pricing|discount|credit card|reimburse\w*)\b|\b(course|workshop|ticket|seat|session|early[- ]bird) price\b|\bprice (of|for) (the |this |a )?(course|workshop|ticket|seat|session)\b/i,
     ],
+    // Receipts or invoices as the data of an exercise (scans, cropped digits) are images, not a payment.
+    unless: /(receipts?|invoices?|請求書|領収書)\s*(images?|scans?|photos?|data(set)?|画像|データ)|\b(images?|scans?|photos?|cropped|digits)\b.{0,40}\b(receipts?|invoices?)\b|(画像|データ|数字|スキャン).{0,30}(領収書|請求書)/i,
   },
   // A broken or unreachable environment (instance stopped, SSH or JupyterLab
   // timing out, 502) needs an organizer, even when the asker says "log in".
@@ -468,6 +481,8 @@ const OUT_OF_SCOPE: ScopeRule[] = [
       // A lab or instance that never finishes starting.
       /(起動中|準備中|プロビジョニング|provisioning|starting|launching|pending|spinning|くるくる).{0,25}(のまま|から進まない|から変わらない|終わらない|forever)/i,
       /(ラボ|環境|インスタンス|サーバー?|jupyter ?lab|ジュピター).{0,30}(起動しない|起動しません|起動できない|起動できません|立ち上がらない|立ち上がりません|開けません|開けない)/i,
+      // Asking to switch on something the lab has turned off: terminals, extensions, internet access.
+      /(terminals? (are|is) disabled|terminal.{0,20}(disabled|not allowed|無効)|(ターミナル|拡張機能|インターネット|外部接続).{0,30}(無効|使えない|使えません|disabled).{0,60}(有効に|許可|開けて|使えるように))|\b(enable|unlock|turn on|allow)\b.{0,30}\b(the )?(terminal|terminals|extensions?|internet access|sudo)\b.{0,30}\b(for me|on my lab|in my lab|my instance)\b/i,
       // The lab's own controls dead: an upload button that does nothing, no kernel to pick.
       /(アップロード|upload).{0,30}(反応しない|反応がない|反応しません|無反応|押せない|押せません|グレー|何も起きない|何も起こらない)|\bupload\b.{0,40}\b(does ?n[o']t (respond|react|do anything|work)|nothing happens|greyed out|grayed out|is disabled)\b/i,
       /\bno kernel\b.{0,60}\b(empty|dropdown|list|select|choose|can'?t run)\b|\bkernel (dropdown|list|selector|picker)\b.{0,20}\b(is )?(empty|blank)\b|カーネル.{0,10}(一覧|リスト|選択肢).{0,6}(空|出ない|出てこない|表示されない)/i,
@@ -526,6 +541,13 @@ const OUT_OF_SCOPE: ScopeRule[] = [
     ],
   },
   {
+    // Judging one's own company's model or data ("data貼るので見て判断して", "look at our data and tell us"): a consultation for a TA, not the course.
+    reason: 'out-of-scope:personal',
+    patterns: [
+      /(うちの|弊社の|自社の|部署の|会社の|職場の).{0,80}(置き換え|導入|改善|判断|見て).{0,80}(データ|特徴量)?.{0,20}(貼るので|送るので|見て判断|見てもらえ|判断して)|\b(our|my company'?s|my team'?s|at work)\b.{0,60}\b(data|model|forecast\w*)\b.{0,60}\b(i'?ll paste|i can paste|look at (it|them|our data)|tell (me|us) (if|whether) (we|it) should)\b/i,
+    ],
+  },
+  {
     reason: 'out-of-scope:personal',
     patterns: [
       /(付き合って|恋人|彼女|彼氏|結婚|デート|電話番号|住所|年齢|何歳|好きな食べ物|趣味は|転職|給料|年収|履歴書|職務経歴書|宿題をやって|悩み相談|人生相談)/,
@@ -559,6 +581,9 @@ const ASSESSMENT_MENTION = [
   /\bassessment\b/i,
 ];
 /** What only graders have: the answer key, the marking scheme, the model solution whole. */
+/** Fooling the grader: patching evaluate or the checks so that a graded notebook passes. */
+const GRADER_CHEAT = /\b(monkey-?patch\w*|override|overwrite|patch|fake|spoof|hard-?code)\b.{0,60}\b(evaluate|grader|auto-?grader|grading|score|accuracy|checks?|tests?)\b.{0,80}\b(pass|passes|always|fool|trick|100|0\.99)\b|\b(fool|trick|cheat|bypass|game)\b.{0,20}\b(the )?(auto-?grader|grader|grading|checker)\b|(採点|自動採点|グレーダー|評価).{0,20}(ごまかす|ごまかし|騙|だま|すり抜け|偽装)|(evaluate|評価関数).{0,40}(書き換え|差し替え|上書き).{0,40}(合格|パス|通る|通す)/i;
+
 const ANSWER_KEY = /(採点基準|採点表|模範解答|解答集|正解一覧|answer_key|採点スクリプト|自動採点.{0,10}(基準|内容|チェック|テスト)|隠しテスト|auto-?grader|grading script|hidden tests?|what (thresholds|outputs|tests) .{0,30}(grader|checks?)|answer key|grading (rubric|criteria|scheme)|marking (scheme|rubric|criteria)|model (answer|solution)s?|exact solution|solution (code|notebook) cell by cell)/i;
 
 const SOLUTION_ASK = [
@@ -663,6 +688,11 @@ export function screen(question: string): Screening {
   if (raw.length < 200 && isGibberish(raw)) return { verdict: 'refuse', reason: 'gibberish', focus };
   const head = norm(focus);
   if (isAbusive(head) && !COURSE_TALK.test(head) && !ASKS.test(head)) return { verdict: 'refuse', reason: 'abuse', focus };
+  if (GRADER_CHEAT.test(head)) return { verdict: 'refuse', reason: 'prompt-injection', focus };
+  // Other participants' notebooks, files or submissions: never pointed to.
+  if (/(他の|ほかの|昨日の|前の回の|別の)(回の)?(参加者|受講者|受講生|人|ユーザー?)の?.{0,10}(ノートブック|ファイル|提出物|コード|フォルダ|保存先|ディレクトリ)|\b(other|previous|yesterday'?s|last (week|session)'?s?) (participants?|students?|users?|attendees?|cohort)'?s? (notebooks?|files?|submissions?|code|folders?|home dir\w*)\b/i.test(head)) return { verdict: 'refuse', reason: 'private-data', focus };
+  // The graded exercise's questions before it opens are the answer key's first half.
+  if (ASSESSMENT_MENTION.some((r) => r.test(head)) && /((問題文|設問|出題内容|問題)(だけ)?を?.{0,10}(先に|事前に|前もって|見せて|見せても|教えて|送って|共有して))|questions? (in advance|beforehand|early|ahead)|(the )?(problem|task) (statements?|text) (first|early|ahead|in advance)|(see|show me|send me|share) the (questions|problems|tasks)\b/i.test(head)) return { verdict: 'refuse', reason: 'prompt-injection', focus };
   // The grader's own checks and keys are never given, asked however politely.
   if (ASSESSMENT_MENTION.some((r) => r.test(head)) && ANSWER_KEY.test(head)) return { verdict: 'refuse', reason: 'prompt-injection', focus };
   if (ASSESSMENT_MENTION.some((r) => r.test(head)) && SOLUTION_ASK.some((r) => r.test(head))) {
@@ -741,8 +771,8 @@ const MESSAGES: Record<Exclude<Reason, 'answered' | 'assessment-hint' | 'social'
     en: `An instance or JupyterLab that can’t be reached, times out or has stopped is an environment problem the organizers need to fix. ${NEXT_TA.en} Posting what you see (the error, such as 502 or a timeout), the URL you opened and since when it happens speeds it up.`,
   },
   'out-of-scope:personal': {
-    ja: `個人的なご相談には tasuke はお答えできません。${NEXT_TA.ja}講座の内容についての質問ならいつでもどうぞ。`,
-    en: `I can’t help with personal requests. ${NEXT_TA.en} Questions about the course material are always welcome.`,
+    ja: `個人的なご相談や、ご自身・お勤め先のプロジェクトの判断には tasuke はお答えできません。${NEXT_TA.ja}講座の内容についての質問ならいつでもどうぞ。`,
+    en: `I can’t help with personal requests or judge your own or your company’s projects. ${NEXT_TA.en} Questions about the course material are always welcome.`,
   },
   'out-of-scope:unrelated': {
     ja: `tasuke はこの講座（ディープラーニングの基礎）の内容についてだけ答えます。${NEXT_TA.ja}`,
@@ -802,6 +832,10 @@ Object.assign(OUT_OF_COURSE_MESSAGES, {
   'self-supervised': {
     ja: '対照学習や自己教師あり学習（SimCLR、CLIP、InfoNCE 損失など）はこの講座の範囲外です。講座で扱うのは正解ラベルのあるデータから学ぶ教師あり学習です。講座の後に学ぶなら、Chen ほか「A Simple Framework for Contrastive Learning of Visual Representations」(2020) や Radford ほか「Learning Transferable Visual Models From Natural Language Supervision」(2021) が出発点になります。',
     en: 'Contrastive and self-supervised learning (SimCLR, CLIP, the InfoNCE loss) are outside this course, which teaches supervised learning from labelled data. To learn them afterwards, start with Chen et al., “A Simple Framework for Contrastive Learning of Visual Representations” (2020), and Radford et al., “Learning Transferable Visual Models From Natural Language Supervision” (2021).',
+  },
+  'advanced-architectures': {
+    ja: 'その手法（混合エキスパート、ベイズニューラルネットや変分推論など）はこの講座の範囲外です。講座で扱うのは全結合層と CNN、簡単な系列モデルまでです。講座の後に学ぶなら、Goodfellow・Bengio・Courville「Deep Learning」（著者のサイトで無料公開）の後半の章や、手法ごとの原論文が出発点になります。',
+    en: 'That method (mixture of experts, Bayesian neural networks and variational inference, and the like) is outside this course, which covers dense networks, CNNs and simple sequence models. To learn it afterwards, start with the later chapters of Goodfellow, Bengio and Courville, “Deep Learning” (free on the authors’ site), and the method’s original paper.',
   },
   'other-fields': {
     ja: 'その分野（音声、グラフ、時系列予測、推薦など）はこの講座では扱いません。講座の後に学ぶなら、Keras の公式サンプル集（keras.io/examples）に分野ごとの例があります。',
