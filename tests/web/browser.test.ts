@@ -95,6 +95,8 @@ describe('the whole loop in a real browser', () => {
     await finished.waitFor({ timeout: 90_000 });
     const lines = (await page.evaluate('window.__lines')) as string[];
     expect(lines.some((l) => /epoch [1-5]\/5/.test(l))).toBe(true);
+    // The chart is an image fetched after the card appears: wait until the browser has decoded it (slow on a loaded machine).
+    await page.waitForFunction(`(() => { const i = document.querySelector('#jobs .job.state-succeeded img.chart'); return !!i && i.complete && i.naturalWidth > 0; })()`, undefined, { timeout: 30_000 }).catch(() => undefined);
     const natural = (await page.evaluate(`document.querySelector('#jobs .job.state-succeeded img.chart').naturalWidth`)) as number;
     expect(natural).toBeGreaterThan(100);
     expect(await page.locator('#jobs .job .reading').first().textContent()).toBeTruthy();
