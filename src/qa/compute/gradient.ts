@@ -367,16 +367,23 @@ function quadratic(vals: Map<string, number>, text: string): GradientResult | un
   };
 }
 
-/** One sigmoid neuron a = σ(w·x + b) with L = (a − y)²: the chain rule worked through. */
-function sigmoidNeuron(vals: Map<string, number>, text: string): GradientResult | undefined {
-  if (/relu\s*\(/i.test(text) && !vals.has('w1')) return reluNeuron(vals);
-  if (!/(sigmoid|σ|シグモイド)\s*\(/i.test(text) || vals.has('w1')) return undefined;
+/** The numbers of one neuron z = w·x + b with its target: x, w and y (or t) given, b 0 unless given. */
+function neuronInputs(vals: Map<string, number>): { x: number; w: number; b: number; y: number; z: number } | undefined {
   const x = vals.get('x');
   const w = vals.get('w');
   const y = vals.get('y') ?? vals.get('t');
   if (x === undefined || w === undefined || y === undefined) return undefined;
   const b = vals.get('b') ?? 0;
-  const z = w * x + b;
+  return { x, w, b, y, z: w * x + b };
+}
+
+/** One sigmoid neuron a = σ(w·x + b) with L = (a − y)²: the chain rule worked through. */
+function sigmoidNeuron(vals: Map<string, number>, text: string): GradientResult | undefined {
+  if (/relu\s*\(/i.test(text) && !vals.has('w1')) return reluNeuron(vals);
+  if (!/(sigmoid|σ|シグモイド)\s*\(/i.test(text) || vals.has('w1')) return undefined;
+  const n = neuronInputs(vals);
+  if (!n) return undefined;
+  const { x, y, z } = n;
   const a = 1 / (1 + Math.exp(-z));
   const dA = 2 * (a - y);
   const dz = a * (1 - a);
@@ -427,12 +434,9 @@ function simpleUpdate(vals: Map<string, number>, text: string): GradientResult |
 
 /** One ReLU neuron a = relu(w·x + b) with L = (a − y)²: zero gradient when the input is not positive. */
 function reluNeuron(vals: Map<string, number>): GradientResult | undefined {
-  const x = vals.get('x');
-  const w = vals.get('w');
-  const y = vals.get('y') ?? vals.get('t');
-  if (x === undefined || w === undefined || y === undefined) return undefined;
-  const b = vals.get('b') ?? 0;
-  const z = w * x + b;
+  const n = neuronInputs(vals);
+  if (!n) return undefined;
+  const { x, w, b, y, z } = n;
   const a = Math.max(0, z);
   const d = z > 0 ? 1 : 0;
   const dA = 2 * (a - y);
