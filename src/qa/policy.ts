@@ -174,6 +174,8 @@ const SECRETS: RegExp[] = [
 ];
 
 const PRIVATE_DATA: RegExp[] = [
+  // Other participants' notebooks, files or submissions: never pointed to.
+  /(他の|ほかの|昨日の|前の回の|別の)(回の)?(参加者|受講者|受講生|人|ユーザー?)の?.{0,10}(ノートブック|ファイル|提出物|コード|フォルダ|保存先|ディレクトリ)|\b(other|previous|yesterday'?s|last (week|session)'?s?) (participants?|students?|users?|attendees?|cohort)'?s? (notebooks?|files?|submissions?|code|folders?|home dir\w*)\b/i,
   /(参加者|受講者|受講生|全員|みんな|皆さん|他の人|ほかの人|他の方|ほかの方|隣の(席の)?(人|方))(全員)?の?.{0,12}(氏名|名前|メール|アドレス|連絡先|電話|個人情報|質問履歴|点数|成績|得点|合否|提出物|採点結果)/,
   /(?!皆さん)[\u4e00-\u9fff\u30a0-\u30ffA-Za-z]{1,8}(さん|くん|君|ちゃん|様|氏)(は|の|が|って|、)?.{0,16}(何点|点数|成績|得点|合否|採点結果|メールアドレス|メアド|連絡先|電話番号)/,
   /\b(every|all|each|other|the other)\s+(participants?|students?|attendees?|users?|learners?|classmates?|people)'?s?\b.{0,30}\b(scores?|grades?|marks?|e-?mails?|e-?mail addresses|addresses|names|phone( numbers)?|contact|personal data|questions|history|submissions?)\b/i,
@@ -580,11 +582,11 @@ const ASSESSMENT_MENTION = [
   /\b(final|graded|capstone|end-of-course|certification)\s*(assessment|exercise|exam|project|assignment|test|quiz|challenge|task|lab)\b/i,
   /\bassessment\b/i,
 ];
-/** What only graders have: the answer key, the marking scheme, the model solution whole. */
 /** Fooling the grader: patching evaluate or the checks so that a graded notebook passes. */
 const GRADER_CHEAT = /\b(monkey-?patch\w*|override|overwrite|patch|fake|spoof|hard-?code)\b.{0,60}\b(evaluate|grader|auto-?grader|grading|score|accuracy|checks?|tests?)\b.{0,80}\b(pass|passes|always|fool|trick|100|0\.99)\b|\b(fool|trick|cheat|bypass|game)\b.{0,20}\b(the )?(auto-?grader|grader|grading|checker)\b|(採点|自動採点|グレーダー|評価).{0,20}(ごまかす|ごまかし|騙|だま|すり抜け|偽装)|(evaluate|評価関数).{0,40}(書き換え|差し替え|上書き).{0,40}(合格|パス|通る|通す)/i;
 
-const ANSWER_KEY = /(採点基準|採点表|模範解答|解答集|正解一覧|answer_key|採点スクリプト|自動採点.{0,10}(基準|内容|チェック|テスト)|隠しテスト|auto-?grader|grading script|hidden tests?|what (thresholds|outputs|tests) .{0,30}(grader|checks?)|answer key|grading (rubric|criteria|scheme)|marking (scheme|rubric|criteria)|model (answer|solution)s?|exact solution|solution (code|notebook) cell by cell)/i;
+/** What only graders have: the answer key, the marking scheme, the model solution whole, the graded questions before they open. */
+const ANSWER_KEY = /(採点基準|採点表|模範解答|解答集|正解一覧|answer_key|採点スクリプト|自動採点.{0,10}(基準|内容|チェック|テスト)|隠しテスト|auto-?grader|grading script|hidden tests?|what (thresholds|outputs|tests) .{0,30}(grader|checks?)|answer key|grading (rubric|criteria|scheme)|marking (scheme|rubric|criteria)|model (answer|solution)s?|exact solution|solution (code|notebook) cell by cell|((問題文|設問|出題内容|問題)(だけ)?を?.{0,10}(先に|事前に|前もって|見せて|見せても|教えて|送って|共有して))|questions? (in advance|beforehand|early|ahead)|(the )?(problem|task) (statements?|text) (first|early|ahead|in advance)|(see|show me|send me|share) the (questions|problems|tasks)\b)/i;
 
 const SOLUTION_ASK = [
   /(答え|解答|正解|回答例|模範|解き方|やり方を全部|コード|ソース|全部|丸ごと|そのまま|完成|提出用|書いて|教えて|見せて|ください|下さい|お願い|ほしい|欲しい|どうやって|どうすれば)/,
@@ -689,10 +691,6 @@ export function screen(question: string): Screening {
   const head = norm(focus);
   if (isAbusive(head) && !COURSE_TALK.test(head) && !ASKS.test(head)) return { verdict: 'refuse', reason: 'abuse', focus };
   if (GRADER_CHEAT.test(head)) return { verdict: 'refuse', reason: 'prompt-injection', focus };
-  // Other participants' notebooks, files or submissions: never pointed to.
-  if (/(他の|ほかの|昨日の|前の回の|別の)(回の)?(参加者|受講者|受講生|人|ユーザー?)の?.{0,10}(ノートブック|ファイル|提出物|コード|フォルダ|保存先|ディレクトリ)|\b(other|previous|yesterday'?s|last (week|session)'?s?) (participants?|students?|users?|attendees?|cohort)'?s? (notebooks?|files?|submissions?|code|folders?|home dir\w*)\b/i.test(head)) return { verdict: 'refuse', reason: 'private-data', focus };
-  // The graded exercise's questions before it opens are the answer key's first half.
-  if (ASSESSMENT_MENTION.some((r) => r.test(head)) && /((問題文|設問|出題内容|問題)(だけ)?を?.{0,10}(先に|事前に|前もって|見せて|見せても|教えて|送って|共有して))|questions? (in advance|beforehand|early|ahead)|(the )?(problem|task) (statements?|text) (first|early|ahead|in advance)|(see|show me|send me|share) the (questions|problems|tasks)\b/i.test(head)) return { verdict: 'refuse', reason: 'prompt-injection', focus };
   // The grader's own checks and keys are never given, asked however politely.
   if (ASSESSMENT_MENTION.some((r) => r.test(head)) && ANSWER_KEY.test(head)) return { verdict: 'refuse', reason: 'prompt-injection', focus };
   if (ASSESSMENT_MENTION.some((r) => r.test(head)) && SOLUTION_ASK.some((r) => r.test(head))) {
