@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeGradient, namedNumbers } from '../../src/qa/compute/gradient.ts';
+import { computeGradient, lineEquation, namedNumbers } from '../../src/qa/compute/gradient.ts';
 import { computeFromQuestion } from '../../src/qa/compute/index.ts';
 
 describe('gradient arithmetic on the asker\'s numbers', () => {
@@ -110,5 +110,25 @@ describe('gradient arithmetic on the asker\'s numbers', () => {
     const p = computeGradient('my line model ended with m = -0.5, b = 4 (from get_weights). what should it predict at x = 2, and at which x does it hit y = 0?')!.text.en;
     expect(p).toContain('−0.5×2 + 4 = 3.');
     expect(p).toContain('x = (0 − 4) / (−0.5) = 8');
+  });
+});
+
+describe('a line written as an equation', () => {
+  it('reads slope and intercept, 0 when none is written', () => {
+    expect(lineEquation('直線 y=2x を当てた')).toEqual({ m: 2, b: 0 });
+    expect(lineEquation('the line y = 0.5x - 3 fits')).toEqual({ m: 0.5, b: -3 });
+    expect(lineEquation('ŷ = -x + 4')).toEqual({ m: -1, b: 4 });
+    expect(lineEquation('y = 3*x+1')).toEqual({ m: 3, b: 1 });
+    expect(lineEquation('y = 2x2')).toBeUndefined();
+    expect(lineEquation('no line here')).toBeUndefined();
+  });
+
+  it('evaluates the given line on the points, not the best line, and says the sum is divided by n', () => {
+    const ja = computeGradient('手計算の練習で、点 (1,3), (2,5), (3,7) に直線 y=2x を当てたときのMSEを計算したら 3 になりました。答えは1らしいんですがどこが違いますか？')!;
+    expect(ja.text.ja).toMatch(/^MSE は 1 です/);
+    expect(ja.text.ja).toContain('= 3 / 3 = 1');
+    expect(ja.text.ja).toContain('二乗誤差の合計 3 を点の数 3 で割った');
+    const en = computeGradient('points (1,3), (2,5), (3,7) and the line y = 2x + 0.5: what is the MSE?')!;
+    expect(en.text.en).toMatch(/^MSE = 0\.25\b/);
   });
 });

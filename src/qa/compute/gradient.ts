@@ -223,19 +223,35 @@ function pointsStep(pts: [number, number][], vals: Map<string, number>, text: st
   };
 }
 
+/**
+ * A line written as an equation in the question, `y = 2x`, `y=0.5x - 3`,
+ * `ŷ = -x + 4`: its slope and intercept (0 when none is written).
+ */
+export function lineEquation(t: string): { m: number; b: number } | undefined {
+  const NUM = String.raw`\d+(?:\.\d+)?`;
+  const re = new RegExp(String.raw`(?:^|[^\w])[yŷ]\s*=\s*([+-−]?\s*(?:${NUM})?)\s*\*?\s*x(?![\w(])(?:\s*([+-−])\s*(${NUM})(?![\d.]*\s*\*?\s*x))?`, 'u');
+  const m = re.exec(t);
+  if (!m) return undefined;
+  const coef = m[1].replace(/[\s]/g, '').replace('−', '-');
+  const slope = coef === '' || coef === '+' ? 1 : coef === '-' ? -1 : Number(coef);
+  const b = m[3] ? (m[2] === '+' ? 1 : -1) * Number(m[3]) : 0;
+  return Number.isFinite(slope) && Number.isFinite(b) ? { m: slope, b } : undefined;
+}
+
 /** The MSE of a given line ŷ = m·x + b on given points. */
 function lineOnPoints(pts: [number, number][], vals: Map<string, number>): GradientResult {
   const m = vals.get('m') ?? vals.get('w')!;
   const b = vals.get('b')!;
   const preds = pts.map(([x]) => m * x + b);
   const errs = pts.map(([, y], i) => preds[i] - y);
-  const mse = errs.reduce((a, e) => a + e * e, 0) / pts.length;
+  const sum = errs.reduce((a, e) => a + e * e, 0);
+  const mse = sum / pts.length;
   const list = (xs: number[]) => xs.map((v) => num(v)).join(', ');
   return {
     kind: 'prediction',
     text: {
-      ja: `MSE は ${num(mse)} です。ŷ = ${num(m)}x + ${par(b)} の予測は [${list(preds)}]、誤差（予測 − 正解）は [${list(errs)}]、二乗の平均が (${errs.map((e) => `${par(e)}²`).join(' + ')}) / ${pts.length} = ${num(mse)}（evaluate が表示する loss='mse' の値）。`,
-      en: `MSE = ${num(mse)}. The line ŷ = ${num(m)}x + ${par(b)} predicts [${list(preds)}]; the errors (prediction − truth) are [${list(errs)}]; the mean of their squares is (${errs.map((e) => `${par(e)}²`).join(' + ')}) / ${pts.length} = ${num(mse)}, what evaluate() prints with loss='mse'.`,
+      ja: `MSE は ${num(mse)} です。ŷ = ${num(m)}x + ${par(b)} の予測は [${list(preds)}]、誤差（予測 − 正解）は [${list(errs)}]、二乗の平均が (${errs.map((e) => `${par(e)}²`).join(' + ')}) / ${pts.length} = ${num(sum)} / ${pts.length} = ${num(mse)}（evaluate が表示する loss='mse' の値）。二乗誤差の合計 ${num(sum)} を点の数 ${pts.length} で割った平均が MSE です。`,
+      en: `MSE = ${num(mse)}. The line ŷ = ${num(m)}x + ${par(b)} predicts [${list(preds)}]; the errors (prediction − truth) are [${list(errs)}]; the mean of their squares is (${errs.map((e) => `${par(e)}²`).join(' + ')}) / ${pts.length} = ${num(sum)} / ${pts.length} = ${num(mse)}, what evaluate() prints with loss='mse'. The MSE is the sum of squared errors (${num(sum)}) divided by the number of points (${pts.length}).`,
     },
   };
 }
@@ -473,8 +489,10 @@ export function computeGradient(text: string): GradientResult | undefined {
     if (!vals.has('lr')) return lineGrad(vals);
     return undefined;
   }
-  // A line already given (m and b) on points: its MSE, what evaluate() prints.
-  if (pts.length && (vals.has('m') || vals.has('w')) && vals.has('b') && /(mse|evaluate|loss|誤差|損失)/i.test(t) && !/(converge|収束|best|一番合う|最適)/i.test(t)) return lineOnPoints(pts, vals);
+  // A line already given (m and b, or written as y = 2x + 1) on points: its MSE, what evaluate() prints.
+  const eq = vals.has('m') || vals.has('w') ? undefined : lineEquation(t);
+  const given = eq ? new Map([...vals, ['m', eq.m], ['b', eq.b]]) : vals;
+  if (pts.length && (given.has('m') || given.has('w')) && given.has('b') && /(mse|evaluate|loss|誤差|損失)/i.test(t) && !/(converge|収束|best|一番合う|最適)/i.test(t)) return lineOnPoints(pts, given);
   if (pts.length && /(converge|best|fit|収束|一番合う|最適|直線|line|m and b|m と b|slope|傾き|lowest|minimum|最小|下がらない|0にならない|0 にならない|止まって|stuck|won'?t (go|get) (to )?0)/i.test(t)) return fitPoints(pts);
   if (/(予測|predict|prediction|ŷ|出力|return)/i.test(t)) return multiInputPredict(t) ?? predictLine(vals, t);
   return undefined;
