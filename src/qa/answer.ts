@@ -70,11 +70,12 @@ export interface Selection {
 /**
  * How well an entry fits as the answer inside `topic`: its retrieval score
  * (discounted when the topic is only one of its secondary topics) plus its
- * match with the entry's listed ways of asking.
+ * match with the entry's listed ways of asking and, unless `learned` is false,
+ * the entry classifier's probability for it.
  */
-export function choiceScore(s: ScoredEntry, topic: TopicSlug): number {
+export function choiceScore(s: ScoredEntry, topic: TopicSlug, learned = true): number {
   const share = s.entry.topics[0] === topic ? 1 : FUSION.secondaryTopic;
-  return s.score * share + FUSION.asked * s.match;
+  return s.score * share + FUSION.asked * s.match + (learned ? FUSION.learned * s.learned : 0);
 }
 
 /**
@@ -92,7 +93,8 @@ export function selectEntries(r: Retrieval, lang: Lang): Selection | undefined {
   const best = ofTopic[0];
   // The asker's language wins unless its entry is clearly a worse match.
   const own = ofTopic.find((s) => s.entry.lang === lang);
-  const primary = own && choiceScore(own, topic) >= choiceScore(best, topic) * 0.6 ? own : best;
+  // (Without the classifier's say: it learned each language's words, so it always prefers the asker's wording's language.)
+  const primary = own && choiceScore(own, topic, false) >= choiceScore(best, topic, false) * 0.6 ? own : best;
   const related = r.entries.filter((s) => s !== primary).slice(0, 4);
   return { topic, primary, related };
 }

@@ -15,8 +15,8 @@ const entry = (over: Partial<KnowledgeEntry> = {}): KnowledgeEntry => ({
 });
 const sel = (e: KnowledgeEntry, related: KnowledgeEntry[] = []): Selection => ({
   topic: e.topics[0],
-  primary: { entry: e, index: 0, dense: 1, lexical: 1, concept: 1, score: 1, match: 0, covered: 0 },
-  related: related.map((r, i) => ({ entry: r, index: i + 1, dense: 0.5, lexical: 0.5, concept: 0.5, score: 0.5, match: 0, covered: 0 })),
+  primary: { entry: e, index: 0, dense: 1, lexical: 1, concept: 1, score: 1, match: 0, covered: 0, learned: 0 },
+  related: related.map((r, i) => ({ entry: r, index: i + 1, dense: 0.5, lexical: 0.5, concept: 0.5, score: 0.5, match: 0, covered: 0, learned: 0 })),
 });
 
 describe('composed answers', () => {

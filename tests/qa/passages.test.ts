@@ -35,7 +35,7 @@ function fakeIndex(entries: KnowledgeEntry[]): QaIndex {
   return { entries, glossary, lexical } as unknown as QaIndex;
 }
 
-const scored = (e: KnowledgeEntry, score = 1, extra: Partial<ScoredEntry> = {}): ScoredEntry => ({ entry: e, index: 0, dense: 0, lexical: 0, concept: 0, score, match: 0, covered: 0, ...extra });
+const scored = (e: KnowledgeEntry, score = 1, extra: Partial<ScoredEntry> = {}): ScoredEntry => ({ entry: e, index: 0, dense: 0, lexical: 0, concept: 0, score, match: 0, covered: 0, learned: 0, ...extra });
 
 describe('paragraphs', () => {
   it('splits at blank lines and keeps a heading as matching text only', () => {
