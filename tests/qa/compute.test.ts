@@ -197,3 +197,90 @@ describe('code that explains a surprise', () => {
     expect(logits.find((c) => c.kind === 'code')!.text).toMatch(/logits/);
   });
 });
+
+describe('what beginners paste: summaries, predictions, progress bars, logs', () => {
+  const SUMMARY = [
+    '```',
+    ' conv2d (Conv2D)             (None, 26, 26, 32)        320',
+    ' max_pooling2d (MaxPooling2D (None, 13, 13, 32)        0',
+    ' conv2d_1 (Conv2D)           (None, 11, 11, 64)        18496',
+    ' max_pooling2d_1 (MaxPooling (None, 5, 5, 64)          0',
+    ' flatten (Flatten)           (None, 1600)              0',
+    ' dense (Dense)               (None, 10)                16010',
+    '=================================================================',
+    'Total params: 34,826',
+    '```',
+  ].join('\n');
+
+  it('explains every number of a pasted summary table, in both layouts', () => {
+    const en = computeFromQuestion(`Can someone explain the numbers here, esp. flatten 1600 and dense 16010?\n${SUMMARY}`, 'en');
+    expect(en).toHaveLength(1);
+    expect(en[0].kind).toBe('model');
+    expect(en[0].text).toContain('(3×3×1 + 1) × 32 = 320');
+    expect(en[0].text).toContain('The input reads as (28, 28, 1)');
+    expect(en[0].text).toContain('(3×3×32 + 1) × 64 = 18,496');
+    expect(en[0].text).toContain('floor(11 / 2) = 5');
+    expect(en[0].text).toContain('5×5×64 = 1,600');
+    expect(en[0].text).toContain('1,600×10 + 10 = 16,010');
+    expect(en[0].text).toContain('= 34,826.');
+    const boxed = SUMMARY.replace(/^ (\S+ \(\S+\)?)\s+(\(None[^)]*\))\s+(\d+)$/gm, '│ $1 │ $2 │ $3 │');
+    const ja = computeFromQuestion(`このサマリーの数字の意味を教えて\n${boxed}`, 'ja');
+    expect(ja[0].text).toContain('1,600×10 + 10 = 16,010');
+    expect(ja[0].text).toContain('13 − 3 + 1 = 11');
+  });
+
+  it("reads a layer's input back from the count the asker sees", () => {
+    const [c] = computeFromQuestion('2層目の Conv2D(64, (3,3)) が Param # 18496 になってます。3×3×64+64 = 640 じゃないんですか？', 'ja');
+    expect(c.text).toContain('c = 32');
+    expect(c.text).toContain('3×3×32×64 = 18,432');
+    expect(c.text).not.toContain('36,928');
+    const [d] = computeFromQuestion('Dense(128) shows 100480 params in summary, why so many?', 'en');
+    expect(d.text).toContain('784 inputs');
+  });
+
+  it('names the class a pasted prediction picks', () => {
+    const [c] = computeFromQuestion('predict したらこんなのが出ました。どれが答え？\n```\narray([[1.2e-07, 3.4e-08, 2.1e-05, 9.9e-04, 1.1e-09, 1.3e-06, 2.2e-11, 9.989e-01, 4.0e-06, 8.1e-05]], dtype=float32)\n```', 'ja');
+    expect(c.text).toMatch(/^予測はクラス 7（確率 0\.9989/);
+    expect(c.text).toContain('np.argmax(pred, axis=1)');
+  });
+
+  it('reads the batch size back from a progress bar that is not the default', () => {
+    const [c] = computeFromQuestion('the progress bar says 469/469 but MNIST has 60000 images?? is it only using 469 of them', 'en');
+    expect(c.text).toContain('60,000 / 128 (batch_size=128, the size that gives 469 steps) → 469');
+    expect(c.text).toContain('a last batch of 96');
+    expect(c.text).toContain('All 60,000 samples are used every epoch');
+  });
+
+  it('reads a single loss at ln(k) as chance level, not as an output', () => {
+    const en = computeFromQuestion("XOR notebook, Dense(1, activation='sigmoid') with binary_crossentropy sits at\n```\nloss: 0.6931 - accuracy: 0.5000\n```\nis 0.6931 some special number?", 'en');
+    expect(en.map((c) => c.kind)).toEqual(['log']);
+    expect(en[0].text).toMatch(/^0\.6931 is about ln\(2\) = 0\.6931/);
+    expect(en[0].text).toContain('hidden layer');
+    const [ja] = computeFromQuestion('2.30って何か意味ある数字ですか？\n```\n   1/1875 [....] - ETA: 12:03 - loss: 2.3094 - accuracy: 0.0938\n```', 'ja');
+    expect(ja.text).toMatch(/^2\.3094 はほぼ ln\(10\) = 2\.3026/);
+  });
+
+  it("checks the output layer against the task and the loss", () => {
+    const [relu] = computeFromQuestion("標準化した目標値（マイナスもある）を予測させると予測値が全部 0 です\n```\nmodel = Sequential([Dense(1, activation='relu', input_shape=(1,))])\nmodel.compile(loss='mse', optimizer='adam')\n```", 'ja');
+    expect(relu.text).toContain("Dense(1, activation='relu')");
+    expect(relu.text).toContain('活性化なしの Dense(1)');
+    const out = computeFromQuestion("loss='binary_crossentropy', metrics=['accuracy'], softmax with 10 outputs, one-hot labels -> accuracy 0.99 already in epoch 1, but the predictions look bad", 'en');
+    expect(out).toHaveLength(1);
+    expect(out[0].text).toContain('binary_accuracy');
+    expect(out[0].text).toContain('9/10 = 0.90');
+    // A classifier's sigmoid output is no mistake.
+    expect(computeFromQuestion("binary classification with Dense(1, activation='sigmoid'), is that right?", 'en').filter((c) => c.kind === 'code')).toEqual([]);
+  });
+
+  it('says a lone Dense(1) is linear regression when asked, naming its two parameters', () => {
+    const [c] = computeFromQuestion("```\nmodel = Sequential([Dense(1, input_shape=(1,))])\n```\nsummary says Total params: 2. Is this really the same as linear regression?", 'en');
+    expect(c.kind).toBe('code');
+    expect(c.text).toMatch(/^Yes\. A Dense\(1\) with no activation computes y = w·x \+ b/);
+    expect(c.text).toContain('the weight w (the slope m) and the bias b');
+  });
+
+  it('does not read 線形 (linear) as a question about shapes', () => {
+    const out = computeFromQuestion("線形回帰の練習です。なにがおかしい？\n```\nmodel = Sequential([Dense(1, input_shape=(1,))])\n```", 'ja');
+    expect(out.filter((c) => c.kind === 'model')).toEqual([]);
+  });
+});

@@ -240,7 +240,9 @@ function crossEntropyVectors(t: string): ArithResult | undefined {
 /** Cross-entropy of given probabilities: −ln p for the true class; binary with a label 0 or 1. */
 function crossEntropy(t: string): ArithResult | undefined {
   if (!/(cross-?entropy|crossentropy|交差エントロピー|クロスエントロピー|log ?loss|対数損失)/i.test(t) || crossEntropyVectors(t)) return undefined;
-  const ps = [...new Set([...t.matchAll(/(?<![\d.])(0\.\d+|1\.0+)(?!\d|\.\d)/g)].map((m) => Number(m[1])).filter((p) => p > 0 && p < 1))];
+  // A metric's or a setting's value (accuracy 0.99, lr 0.001, Dropout(0.5)) is not a model's output.
+  const metric = /(accuracy|\bacc\b|loss|精度|正解率|learning_rate|\blr\b|学習率|dropout|rate|split|momentum)\W{0,4}(?:is|was|of|=|:|が|は)?\s*(?:already\s*)?$/i;
+  const ps = [...new Set([...t.matchAll(/(?<![\d.])(0\.\d+|1\.0+)(?!\d|\.\d)/g)].filter((m) => !metric.test(t.slice(Math.max(0, m.index! - 24), m.index!))).map((m) => Number(m[1])).filter((p) => p > 0 && p < 1))];
   if (ps.length === 0 || ps.length > 4) return undefined;
   const binary = /(binary|二値|sigmoid|true label|label (is )?[01]\b|ラベル.{0,4}(?<![\d.])[01](?![\d.])|正解(が|は)\s*[01](?![\d.]))/i.test(t);
   const ja: string[] = [];
@@ -973,10 +975,42 @@ function augmentRanges(t: string): ArithResult | undefined {
   };
 }
 
+/**
+ * The class a pasted prediction picks: a row of probabilities (summing to
+ * about 1, as `predict` prints after a softmax, `1.2e-07` included) and a
+ * question of which class or digit it is. The answer is the index of the
+ * largest value, counted from 0, what `np.argmax` returns.
+ */
+function predictedClass(t: string): ArithResult | undefined {
+  if (!/(predict|予測|出力|output|softmax|ソフトマックス)/i.test(t)) return undefined;
+  if (!/(どれ|どの|何番|なんばん|何の数字|答え|which|what (class|digit|number)|the answer|argmax|読み方|how (do|to) read|mean)/i.test(t)) return undefined;
+  const rows = [...t.matchAll(/\[([^\[\]]{5,400})\]/g)]
+    .map((m) => numberList(m[1]))
+    .filter((l): l is number[] => !!l && l.length >= 3 && l.every((v) => v >= 0 && v <= 1) && Math.abs(l.reduce((a, b) => a + b, 0) - 1) < 0.02);
+  if (rows.length === 0) return undefined;
+  const picks = rows.slice(0, 3).map((r) => {
+    let k = 0;
+    r.forEach((v, i) => {
+      if (v > r[k]) k = i;
+    });
+    return { k, p: r[k], n: r.length };
+  });
+  const one = picks.length === 1;
+  const pct = (p: number) => `${(p * 100).toFixed(p >= 0.995 && p < 1 ? 2 : 1)}%`;
+  const list = (ja: boolean) => picks.map((x, i) => (one ? '' : ja ? `${i + 1} 行目：` : `row ${i + 1}: `) + (ja ? `クラス ${x.k}（確率 ${show(x.p)} = ${pct(x.p)}）` : `class ${x.k} (probability ${show(x.p)} = ${pct(x.p)})`)).join(ja ? '、' : '; ');
+  return {
+    topic: 'classification-softmax',
+    text: {
+      ja: `予測は${list(true)}です。出力の ${picks[0].n} 個の値はクラス 0〜${picks[0].n - 1} の確率で、いちばん大きい値の位置（0 から数えた番号）が予測したクラスです。MNIST ならその番号がそのまま数字です。コードでは \`np.argmax(pred, axis=1)\` で各行のクラスが、1 枚なら \`np.argmax(pred[0])\` で得られます。`,
+      en: `The prediction is ${list(false)}. The ${picks[0].n} values are the probabilities of classes 0-${picks[0].n - 1}, and the position of the largest (counted from 0) is the predicted class; for MNIST that position is the digit itself. In code, \`np.argmax(pred, axis=1)\` gives each row's class (\`np.argmax(pred[0])\` for a single image).`,
+    },
+  };
+}
+
 export function computeArithmetic(text: string): ArithResult[] {
   const t = text.normalize('NFKC');
   const out: ArithResult[] = [];
-  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges]) {
+  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass]) {
     const r = f(t);
     if (r) out.push(r);
     // The gradient of softmax + cross-entropy already gives the loss of the true class.

@@ -13,6 +13,7 @@ import { readError } from './errors.ts';
 import { computeGradient } from './gradient.ts';
 import { computeArithmetic } from './arith.ts';
 import { formatCount as fmt, shapeText, summarizeModels, type ModelSummary } from './keras.ts';
+import { explainParamCount, explainSummary, parseSummaryTable } from './summary.ts';
 import { parseLog, readLog, type Finding } from './log.ts';
 import { findCalls } from './pyargs.ts';
 import { computeSteps, type StepsResult } from './steps.ts';
@@ -26,7 +27,7 @@ export interface Computed {
 }
 
 const ASKS_MODEL =
-  /(param|パラメー?タ|shape|形|出力|output|summary|サマリ|合って|あって|how many|何個|いくつ|計算|size|サイズ|total|合計|heavy|重い|most|最も|一番|weights?|重み|次元|dimension|flatten)/i;
+  /(param|パラメー?タ|shape|(?<![線変図整円成原外固正方台角地人])形|出力|output|comes? out|出てくる|何が出|summary|サマリ|合って|how many|何個|いくつ|計算|\bsize\b|サイズ|total|合計|heavy|重い|\bmost\b|最も|一番|\bweights?\b|重み|次元|dimension|flatten)/i;
 
 function modelText(m: ModelSummary, lang: Lang): string {
   const ja = lang === 'ja';
@@ -49,7 +50,8 @@ function modelText(m: ModelSummary, lang: Lang): string {
     const shape = r.shapeMath ? `${out} [${ja ? shapeMathJa(r.shapeMath) : r.shapeMath}]` : out;
     const params = r.params ? (r.paramMath ? r.paramMath : fmt(r.params)) : '0';
     const note = r.note && r.kind !== 'Dropout' && r.kind !== 'MaxPooling2D' && r.kind !== 'AveragePooling2D' ? (ja ? `（${noteJa(r.note)}）` : ` (${r.note})`) : '';
-    lines.push(ja ? `${i + 1}. ${r.label}：出力 ${shape}、パラメータ ${params}${note}` : `${i + 1}. ${r.label}: output ${shape}, parameters ${params}${note}`);
+    const label = ja ? r.label.replace(', pool_size and strides by default', '、pool_size と strides は既定値').replace(', pool_size by default', '、pool_size は既定値') : r.label;
+    lines.push(ja ? `${i + 1}. ${label}：出力 ${shape}、パラメータ ${params}${note}` : `${i + 1}. ${label}: output ${shape}, parameters ${params}${note}`);
   });
   if (m.error) lines.push(ja ? `⚠ ここで止まります：${errorJa(m.error)}` : `⚠ It stops here: ${m.error}.`);
   const nonTrain = m.total - m.trainable;
@@ -124,14 +126,23 @@ function stepsText(r: StepsResult, lang: Lang): string {
           ? '（MNIST の学習データ 60,000 件として）'
           : ' (taking MNIST’s 60,000 training images)';
     const total = r.epochs ? (ja ? `${r.epochs} エポックなら重みの更新は全部で ${r.epochs} × ${fmt(c.steps)} = ${fmt(r.epochs * c.steps)} 回です。` : ` Over ${r.epochs} epochs the weights are updated ${r.epochs} × ${fmt(c.steps)} = ${fmt(r.epochs * c.steps)} times in total.`) : '';
-    const batch = c.defaultBatch ? (ja ? `batch_size を指定しないときの既定値 ${c.batch}` : `the default batch_size of ${c.batch}`) : `batch_size=${c.batch}`;
+    const batch = c.defaultBatch
+      ? ja
+        ? `batch_size を指定しないときの既定値 ${c.batch}`
+        : `the default batch_size of ${c.batch}`
+      : r.inferredBatch
+        ? ja
+          ? `${fmt(r.shown ?? c.steps)} ステップになる batch_size=${c.batch}`
+          : `batch_size=${c.batch}, the size that gives ${fmt(r.shown ?? c.steps)} steps`
+        : `batch_size=${c.batch}`;
     const even = c.last === c.batch;
     const rest = even
       ? ''
       : ja
         ? `（${c.batch} 件のバッチが ${fmt(c.steps - 1)} 個と、最後に ${c.last} 件のバッチが 1 個。端数は切り上げで、最後の小さいバッチは捨てられも水増しもされず、その ${c.last} 件で 1 回更新します）`
         : ` (${fmt(c.steps - 1)} full batches of ${c.batch} and a last batch of ${c.last}: the division is rounded up; the smaller last batch is neither dropped nor padded, it is one more update on those ${c.last} samples)`;
-    const shown = r.shown === c.steps ? (ja ? `進捗バーの ${fmt(c.steps)}/${fmt(c.steps)} は、このステップ（バッチ）の数で、画像の枚数ではありません。` : ` The ${fmt(c.steps)}/${fmt(c.steps)} in the progress bar counts these steps (batches), not images.`) : '';
+    const all = r.inferredBatch ? (ja ? `毎エポック ${fmt(c.train)} 件すべてを使っています。` : ` All ${fmt(c.train)} samples are used every epoch.`) : '';
+    const shown = (r.shown === c.steps ? (ja ? `進捗バーの ${fmt(c.steps)}/${fmt(c.steps)} は、このステップ（バッチ）の数で、画像の枚数ではありません。` : ` The ${fmt(c.steps)}/${fmt(c.steps)} in the progress bar counts these steps (batches), not images.`) : '') + all;
     const what = r.evaluate ? (ja ? 'evaluate が処理するバッチの数' : 'Batches evaluate goes through') : ja ? '1エポックのステップ数' : 'Steps per epoch';
     lines.push(
       ja
@@ -190,6 +201,15 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
           ? `loss が ${x.value} 付近で止まっています。これは ln(${x.classes}) ≈ ${x.ln}、つまり ${x.classes} クラスすべてに同じ確率を出しているときの値で、モデルがまだ何も学べていない状態です。学習率が小さすぎる（大きすぎる）、入力が正規化されていない、損失関数とラベルの形が合っていない、のどれかを疑ってください。`
           : `The loss sits at ${x.value}, which is ln(${x.classes}) ≈ ${x.ln}: the value of predicting every one of ${x.classes} classes with equal probability. The model has not learned anything yet. Suspect a learning rate that is too small (or too large), unscaled inputs, or a loss that does not match the label format.`,
       };
+    case 'chance-value': {
+      const two = x.classes === 2;
+      return {
+        topic: 'loss-function',
+        text: ja
+          ? `${x.value} はほぼ ln(${x.classes}) = ${x.ln} です。${x.classes} クラスすべてに同じ確率 1/${x.classes} を出したときの交差エントロピー（−ln(1/${x.classes})）で、${two ? '二値分類なら出力がいつも 0.5 ということです。' : ''}重みがランダムな学習の最初はだいたいこの値から始まるので、最初のステップでこの値なのは正常です。何エポックたってもこの値のままなら、モデルは何も学べていません（学習率、入力の正規化、損失関数とラベルの形を確認してください${two ? '。XOR を隠れ層のないモデルで学習すると、直線 1 本では分けられないので出力 0.5・loss 0.6931 から動けません。非線形の活性化関数をもつ隠れ層が必要です' : ''}）。`
+          : `${x.value} is about ln(${x.classes}) = ${x.ln}: the cross-entropy of giving every one of ${x.classes} classes the same probability 1/${x.classes} (−ln(1/${x.classes}))${two ? ', that is, an output of 0.5 for every sample' : ''}. Training from random weights starts about there, so this value at the first steps is normal. If it stays there epoch after epoch, the model is not learning (check the learning rate, the input scaling, and that the loss matches the labels${two ? '; on XOR, a model without a hidden layer cannot separate the points with one straight line, so it stays at 0.5 and 0.6931: it needs a hidden layer with a non-linear activation' : ''}).`,
+      };
+    }
     case 'stalled': {
       const small = typeof x.lr === 'number' && x.lr <= 1e-3;
       return {
@@ -295,6 +315,52 @@ function codeObservations(text: string, models: ModelSummary[], lang: Lang, asks
         : `The last layer, ${last.label}, has no activation, so it outputs raw scores (logits), not probabilities: negative values and values above 1 are normal. For probabilities give the last layer activation='softmax', or apply tf.nn.softmax to the outputs; argmax picks the same class either way. If the output layer stays linear, the loss needs from_logits=True.`,
     });
   }
+  // The output layer's activation against what the asker predicts.
+  const outAct = lastCall ? String(lastCall.kwargs.activation ?? lastCall.args[1] ?? '').toLowerCase() : '';
+  const outUnits = lastCall && typeof lastCall.args[0] === 'number' ? lastCall.args[0] : undefined;
+  const regression = /(regression|回帰|予測値|negative|マイナス|負の|standardi[sz]|標準化|price|家賃|価格|temperature|気温|mse|mae)/i.test(text);
+  if (lastCall && outUnits === 1 && outAct === 'relu' && regression) {
+    out.push({
+      kind: 'code',
+      topic: 'activation-functions',
+      text: ja
+        ? "出力層が Dense(1, activation='relu') なので、予測は 0 より小さくなれません。ReLU は負の値をすべて 0 に切り捨て、しかも負の側では勾配が 0 なので、そこにはまると学習でも抜け出せず、予測が 0 に張り付きます。回帰の出力層は活性化なしの Dense(1)（activation=None、つまり 'linear'）にしてください。ReLU は隠れ層で使います。"
+        : "The output layer is Dense(1, activation='relu'), so no prediction can go below 0: ReLU cuts every negative value to 0, and its gradient there is 0, so once stuck the model cannot move out and the predictions sit at 0. A regression's output layer has no activation: Dense(1) (activation=None, i.e. 'linear'). ReLU belongs in the hidden layers.",
+    });
+  } else if (lastCall && outUnits === 1 && outAct === 'sigmoid' && regression && !/(binary|二値|2クラス|two classes|0 or 1|0か1)/i.test(text)) {
+    out.push({
+      kind: 'code',
+      topic: 'activation-functions',
+      text: ja
+        ? "出力層が Dense(1, activation='sigmoid') なので、予測は 0〜1 の間にしかなりません。0〜1 の外にある目標（家賃や標準化してマイナスもある値）は予測できません。回帰の出力層は活性化なしの Dense(1) にしてください。"
+        : "The output layer is Dense(1, activation='sigmoid'), so every prediction lies between 0 and 1: targets outside 0-1 (prices, standardized values with negatives) cannot be reached. A regression's output layer has no activation: Dense(1).",
+    });
+  }
+  // A single Dense(1) without activation asked about as linear regression: it is one.
+  const onlyDense1 = model && model.rows.length === 1 && model.rows[0].kind === 'Dense' && outUnits === 1 && !outAct;
+  if (onlyDense1 && /(linear regression|線形回帰|y\s*=\s*mx|y\s*=\s*wx|neural network|ニューラルネット)/i.test(text)) {
+    const n = model.input[0] ?? 1;
+    out.push({
+      kind: 'code',
+      topic: 'linear-regression',
+      text: ja
+        ? `はい、同じものです。活性化のない Dense(1) は y = w·x + b を計算するだけの層で${n === 1 ? '、パラメータ 2 個は重み w（直線の傾き m）とバイアス b（切片）です' : `、パラメータ ${n + 1} 個は入力ごとの重み ${n} 個とバイアス 1 個です`}。loss='mse' で学習すれば線形回帰そのもので、違いは最小二乗の公式で一度に解く代わりに勾配降下法で少しずつ w と b を合わせていくことだけです。隠れ層と非線形の活性化関数を足すと、直線ではない関係も表せる「ニューラルネットワークらしい」モデルになります。`
+        : `Yes. A Dense(1) with no activation computes y = w·x + b and nothing else${n === 1 ? ': its 2 parameters are the weight w (the slope m) and the bias b (the intercept)' : `: its ${n + 1} parameters are one weight per input (${n}) and a bias`}. Trained with loss='mse' it is linear regression; the only difference is that gradient descent fits w and b step by step instead of solving the least-squares formula at once. Hidden layers with a non-linear activation are what make a network fit more than a straight line.`,
+    });
+  }
+  // binary_crossentropy on several one-hot classes: "accuracy" becomes binary accuracy over every output.
+  const binaryLoss = /binary_crossentropy|BinaryCrossentropy/.test(text);
+  const classes = outUnits && outUnits > 2 ? outUnits : Number(/(\d+)\s*(?:outputs|classes|units|クラス|個の出力)/i.exec(text)?.[1] ?? 0);
+  if (binaryLoss && classes > 2 && (outAct === 'softmax' || /softmax|one-?hot|to_categorical/i.test(text))) {
+    const share = ((classes - 1) / classes).toFixed(2);
+    out.push({
+      kind: 'code',
+      topic: 'loss-function',
+      text: ja
+        ? `loss='binary_crossentropy' にすると、metrics=['accuracy'] は Keras では binary_accuracy になります。${classes} 個の出力それぞれを「0 か 1 か」の別々の問題として採点するので、one-hot のラベルに全部 0 と答えるだけで ${classes - 1}/${classes} = ${share} になります。だから精度は高いのに予測はでたらめです。${classes} クラスの one-hot ラベルには loss='categorical_crossentropy'（整数ラベルなら 'sparse_categorical_crossentropy'）を使ってください。`
+        : `With loss='binary_crossentropy', Keras turns metrics=['accuracy'] into binary_accuracy: it scores each of the ${classes} outputs as its own yes/no question, so answering 0 everywhere already scores ${classes - 1}/${classes} = ${share} on one-hot labels. That is why the accuracy is high while the predictions are poor. For ${classes} one-hot classes use loss='categorical_crossentropy' ('sparse_categorical_crossentropy' for integer labels).`,
+    });
+  }
   return out;
 }
 
@@ -321,7 +387,17 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   // A question about the parameter count is answered with the count, not with what the model shows about XOR.
   const asksCount = /(param|パラメー?タ|summary|サマリ|何個|いくつ|合計|total|how many)/i.test(prose);
   out.push(...codeObservations(text, models, lang, asksCount));
-  if (models.length && ASKS_MODEL.test(prose) && !err) {
+  // A pasted summary table: each of its numbers explained.
+  const table = err ? undefined : parseSummaryTable(text);
+  if (table) {
+    const stated = /total params\s*:?\s*([\d,]+)/i.exec(text);
+    const conv = table.some((r) => r.kind === 'Conv2D');
+    out.push({ kind: 'model', text: explainSummary(table, lang, stated ? Number(stated[1].replace(/,/g, '')) : undefined), topic: conv ? 'cnn-convolution' : undefined });
+  }
+  // One layer and the count the asker sees for it: what the count says about the layer's input.
+  const readBack = table || err ? undefined : explainParamCount(text, lang);
+  if (readBack) out.push({ kind: 'model', text: readBack, topic: /Conv2D/.test(text) ? 'cnn-convolution' : undefined });
+  if (!table && !readBack && models.length && ASKS_MODEL.test(prose) && !err) {
     const hasConv = models.some((m) => m.rows.some((r) => r.kind === 'Conv2D'));
     const hasPool = models.some((m) => m.rows.some((r) => /Pool/.test(r.kind)));
     const onlyPool = hasPool && !hasConv && models.every((m) => m.rows.every((r) => /Pool|Dropout|Flatten/.test(r.kind)));
@@ -336,11 +412,13 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   }
   const grad = computeGradient(text);
   if (grad) out.push({ kind: 'math', text: grad.text[lang], topic: grad.kind === 'chain' ? 'backpropagation' : 'gradient-descent' });
+  const findings = readLog(parseLog(text), learningRate(text));
+  // A loss of ln(k) is read as a loss, not as a model's output to compute a loss from.
+  const chanceValue = findings.find((f) => f.kind === 'chance-value')?.facts.value;
   // Arithmetic inside pasted code (a log, a model) is the other calculators' business.
-  if (!grad) for (const a of computeArithmetic(text)) out.push({ kind: 'math', text: a.text[lang], topic: a.topic });
+  if (!grad) for (const a of computeArithmetic(text)) if (!(chanceValue && a.text.en.includes(String(chanceValue)))) out.push({ kind: 'math', text: a.text[lang], topic: a.topic });
   const steps = computeSteps(text);
   if (steps) out.push({ kind: 'steps', text: stepsText(steps, lang), topic: 'batch-size' });
-  const findings = readLog(parseLog(text), learningRate(text));
   // A one-unit softmax already explained from the code explains an exact-zero loss too.
   const softmaxShown = out.some((o) => o.kind === 'code' && o.topic === 'classification-softmax');
   // EarlyStopping worked on the asker's val_loss list already says where overfitting starts.

@@ -97,6 +97,8 @@ export function inputShapeFromText(text: string): number[] | undefined {
   const t = text.normalize('NFKC');
   let best: number[] | undefined;
   for (const m of t.matchAll(/(\d{1,4})\s*[x×*]\s*(\d{1,4})(?:\s*[x×*]\s*(\d{1,4}))?/gi)) {
+    // "3×3×64+64 = 640" is arithmetic, not a shape.
+    if (/^\s*[+=]/.test(t.slice(m.index! + m[0].length))) continue;
     const dims = m.slice(1).filter(Boolean).map(Number);
     const around = t.slice(Math.max(0, m.index! - 25), m.index! + m[0].length + 25);
     const isInput = dims.length === 3 || /(input|入力|image|画像|picture|写真|pixels?|ピクセル|画素|mnist|grey|gray|グレー)/i.test(around);
@@ -208,8 +210,10 @@ function applyLayer(c: PyCall, shape: number[]): LayerRow | string {
       const oh = convOut(shape[0], p[0], s[0], padding);
       const ow = convOut(shape[1], p[1], s[1], padding);
       const math = (size: number, o: { out: number }) => (padding === 'same' ? `ceil(${size}/${s[0]}) = ${o.out}` : `floor((${size}−${p[0]})/${s[0]})+1 = ${o.out}`);
+      // No pool_size written: Keras's default (2, 2), and strides default to the pool size.
+      const defaults = kw(c, 'pool_size', 0) === undefined ? (kw(c, 'strides', 1) === undefined ? ', pool_size and strides by default' : ', pool_size by default') : '';
       return {
-        label: `${name}(${p[0]}×${p[1]})`,
+        label: `${name}(${p[0]}×${p[1]}${defaults})`,
         kind: name,
         output: [oh.out, ow.out, shape[2]],
         params: 0,

@@ -27,6 +27,7 @@ export type FindingKind =
   | 'exact-zero'
   | 'regression-accuracy'
   | 'chance-level'
+  | 'chance-value'
   | 'stalled'
   | 'overfitting'
   | 'val-loss-and-accuracy-rise'
@@ -129,6 +130,12 @@ export function readLog(series: Series, lr?: number): Finding[] {
     const lrFact = lr === undefined ? {} : { lr };
     if (change < 0.03 && chance) out.push({ kind: 'chance-level', facts: { first: loss[0].text, value: last(loss).text, classes: chance, ln: Math.log(chance).toFixed(2), ...lrFact } });
     else if (change < 0.02) out.push({ kind: 'stalled', facts: { first: loss[0].text, last: last(loss).text, ...lrFact } });
+  } else if (loss.length >= 1) {
+    // One or two values at ln(k): the loss of equal probabilities over k classes,
+    // where every classifier starts and where one that learns nothing stays.
+    const p = loss[0];
+    const chance = [10, 3, 2].find((k) => Math.abs(p.value - Math.log(k)) < 0.015);
+    if (chance) out.push({ kind: 'chance-value', facts: { value: p.text, classes: chance, ln: Math.log(chance).toFixed(4) } });
   }
 
   if (vloss.length >= 3) {

@@ -32,7 +32,12 @@ export interface StepsResult {
   dataset?: 'mnist' | 'iris';
   /** The epochs of the fit, when the total number of updates is asked. */
   epochs?: number;
+  /** Set when the batch size was not given and was read back from the quoted steps. */
+  inferredBatch?: boolean;
 }
+
+/** Batch sizes people use, tried in this order when one is read back from a step count. */
+const COMMON_BATCHES = [32, 64, 128, 256, 16, 100, 512, 200, 1000, 1024, 8, 50, 500, 2048];
 
 export const KERAS_DEFAULT_BATCH = 32;
 
@@ -163,6 +168,11 @@ export function computeSteps(text: string): StepsResult | undefined {
   const evaluate = /\b(evaluate|predict)\s*\(/.test(t) && !/\bfit\s*\(/.test(t);
   if (batches.length) {
     return { cases: batches.map((b) => stepsCase(n, b, split, false)), shown, assumedSamples, evaluate, dataset, epochs };
+  }
+  // A bar that does not fit the default batch size: the batch size that gives it.
+  if (shown !== undefined && stepsCase(n, KERAS_DEFAULT_BATCH, split, true).steps !== shown) {
+    const b = COMMON_BATCHES.find((x) => stepsCase(n, x, split, false).steps === shown);
+    if (b) return { cases: [stepsCase(n, b, split, false)], shown, assumedSamples, evaluate, dataset, epochs, inferredBatch: true };
   }
   if (shown !== undefined || /(step|ステップ|progress|進捗|\?{2,})/i.test(t)) {
     return { cases: [stepsCase(n, KERAS_DEFAULT_BATCH, split, true)], shown, assumedSamples, evaluate, dataset, epochs };

@@ -1,0 +1,163 @@
+/**
+ * A pasted `model.summary()` table explained row by row: where each output
+ * shape and each "Param #" comes from (the kernel and input channels of a
+ * Conv2D read back from its count, the pool size of a pooling layer, the
+ * product a Flatten makes, the inputs × units + biases of a Dense), and the
+ * total checked against the table's own. Both layouts are read: the classic
+ * one of dashes and the boxed one of newer Keras versions (│ … │).
+ */
+import type { Lang } from '../../core/lang.ts';
+
+export interface SummaryRow {
+  name: string;
+  kind: string;
+  /** Output shape without the batch axis. */
+  shape: number[];
+  params: number;
+}
+
+const KINDS: [RegExp, string][] = [
+  [/^conv2d|^Conv2D/i, 'Conv2D'],
+  [/^max_?pooling2d|^MaxPooling/i, 'MaxPooling2D'],
+  [/^average_?pooling2d|^AveragePooling/i, 'AveragePooling2D'],
+  [/^global_?average|^GlobalAverage/i, 'GlobalAveragePooling2D'],
+  [/^flatten/i, 'Flatten'],
+  [/^dense/i, 'Dense'],
+  [/^dropout/i, 'Dropout'],
+  [/^batch_?normalization|^BatchNorm/i, 'BatchNormalization'],
+  [/^input/i, 'InputLayer'],
+];
+
+function kindOf(name: string, type: string): string {
+  for (const [re, k] of KINDS) if (re.test(type) || re.test(name)) return k;
+  return type || name;
+}
+
+/** The rows of a pasted summary table (at least two), or undefined. */
+export function parseSummaryTable(text: string): SummaryRow[] | undefined {
+  const rows: SummaryRow[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/[│┃|]/g, ' ');
+    const m = /^\s*([A-Za-z_][\w.]*)\s+\(([A-Za-z][\w]*)\)?\s*\(\s*None\s*((?:,\s*\d+\s*)*),?\s*\)\s+([\d,]+)\s*$/.exec(line);
+    if (!m) continue;
+    const shape = m[3]
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)
+      .map(Number);
+    rows.push({ name: m[1], kind: kindOf(m[1], m[2] ?? ''), shape, params: Number(m[4].replace(/,/g, '')) });
+  }
+  return rows.length >= 2 ? rows : undefined;
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const shapeText = (s: number[]) => `(None, ${s.join(', ')})`;
+
+/** k and the input channels of a Conv2D from its parameter count, when they come out whole. */
+function convKernel(params: number, filters: number, inChannels?: number): { k: number; cin: number } | undefined {
+  const per = params / filters - 1;
+  if (!Number.isInteger(per) || per <= 0) return undefined;
+  if (inChannels) {
+    const k = Math.sqrt(per / inChannels);
+    return Number.isInteger(k) ? { k, cin: inChannels } : undefined;
+  }
+  for (const k of [3, 5, 1, 7, 2, 4])
+    for (const cin of [1, 3]) if (k * k * cin === per) return { k, cin };
+  return undefined;
+}
+
+/** One line per row, then the total. */
+export function explainSummary(rows: SummaryRow[], lang: Lang, statedTotal?: number): string {
+  const ja = lang === 'ja';
+  const lines: string[] = [ja ? 'model.summary() の数字は、それぞれ次の計算から出ています：' : 'Where each number of your summary comes from:'];
+  let prev: number[] | undefined;
+  let total = 0;
+  rows.forEach((r, i) => {
+    total += r.params;
+    const head = `${i + 1}. ${r.name} (${r.kind}) ${shapeText(r.shape)}, ${fmt(r.params)}`;
+    let why = '';
+    if (r.kind === 'Conv2D' && r.shape.length === 3) {
+      const f = r.shape[2];
+      const cin = prev && prev.length === 3 ? prev[2] : undefined;
+      const kc = convKernel(r.params, f, cin);
+      if (kc) {
+        const { k } = kc;
+        const weights = `(${k}×${k}×${kc.cin} + 1) × ${f} = ${fmt(r.params)}`;
+        let size = '';
+        if (prev && prev.length === 3) {
+          if (prev[0] - k + 1 === r.shape[0]) size = ja ? `高さと幅は ${prev[0]} − ${k} + 1 = ${r.shape[0]}（padding なし）。` : ` Height and width: ${prev[0]} − ${k} + 1 = ${r.shape[0]} (no padding).`;
+          else if (prev[0] === r.shape[0]) size = ja ? `padding='same' なので高さと幅は ${prev[0]} のまま。` : ` With padding='same' the height and width stay ${prev[0]}.`;
+        } else if (i === 0 || !prev) {
+          const inH = r.shape[0] + k - 1;
+          size = ja ? `入力は (${inH}, ${inH}, ${kc.cin}) と読めます（${inH} − ${k} + 1 = ${r.shape[0]}、padding なし）。` : ` The input reads as (${inH}, ${inH}, ${kc.cin}) (${inH} − ${k} + 1 = ${r.shape[0]}, no padding).`;
+        }
+        const span = kc.cin === 1 ? (ja ? '入力は 1 チャンネル' : 'the input has one channel') : ja ? `入力の ${kc.cin} チャンネルすべてにまたがる` : `spanning all ${kc.cin} input channels`;
+        why = ja
+          ? `${f} 枚のフィルターがそれぞれ ${k}×${k}×${kc.cin}（${span}）の重みとバイアス 1 個を持つので ${weights}。${size}`
+          : `: ${f} filters, each with ${k}×${k}×${kc.cin} weights (${span}) and one bias: ${weights}.${size}`;
+      }
+    } else if ((r.kind === 'MaxPooling2D' || r.kind === 'AveragePooling2D') && prev && prev.length === 3 && r.shape.length === 3) {
+      const p = Math.round(prev[0] / r.shape[0]);
+      why = ja
+        ? `${p}×${p} のプーリングで高さと幅は ${prev[0]} ÷ ${p} の切り捨て = ${r.shape[0]}、チャンネル数 ${r.shape[2]} はそのまま。重みを持たないので 0。`
+        : `: ${p}×${p} pooling takes the height and width to floor(${prev[0]} / ${p}) = ${r.shape[0]} and keeps the ${r.shape[2]} channels; it has no weights, so 0.`;
+    } else if (r.kind === 'Flatten' && prev) {
+      why = ja
+        ? `${prev.join('×')} = ${fmt(r.shape[0])} 個の値を 1 列に並べ直すだけなので 0。`
+        : `: it lines the ${prev.join('×')} = ${fmt(r.shape[0])} values up in one row; no weights, so 0.`;
+    } else if (r.kind === 'Dense' && prev && prev.length >= 1) {
+      const nIn = prev[prev.length - 1];
+      const u = r.shape[r.shape.length - 1];
+      if ((nIn + 1) * u === r.params) {
+        why = ja
+          ? `入力 ${fmt(nIn)} 個 × ユニット ${u} 個の重み + バイアス ${u} 個 = ${fmt(nIn)}×${u} + ${u} = ${fmt(r.params)}。`
+          : `: ${fmt(nIn)} inputs × ${u} units of weights plus ${u} biases = ${fmt(nIn)}×${u} + ${u} = ${fmt(r.params)}.`;
+      }
+    } else if (r.kind === 'Dropout') {
+      why = ja ? '形はそのまま、重みなしで 0。' : ': same shape, no weights, so 0.';
+    } else if (r.kind === 'BatchNormalization') {
+      const c = r.shape[r.shape.length - 1];
+      if (r.params === 4 * c) why = ja ? `チャンネルごとに 4 個（学習する γ, β と、学習しない移動平均・移動分散）で 4 × ${c} = ${fmt(r.params)}。` : `: 4 per channel (the trained γ and β, and the moving mean and variance, not trained): 4 × ${c} = ${fmt(r.params)}.`;
+    }
+    lines.push(ja ? `${head}：${why || '（計算は省略）'}` : `${head}${why || ''}`);
+    prev = r.shape;
+  });
+  const check = statedTotal !== undefined && statedTotal !== total ? (ja ? `（表の Total params ${fmt(statedTotal)} と違う行があります）` : ` (the table's Total params says ${fmt(statedTotal)}: a row is missing)`) : '';
+  lines.push(ja ? `合計 ${rows.map((r) => fmt(r.params)).join(' + ')} = ${fmt(total)}${check}。` : `Total: ${rows.map((r) => fmt(r.params)).join(' + ')} = ${fmt(total)}${check}.`);
+  return lines.join('\n');
+}
+
+/**
+ * A layer's parameter count as the asker reads it ("Conv2D(64, (3,3)) has
+ * Param # 18496, why not 3×3×64+64?"): what the count says about the layer's
+ * input, since the count depends on the input channels (Conv2D) or features
+ * (Dense), which the layer's own arguments do not show.
+ */
+export function explainParamCount(text: string, lang: Lang): string | undefined {
+  const t = text.normalize('NFKC');
+  const count = /(?:param\s*#?|パラメータ(?:数)?(?:が|は)?)\s*:?\s*([\d,]{2,})|([\d,]{2,})\s*(?:params?|parameters|個のパラメータ)/i.exec(t);
+  if (!count) return undefined;
+  const n = Number((count[1] ?? count[2]).replace(/,/g, ''));
+  const ja = lang === 'ja';
+  const conv = /Conv2D\(\s*(\d+)\s*,\s*(?:\(\s*(\d+)\s*,\s*\d+\s*\)|(?:kernel_size\s*=\s*)?(\d+))/.exec(t);
+  if (conv) {
+    const f = Number(conv[1]);
+    const k = Number(conv[2] ?? conv[3]);
+    const cin = (n / f - 1) / (k * k);
+    if (!Number.isInteger(cin) || cin < 1) return undefined;
+    const w = k * k * cin * f;
+    return ja
+      ? `${fmt(n)} で合っています。Conv2D の各フィルターは ${k}×${k} の窓を入力のチャンネル全部に重ねて持つので、重みはフィルター 1 枚あたり ${k}×${k}×（入力のチャンネル数）です。(${k}×${k}×c + 1) × ${f} = ${fmt(n)} を解くと c = ${cin}：この層への入力は ${cin} チャンネル（前の層の出力）です。重み ${k}×${k}×${cin}×${f} = ${fmt(w)} にバイアス ${f} 個を足して ${fmt(n)}。${k}×${k}×${f} + ${f} = ${fmt(k * k * f + f)} になるのは入力が 1 チャンネルのときだけです。`
+      : `${fmt(n)} is right. Each filter of a Conv2D lays its ${k}×${k} window over every input channel, so it has ${k}×${k}×(input channels) weights. Solving (${k}×${k}×c + 1) × ${f} = ${fmt(n)} gives c = ${cin}: this layer's input has ${cin} channels (the previous layer's output). Weights ${k}×${k}×${cin}×${f} = ${fmt(w)}, plus ${f} biases = ${fmt(n)}. ${k}×${k}×${f} + ${f} = ${fmt(k * k * f + f)} would hold only for a one-channel input.`;
+  }
+  const dense = /Dense\(\s*(?:units\s*=\s*)?(\d+)/.exec(t);
+  if (dense && !/Conv2D|Flatten\(/.test(t)) {
+    const u = Number(dense[1]);
+    const nIn = n / u - 1;
+    if (!Number.isInteger(nIn) || nIn < 1) return undefined;
+    return ja
+      ? `Dense(${u}) のパラメータ数は（入力の数 + 1）× ${u} です。(x + 1) × ${u} = ${fmt(n)} を解くと、この層への入力は ${fmt(nIn)} 個：重み ${fmt(nIn)}×${u} = ${fmt(nIn * u)} にバイアス ${u} 個を足して ${fmt(n)}。`
+      : `A Dense(${u}) layer has (inputs + 1) × ${u} parameters. Solving (x + 1) × ${u} = ${fmt(n)}, this layer gets ${fmt(nIn)} inputs: ${fmt(nIn)}×${u} = ${fmt(nIn * u)} weights plus ${u} biases = ${fmt(n)}.`;
+  }
+  return undefined;
+}
