@@ -102,7 +102,10 @@ export interface AssistantDeps {
  * handed over 10 of 112 questions whose entries do answer them (chatty
  * questions whose extra words no entry holds), below its 95% gate; 0.35 hands
  * over 3 of those. Raised from 0.3 to 0.35, with a question that restates an
- * entry's own question exempt (RESTATES_MATCH).
+ * entry's own question exempt (RESTATES_MATCH). Checked again on the 13
+ * questions of the development set and batches 6-9 and 11 it handed over
+ * (coverage 0.16-0.35): answered with the gate off, a blind judge graded them
+ * 2 right, 2 partial, 9 wrong.
  */
 const MIN_COVERAGE = 0.35;
 

@@ -132,3 +132,14 @@ describe('a line written as an equation', () => {
     expect(en.text.en).toMatch(/^MSE = 0\.25\b/);
   });
 });
+
+describe('an update the asker checks', () => {
+  it('reads dL/dw as the gradient and names a plus-sign slip', () => {
+    const r = computeGradient('勾配降下法の確認です。w=0.5、dL/dw=2.0、学習率0.1 のとき、更新後の w は 0.5 + 0.1×2.0 = 0.7 で合ってますか？')!;
+    expect(r.text.ja).toMatch(/^0\.7 ではなく 0\.3 です/);
+    expect(r.text.ja).toContain('0.5 − 0.1×2 = 0.3');
+    const ok = computeGradient('w = 1.0, dL/dw = 0.5, lr 0.1: the new w = 0.95, right?')!;
+    expect(ok.text.en).not.toMatch(/^Not/);
+    expect(ok.text.en).toContain('1 − 0.1×0.5 = 0.95');
+  });
+});

@@ -37,6 +37,9 @@ export function namedNumbers(text: string): Map<string, number> {
   if (w) put('w', w[1]);
   const g = new RegExp(String.raw`(?:勾配|gradient|grad)\s*(?:は|が|を|of|=|:|is)?\s*${NUMBER}`, 'i').exec(t);
   if (g) put('g', g[1]);
+  // The gradient written as a derivative: dL/dw = 2.0, ∂L/∂w: 2.
+  const dw = new RegExp(String.raw`(?:d|∂)\s*(?:L|E|J|loss)\s*/\s*(?:d|∂)\s*w\s*(?:=|:|は|is)\s*${NUMBER}`, 'i').exec(t);
+  if (dw) put('g', dw[1]);
   // get_weights() of a one-input Dense(1): [array([[0.5]]), array([1.9])] is m and b.
   const gw = new RegExp(String.raw`array\(\[\[\s*${NUMBER}\s*\]\][^)]*\)\s*,\s*array\(\[\s*${NUMBER}\s*\]`).exec(t);
   if (gw) {
@@ -439,11 +442,17 @@ function simpleUpdate(vals: Map<string, number>, text: string): GradientResult |
   const ja = lrs.map((lr) => `学習率 ${num(lr)}：${num(w)} − ${num(lr)}×${par(g)} = ${num(w - lr * g)}`);
   const en = lrs.map((lr) => `learning rate ${num(lr)}: ${num(w)} − ${num(lr)}×${par(g)} = ${num(w - lr * g)}`);
   const big = lrs.some((lr) => Math.abs(lr * g) > Math.abs(w) && Math.abs(lr * g) > 1);
+  // The asker added the step instead of subtracting it ("0.5 + 0.1×2.0 = 0.7").
+  const plus = lrs.length === 1 && g !== 0 ? w + lrs[0] * g : undefined;
+  const stated = [...text.normalize('NFKC').matchAll(/=\s*(-?\d+(?:\.\d+)?)/g)].map((m) => Number(m[1]));
+  const signSlip = plus !== undefined && stated.some((v) => Math.abs(v - plus) < 1e-9);
+  const slipJa = signSlip ? `${num(plus!)} ではなく ${num(w - lrs[0] * g)} です。勾配は損失が増える向きを指すので、足すのではなく引いて逆向きに進みます。\n` : '';
+  const slipEn = signSlip ? `Not ${num(plus!)} but ${num(w - lrs[0] * g)}: the gradient points to where the loss grows, so the step is subtracted, not added.\n` : '';
   return {
     kind: 'line-step',
     text: {
-      ja: `更新式は「新しい重み = 今の重み − 学習率 × 勾配」です。\n${ja.join('\n')}` + (big ? '\n学習率が大きいと 1 回の更新で重みが大きく飛び、損失の谷を飛び越えて発散しやすくなります。' : ''),
-      en: `The update is "new weight = weight − learning rate × gradient".\n${en.join('\n')}` + (big ? '\nWith a large learning rate one update moves the weight far, which can jump over the minimum and make training diverge.' : ''),
+      ja: `${slipJa}更新式は「新しい重み = 今の重み − 学習率 × 勾配」です。\n${ja.join('\n')}` + (big ? '\n学習率が大きいと 1 回の更新で重みが大きく飛び、損失の谷を飛び越えて発散しやすくなります。' : ''),
+      en: `${slipEn}The update is "new weight = weight − learning rate × gradient".\n${en.join('\n')}` + (big ? '\nWith a large learning rate one update moves the weight far, which can jump over the minimum and make training diverge.' : ''),
     },
   };
 }
