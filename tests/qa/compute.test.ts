@@ -279,6 +279,12 @@ describe('what beginners paste: summaries, predictions, progress bars, logs', ()
     expect(c.text).toContain('the weight w (the slope m) and the bias b');
   });
 
+  it('shows the working of a short softmax: each e^x, the sum, each share', () => {
+    const [c] = computeFromQuestion('softmax の計算練習です。ロジットが [2.0, 1.0, 0.1] のとき、それぞれの確率はいくつになりますか？', 'ja');
+    expect(c.text).toContain('softmax([2, 1, 0.1]) = [0.659, 0.242, 0.099]');
+    expect(c.text).toContain('e^2 = 7.389, e^1 = 2.718, e^0.1 = 1.105、Σ = 11.213');
+  });
+
   it('does not read 線形 (linear) as a question about shapes', () => {
     const out = computeFromQuestion("線形回帰の練習です。なにがおかしい？\n```\nmodel = Sequential([Dense(1, input_shape=(1,))])\n```", 'ja');
     expect(out.filter((c) => c.kind === 'model')).toEqual([]);

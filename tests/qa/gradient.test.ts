@@ -143,3 +143,20 @@ describe('an update the asker checks', () => {
     expect(ok.text.en).toContain('1 − 0.1×0.5 = 0.95');
   });
 });
+
+describe('the chain rule written out when the question gives formulas but no numbers', () => {
+  it('differentiates each link symbolically and multiplies them', () => {
+    const ja = computeGradient('教科書の式が追えません…。z = wx + b、a = σ(z)、L = (a − t)² のとき ∂L/∂w を連鎖律で書くとどうなりますか？')!.text.ja;
+    expect(ja).toContain('∂L/∂w = ∂L/∂a × ∂a/∂z × ∂z/∂w = 2(a − t) · σ(z)·(1 − σ(z)) · x');
+    expect(ja).toContain('∂z/∂w = x');
+    const en = computeGradient('with z = w*x + b, a = relu(z), L = 0.5(a - y)^2, what is dL/dw and dL/db?')!.text.en;
+    expect(en).toContain('∂L/∂w = ∂L/∂a × ∂a/∂z × ∂z/∂w = (a − y) · [z > 0] · x');
+    expect(en).toContain('∂L/∂b = ∂L/∂a × ∂a/∂z × ∂z/∂b = (a − y) · [z > 0]\n');
+    expect(computeGradient('L = (m*x + b - y)^2, what is dL/dm?')!.text.en).toContain('∂L/∂m = 2(m·x + b − y)·x');
+  });
+
+  it('still works the numbers when they are given', () => {
+    const en = computeGradient('z = wx + b, x = 2, w = 0.5, b = 0, a = σ(z), t = 1, L = (a − t)², dL/dw?')!.text.en;
+    expect(en).toMatch(/^∂L\/∂w = −0\.2115\./);
+  });
+});

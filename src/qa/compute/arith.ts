@@ -91,8 +91,12 @@ function activations(t: string): ArithResult | undefined {
     if (Array.isArray(x)) {
       const p = softmax(x);
       const line = `softmax([${x.map((v) => show(v)).join(', ')}]) = [${p.map((v) => show(v, 3)).join(', ')}]`;
-      ja.push(`${line}（各 e^x を合計で割った値で、合計は 1。全部の値に同じ数を足しても結果は変わりません）`);
-      en.push(`${line} (each e^x divided by their sum, so they add up to 1; adding the same number to every input leaves it unchanged)`);
+      // The working, for a list short enough to follow by hand: each e^x, their sum, each share.
+      const ex = x.map((v) => Math.exp(v));
+      const sum = ex.reduce((a, b) => a + b, 0);
+      const work = x.length <= 5 && x.every((v) => Math.abs(v) <= 20) ? `${x.map((v, i) => `e^${show(v)} = ${show(ex[i], 3)}`).join(', ')}; Σ = ${show(sum, 3)}; ${ex.map((e, i) => `${show(e, 3)} / ${show(sum, 3)} = ${show(p[i], 3)}`).join(', ')}` : '';
+      ja.push(`${line}（各 e^x を合計で割った値で、合計は 1。全部の値に同じ数を足しても結果は変わりません）${work ? `\n計算：${work.replace(/; /g, '、')}` : ''}`);
+      en.push(`${line} (each e^x divided by their sum, so they add up to 1; adding the same number to every input leaves it unchanged)${work ? `\nWorking: ${work}` : ''}`);
       continue;
     }
     if (f === 'sigmoid') {

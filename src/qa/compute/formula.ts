@@ -50,6 +50,8 @@ function tokenize(text: string, at: number): { tokens: Token[]; end: number } {
     if ((m = /^\d+(?:\.\d+)?/.exec(rest))) tokens.push({ t: 'num', s: m[0], sp: ws > 0 });
     else if ((m = /^(?:sigmoid|tanh|relu|exp|log|ln|sqrt|abs|σ)(?=\s*\()/i.exec(rest))) tokens.push({ t: 'name', s: m[0].toLowerCase() === 'σ' ? 'σ' : m[0].toLowerCase(), sp: ws > 0 });
     else if ((m = new RegExp(`^${NAME}(?![A-Za-z])`).exec(rest))) tokens.push({ t: 'name', s: m[0].replace('_', ''), sp: ws > 0 });
+    // Two letters written together as a product, the textbook's wx and mx.
+    else if ((m = /^[a-z](?=[a-z](?![A-Za-z]))/.exec(rest)) && !/^(ln|lr)/.test(rest)) tokens.push({ t: 'name', s: m[0], sp: ws > 0 });
     else if ((m = /^(\*\*|[-+*/^×·−²]|⋅)/.exec(rest))) tokens.push({ t: 'op', s: m[0], sp: ws > 0 });
     else if (rest[0] === '(' || rest[0] === ')') tokens.push({ t: rest[0] as '(' | ')', s: rest[0], sp: ws > 0 });
     else return { tokens, end: i };
@@ -86,7 +88,7 @@ function parse(tokens: Token[]): { node: Node; used: number } | undefined {
       let op: '*' | '/' | undefined = isOp('*') ? '*' : isOp('/') ? '/' : undefined;
       if (op) p++;
       // Implicit product without a space: 2(w − 1), 2w, (a)(b).
-      else if (peek() && !peek()!.sp && (peek()!.t === '(' || (peek()!.t === 'name' && tokens[p - 1]?.t !== 'name'))) op = '*';
+      else if (peek() && !peek()!.sp && (peek()!.t === '(' || (peek()!.t === 'name' && (tokens[p - 1]?.t !== 'name' || (tokens[p - 1].s.length === 1 && peek()!.s.length === 1))))) op = '*';
       if (!op) return a;
       const b = unary();
       if (!b) {
@@ -232,12 +234,15 @@ function evalDual(n: Node, env: (name: string) => Dual): Dual {
 interface Formulas {
   defs: Map<string, { node: Node; src: string }>;
   values: Map<string, number>;
+  /** Names written both as a formula and as a number (y = w*x, and y = 6 for the data): which is meant is unclear. */
+  both: Set<string>;
 }
 
 /** Definitions (`a = tanh(z)`) and values (`x = 2`) the text writes, first one of each name wins. */
 export function readFormulas(text: string): Formulas {
   const defs = new Map<string, { node: Node; src: string }>();
   const values = new Map<string, number>();
+  const both = new Set<string>();
   const re = new RegExp(String.raw`(?<![\w.\[(])(${NAME})\s*(?:=|＝)(?!=)\s*`, 'g');
   for (const m of text.matchAll(re)) {
     const name = m[1].replace('_', '');
@@ -245,6 +250,7 @@ export function readFormulas(text: string): Formulas {
     // A value: a plain (possibly negative) number not followed by more formula.
     const num = /^([-−]?\d+(?:\.\d+)?)(?![\d.]*\s*[*×·/^(²]|[\d.]*[A-Za-z(])/.exec(text.slice(start));
     if (num) {
+      if (defs.has(name)) both.add(name);
       if (!values.has(name) && !defs.has(name)) values.set(name, Number(num[1].replace('−', '-')));
       continue;
     }
@@ -256,6 +262,7 @@ export function readFormulas(text: string): Formulas {
     if (node.k === 'var' || node.k === 'num') continue;
     const used = tokens.slice(0, parsed.used);
     const src = used.map((t, i) => (i && t.sp ? ' ' : '') + t.s).join('').replace(/ - /g, ' − ');
+    if (values.has(name)) both.add(name);
     if (!defs.has(name) && !values.has(name)) defs.set(name, { node, src });
   }
   // A start value said in words: "w 从 0 开始", 「w = 3 からスタート」 is caught above, 「w は 0 から」.
@@ -263,7 +270,7 @@ export function readFormulas(text: string): Formulas {
     const name = m[1].replace('_', '');
     if (!values.has(name) && !defs.has(name)) values.set(name, Number(m[2].replace('−', '-')));
   }
-  return { defs, values };
+  return { defs, values, both };
 }
 
 /** What the question asks: ∂L/∂w, dL/dw, "derivative of L with respect to w". */
@@ -309,8 +316,9 @@ export function computeFormula(question: string): FormulaResult | undefined {
     .replace(/²/g, '^2')
     .replace(/³/g, '^3')
     .normalize('NFKC').replace(/[−–]/g, '-').replace(/[（]/g, '(').replace(/[）]/g, ')');
-  const { defs, values } = readFormulas(text);
+  const { defs, values, both } = readFormulas(text);
   if (!defs.size) return undefined;
+  if ([...defs.keys()].some((d) => both.has(d) || [...closure(d, defs)].some((v) => both.has(v)))) return undefined;
   const lr = learningRate(text);
   let asked = derivativesAsked(text).filter(([f, x]) => defs.has(f) && (values.has(x) || defs.has(x)) && x !== f);
   let update = false;
@@ -321,7 +329,7 @@ export function computeFormula(question: string): FormulaResult | undefined {
     asked = params.map((p) => [loss, p]);
     update = true;
   }
-  if (!asked.length) return undefined;
+  if (!asked.length) return symbolicChain(text, defs);
   // Every name the asked formulas reach must have a value or a definition, and definitions may not loop.
   for (const [f] of asked) {
     const seen = closure(f, defs);
@@ -541,6 +549,146 @@ export function evaluateOnInputs(question: string): TableResult | undefined {
     text: {
       ja: `${out} は (0,0)→${num(results[0])}、(0,1)→${num(results[1])}、(1,0)→${num(results[2])}、(1,1)→${num(results[3])} です${g ? `（${g} になっています）` : ''}。\n${rows.join('\n')}` + (g === 'XOR' ? '\n隠れ層の 2 つのユニットが入力空間を折り曲げるので、出力の足し算だけで直線 1 本では分けられない XOR が表せます。' : ''),
       en: `${out} gives (0,0)→${num(results[0])}, (0,1)→${num(results[1])}, (1,0)→${num(results[2])}, (1,1)→${num(results[3])}${g ? ` (${g})` : ''}: ${list}.\n${rows.join('\n')}` + (g === 'XOR' ? '\nThe two hidden units bend the input space, so a plain weighted sum of them can give XOR, which no single straight line separates.' : ''),
+    },
+  };
+}
+
+/**
+ * Symbolic differentiation for the textbook's chain rule when the question
+ * writes the formulas but no numbers ("z = wx + b, a = σ(z), L = (a − t)²:
+ * what is ∂L/∂w?"): each link's derivative is written out and multiplied.
+ */
+function sdiff(n: Node, x: string): Node {
+  const num0 = (v: number): Node => ({ k: 'num', v });
+  switch (n.k) {
+    case 'num':
+      return num0(0);
+    case 'var':
+      return num0(n.name === x ? 1 : 0);
+    case 'neg':
+      return { k: 'neg', a: sdiff(n.a, x) };
+    case 'bin': {
+      const da = sdiff(n.a, x);
+      const db = sdiff(n.b, x);
+      if (n.op === '+' || n.op === '-') return { k: 'bin', op: n.op, a: da, b: db };
+      if (n.op === '*') return { k: 'bin', op: '+', a: { k: 'bin', op: '*', a: da, b: n.b }, b: { k: 'bin', op: '*', a: n.a, b: db } };
+      if (n.op === '/') return { k: 'bin', op: '/', a: { k: 'bin', op: '-', a: { k: 'bin', op: '*', a: da, b: n.b }, b: { k: 'bin', op: '*', a: n.a, b: db } }, b: { k: 'bin', op: '^', a: n.b, b: num0(2) } };
+      // u^c with a constant exponent.
+      if (n.b.k === 'num') return { k: 'bin', op: '*', a: { k: 'bin', op: '*', a: num0(n.b.v), b: { k: 'bin', op: '^', a: n.a, b: num0(n.b.v - 1) } }, b: da };
+      return { k: 'num', v: NaN };
+    }
+    case 'fn': {
+      const da = sdiff(n.a, x);
+      const outer: Node =
+        n.f === 'sigmoid'
+          ? { k: 'bin', op: '*', a: n, b: { k: 'bin', op: '-', a: num0(1), b: n } }
+          : n.f === 'tanh'
+            ? { k: 'bin', op: '-', a: num0(1), b: { k: 'bin', op: '^', a: n, b: num0(2) } }
+            : n.f === 'exp'
+              ? n
+              : n.f === 'log'
+                ? { k: 'bin', op: '/', a: num0(1), b: n.a }
+                : n.f === 'relu'
+                  ? { k: 'var', name: `[${show(n.a)} > 0]` }
+                  : { k: 'num', v: NaN };
+      return { k: 'bin', op: '*', a: outer, b: da };
+    }
+  }
+}
+
+function simplify(n: Node): Node {
+  if (n.k === 'neg') {
+    const a = simplify(n.a);
+    if (a.k === 'num') return { k: 'num', v: -a.v };
+    if (a.k === 'neg') return a.a;
+    return { k: 'neg', a };
+  }
+  if (n.k === 'fn') return { k: 'fn', f: n.f, a: simplify(n.a) };
+  if (n.k !== 'bin') return n;
+  const a = simplify(n.a);
+  const b = simplify(n.b);
+  const isN = (x: Node, v: number) => x.k === 'num' && x.v === v;
+  if (a.k === 'num' && b.k === 'num' && n.op !== '/') {
+    const v = n.op === '+' ? a.v + b.v : n.op === '-' ? a.v - b.v : n.op === '*' ? a.v * b.v : a.v ** b.v;
+    return { k: 'num', v };
+  }
+  switch (n.op) {
+    case '+':
+      if (isN(a, 0)) return b;
+      if (isN(b, 0)) return a;
+      break;
+    case '-':
+      if (isN(b, 0)) return a;
+      if (isN(a, 0)) return simplify({ k: 'neg', a: b });
+      break;
+    case '*':
+      if (isN(a, 0) || isN(b, 0)) return { k: 'num', v: 0 };
+      if (isN(a, 1)) return b;
+      if (isN(b, 1)) return a;
+      // Constants first: (u)·2 → 2·u, and 2·(3·u) → 6·u.
+      if (b.k === 'num') return simplify({ k: 'bin', op: '*', a: b, b: a });
+      if (a.k === 'num' && b.k === 'bin' && b.op === '*' && b.a.k === 'num') return simplify({ k: 'bin', op: '*', a: { k: 'num', v: a.v * b.a.v }, b: b.b });
+      break;
+    case '^':
+      if (isN(b, 1)) return a;
+      if (isN(b, 0)) return { k: 'num', v: 1 };
+      break;
+  }
+  return { k: 'bin', op: n.op, a, b };
+}
+
+const PREC: Record<string, number> = { '+': 1, '-': 1, '*': 2, '/': 2, '^': 3 };
+
+function show(n: Node, parent = 0): string {
+  switch (n.k) {
+    case 'num':
+      return num(n.v);
+    case 'var':
+      return n.name;
+    case 'neg':
+      return `−${show(n.a, 3)}`;
+    case 'fn':
+      return `${n.f === 'sigmoid' ? 'σ' : n.f === 'log' ? 'ln' : n.f}(${show(n.a)})`;
+    case 'bin': {
+      const p = PREC[n.op];
+      const sym = n.op === '*' ? '·' : n.op === '-' ? ' − ' : n.op === '+' ? ' + ' : n.op === '^' ? '^' : '/';
+      let body: string;
+      if (n.op === '*' && n.a.k === 'num' && (n.b.k === 'var' || n.b.k === 'fn' || (n.b.k === 'bin' && PREC[n.b.op] < 2))) body = `${num(n.a.v)}${n.b.k === 'bin' ? `(${show(n.b)})` : show(n.b, p)}`;
+      else body = `${show(n.a, p)}${sym}${show(n.b, n.op === '-' || n.op === '/' || n.op === '^' ? p + 1 : p)}`;
+      return p < parent ? `(${body})` : body;
+    }
+  }
+}
+
+function symbolicChain(text: string, defs: Formulas['defs']): FormulaResult | undefined {
+  const asked = derivativesAsked(text).filter(([f, x]) => defs.has(f) && x !== f && closure(f, defs).has(x));
+  if (asked.length === 0 || asked.length > 2) return undefined;
+  const ja: string[] = [];
+  const en: string[] = [];
+  for (const [f, x] of asked) {
+    if (cyclic(f, defs)) return undefined;
+    const path = linearPath(f, x, defs);
+    if (!path || path.length < 2) return undefined;
+    const links = path.slice(0, -1).map((n, i) => {
+      const by = path[i + 1];
+      const d = simplify(sdiff(defs.get(n)!.node, by));
+      return { of: n, by, d };
+    });
+    if (links.some((l) => JSON.stringify(l.d).includes('null') || (l.d.k === 'num' && Number.isNaN(l.d.v)))) return undefined;
+    const names = links.length > 1 ? `${links.map((l) => `∂${l.of}/∂${l.by}`).join(' × ')} = ` : '';
+    const each = links.map((l) => `∂${l.of}/∂${l.by} = ${show(l.d)}（${l.of} = ${defs.get(l.of)!.src}）`);
+    const eachEn = links.map((l) => `∂${l.of}/∂${l.by} = ${show(l.d)} (from ${l.of} = ${defs.get(l.of)!.src})`);
+    const factors = links.filter((l) => !(l.d.k === 'num' && l.d.v === 1));
+    const product = factors.length ? factors.map((l) => (l.d.k === 'bin' && PREC[l.d.op] < 2 ? `(${show(l.d)})` : show(l.d))).join(' · ') : '1';
+    ja.push(`∂${f}/∂${x} = ${names}${product}${links.length > 1 ? `\n${each.join('\n')}` : ''}`);
+    en.push(`∂${f}/∂${x} = ${names}${product}${links.length > 1 ? `\n${eachEn.join('\n')}` : ''}`);
+  }
+  const sigmoid = [...defs.values()].some((d) => /sigmoid|σ/.test(d.src));
+  return {
+    chain: true,
+    text: {
+      ja: `連鎖律で、${ja.join('\n')}\n各項はその式をすぐ下の変数で微分したもので、掛け合わせると ${asked.map(([f, x]) => `∂${f}/∂${x}`).join('、')} になります。${sigmoid ? 'σ の微分 σ(z)(1 − σ(z)) は a(1 − a) とも書けます。' : ''}数値が与えられれば、前から順に値を入れて計算できます。`,
+      en: `By the chain rule, ${en.join('\n')}\nEach factor is one formula differentiated by the variable just below it; their product is ${asked.map(([f, x]) => `∂${f}/∂${x}`).join(' and ')}.${sigmoid ? ' The derivative of σ, σ(z)(1 − σ(z)), can also be written a(1 − a).' : ''} With numbers, put them in from the front and multiply.`,
     },
   };
 }
