@@ -476,6 +476,8 @@ const OUT_OF_SCOPE: ScopeRule[] = [
       /(繋がらない|つながらない|接続できない|ログインできない|入れない|タイムアウト).{0,20}\bssh\b/i,
       /\b(can'?t|cannot|unable to|couldn'?t) (ssh|connect|log ?in|get in)\b.{0,30}\b(instance|server|gpu (machine|box|server|instance)|vm|jupyter(lab|hub)?)\b.{0,40}\b(time[sd]? ?out|timing out|502|503|504|refused|unreachable|down|stopped)\b/i,
       /\b(instance|server|vm|gpu (machine|box))\b.{0,25}\b(is|was|got|has been|seems)\s+(stopped|shut ?down|terminated|down|offline|unreachable|not running)\b/i,
+      // The console says so: a status of Stopped, a Launch button that cannot be pressed.
+      /\b(instance|server|lab|vm|environment)\b.{0,40}\b(status|state)\b.{0,12}\b(stopped|terminated|failed|error)\b|\b(launch|start|connect|open)\b( lab)? button\b.{0,25}\b(greyed|grayed|disabled|does ?n[o']t (work|respond))\b|(起動|開始|Launch|Start|接続)\s*ボタン.{0,15}(押せない|押せません|グレー|反応しない|反応しません)|(ステータス|状態)(が|は)?.{0,6}(Stopped|停止|エラー)/i,
       /\b(ssh|port 22)\b.{0,40}\b(time[sd]? ?out|timing out|refused|unreachable|no route|hangs?)\b/i,
       /\bconnection (refused|reset|timed out)\b|\bbad gateway\b|\bpermission denied \(publickey\)/i,
       // The machine's GPU driver is gone: only whoever runs the machines can fix it.
@@ -533,7 +535,9 @@ const OUT_OF_SCOPE: ScopeRule[] = [
       /(スライド|資料|テキスト).{0,8}(もらえ|配布|共有して|送って|ダウンロードでき|いただけ)/,
       /(講師|先生|インストラクター|TA)の?(名前|連絡先|メール|経歴|プロフィール)/i,
       /\b(instructor|teacher|lecturer|trainer)'?s? (name|email|contact|bio)\b|\bwho is the (instructor|teacher|lecturer|trainer)\b(?! (in|of) (supervised|machine|deep|the model|learning))/i,
-      /\b(slides?|materials?|handouts?)\b.{0,25}\b(get|share|send|download|copy|available|access)\b/i,
+      /\b(slides?|materials?|handouts?)\b.{0,25}\b(get|share[ds]?|sen[dt]|download(ed)?|cop(y|ied)|available|access)\b/i,
+      // How long the lab stays open after the day: the organisers decide.
+      /\b(how long|until when|till when)\b.{0,40}\b((have|keep|get|retain) (the |our |my )?access|can (we|i|you) (still )?(use|access|log ?in)|(stay|be|remain) (open|available|accessible))\b.{0,30}\b(servers?|instances?|labs?|environment|platform|jupyter(lab|hub)?|gpus?)\b|\b(how long|until when|till when)\b.{0,30}\b(servers?|instances?|labs?|environment|platform|jupyter(lab|hub)?)\b.{0,20}\b(stay|be|remain) (open|available|accessible|up)\b|(いつまで|何日まで|終了後も?).{0,25}(サーバー?|環境|ラボ|インスタンス|jupyter|GPU).{0,15}(使え|アクセス|利用|残)/i,
       // More time on the lab, the instructor's live screen: for the organisers and TAs.
       /(延長|残り時間|タイマー).{0,30}(延長|増や|伸ば|足し|できますか|できる\?|できる？|したい|ほしい|欲しい|お願い)|(ラボ|インスタンス|環境|セッション).{0,20}(延長|時間切れ|終了まで)|\b(extend|extension of|more time on)\b.{0,20}\b(the )?(lab|session|instance|timer|time)\b|\b(lab|session) timer\b/i,
       /(講師|先生|インストラクター)(が|の)?.{0,12}(画面|スクリーン|モニター).{0,40}(写せ|もう一回|もう一度|見せて|共有して|貼って)|\b(instructor|teacher)'?s? (screen|monitor)\b.{0,40}\b(show (it )?again|copy|share|paste)\b/i,

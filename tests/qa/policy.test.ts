@@ -421,10 +421,15 @@ describe('screening', () => {
       ['I can\'t log in, it says my password is wrong', 'out-of-scope:account'],
       ['what is my username for the platform?', 'out-of-scope:account'],
       ['ログインできません', 'out-of-scope:account'],
+      ["My instance shows status 'Stopped' and the Launch button is greyed out.", 'out-of-scope:infrastructure'],
+      ['インスタンスのステータスが Stopped になっていて起動ボタンが押せません', 'out-of-scope:infrastructure'],
+      ['Will the slides and notebooks be shared after the workshop, and how long do we keep access to the servers?', 'out-of-scope:logistics'],
+      ['ワークショップ終了後もいつまでこのサーバーは使えますか？', 'out-of-scope:logistics'],
+      ['until when will the jupyter environment stay available?', 'out-of-scope:logistics'],
     ];
     for (const [q, reason] of cases) expect(verdict(q), q).toMatchObject({ verdict: 'escalate', reason });
     // Training that stops or hangs is a course question, not a broken environment.
-    for (const q of ['Jupyterでセルが止まったままです', 'GPUで学習すると途中で止まった', 'model.fit got stuck at epoch 3', 'the kernel died while training']) {
+    for (const q of ['Jupyterでセルが止まったままです', 'GPUで学習すると途中で止まった', 'model.fit got stuck at epoch 3', 'the kernel died while training', 'how long should I train the model, should I keep the server busy?', 'the model status shows stopped training after epoch 3']) {
       expect(verdict(q).verdict, q).toBe('ok');
     }
   });
