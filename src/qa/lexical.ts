@@ -152,8 +152,11 @@ export class LexicalIndex {
         keys[i] = Math.max(scores[d] / bound, conceptIdeal > 0 ? (0.8 * concept[d]) / conceptIdeal : 0);
       }
       const cut = Float64Array.from(keys).sort()[touched.length - limit];
+      // Everything above the cut first, then ties at the cut while room is left:
+      // filling in index order alone let ties crowd out better documents indexed later.
       kept = [];
-      for (let i = 0; i < touched.length && kept.length < limit; i++) if (keys[i] >= cut) kept.push(touched[i]);
+      for (let i = 0; i < touched.length; i++) if (keys[i] > cut) kept.push(touched[i]);
+      for (let i = 0; i < touched.length && kept.length < limit; i++) if (keys[i] === cut) kept.push(touched[i]);
     }
     return kept.map(hit).sort((a, b) => b.score - a.score);
   }
