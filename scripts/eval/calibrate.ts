@@ -115,6 +115,20 @@ const FIRST_TABLE: readonly (readonly [number, number])[] = [
   [1, 0.84],
 ];
 
+/** The table in force from 8aa9fef to 821e739, when batch 11 was first measured. */
+const TABLE_821E739: readonly (readonly [number, number])[] = [
+  [0, 0],
+  [0.45, 0.167],
+  [0.482, 0.375],
+  [0.636, 0.429],
+  [0.739, 0.5],
+  [0.849, 0.697],
+  [1, 0.697],
+];
+
+/** The table each first-measured batch was shown with, to read its raw scores back. */
+const SHOWN_WITH: Record<string, readonly (readonly [number, number])[]> = { 'batch-11': TABLE_821E739 };
+
 /** The raw score behind a shown confidence (the middle of a flat stretch of the table). */
 export function uncalibrate(conf: number, table: readonly (readonly [number, number])[]): number {
   for (let i = 1; i < table.length; i++) {
@@ -131,6 +145,15 @@ export function uncalibrate(conf: number, table: readonly (readonly [number, num
 /** Confidences of answers led by a calculation (fixed, not calibrated): left out. */
 const FIXED = new Set([0.9, 0.85, 0.75]);
 
+/** The newest batch with a first, blind measurement and its grades. */
+function newestFirstMeasured(): string | undefined {
+  let name: string | undefined;
+  for (const set of allSets(readManifest())) {
+    if (existsSync(set.file.replace(/\.jsonl$/, '.first-grades.jsonl')) && existsSync(set.file.replace(/\.jsonl$/, '.answers.baseline.jsonl'))) name = set.name;
+  }
+  return name;
+}
+
 /** The first, blind measurements of batches that kept their first grades. */
 export function firstMeasuredPoints(newestOnly = false): RawPoint[] {
   let out: RawPoint[] = [];
@@ -145,7 +168,7 @@ export function firstMeasuredPoints(newestOnly = false): RawPoint[] {
     for (const { id, contract } of readJsonl<{ id: string; contract: AnswerContract }>(baseline)) {
       if (items.get(id)?.kind !== 'in-scope' || contract.action !== 'answer' || FIXED.has(contract.confidence)) continue;
       const m = matchGrade(grades, id, contract);
-      if (m.state === 'graded') out.push({ raw: uncalibrate(contract.confidence, FIRST_TABLE), right: gradeCredit(m.grade.grade) });
+      if (m.state === 'graded') out.push({ raw: uncalibrate(contract.confidence, SHOWN_WITH[set.name] ?? FIRST_TABLE), right: gradeCredit(m.grade.grade) });
     }
     if (newestOnly && out.length) last = out;
   }
@@ -185,7 +208,8 @@ async function main(argv: string[]): Promise<void> {
   console.log(report('development (topic right)', dev, compact));
   console.log(report('tuned batches, graded now', now, compact));
   console.log(report('first blind measurements', first, compact));
-  console.log(`  (as shown then: ECE ${(ece(first.map((p) => ({ confidence: calibrate(p.raw, FIRST_TABLE), right: p.right }))).ece ?? 0).toFixed(3)})`);
+  const shownWith = SHOWN_WITH[newestFirstMeasured() ?? ''] ?? FIRST_TABLE;
+  console.log(`  (as shown then: ECE ${(ece(first.map((p) => ({ confidence: calibrate(p.raw, shownWith), right: p.right }))).ece ?? 0).toFixed(3)})`);
   if (argv.includes('--write')) {
     const src = readFileSync(TABLE_FILE, 'utf8');
     const body = compact.map(([x, y]) => `  [${x}, ${y}],`).join('\n');

@@ -4,9 +4,10 @@
  * winning topic's strength and margin, `retrieve.ts`) is mapped through a
  * monotone table fitted by isotonic regression (pool-adjacent-violators) to
  * judged answers to questions the project had never seen: the first, blind
- * measurement of the newest such batch (batch 4 at 1297bc6, its judges' grades:
- * right = 1, partial = 0.5, wrong = 0), not the tuned sets, whose answers are
- * right far more often than a new question's. Between the table's points the
+ * measurement of the newest such batch (batch 11 at 821e739, questions as a
+ * real workshop day brings them; before it, batch 4 at 1297bc6; the judges'
+ * grades: right = 1, partial = 0.5, wrong = 0), not the tuned sets, whose
+ * answers are right far more often than a new question's. Between the table's points the
  * mapping is linear. `npx tsx scripts/eval/calibrate.ts` refits it and prints
  * the expected calibration error before and after.
  */
@@ -14,12 +15,12 @@
 /** [raw score, probability right], raw ascending. */
 export const CALIBRATION: readonly (readonly [number, number])[] = [
   [0, 0],
-  [0.45, 0.167],
-  [0.482, 0.375],
-  [0.636, 0.429],
-  [0.739, 0.5],
-  [0.849, 0.697],
-  [1, 0.697],
+  [0.469, 0.5],
+  [0.533, 0.567],
+  [0.604, 0.594],
+  [0.744, 0.69],
+  [0.849, 0.875],
+  [1, 0.875],
 ];
 
 /** The calibrated confidence of a raw retrieval score (0..1). */
