@@ -127,7 +127,7 @@ const TABLE_821E739: readonly (readonly [number, number])[] = [
 ];
 
 /** The table each first-measured batch was shown with, to read its raw scores back. */
-const SHOWN_WITH: Record<string, readonly (readonly [number, number])[]> = { 'batch-11': TABLE_821E739 };
+const SHOWN_WITH: Record<string, readonly (readonly [number, number])[]> = { 'batch-10': TABLE_821E739, 'batch-11': TABLE_821E739 };
 
 /** The raw score behind a shown confidence (the middle of a flat stretch of the table). */
 export function uncalibrate(conf: number, table: readonly (readonly [number, number])[]): number {
