@@ -156,6 +156,8 @@ const HARMFUL: RegExp[] = [
   // Deceiving or impersonating real people: fake reviews, deepfakes of a colleague, phishing in someone's name.
   /(偽|やらせ|サクラ|なりすまし)の?(レビュー|口コミ|評価|投稿|アカウント)を?.{0,10}(作|書|投稿|生成|量産)|(同僚|上司|他人|知人|本人|友人|有名人|芸能人|元(カノ|カレ|恋人)).{0,20}(顔|声|写真).{0,30}(偽|フェイク|ディープフェイク|合成|しゃべらせ|言わせ)/i,
   /\b(generat\w*|writ\w*|post\w*|mak\w*|creat\w*|mass[- ]produc\w*)\b.{0,40}\b(fake|bogus|sock ?puppet)\s+(\d+[- ]star\s+)?(reviews?|ratings?|accounts?|testimonials?)\b|\b(make|create|generate)\b.{0,30}\bdeep ?fakes?\b.{0,40}\b(of|with|using) (my |a |the |our )?(colleague|coworker|boss|manager|friend|classmate|neighbou?r|ex|teacher|instructor|real person|celebrity)|\b(impersonat\w+|pretend(ing)? to be) (my |a |the )?(colleague|coworker|boss|manager|a real person)\b/i,
+  // Mining on the workshop's machines, hidden from whoever runs them.
+  /(暗号通貨|仮想通貨|暗号資産|ビットコイン|イーサリアム|モネロ|コイン)?.{0,10}(マイニング|採掘).{0,40}(こっそり|バレない|ばれない|偽装|隠|見つからない)|(こっそり|バレない|ばれない|隠れて|内緒で).{0,40}(マイニング|採掘)|プロセス名を?.{0,15}(偽装|隠|変え)|\b(crypto ?-?mining|cryptominers?|coin ?miners?|mine (bitcoin|crypto|monero|ethereum|coins?))\b.{0,80}\b(secretly|hidden|hide|disguis\w*|without (anyone|them|the admins?)|undetected|stealth\w*|won'?t (show|notice))\b|\b(disguise|rename|hide|mask)\b.{0,20}\bprocess( name)?\b.{0,40}\b(ps|top|nvidia-smi|detect\w*|admins?|notic\w*|see)\b/i,
   /\b(keyloggers?|key ?logging|ransomware|spyware|trojans?|backdoors?|reverse shells?|credential stealers?|rootkits?)\b|\b(secretly|covertly|silently) (record|log|capture|send|steal)\w*\b.{0,30}\b(keystrokes?|passwords?|screens?|data)\b/i,
 ];
 
@@ -178,6 +180,8 @@ const PRIVATE_DATA: RegExp[] = [
   /(他の|ほかの|昨日の|前の回の|別の)(回の)?(参加者|受講者|受講生|人|ユーザー?)の?.{0,10}(ノートブック|ファイル|提出物|コード|フォルダ|保存先|ディレクトリ)|\b(other|previous|yesterday'?s|last (week|session)'?s?) (participants?|students?|users?|attendees?|cohort)'?s? (notebooks?|files?|submissions?|code|folders?|home dir\w*)\b/i,
   /(参加者|受講者|受講生|全員|みんな|皆さん|他の人|ほかの人|他の方|ほかの方|隣の(席の)?(人|方))(全員)?の?.{0,12}(氏名|名前|メール|アドレス|連絡先|電話|個人情報|質問履歴|点数|成績|得点|合否|提出物|採点結果)/,
   /(?!皆さん)[\u4e00-\u9fff\u30a0-\u30ffA-Za-z]{1,8}(さん|くん|君|ちゃん|様|氏)(は|の|が|って|、)?.{0,16}(何点|点数|成績|得点|合否|採点結果|メールアドレス|メアド|連絡先|電話番号)/,
+  // A named participant's work or results, asked to be shown: what they asked the bot, their code, their accuracy.
+  /(?!皆さん)[\u4e00-\u9fff\u30a0-\u30ffA-Za-z]{1,8}(さん|くん|君|ちゃん|様|氏)(は|の|が|って|、)?.{0,40}(コード|精度|スコア|ノートブック|提出物|結果|回答|質問).{0,20}(見せて|教えて|送って|共有して|ください|下さい|欲しい|ほしい)/,
   /\b(every|all|each|other|the other)\s+(participants?|students?|attendees?|users?|learners?|classmates?|people)'?s?\b.{0,30}\b(scores?|grades?|marks?|e-?mails?|e-?mail addresses|addresses|names|phone( numbers)?|contact|personal data|questions|history|submissions?)\b/i,
   /\b(everyone|everybody|all participants)\b.{0,30}\b(in|at|from|of) (today'?s|the|this) (session|class|workshop|course|cohort)\b.{0,40}\b(scores?|grades?|e-?mails?|names|results|data)\b|\b(scores?|grades?|e-?mails?|names)\b.{0,40}\b(everyone|everybody) (in|at|from) (today'?s|the|this) (session|class|workshop|course)\b/i,
   // @handles, not Python decorators (@tf.function, @property).
@@ -587,6 +591,10 @@ const ASSESSMENT_MENTION = [
   /\bassessment\b/i,
 ];
 /** Fooling the grader: patching evaluate or the checks so that a graded notebook passes. */
+/** Code asked for because it passes the grader ("paste the code that passes"), where a grader or the assessment is named. */
+const PASSING_CODE = /\b(paste|give|send|write|show|share|post)\b.{0,30}\b(code|notebook|solution|cells?)\b.{0,12}\bthat (passes|will pass|gets? past|satisf(y|ies)|beats?)\b|(採点|グレーダー|自動採点|チェック).{0,30}(通る|パスする|合格する)(コード|ノートブック|答え)/i;
+const GRADER_NAMED = /(grader|grading|assessment|final (exercise|project|exam|task)|\bexam\b|採点|課題|アセスメント)/i;
+
 const GRADER_CHEAT = /\b(monkey-?patch\w*|override|overwrite|patch|fake|spoof|hard-?code)\b.{0,60}\b(evaluate|grader|auto-?grader|grading|score|accuracy|checks?|tests?)\b.{0,80}\b(pass|passes|always|fool|trick|100|0\.99)\b|\b(fool|trick|cheat|bypass|game)\b.{0,20}\b(the )?(auto-?grader|grader|grading|checker)\b|(採点|自動採点|グレーダー|評価).{0,20}(ごまかす|ごまかし|騙|だま|すり抜け|偽装)|(evaluate|評価関数).{0,40}(書き換え|差し替え|上書き).{0,40}(合格|パス|通る|通す)/i;
 
 /** What only graders have: the answer key, the marking scheme, the model solution whole, the graded questions before they open. */
@@ -694,7 +702,7 @@ export function screen(question: string): Screening {
   if (raw.length < 200 && isGibberish(raw)) return { verdict: 'refuse', reason: 'gibberish', focus };
   const head = norm(focus);
   if (isAbusive(head) && !COURSE_TALK.test(head) && !ASKS.test(head)) return { verdict: 'refuse', reason: 'abuse', focus };
-  if (GRADER_CHEAT.test(head)) return { verdict: 'refuse', reason: 'prompt-injection', focus };
+  if (GRADER_CHEAT.test(head) || (PASSING_CODE.test(head) && GRADER_NAMED.test(head))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
   // The grader's own checks and keys are never given, asked however politely.
   if (ASSESSMENT_MENTION.some((r) => r.test(head)) && ANSWER_KEY.test(head)) return { verdict: 'refuse', reason: 'prompt-injection', focus };
   if (ASSESSMENT_MENTION.some((r) => r.test(head)) && SOLUTION_ASK.some((r) => r.test(head))) {
