@@ -285,6 +285,20 @@ describe('what beginners paste: summaries, predictions, progress bars, logs', ()
     expect(c.text).toContain('e^2 = 7.389, e^1 = 2.718, e^0.1 = 1.105、Σ = 11.213');
   });
 
+  it('reads "Param # が 18496" and the steps of a split, an LSTM after an Embedding, and a zero loss at accuracy 1.0', () => {
+    const [conv] = computeFromQuestion('2層目の Conv2D(64, (3,3)) の Param # が 18496 になってます。入力は32チャンネル。3*3*64+64=640 になったんですが？', 'ja');
+    expect(conv.text).toContain('c = 32');
+    const [steps] = computeFromQuestion('validation_split=0.2, batch_size=64 で fit したら 750/750 と出ました。60000/64 = 937.5 だから938になると思ってたんですが、750で合ってる？', 'ja');
+    expect(steps.text).toContain('60,000 × 0.8 = 48,000');
+    expect(steps.text).toContain('→ 750 ステップ');
+    const [lstm] = computeFromQuestion('LSTM(32) after Embedding(10000, 16) shows 6272 params in summary. how??', 'en');
+    expect(lstm.text).toContain('4 × (32×(16+32) + 32) = 6,272');
+    const [zero] = computeFromQuestion('Epoch 30/30\n1875/1875 [====] - 5s 3ms/step - loss: 0.0000e+00 - accuracy: 1.0000 - val_loss: 0.3512 - val_accuracy: 0.9790\nloss is literally zero, so the model is perfect now right?', 'en');
+    expect(zero.text).toMatch(/^No, it is not a perfect model/);
+    expect(zero.text).toContain('val_loss is 0.3512');
+    expect(zero.text).not.toContain("Dense(1, activation='softmax')");
+  });
+
   it('does not read 線形 (linear) as a question about shapes', () => {
     const out = computeFromQuestion("線形回帰の練習です。なにがおかしい？\n```\nmodel = Sequential([Dense(1, input_shape=(1,))])\n```", 'ja');
     expect(out.filter((c) => c.kind === 'model')).toEqual([]);

@@ -174,6 +174,16 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
           : `Your log shows the loss at ${x.value} at ${ep(x.epoch)}: training diverged. The updates were too large, the loss exploded and became NaN (not a number). Weights that have become NaN never recover, so rebuild the model (re-run the cell that builds it) and train with a smaller learning rate (e.g. 0.001-0.01). Inputs not scaled to 0-1 make this more likely.`,
       };
     case 'exact-zero':
+      // A model that gets every training sample right: the loss underflowed, it did not break.
+      if (typeof x.acc === 'number' && x.acc >= 0.9999) {
+        const val = x.vloss ? (ja ? `検証データの val_loss は ${x.vloss}${x.vacc ? `（val_accuracy ${x.vacc}）` : ''} で、学習データよりずっと悪いので、` : ` Its val_loss is ${x.vloss}${x.vacc ? ` (val_accuracy ${x.vacc})` : ''}, far worse than on the training data: `) : ja ? '' : ' ';
+        return {
+          topic: 'overfitting-validation',
+          text: ja
+            ? `完璧なモデルという意味ではありません。${x.text} は、学習データの全部に正解の確率をほぼ 1 で出すようになり、loss が小さくなりすぎて 0 と表示された（float32 で表せないほど小さい）ということで、学習データを覚えきった状態です。${val}これは過学習です。モデルの良し悪しは検証データ・テストデータの成績で判断し、val_loss が一番低かったエポックのモデル（EarlyStopping(restore_best_weights=True)）を使ってください。`
+            : `No, it is not a perfect model. ${x.text} means the model now gives the right class a probability of practically 1 on every training sample, so the loss became too small to show (below what float32 holds): it has memorised the training data.${val}that is overfitting. Judge the model by its validation or test results, and keep the epoch with the lowest val_loss (EarlyStopping(restore_best_weights=True)).`,
+        };
+      }
       return {
         topic: 'classification-softmax',
         text: ja

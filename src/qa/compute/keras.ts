@@ -383,10 +383,13 @@ export function summarizeModels(source: string): ModelSummary[] {
   // Lone calls that follow each other in a code block read as one model (a list without Sequential);
   // the longest such run is the model, and a layer of it named again in the prose is the same layer.
   const joined = (a: PyCall, b: PyCall) => /^([\s,\])]|->|→|=>)*$/.test(text.slice(a.end, b.at).replace(/#[^\n]*/g, ''));
+  // "LSTM(32) after Embedding(10000, 16)": the second call comes first in the model.
+  const after = (a: PyCall, b: PyCall) => /^\s*(after|following|on top of|fed by)\s*(an?\s+|the\s+)?$|^\s*(の後|のあと|の上)/i.test(text.slice(a.end, b.at));
   const runs: PyCall[][] = [];
   for (const c of lone) {
     const last = runs[runs.length - 1];
     if (last && joined(last[last.length - 1], c)) last.push(c);
+    else if (last && last.length === 1 && after(last[0], c)) last.unshift(c);
     else runs.push([c]);
   }
   const longest = runs.reduce<PyCall[]>((a, r) => (r.length > a.length ? r : a), []);

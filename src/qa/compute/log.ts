@@ -115,7 +115,7 @@ export function readLog(series: Series, lr?: number): Finding[] {
   // always outputs 1). 0.0000 is a value rounded to four decimals.
   const exact = [...loss, ...vloss].find((p) => p.value === 0 && /e[+-]?0+$/i.test(p.text));
   const zero = [...loss, ...vloss].find((p) => p.value === 0 && /\.0{3,}$/.test(p.text));
-  if (exact) out.push({ kind: 'exact-zero', facts: { text: exact.text } });
+  if (exact) out.push({ kind: 'exact-zero', facts: { text: exact.text, acc: acc.length ? last(acc).value : undefined, vloss: vloss.length ? last(vloss).text : undefined, vacc: vacc.length ? last(vacc).text : undefined } });
   else if (zero) out.push({ kind: 'printed-zero', facts: { text: zero.text, decimals: zero.text.split('.')[1]?.length ?? 0 } });
 
   if (acc.length >= 2 && acc.every((p) => p.value === 0) && loss.length >= 1 && last(loss).value > 0) {

@@ -154,6 +154,11 @@ export function computeSteps(text: string): StepsResult | undefined {
     const c = stepsCase(MNIST_TRAIN, KERAS_DEFAULT_BATCH, split, true);
     if (c.steps === shown) return { cases: [c], shown, assumedSamples: true, evaluate: false, dataset: 'mnist' };
   }
+  // A bar with validation_split and a batch size that fits MNIST's 60,000 after the split: that is the data.
+  if (samples.length === 0 && shown && split && batches.length === 1) {
+    const c = stepsCase(MNIST_TRAIN, batches[0], split, false);
+    if (c.steps === shown) return { cases: [c], shown, assumedSamples: true, evaluate: false, dataset: 'mnist' };
+  }
   if (samples.length === 0) {
     // Steps and batch size given, the data size not: say what they imply.
     if (shown && batches.length === 1) return { cases: [], shown, assumedSamples: false, evaluate: false, implied: { steps: shown, batch: batches[0], samples: shown * batches[0] } };
