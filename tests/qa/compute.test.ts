@@ -299,6 +299,14 @@ describe('what beginners paste: summaries, predictions, progress bars, logs', ()
     expect(zero.text).not.toContain("Dense(1, activation='softmax')");
   });
 
+  it('confirms a one-hot row counted from 0, and says the other classes do not enter the loss', () => {
+    const [c] = computeFromQuestion('to_categorical(3, num_classes=10) って [0,0,0,1,0,0,0,0,0,0] で合ってます？ 左から3番目が1だと思ってたので混乱してます', 'ja');
+    expect(c.text).toMatch(/^はい、合っています。位置は 0 から数えるので、ラベル 3 は左から 4 番目/);
+    const [ce] = computeFromQuestion('If the true class is 3 and the model gives class 3 probability 0.2, what is the cross-entropy for that sample? And if it gave 0.9? Do the other 9 probabilities matter?', 'en');
+    expect(ce.text).toContain('−ln(0.2) = 1.609');
+    expect(ce.text).toContain("Only the true class's probability enters the loss");
+  });
+
   it('does not read 線形 (linear) as a question about shapes', () => {
     const out = computeFromQuestion("線形回帰の練習です。なにがおかしい？\n```\nmodel = Sequential([Dense(1, input_shape=(1,))])\n```", 'ja');
     expect(out.filter((c) => c.kind === 'model')).toEqual([]);

@@ -160,3 +160,25 @@ describe('the chain rule written out when the question gives formulas but no num
     expect(en).toMatch(/^∂L\/∂w = −0\.2115\./);
   });
 });
+
+describe('checks of hand-worked steps (batch 12)', () => {
+  it('updates several parameters from their written derivatives and says which way each moves', () => {
+    const r = computeGradient('m=0.5, b=0, lr=0.01, and I computed dL/dm = -12.4, dL/db = -4.0. what are the new values? should m go up or down?')!;
+    expect(r.text.en).toMatch(/^After the update: m = 0\.624, b = 0\.04 \(m goes up, b goes up\)/);
+  });
+
+  it('confirms a right result in so many words', () => {
+    expect(computeGradient('手計算の練習で、w=3、dL/dw=4、学習率0.1 のとき次の w は 2.6 で合ってますか？')!.text.ja).toMatch(/^はい、2\.6 で合っています。/);
+  });
+
+  it('gives the MSE of the asker\'s line and the best line when both are asked', () => {
+    const t = computeGradient('点を (1,2),(2,4),(3,6) にして試してます。m=1.8 b=0.4 あたりで止めたんですけど、これって正解はいくつ？ あと今のMSEも知りたい')!.text.ja;
+    expect(t).toMatch(/^MSE は 0\.026667 です。ŷ = 1\.8x \+ 0\.4 の予測/);
+    expect(t).toContain('一番合う直線は y = 2x（m = 2、b = 0）');
+  });
+
+  it('writes out where each factor of a numeric chain comes from', () => {
+    const t = computeGradient('z = w*x, a = sigmoid(z), L = (a - t)^2. x=1, w=0, t=1. What is dL/dw? step by step please')!.text.en;
+    expect(t).toContain('(∂L/∂a = 2(a − t) = −1; ∂a/∂z = σ(z)·(1 − σ(z)) = 0.25; ∂z/∂w = x = 1)');
+  });
+});

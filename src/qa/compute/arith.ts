@@ -263,8 +263,8 @@ function crossEntropy(t: string): ArithResult | undefined {
   return {
     topic: 'loss-function',
     text: {
-      ja: `${ja.join('\n')}\n交差エントロピーは正解に付けた確率 p の −ln p（自然対数）です。p が 1 に近いほど 0 に近づき、正解に低い確率を付けるほど急に大きくなります。`,
-      en: `${en.join('\n')}\nCross-entropy is −ln p of the probability p given to the true class (natural log): near 0 when p is close to 1, and it grows steeply as p falls.`,
+      ja: `${ja.join('\n')}\n交差エントロピーは正解に付けた確率 p の −ln p（自然対数）です。p が 1 に近いほど 0 に近づき、正解に低い確率を付けるほど急に大きくなります。${binary ? '' : '損失に入るのは正解クラスの確率だけで、残りがほかのクラスにどう分かれているかは値を変えません（softmax の合計が 1 なので間接的に関わるだけです）。'}`,
+      en: `${en.join('\n')}\nCross-entropy is −ln p of the probability p given to the true class (natural log): near 0 when p is close to 1, and it grows steeply as p falls.${binary ? '' : " Only the true class's probability enters the loss: how the rest is spread over the other classes does not change it (they matter only through softmax's sum of 1)."}`,
     },
   };
 }
@@ -746,7 +746,7 @@ function minMax(t: string): ArithResult | undefined {
 
 /** to_categorical of a given list, with or without num_classes. */
 function toCategorical(t: string): ArithResult | undefined {
-  const m = /to_categorical\(\s*\[([^\[\]]{1,60})\](?:\s*,\s*(?:num_classes\s*=\s*)?(\d+))?\s*\)/.exec(t);
+  const m = /to_categorical\(\s*\[([^\[\]]{1,60})\](?:\s*,\s*(?:num_classes\s*=\s*)?(\d+))?\s*\)/.exec(t) ?? /to_categorical\(\s*(\d+)(?:\s*,\s*(?:num_classes\s*=\s*)?(\d+))?\s*\)/.exec(t);
   if (!m) return undefined;
   const ys = numberList(m[1]);
   if (!ys || ys.some((v) => !Number.isInteger(v) || v < 0)) return undefined;
@@ -755,15 +755,20 @@ function toCategorical(t: string): ArithResult | undefined {
   const rows = ys.map((v) => `[${Array.from({ length: n }, (_, i) => (i === v ? 1 : 0)).join(', ')}]`);
   const other = /num_classes\s*=\s*(\d+)/g;
   const asked = [...t.matchAll(other)].map((x) => Number(x[1])).filter((v) => v !== n && ys.some((y) => y >= v));
+  // The asker's own row, checked: [0,0,0,1,0,...] for label 3.
+  const theirs = ys.length === 1 ? [...t.matchAll(/\[((?:\s*[01]\.?\s*,){2,}\s*[01]\.?\s*)\]/g)].map((x) => x[1].replace(/[\s.]/g, '')).find((r) => r.split(',').length === n) : undefined;
+  const right = theirs !== undefined ? theirs === Array.from({ length: n }, (_, i) => (i === ys[0] ? 1 : 0)).join(',') : undefined;
+  const checkJa = right === undefined ? '' : right ? `はい、合っています。位置は 0 から数えるので、ラベル ${ys[0]} は左から ${ys[0] + 1} 番目（インデックス ${ys[0]}）が 1 になります。` : `違います。位置は 0 から数えるので、ラベル ${ys[0]} はインデックス ${ys[0]}（左から ${ys[0] + 1} 番目）が 1 です。`;
+  const checkEn = right === undefined ? '' : right ? `Yes, that is right. Positions count from 0, so label ${ys[0]} puts its 1 at index ${ys[0]}, the ${ys[0] + 1}th from the left. ` : `Not quite: positions count from 0, so label ${ys[0]} puts its 1 at index ${ys[0]}, the ${ys[0] + 1}th from the left. `;
   return {
     topic: 'one-hot-encoding',
     text: {
       ja: tooFew
         ? `num_classes=${n} では足りません。ラベルは 0〜${n - 1} でなければならず、${Math.max(...ys)} が入る列がないのでエラー（IndexError）になります。`
-        : `結果は [${rows.join(', ')}]、形は (${ys.length}, ${n}) です。${m[2] ? '' : `num_classes を省くと「一番大きいラベル + 1」= ${n} 列になります。`}各ラベルの位置だけが 1 になります（float32 の 0.0 / 1.0 で表示されます）。` + (asked.length ? `num_classes=${asked[0]} だと、ラベル ${Math.max(...ys)} を入れる列がない（0〜${asked[0] - 1} しかない）ので IndexError になります。` : ''),
+        : `${checkJa}結果は [${rows.join(', ')}]、形は (${ys.length}, ${n}) です。${m[2] ? '' : `num_classes を省くと「一番大きいラベル + 1」= ${n} 列になります。`}各ラベルの位置だけが 1 になります（float32 の 0.0 / 1.0 で表示されます）。` + (asked.length ? `num_classes=${asked[0]} だと、ラベル ${Math.max(...ys)} を入れる列がない（0〜${asked[0] - 1} しかない）ので IndexError になります。` : ''),
       en: tooFew
         ? `num_classes=${n} is too small: labels must be 0 to ${n - 1}, and there is no column for ${Math.max(...ys)}, hence the IndexError.`
-        : `It returns [${rows.join(', ')}], shape (${ys.length}, ${n}).${m[2] ? '' : ` Without num_classes the width is the largest label + 1 = ${n}.`} Each row has a 1 at its label (printed as float32 0./1.).` + (asked.length ? ` With num_classes=${asked[0]} there is no column for label ${Math.max(...ys)} (only 0 to ${asked[0] - 1}), so it raises IndexError.` : ''),
+        : `${checkEn}It returns [${rows.join(', ')}], shape (${ys.length}, ${n}).${m[2] ? '' : ` Without num_classes the width is the largest label + 1 = ${n}.`} Each row has a 1 at its label (printed as float32 0./1.).` + (asked.length ? ` With num_classes=${asked[0]} there is no column for label ${Math.max(...ys)} (only 0 to ${asked[0] - 1}), so it raises IndexError.` : ''),
     },
   };
 }

@@ -357,8 +357,15 @@ export function computeFormula(question: string): FormulaResult | undefined {
       const local = path.slice(0, -1).map((n, i) => ({ of: n, by: path[i + 1], d: localSlope(n, path[i + 1], defs, values) }));
       const names = local.map((l) => `∂${l.of}/∂${l.by}`).join(' × ');
       const nums = local.map((l) => par(l.d)).join(' × ');
-      chainJa.push(`∂${r.f}/∂${r.x} = ${names} = ${nums} = ${num(r.g.d)}`);
-      chainEn.push(`∂${r.f}/∂${r.x} = ${names} = ${nums} = ${num(r.g.d)}`);
+      // Where each factor comes from: the link's derivative written out, then its value here.
+      const forms = local.map((l) => {
+        const d = simplify(sdiff(defs.get(l.of)!.node, l.by));
+        return d.k === 'num' && Number.isNaN(d.v) ? undefined : `∂${l.of}/∂${l.by} = ${show(d)} = ${num(l.d)}`;
+      });
+      const whereJa = forms.every(Boolean) ? `（${forms.join('、')}）` : '';
+      const whereEn = forms.every(Boolean) ? ` (${forms.join('; ')})` : '';
+      chainJa.push(`∂${r.f}/∂${r.x} = ${names} = ${nums} = ${num(r.g.d)}${whereJa}`);
+      chainEn.push(`∂${r.f}/∂${r.x} = ${names} = ${nums} = ${num(r.g.d)}${whereEn}`);
     } else {
       chainJa.push(`∂${r.f}/∂${r.x} = ${num(r.g.d)}`);
       chainEn.push(`∂${r.f}/∂${r.x} = ${num(r.g.d)}`);

@@ -38,8 +38,10 @@ export function namedNumbers(text: string): Map<string, number> {
   const g = new RegExp(String.raw`(?:勾配|gradient|grad)\s*(?:は|が|を|of|=|:|is)?\s*${NUMBER}`, 'i').exec(t);
   if (g) put('g', g[1]);
   // The gradient written as a derivative: dL/dw = 2.0, ∂L/∂w: 2.
-  const dw = new RegExp(String.raw`(?:d|∂)\s*(?:L|E|J|loss)\s*/\s*(?:d|∂)\s*w\s*(?:=|:|は|is)\s*${NUMBER}`, 'i').exec(t);
-  if (dw) put('g', dw[1]);
+  for (const m of t.matchAll(new RegExp(String.raw`(?:d|∂)\s*(?:L|E|J|loss)\s*/\s*(?:d|∂)\s*(w1|w2|w|m|b)\s*(?:=|:|は|is)\s*${NUMBER}`, 'gi'))) {
+    put(`g:${m[1].toLowerCase()}`, m[2]);
+    if (m[1].toLowerCase() === 'w') put('g', m[2]);
+  }
   // get_weights() of a one-input Dense(1): [array([[0.5]]), array([1.9])] is m and b.
   const gw = new RegExp(String.raw`array\(\[\[\s*${NUMBER}\s*\]\][^)]*\)\s*,\s*array\(\[\s*${NUMBER}\s*\]`).exec(t);
   if (gw) {
@@ -241,6 +243,12 @@ export function lineEquation(t: string): { m: number; b: number } | undefined {
   return Number.isFinite(slope) && Number.isFinite(b) ? { m: slope, b } : undefined;
 }
 
+/** m·x + b as written by hand: 2x, x + 1, 0.5x − 3. */
+function lineText(m: number, b: number): string {
+  const slope = m === 1 ? 'x' : m === -1 ? '−x' : `${num(m)}x`;
+  return b === 0 ? slope : `${slope} ${b < 0 ? '−' : '+'} ${num(Math.abs(b))}`;
+}
+
 /** The MSE of a given line ŷ = m·x + b on given points. */
 function lineOnPoints(pts: [number, number][], vals: Map<string, number>): GradientResult {
   const m = vals.get('m') ?? vals.get('w')!;
@@ -253,8 +261,8 @@ function lineOnPoints(pts: [number, number][], vals: Map<string, number>): Gradi
   return {
     kind: 'prediction',
     text: {
-      ja: `MSE は ${num(mse)} です。ŷ = ${num(m)}x + ${par(b)} の予測は [${list(preds)}]、誤差（予測 − 正解）は [${list(errs)}]、二乗の平均が (${errs.map((e) => `${par(e)}²`).join(' + ')}) / ${pts.length} = ${num(sum)} / ${pts.length} = ${num(mse)}（evaluate が表示する loss='mse' の値）。二乗誤差の合計 ${num(sum)} を点の数 ${pts.length} で割った平均が MSE です。`,
-      en: `MSE = ${num(mse)}. The line ŷ = ${num(m)}x + ${par(b)} predicts [${list(preds)}]; the errors (prediction − truth) are [${list(errs)}]; the mean of their squares is (${errs.map((e) => `${par(e)}²`).join(' + ')}) / ${pts.length} = ${num(sum)} / ${pts.length} = ${num(mse)}, what evaluate() prints with loss='mse'. The MSE is the sum of squared errors (${num(sum)}) divided by the number of points (${pts.length}).`,
+      ja: `MSE は ${num(mse)} です。ŷ = ${lineText(m, b)} の予測は [${list(preds)}]、誤差（予測 − 正解）は [${list(errs)}]、二乗の平均が (${errs.map((e) => `${par(e)}²`).join(' + ')}) / ${pts.length} = ${num(sum)} / ${pts.length} = ${num(mse)}（evaluate が表示する loss='mse' の値）。二乗誤差の合計 ${num(sum)} を点の数 ${pts.length} で割った平均が MSE です。`,
+      en: `MSE = ${num(mse)}. The line ŷ = ${lineText(m, b)} predicts [${list(preds)}]; the errors (prediction − truth) are [${list(errs)}]; the mean of their squares is (${errs.map((e) => `${par(e)}²`).join(' + ')}) / ${pts.length} = ${num(sum)} / ${pts.length} = ${num(mse)}, what evaluate() prints with loss='mse'. The MSE is the sum of squared errors (${num(sum)}) divided by the number of points (${pts.length}).`,
     },
   };
 }
@@ -273,8 +281,8 @@ function fitPoints(pts: [number, number][]): GradientResult {
   return {
     kind: 'fit',
     text: {
-      ja: `最小二乗で一番合う直線は y = ${num(m)}x + ${par(b)}（m = ${num(m)}、b = ${num(b)}）で、そのときの MSE は ${exact ? '0（全部の点がこの直線の上にあります）' : num(mse)} です。勾配降下法（Dense(1) の学習）は、学習率とエポック数が十分ならこの値に近づいていきます。`,
-      en: `The best least-squares line is y = ${num(m)}x + ${par(b)} (m = ${num(m)}, b = ${num(b)}), with MSE ${exact ? '0 (every point lies on it)' : num(mse)}. Gradient descent (training Dense(1)) approaches these values given a suitable learning rate and enough epochs.`,
+      ja: `最小二乗で一番合う直線は y = ${lineText(m, b)}（m = ${num(m)}、b = ${num(b)}）で、そのときの MSE は ${exact ? '0（全部の点がこの直線の上にあります）' : num(mse)} です。勾配降下法（Dense(1) の学習）は、学習率とエポック数が十分ならこの値に近づいていきます。`,
+      en: `The best least-squares line is y = ${lineText(m, b)} (m = ${num(m)}, b = ${num(b)}), with MSE ${exact ? '0 (every point lies on it)' : num(mse)}. Gradient descent (training Dense(1)) approaches these values given a suitable learning rate and enough epochs.`,
     },
   };
 }
@@ -435,6 +443,22 @@ function simpleUpdate(vals: Map<string, number>, text: string): GradientResult |
       },
     };
   }
+  // Several parameters with their derivatives: m = 0.5, b = 0, dL/dm = −12.4, dL/db = −4.0.
+  const named = ['m', 'b', 'w1', 'w2'].filter((p) => vals.has(p) && vals.has(`g:${p}`));
+  if (named.length >= 2 && lrs.length === 1 && !/(momentum|モーメンタム)/i.test(text)) {
+    const lr = lrs[0];
+    const rows = named.map((p) => ({ p, v: vals.get(p)!, g: vals.get(`g:${p}`)!, n: vals.get(p)! - lr * vals.get(`g:${p}`)! }));
+    const lines = rows.map((r) => `${r.p} = ${num(r.v)} − ${num(lr)}×${par(r.g)} = ${num(r.n)}`);
+    const dirJa = rows.map((r) => `${r.p} は${r.g < 0 ? '増え' : r.g > 0 ? '減り' : '変わらず'}`).join('、');
+    const dirEn = rows.map((r) => `${r.p} goes ${r.g < 0 ? 'up' : r.g > 0 ? 'down' : 'nowhere'}`).join(', ');
+    return {
+      kind: 'line-step',
+      text: {
+        ja: `更新後は ${rows.map((r) => `${r.p} = ${num(r.n)}`).join('、')} です（${dirJa}ます）。\n「値 − 学習率 × 勾配」をそれぞれ同じステップで計算します：${lines.join('、')}。勾配が負なら、マイナス × マイナスで値は増えます。`,
+        en: `After the update: ${rows.map((r) => `${r.p} = ${num(r.n)}`).join(', ')} (${dirEn}).\nEach parameter takes "value − learning rate × its gradient" in the same step: ${lines.join('; ')}. A negative gradient means minus times minus: the value goes up.`,
+      },
+    };
+  }
   const w = vals.get('w');
   const g = vals.get('g');
   // With momentum the step is not lr × g alone: the arithmetic calculator works it.
@@ -446,8 +470,9 @@ function simpleUpdate(vals: Map<string, number>, text: string): GradientResult |
   const plus = lrs.length === 1 && g !== 0 ? w + lrs[0] * g : undefined;
   const stated = [...text.normalize('NFKC').matchAll(/=\s*(-?\d+(?:\.\d+)?)/g)].map((m) => Number(m[1]));
   const signSlip = plus !== undefined && stated.some((v) => Math.abs(v - plus) < 1e-9);
-  const slipJa = signSlip ? `${num(plus!)} ではなく ${num(w - lrs[0] * g)} です。勾配は損失が増える向きを指すので、足すのではなく引いて逆向きに進みます。\n` : '';
-  const slipEn = signSlip ? `Not ${num(plus!)} but ${num(w - lrs[0] * g)}: the gradient points to where the loss grows, so the step is subtracted, not added.\n` : '';
+  const confirmed = !signSlip && lrs.length === 1 && [...text.normalize('NFKC').matchAll(/(-?\d+(?:\.\d+)?)/g)].some((m) => Math.abs(Number(m[1]) - (w - lrs[0] * g)) < 1e-9) && /(合って|あって|正しい|right|correct|\?|？)/i.test(text);
+  const slipJa = signSlip ? `${num(plus!)} ではなく ${num(w - lrs[0] * g)} です。勾配は損失が増える向きを指すので、足すのではなく引いて逆向きに進みます。\n` : confirmed ? `はい、${num(w - lrs[0] * g)} で合っています。\n` : '';
+  const slipEn = signSlip ? `Not ${num(plus!)} but ${num(w - lrs[0] * g)}: the gradient points to where the loss grows, so the step is subtracted, not added.\n` : confirmed ? `Yes, ${num(w - lrs[0] * g)} is right.\n` : '';
   return {
     kind: 'line-step',
     text: {
@@ -501,7 +526,14 @@ export function computeGradient(text: string): GradientResult | undefined {
   // A line already given (m and b, or written as y = 2x + 1) on points: its MSE, what evaluate() prints.
   const eq = vals.has('m') || vals.has('w') ? undefined : lineEquation(t);
   const given = eq ? new Map([...vals, ['m', eq.m], ['b', eq.b]]) : vals;
-  if (pts.length && (given.has('m') || given.has('w')) && given.has('b') && /(mse|evaluate|loss|誤差|損失)/i.test(t) && !/(converge|収束|best|一番合う|最適)/i.test(t)) return lineOnPoints(pts, given);
+  const bestAsked = /(converge|収束|best|一番合う|最適|正解は|本当の値|the right (m|values?|line)|correct (m|values?|line))/i.test(t);
+  if (pts.length && (given.has('m') || given.has('w')) && given.has('b') && /(mse|evaluate|loss|誤差|損失)/i.test(t)) {
+    const now = lineOnPoints(pts, given);
+    if (!bestAsked) return now;
+    // Both asked: the MSE of the asker's line, then the best line.
+    const best = fitPoints(pts);
+    return { kind: now.kind, text: { ja: `${now.text.ja}\n${best.text.ja}`, en: `${now.text.en}\n${best.text.en}` } };
+  }
   if (pts.length && /(converge|best|fit|収束|一番合う|最適|直線|line|m and b|m と b|slope|傾き|lowest|minimum|最小|下がらない|0にならない|0 にならない|止まって|stuck|won'?t (go|get) (to )?0)/i.test(t)) return fitPoints(pts);
   if (/(予測|predict|prediction|ŷ|出力|return)/i.test(t)) return multiInputPredict(t) ?? predictLine(vals, t);
   return undefined;
