@@ -753,6 +753,8 @@ function toCategorical(t: string): ArithResult | undefined {
   const n = m[2] ? Number(m[2]) : Math.max(...ys) + 1;
   const tooFew = ys.some((v) => v >= n);
   const rows = ys.map((v) => `[${Array.from({ length: n }, (_, i) => (i === v ? 1 : 0)).join(', ')}]`);
+  // A single label (to_categorical(3)) gives one row of shape (n,), a list of labels a matrix.
+  const scalar = !m[0].includes('[');
   const other = /num_classes\s*=\s*(\d+)/g;
   const asked = [...t.matchAll(other)].map((x) => Number(x[1])).filter((v) => v !== n && ys.some((y) => y >= v));
   // The asker's own row, checked: [0,0,0,1,0,...] for label 3.
@@ -765,10 +767,10 @@ function toCategorical(t: string): ArithResult | undefined {
     text: {
       ja: tooFew
         ? `num_classes=${n} では足りません。ラベルは 0〜${n - 1} でなければならず、${Math.max(...ys)} が入る列がないのでエラー（IndexError）になります。`
-        : `${checkJa}結果は [${rows.join(', ')}]、形は (${ys.length}, ${n}) です。${m[2] ? '' : `num_classes を省くと「一番大きいラベル + 1」= ${n} 列になります。`}各ラベルの位置だけが 1 になります（float32 の 0.0 / 1.0 で表示されます）。` + (asked.length ? `num_classes=${asked[0]} だと、ラベル ${Math.max(...ys)} を入れる列がない（0〜${asked[0] - 1} しかない）ので IndexError になります。` : ''),
+        : `${checkJa}結果は ${scalar ? rows[0] : `[${rows.join(', ')}]`}、形は ${scalar ? `(${n},)` : `(${ys.length}, ${n})`} です。${m[2] ? '' : `num_classes を省くと「一番大きいラベル + 1」= ${n} 列になります。`}各ラベルの位置だけが 1 になります（小数の 0. / 1. で表示されます。tf.keras では float32、Keras 3 では float64）。` + (asked.length ? `num_classes=${asked[0]} だと、ラベル ${Math.max(...ys)} を入れる列がない（0〜${asked[0] - 1} しかない）ので IndexError になります。` : ''),
       en: tooFew
         ? `num_classes=${n} is too small: labels must be 0 to ${n - 1}, and there is no column for ${Math.max(...ys)}, hence the IndexError.`
-        : `${checkEn}It returns [${rows.join(', ')}], shape (${ys.length}, ${n}).${m[2] ? '' : ` Without num_classes the width is the largest label + 1 = ${n}.`} Each row has a 1 at its label (printed as float32 0./1.).` + (asked.length ? ` With num_classes=${asked[0]} there is no column for label ${Math.max(...ys)} (only 0 to ${asked[0] - 1}), so it raises IndexError.` : ''),
+        : `${checkEn}It returns ${scalar ? rows[0] : `[${rows.join(', ')}]`}, shape ${scalar ? `(${n},)` : `(${ys.length}, ${n})`}.${m[2] ? '' : ` Without num_classes the width is the largest label + 1 = ${n}.`} Each row has a 1 at its label (printed as floats 0./1.: float32 in tf.keras, float64 in Keras 3).` + (asked.length ? ` With num_classes=${asked[0]} there is no column for label ${Math.max(...ys)} (only 0 to ${asked[0] - 1}), so it raises IndexError.` : ''),
     },
   };
 }
