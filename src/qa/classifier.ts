@@ -62,7 +62,11 @@ interface Features {
 }
 
 function features(text: string, glossary: Glossary, bits: number): Features {
-  const terms = lexicalTerms(text, glossary);
+  return termFeatures(lexicalTerms(text, glossary), bits);
+}
+
+/** Hashed features of already analysed terms (`lexicalTerms`). */
+function termFeatures(terms: Map<string, number>, bits: number): Features {
   const f = new Int32Array(terms.size);
   const w = new Float32Array(terms.size);
   let i = 0;
@@ -73,8 +77,8 @@ function features(text: string, glossary: Glossary, bits: number): Features {
   return { f, w };
 }
 
-/** The averaged feature vector of a text into `h`; returns false when the text has no features. */
-function hidden(m: Pick<EntryClassifier, 'dims' | 'input'>, x: Features, h: Float32Array): boolean {
+/** The averaged feature vector of a text into `h`; returns the sum of its feature weights (0 when it has none). */
+function hidden(m: Pick<EntryClassifier, 'dims' | 'input'>, x: Features, h: Float32Array): number {
   h.fill(0);
   let sw = 0;
   const D = m.dims;
@@ -84,9 +88,9 @@ function hidden(m: Pick<EntryClassifier, 'dims' | 'input'>, x: Features, h: Floa
     sw += ww;
     for (let d = 0; d < D; d++) h[d] += m.input[o + d] * ww;
   }
-  if (sw <= 0) return false;
+  if (sw <= 0) return 0;
   for (let d = 0; d < D; d++) h[d] /= sw;
-  return true;
+  return sw;
 }
 
 /** Paragraphs of an entry's body long enough to say something. */
@@ -126,7 +130,8 @@ export function trainClassifier(entries: readonly KnowledgeEntry[], glossary: Gl
     for (const xi of order) {
       const x = examples[xi];
       const lr = o.learningRate * (1 - step++ / total) * x.weight;
-      if (!hidden(model, x, h)) continue;
+      const sw = hidden(model, x, h);
+      if (!sw) continue;
       g.fill(0);
       for (let n = 0; n <= o.negatives; n++) {
         const c = n === 0 ? x.c : Math.floor(rnd() * C);
@@ -140,8 +145,6 @@ export function trainClassifier(entries: readonly KnowledgeEntry[], glossary: Gl
           output[off + d] += grad * h[d];
         }
       }
-      let sw = 0;
-      for (let k = 0; k < x.w.length; k++) sw += x.w[k];
       for (let k = 0; k < x.f.length; k++) {
         const off = x.f[k] * D;
         const ww = x.w[k] / sw;
@@ -154,10 +157,15 @@ export function trainClassifier(entries: readonly KnowledgeEntry[], glossary: Gl
 
 /** The probability of each entry (softmax over all entries) for a question; all zero when it has no features. */
 export function classify(m: EntryClassifier, text: string, glossary: Glossary): Float32Array {
+  return classifyTerms(m, lexicalTerms(text, glossary));
+}
+
+/** `classify` on a question already analysed (`lexicalTerms` with the index's glossary), as retrieval has it. */
+export function classifyTerms(m: EntryClassifier, terms: Map<string, number>): Float32Array {
   const C = m.output.length / m.dims;
   const out = new Float32Array(C);
   const h = new Float32Array(m.dims);
-  if (!hidden(m, features(text, glossary, m.bucketBits), h)) return out;
+  if (!hidden(m, termFeatures(terms, m.bucketBits), h)) return out;
   let max = -Infinity;
   for (let c = 0; c < C; c++) {
     let s = 0;

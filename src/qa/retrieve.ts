@@ -12,7 +12,7 @@
 import type { Lang } from '../core/lang.ts';
 import type { QaIndex } from './index-store.ts';
 import type { KnowledgeEntry } from './knowledge.ts';
-import { classify } from './classifier.ts';
+import { classifyTerms } from './classifier.ts';
 import { lexicalTerms } from './lexical.ts';
 import { TOPIC_CONCEPTS, type TopicSlug } from './topics.ts';
 
@@ -208,7 +208,7 @@ export async function retrieve(index: QaIndex, question: string, _lang?: Lang, o
     });
   }
   // The classifier's belief spread over topics: its entries' probabilities.
-  const probs = index.classifier ? classify(index.classifier, question, index.glossary) : undefined;
+  const probs = index.classifier ? classifyTerms(index.classifier, terms) : undefined;
   const learnedTopic = new Map<TopicSlug, number>();
   if (probs) {
     index.entries.forEach((e, i) => {

@@ -7,6 +7,7 @@
  * one of dashes and the boxed one of newer Keras versions (│ … │).
  */
 import type { Lang } from '../../core/lang.ts';
+import { formatCount as fmt } from './keras.ts';
 
 export interface SummaryRow {
   name: string;
@@ -50,7 +51,6 @@ export function parseSummaryTable(text: string): SummaryRow[] | undefined {
   return rows.length >= 2 ? rows : undefined;
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US');
 const shapeText = (s: number[]) => `(None, ${s.join(', ')})`;
 
 /** k and the input channels of a Conv2D from its parameter count, when they come out whole. */
