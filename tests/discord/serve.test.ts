@@ -70,6 +70,22 @@ describe('tasuke serve', () => {
     expect(out).toMatch(/Stopping \(SIGTERM\)[\s\S]*Stopped\./);
   });
 
+  it('a SIGTERM during start-up still stops cleanly once start-up is done (no half-open database)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tasuke-serve-'));
+    dirs.push(dataDir);
+    const env = { ...process.env, TASUKE_DATA_DIR: dataDir, TASUKE_KNOWLEDGE_DIR: MINI_KNOWLEDGE, TASUKE_LESSONS_DIR: LESSONS, TASUKE_LOG_LEVEL: 'error', TASUKE_PORT: '0', DISCORD_TOKEN: '' };
+    const proc = spawn(process.execPath, [join(REPO, 'bin/tasuke.js'), 'serve'], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    proc.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+    // The first start-up line: the index is being opened, the web and the bot are not started yet.
+    await until(() => out.includes('Starting tasuke'), 'the first start-up line', 60_000);
+    proc.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/Stopping \(SIGTERM\)[\s\S]*Stopped\./);
+  });
+
   it('names every Discord setting that is missing or malformed, and exits 2', async () => {
     const run = cli(['serve'], config({ DISCORD_TOKEN: 'abc', DISCORD_APPLICATION_ID: '123', DISCORD_HELP_CHANNEL_IDS: '123456789012345678, general' }));
     expect(await run.done).toBe(2);

@@ -16,28 +16,7 @@ import { openServices } from '../../services.ts';
 import { startWeb, type WebServer } from '../../web/server.ts';
 import type { CliCommand } from '../command.ts';
 import { HELP_OPTION, LANG_OPTION } from '../help.ts';
-
-/** Resolves on SIGTERM, SIGINT or `signal`, keeping the process alive until then. */
-function untilStopped(signal?: AbortSignal): Promise<string> {
-  return new Promise((resolve) => {
-    // A pending promise alone does not keep Node running; this interval does.
-    const keepAlive = setInterval(() => undefined, 1 << 30);
-    const done = (why: string) => {
-      clearInterval(keepAlive);
-      process.removeListener('SIGTERM', onTerm);
-      process.removeListener('SIGINT', onInt);
-      signal?.removeEventListener('abort', onAbort);
-      resolve(why);
-    };
-    const onTerm = () => done('SIGTERM');
-    const onInt = () => done('SIGINT');
-    const onAbort = () => done('stop requested');
-    process.once('SIGTERM', onTerm);
-    process.once('SIGINT', onInt);
-    if (signal?.aborted) return done('stop requested');
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+import { watchStop } from '../stop.ts';
 
 /** `tasuke serve`. */
 export const command: CliCommand = {
@@ -61,35 +40,46 @@ export const command: CliCommand = {
   }),
   async run(_argv, ctx) {
     const settings = discordSettings(ctx.config);
-    const services = await openServices(ctx.config);
+    // Listening for SIGTERM before anything opens: a stop during start-up waits for start-up, then closes cleanly.
+    const stop = watchStop(ctx.signal);
+    ctx.stdout.write('Starting tasuke: opening the database and the knowledge index (a changed knowledge/ is re-indexed first)…\n');
     let bot: Bot | undefined;
     let web: WebServer | undefined;
     try {
-      const index = await services.assistant.ready();
-      ctx.stdout.write(`Knowledge index ready: ${index.entries.length} entries${index.rebuilt ? ' (rebuilt)' : ''}.\n`);
-      web = await startWeb(services, ctx.config);
-      ctx.stdout.write(`Web chat: ${web.url}/  (open it in a browser)\n`);
-      ctx.stdout.write(
-        web.dashboard
-          ? `TA dashboard: ${web.url}/dashboard (${ctx.config.web.taTokens.length} TA token(s) configured).\n`
-          : 'TA dashboard: off. Set TASUKE_TA_TOKENS (name:token,...) to turn it on; there is no default password.\n',
-      );
-      if (settings) {
-        bot = createBot(services, settings);
-        await bot.start();
-        ctx.stdout.write(`Discord bot running as ${bot.client.user?.tag ?? '?'}.\n`);
-      } else {
-        ctx.stdout.write('Discord is off: DISCORD_TOKEN is not set (see .env.example). tasuke keeps running; stop it with Ctrl+C.\n');
-      }
-      const why = await untilStopped(ctx.signal);
-      ctx.stdout.write(`Stopping (${why}): finishing what is in flight…\n`);
-    } finally {
+      const services = await openServices(ctx.config);
       try {
-        await web?.close();
-        await bot?.stop();
+        const index = await services.assistant.ready();
+        ctx.stdout.write(`Knowledge index ready: ${index.entries.length} entries${index.rebuilt ? ' (rebuilt)' : ''}.\n`);
+        if (stop.reason === undefined) {
+          web = await startWeb(services, ctx.config);
+          ctx.stdout.write(`Web chat: ${web.url}/  (open it in a browser)\n`);
+          ctx.stdout.write(
+            web.dashboard
+              ? `TA dashboard: ${web.url}/dashboard (${ctx.config.web.taTokens.length} TA token(s) configured).\n`
+              : 'TA dashboard: off. Set TASUKE_TA_TOKENS (name:token,...) to turn it on; there is no default password.\n',
+          );
+        }
+        if (stop.reason === undefined) {
+          if (settings) {
+            bot = createBot(services, settings);
+            await bot.start();
+            ctx.stdout.write(`Discord bot running as ${bot.client.user?.tag ?? '?'}.\n`);
+          } else {
+            ctx.stdout.write('Discord is off: DISCORD_TOKEN is not set (see .env.example). tasuke keeps running; stop it with Ctrl+C.\n');
+          }
+        }
+        const why = await stop.stopped;
+        ctx.stdout.write(`Stopping (${why}): finishing what is in flight…\n`);
       } finally {
-        await services.close();
+        try {
+          await web?.close();
+          await bot?.stop();
+        } finally {
+          await services.close();
+        }
       }
+    } finally {
+      stop.release();
     }
     ctx.stdout.write('Stopped.\n');
     return 0;

@@ -15,6 +15,7 @@ import { RedisTrainingWorker, START_REDIS_HINT, type WorkerJobEvent } from '../.
 import { flagValue, parseLine, UsageError } from '../args.ts';
 import { EXIT, type CliCommand } from '../command.ts';
 import { HELP_OPTION } from '../help.ts';
+import { watchStop } from '../stop.ts';
 
 function describeJob(e: WorkerJobEvent): string {
   const at = new Date().toISOString();
@@ -68,27 +69,30 @@ export const command: CliCommand = {
       return EXIT.usage;
     }
     const secrets = secretsOf(ctx.config);
-    // Errors (a ConfigError when Redis is unreachable) are printed by main; they are redacted already.
-    const worker = await RedisTrainingWorker.start({
-      redisUrl: t.redisUrl,
-      concurrency,
-      timeoutMs: t.jobTimeoutS * 1000,
-      // The runs this worker trains at once decide how many threads each may take (TASUKE_TRAIN_THREADS=0).
-      trainConfig: { ...ctx.config, training: { ...t, concurrency } },
-      secrets,
-      log: (line) => ctx.stderr.write(redact(line, secrets) + '\n'),
-      onJob: (e) => ctx.stdout.write(describeJob(e) + '\n'),
-    });
-    ctx.stdout.write(
-      `tasuke worker: taking training jobs from ${redact(t.redisUrl, secrets)} ` +
-        `(concurrency ${concurrency}, TensorFlow backend ${t.backend}, time limit ${t.jobTimeoutS} s). Ctrl-C stops.\n`,
-    );
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-    });
-    ctx.stdout.write(`tasuke worker: ${signal}, stopping.\n`);
-    await worker.close();
+    // Listening before Redis is opened: a SIGTERM during start-up is a clean stop once the worker is up.
+    const stop = watchStop(ctx.signal);
+    try {
+      // Errors (a ConfigError when Redis is unreachable) are printed by main; they are redacted already.
+      const worker = await RedisTrainingWorker.start({
+        redisUrl: t.redisUrl,
+        concurrency,
+        timeoutMs: t.jobTimeoutS * 1000,
+        // The runs this worker trains at once decide how many threads each may take (TASUKE_TRAIN_THREADS=0).
+        trainConfig: { ...ctx.config, training: { ...t, concurrency } },
+        secrets,
+        log: (line) => ctx.stderr.write(redact(line, secrets) + '\n'),
+        onJob: (e) => ctx.stdout.write(describeJob(e) + '\n'),
+      });
+      ctx.stdout.write(
+        `tasuke worker: taking training jobs from ${redact(t.redisUrl, secrets)} ` +
+          `(concurrency ${concurrency}, TensorFlow backend ${t.backend}, time limit ${t.jobTimeoutS} s). Ctrl-C stops.\n`,
+      );
+      const why = await stop.stopped;
+      ctx.stdout.write(`tasuke worker: ${why}, stopping.\n`);
+      await worker.close();
+    } finally {
+      stop.release();
+    }
     ctx.stdout.write('tasuke worker: stopped.\n');
     return EXIT.ok;
   },
