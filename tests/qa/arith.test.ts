@@ -162,4 +162,45 @@ describe('calculator fixes found on blind batch 6', () => {
     // A network with an input that has no value and is not one of two inputs: nothing is guessed.
     expect(one('h = relu(w*x + b), out = 2*h. outputs for the 4 inputs?')).toBe('');
   });
+
+  it('checks a softmax the asker worked out against the input they gave, wherever the input stands on the line', () => {
+    const r = ja('出力層の手前の値が [2.0, 1.0, 0.1] のとき、softmax 通すといくつになりますか？ 自分で計算したら [0.67, 0.24, 0.09] になったけど合ってるか確認したい')[0];
+    // The input is the first list, not the asker's result.
+    expect(r).toContain('softmax([2, 1, 0.1]) = [0.659, 0.242, 0.099]');
+    expect(r).not.toContain('softmax([0.67');
+    expect(r).toContain('あなたの [0.67, 0.24, 0.09] は少し違います');
+    expect(r).toContain('[0.66, 0.24, 0.10]');
+    expect(en('softmax of [2.0, 1.0, 0.1]? I got [0.66, 0.24, 0.10]')[0]).toContain('Your [0.66, 0.24, 0.10] is right');
+    // Without a result of the asker's, every list is computed as before.
+    expect(en("what's softmax([3, 1])?")[0]).not.toContain('Your');
+  });
+
+  it('names the gate a step perceptron\'s weights make when asked which gate', () => {
+    const r = ja('練習問題で w1=1, w2=1, b=-1.5、活性化はステップ関数（0より大きければ1）のパーセプトロンって、何の論理ゲートになりますか？')[0];
+    expect(r).toMatch(/^出力は \(0,0\)→0、\(0,1\)→0、\(1,0\)→0、\(1,1\)→1 で、AND/);
+    expect(r).toContain('(1,1): z = 0.5 → 1');
+    expect(en('perceptron with w1=1, w2=1, b=-0.5 and a step activation: which logic gate is it?')[0]).toContain(': OR.');
+  });
+
+  it('works out a convolution or pooling output size described in words', () => {
+    const conv = en('if I use a 3x3 kernel with strides=2 on a 28x28 image (no padding), what output size do I get? I guessed 14')[0];
+    expect(conv).toMatch(/^13×13 \(Conv2D, 3×3, strides=2, padding='valid': floor\(\(28 − 3\) \/ 2\) \+ 1 = 13\)\. With padding='same' it would be 14×14\./);
+    const pool = en("MaxPooling2D((2,2)) took (None, 26, 26, 32) to (None, 13, 13, 32). what if the input were 27x27, does it crash?")[0];
+    expect(pool).toMatch(/^13×13 \(MaxPooling2D, 2×2, strides=2/);
+    expect(pool).toContain("With padding='same' it would be 14×14");
+    expect(pool).toContain('It does not crash');
+    expect(ja('28×28 の画像に 5×5 のカーネルを stride 1 で畳み込むと出力は何×何？')[0]).toMatch(/^24×24 になります/);
+    // A model in code is the model calculator's; a kernel alone is no question about sizes.
+    expect(en("Conv2D(32, (3,3), input_shape=(28,28,1)): what is the output size?").some((x) => /^26×26/.test(x))).toBe(false);
+    expect(en('what does a 3x3 kernel learn?')).toEqual([]);
+  });
+
+  it('walks a Dense count after Flatten through from the shapes the asker quotes, and says when the count disagrees', () => {
+    const r = en('my summary has flatten (Flatten) (None, 1600) after a (None, 5, 5, 64) layer, and then dense (Dense) (None, 128) with 204928 params. can someone walk me through that number')[0];
+    expect(r).toContain('5 × 5 × 64 = 1,600 values');
+    expect(r).toContain('1,600 × 128 + 128 = 204,928');
+    expect(r).not.toContain('not the');
+    expect(en('after (None, 5, 5, 64) a Flatten, then Dense gives (None, 128) with 102,528 params. why?')[0]).toContain('That is not the 102,528 you see');
+  });
 });
+

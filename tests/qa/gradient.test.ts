@@ -181,4 +181,13 @@ describe('checks of hand-worked steps (batch 12)', () => {
     const t = computeGradient('z = w*x, a = sigmoid(z), L = (a - t)^2. x=1, w=0, t=1. What is dL/dw? step by step please')!.text.en;
     expect(t).toContain('(∂L/∂a = 2(a − t) = −1; ∂a/∂z = σ(z)·(1 − σ(z)) = 0.25; ∂z/∂w = x = 1)');
   });
+
+  it("checks the asker's own m and b against the points: not converged yet, with both MSEs", () => {
+    const r = computeGradient('手計算で線形回帰するところ、点が (1,3), (2,5), (3,7) の3つのとき m と b は最終的にいくつになるのが正解ですか？ 自分のは m=1.8, b=1.5 あたりで止めちゃったんですが、これ合ってます？')!.text.ja;
+    expect(r).toMatch(/^いいえ、m = 1\.8、b = 1\.5 はまだ一番合う直線（m = 2、b = 1）ではありません/);
+    expect(r).toContain('(0.3² + 0.1² + (−0.1)²) / 3 = 0.11 / 3 = 0.036667');
+    expect(r).toContain('y = 2x + 1');
+    expect(computeGradient('points (1,3),(2,5),(3,7). I ended with m=2, b=1 — is that right?')!.text.en).toMatch(/^Yes: m = 2, b = 1 is the best line\./);
+  });
 });
+

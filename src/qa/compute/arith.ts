@@ -9,6 +9,7 @@
 import type { Lang } from '../../core/lang.ts';
 import type { TopicSlug } from '../topics.ts';
 import { evaluateOnInputs } from './formula.ts';
+import { flattenDense, layerOutputSize } from './sizes.ts';
 import { count } from './steps.ts';
 
 export interface ArithResult {
@@ -44,6 +45,36 @@ function numberList(s: string): number[] | undefined {
   return parts.map(toNum);
 }
 
+/**
+ * Whether the list at t[start, end) is the asker's own result to check
+ * ("I got [0.67, 0.24, 0.09]", 「自分で計算したら [...] になった」), not an input.
+ */
+function isClaim(t: string, start: number, end: number): boolean {
+  const before = t.slice(Math.max(0, start - 40), start);
+  const after = t.slice(end, end + 16);
+  return (
+    /(自分で|計算したら|やってみたら|解いたら|\bI (got|get|calculated|computed)\b|\bmy (answer|result|working|values?)\b|\bgot\b)[^\[\]。.?？\n]{0,20}$/i.test(before) ||
+    /^\s*(に|と)(なった|なりました|なる(けど|んですが|のですが)|出た|出ました)/.test(after)
+  );
+}
+
+/** The asker's worked values against the right ones, compared at the asker's own number of decimals. */
+function checkClaim(claim: number[], right: number[]): { ja: string; en: string } {
+  const decimals = Math.max(...claim.map((v) => (String(v).split('.')[1] ?? '').length));
+  const rounded = right.map((v) => Number(v.toFixed(decimals)));
+  const off = claim.map((v, i) => (Math.abs(v - rounded[i]) > 1e-9 ? i : -1)).filter((i) => i >= 0);
+  const list = (xs: number[]) => `[${xs.map((v) => v.toFixed(decimals)).join(', ')}]`;
+  if (off.length === 0) {
+    return { ja: `あなたの ${list(claim)} は合っています（小数第 ${decimals} 位まで一致）。`, en: `Your ${list(claim)} is right (it matches to ${decimals} decimal place${decimals === 1 ? '' : 's'}).` };
+  }
+  const which = off.map((i) => `${claim[i].toFixed(decimals)} → ${rounded[i].toFixed(decimals)}`).join(', ');
+  const close = off.every((i) => Math.abs(claim[i] - right[i]) <= 2 * 10 ** -decimals);
+  return {
+    ja: `あなたの ${list(claim)} は少し違います：小数第 ${decimals} 位に丸めると ${list(rounded)} で、${which} です。${close ? '途中の e^x を丸めたときのずれだと思われます。' : ''}`,
+    en: `Your ${list(claim)} is slightly off: rounded to ${decimals} decimal place${decimals === 1 ? '' : 's'} the result is ${list(rounded)} (${which}).${close ? ' Most likely rounding of the e^x values along the way.' : ''}`,
+  };
+}
+
 /** Activation functions applied to numbers: `sigmoid(0)`, `relu(-3)`, `softmax([3, 1])`, "sigmoid at 0". */
 function activations(t: string): ArithResult | undefined {
   const values: { f: string; x: number | number[] }[] = [];
@@ -53,11 +84,18 @@ function activations(t: string): ArithResult | undefined {
   }
   // "softmax of [1, 1, 1]? and of [3, 1]?", 「softmax手計算 ・[0, 0, 0, 0] だと？」: every list after the name.
   const named = /\b(softmax|relu|sigmoid|tanh)\s+(?:of|on|for)\s+\[/i.exec(t) ?? /(softmax|ソフトマックス)(?![\s\S]*\b(predict|pred|出力|output)\b)[^\[\]\n]{0,20}(手計算|by hand|計算)/i.exec(t);
+  // A list the asker worked out themselves ("I got [0.67, 0.24, 0.09]") is checked, not computed on.
+  const claims: number[][] = [];
   if (named) {
     const f = /ソフトマックス/.test(named[1]) ? 'softmax' : named[1].toLowerCase();
-    for (const m of t.slice(named.index).matchAll(/\[([^\[\]]{1,80})\]/g)) {
+    // The lists after the name, and those before it on the same line ("the values [2.0, 1.0, 0.1] through softmax").
+    const lineStart = t.lastIndexOf('\n', named.index) + 1;
+    for (const m of t.slice(lineStart).matchAll(/\[([^\[\]]{1,80})\]/g)) {
       const xs = numberList(m[1]);
-      if (xs) values.push({ f, x: xs });
+      if (!xs) continue;
+      const at = lineStart + m.index;
+      if (isClaim(t, at, at + m[0].length)) claims.push(xs);
+      else values.push({ f, x: xs });
     }
   }
   for (const m of t.matchAll(new RegExp(String.raw`\b(sigmoid|relu|tanh)(?:'s)?\s+(?:derivative\s+)?(?:at|of)\s+(?:x\s*=\s*)?(${NUM})`, 'gi'))) {
@@ -91,12 +129,18 @@ function activations(t: string): ArithResult | undefined {
     if (Array.isArray(x)) {
       const p = softmax(x);
       const line = `softmax([${x.map((v) => show(v)).join(', ')}]) = [${p.map((v) => show(v, 3)).join(', ')}]`;
+      const claim = claims.find((c) => c.length === p.length);
+      const check = claim ? checkClaim(claim, p) : undefined;
       // The working, for a list short enough to follow by hand: each e^x, their sum, each share.
       const ex = x.map((v) => Math.exp(v));
       const sum = ex.reduce((a, b) => a + b, 0);
       const work = x.length <= 5 && x.every((v) => Math.abs(v) <= 20) ? `${x.map((v, i) => `e^${show(v)} = ${show(ex[i], 3)}`).join(', ')}; Σ = ${show(sum, 3)}; ${ex.map((e, i) => `${show(e, 3)} / ${show(sum, 3)} = ${show(p[i], 3)}`).join(', ')}` : '';
       ja.push(`${line}（各 e^x を合計で割った値で、合計は 1。全部の値に同じ数を足しても結果は変わりません）${work ? `\n計算：${work.replace(/; /g, '、')}` : ''}`);
       en.push(`${line} (each e^x divided by their sum, so they add up to 1; adding the same number to every input leaves it unchanged)${work ? `\nWorking: ${work}` : ''}`);
+      if (check) {
+        ja.push(check.ja);
+        en.push(check.en);
+      }
       continue;
     }
     if (f === 'sigmoid') {
@@ -592,7 +636,8 @@ function perceptron(t: string): ArithResult | undefined {
       },
     };
   }
-  if (!/(\(0\s*,\s*0\)|truth table|真理値表|4 ?通り|four inputs|all inputs|出力は|outputs?)/i.test(t)) return undefined;
+  // The outputs on the four inputs are asked for, or which gate the weights make.
+  if (!/(\(0\s*,\s*0\)|truth table|真理値表|4 ?通り|four inputs|all inputs|出力は|outputs?|論理ゲート|何の?ゲート|どの?ゲート|which (logic )?gate|what (logic )?gate|logic gate|gate (is|does) (it|this))/i.test(t)) return undefined;
   const inputs: [number, number][] = [[0, 0], [0, 1], [1, 0], [1, 1]];
   const outs = inputs.map(([a, c]) => step(w1 * a + w2 * c + b));
   const key = outs.join('');
@@ -1021,7 +1066,7 @@ function predictedClass(t: string): ArithResult | undefined {
 export function computeArithmetic(text: string): ArithResult[] {
   const t = text.normalize('NFKC');
   const out: ArithResult[] = [];
-  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass]) {
+  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense]) {
     const r = f(t);
     if (r) out.push(r);
     // The gradient of softmax + cross-entropy already gives the loss of the true class.

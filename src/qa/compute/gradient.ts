@@ -287,6 +287,25 @@ function fitPoints(pts: [number, number][]): GradientResult {
   };
 }
 
+/** Whether the asker's line is the least-squares one, and what to do when it is not. */
+function lineVerdict(pts: [number, number][], m: number, b: number): { ja: string; en: string } {
+  const n = pts.length;
+  const mx = pts.reduce((a, [x]) => a + x, 0) / n;
+  const my = pts.reduce((a, [, y]) => a + y, 0) / n;
+  const sxx = pts.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  const bm = sxx === 0 ? 0 : pts.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0) / sxx;
+  const bb = my - bm * mx;
+  const mseOf = (mm: number, b0: number) => pts.reduce((a, [x, y]) => a + (mm * x + b0 - y) ** 2, 0) / n;
+  const gap = mseOf(m, b) - mseOf(bm, bb);
+  if (Math.abs(m - bm) < 0.005 && Math.abs(b - bb) < 0.005) {
+    return { ja: `はい、m = ${num(m)}、b = ${num(b)} は一番合う直線です。`, en: `Yes: m = ${num(m)}, b = ${num(b)} is the best line.` };
+  }
+  return {
+    ja: `いいえ、m = ${num(m)}、b = ${num(b)} はまだ一番合う直線（m = ${num(bm)}、b = ${num(bb)}）ではありません。MSE が最小値より ${num(gap)} 大きいので、まだ収束していません。更新（エポック）を続ければ近づきます。`,
+    en: `No: m = ${num(m)}, b = ${num(b)} is not yet the best line (m = ${num(bm)}, b = ${num(bb)}). Its MSE is ${num(gap)} above the lowest possible, so it has not converged; keep updating (more epochs) and it gets closer.`,
+  };
+}
+
 /** A multi-input Dense(1): get_weights' column of weights and the bias, applied to one input row. */
 function multiInputPredict(text: string): GradientResult | undefined {
   const w = /array\(\s*\[((?:\s*\[\s*[-−\d.e]+\s*\]\s*,?){2,})\]/.exec(text);
@@ -527,12 +546,17 @@ export function computeGradient(text: string): GradientResult | undefined {
   const eq = vals.has('m') || vals.has('w') ? undefined : lineEquation(t);
   const given = eq ? new Map([...vals, ['m', eq.m], ['b', eq.b]]) : vals;
   const bestAsked = /(converge|収束|best|一番合う|最適|正解は|本当の値|the right (m|values?|line)|correct (m|values?|line))/i.test(t);
-  if (pts.length && (given.has('m') || given.has('w')) && given.has('b') && /(mse|evaluate|loss|誤差|損失)/i.test(t)) {
+  // The asker's own m and b checked against the points ("mine stopped at m=1.8, b=1.5, is that right?").
+  const checks = /(合って|あって|正しい(です|でしょう)?か|correct\?|right\?|is (this|that|it|mine) (right|ok|correct)|ok\?)/i.test(t);
+  if (pts.length && (given.has('m') || given.has('w')) && given.has('b') && (/(mse|evaluate|loss|誤差|損失)/i.test(t) || checks)) {
     const now = lineOnPoints(pts, given);
-    if (!bestAsked) return now;
-    // Both asked: the MSE of the asker's line, then the best line.
+    if (!bestAsked && !checks) return now;
+    // Both asked: the MSE of the asker's line, then the best line, then how far the asker's is from it.
     const best = fitPoints(pts);
-    return { kind: now.kind, text: { ja: `${now.text.ja}\n${best.text.ja}`, en: `${now.text.en}\n${best.text.en}` } };
+    const verdict = lineVerdict(pts, given.get('m') ?? given.get('w')!, given.get('b')!);
+    // Asked whether it is right: the verdict leads; asked for the values: they lead and the verdict follows.
+    const parts = checks ? [verdict, now.text, best.text] : [now.text, best.text, verdict];
+    return { kind: now.kind, text: { ja: parts.map((x) => x.ja).join('\n'), en: parts.map((x) => x.en).join('\n') } };
   }
   if (pts.length && /(converge|best|fit|収束|一番合う|最適|直線|line|m and b|m と b|slope|傾き|lowest|minimum|最小|下がらない|0にならない|0 にならない|止まって|stuck|won'?t (go|get) (to )?0)/i.test(t)) return fitPoints(pts);
   if (/(予測|predict|prediction|ŷ|出力|return)/i.test(t)) return multiInputPredict(t) ?? predictLine(vals, t);

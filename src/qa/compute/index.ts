@@ -27,7 +27,7 @@ export interface Computed {
 }
 
 const ASKS_MODEL =
-  /(param|パラメー?タ|shape|(?<![線変図整円成原外固正方台角地人])形|出力|output|comes? out|出てくる|何が出|summary|サマリ|合って|how many|何個|いくつ|計算|\bsize\b|サイズ|total|合計|heavy|重い|\bmost\b|最も|一番|\bweights?\b|重み|次元|dimension|flatten)/i;
+  /(param|パラメー?タ|shape|(?<![線変図整円成原外固正方台角地人])形|出力|output|comes? out|出てくる|何が出|summary|サマリ|合って|how many|何個|いくつ|計算|\bsize\b|サイズ|total|合計|heavy|重い|\bmost\b|最も|一番|\bweights?\b|重み|次元|dimension|flatten|come from|where does|どこから)/i;
 
 function modelText(m: ModelSummary, lang: Lang): string {
   const ja = lang === 'ja';
@@ -84,7 +84,9 @@ function shapeMathJa(text: string): string {
   if (text === 'one value per channel') return 'チャンネルごとに1つの値';
   const m = /one value per feature over the ([\d,]+) steps/.exec(text);
   if (m) return `${m[1]} ステップ分をまとめて特徴ごとに1つの値`;
-  return text.replace(/Dense acts on the last axis only/, 'Dense は最後の軸だけに作用');
+  return text
+    .replace(/Dense acts on the last axis only/, 'Dense は最後の軸だけに作用')
+    .replace("padding='same' pads the border with zeros, so stride 1 keeps the size", "padding='same' は周りを 0 で埋めるので、stride 1 なら大きさが変わりません");
 }
 
 function errorJa(error: string): string {

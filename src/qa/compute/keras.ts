@@ -147,7 +147,7 @@ function inputOf(c: PyCall): number[] | undefined {
 function convOut(size: number, k: number, s: number, padding: string): { out: number; math: string } {
   if (padding === 'same') {
     const out = Math.ceil(size / s);
-    return { out, math: s === 1 ? `${size} (padding='same')` : `ceil(${size}/${s}) = ${out}` };
+    return { out, math: s === 1 ? `${size} (padding='same' pads the border with zeros, so stride 1 keeps the size)` : `ceil(${size}/${s}) = ${out}` };
   }
   const out = Math.floor((size - k) / s) + 1;
   return { out, math: s === 1 ? `${size}−${k}+1 = ${out}` : `floor((${size}−${k})/${s})+1 = ${out}` };
