@@ -311,4 +311,17 @@ describe('what beginners paste: summaries, predictions, progress bars, logs', ()
     const out = computeFromQuestion("線形回帰の練習です。なにがおかしい？\n```\nmodel = Sequential([Dense(1, input_shape=(1,))])\n```", 'ja');
     expect(out.filter((c) => c.kind === 'model')).toEqual([]);
   });
+
+  it("reads a single epoch's wide train/validation gap as overfitting, and a pasted log's bar is no question about steps", () => {
+    const q = "dense model on a small image data set I'm trying (27k train images, 24 classes):\n```\nEpoch 20/20\n858/858 - 3s - loss: 0.0298 - accuracy: 0.9912 - val_loss: 2.1133 - val_accuracy: 0.6021\n```\ntraining looks amazing but val is 60%. which number do I believe";
+    const r = computeFromQuestion(q, 'en');
+    expect(r.map((x) => x.kind)).toEqual(['log']);
+    expect(r[0].text).toContain('Training accuracy 0.9912 against validation accuracy 0.6021: the gap is overfitting');
+    expect(r[0].text).toContain('The number to believe is the validation one (0.6021)');
+    // A narrow gap in one epoch is not called overfitting.
+    expect(computeFromQuestion('Epoch 5/5\n1875/1875 - loss: 0.05 - accuracy: 0.985 - val_loss: 0.07 - val_accuracy: 0.978\nis this good?', 'en').some((x) => /overfitting/.test(x.text))).toBe(false);
+    // The bar asked about in prose is still read.
+    expect(computeFromQuestion('Epoch 1/5\n1875/1875 - 3s - loss: 0.25 - accuracy: 0.93\nwhat is 1875/1875?', 'en').some((x) => x.kind === 'steps')).toBe(true);
+  });
 });
+

@@ -253,8 +253,8 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
       return {
         topic: 'overfitting-validation',
         text: ja
-          ? `学習データの accuracy ${x.train} に対して検証データは ${x.val} で、差が開いています。これが過学習です：学習データには合っていても、見たことのないデータには同じようには当てはまっていません。`
-          : `Training accuracy ${x.train} against validation accuracy ${x.val}: the gap is overfitting. The model fits its training data better than it generalises to data it has not seen.`,
+          ? `学習データの accuracy ${x.train} に対して検証データは ${x.val} で、差が開いています。これが過学習です：学習データには合っていても、見たことのないデータには同じようには当てはまっていません。モデルの実力として信じるのは検証データの値（${x.val}）です。`
+          : `Training accuracy ${x.train} against validation accuracy ${x.val}: the gap is overfitting. The model fits its training data better than it generalises to data it has not seen. The number to believe is the validation one (${x.val}): it estimates how the model does on new data.`,
       };
     case 'loss-falls-accuracy-flat':
       return {

@@ -152,9 +152,10 @@ export function readLog(series: Series, lr?: number): Finding[] {
     }
   }
 
-  if (acc.length >= 2 && vacc.length >= 1 && !out.some((f) => f.kind === 'overfitting' || f.kind === 'val-loss-and-accuracy-rise')) {
+  if (acc.length >= 1 && vacc.length >= 1 && !out.some((f) => f.kind === 'overfitting' || f.kind === 'val-loss-and-accuracy-rise')) {
     const gap = last(acc).value - last(vacc).value;
-    if (gap > 0.015 && last(acc).value > 0.95) out.push({ kind: 'train-val-gap', facts: { train: last(acc).text, val: last(vacc).text } });
+    // A single epoch's line says it too when the gap is wide (0.99 against 0.60).
+    if ((acc.length >= 2 || gap > 0.1) && gap > 0.015 && last(acc).value > 0.95) out.push({ kind: 'train-val-gap', facts: { train: last(acc).text, val: last(vacc).text } });
   }
 
   for (const [l, a] of [[loss, acc], [vloss, vacc]] as const) {

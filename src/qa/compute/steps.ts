@@ -125,7 +125,9 @@ function stepsCase(samples: number, batch: number, split: number | undefined, de
  */
 export function computeSteps(text: string): StepsResult | undefined {
   const t = text.normalize('NFKC');
-  if (!ASKS_STEPS.test(t)) return undefined;
+  // The bars of a pasted training log ("858/858 - 3s - loss: …") do not ask about steps by themselves.
+  const asked = t.split('\n').filter((l) => !/\b(loss|acc(uracy)?)\s*[:=]\s*\d|^\s*epoch\s+\d+\s*\/\s*\d+\s*$/i.test(l)).join('\n');
+  if (!ASKS_STEPS.test(asked)) return undefined;
   const split = validationSplit(t);
   const shown = shownSteps(t);
   const batches = batchSizes(t);
