@@ -232,10 +232,11 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     // A worked calculation on the asker's numbers stands alone: an entry's own
     // worked example beside it (other numbers) would only confuse; the entry is named to read on.
     const worked = computed.some((c) => c.kind === 'math' || c.kind === 'steps' || c.kind === 'model');
-    const selected = selectPassages(index, focus, candidates, { budget: computed.length ? 700 : 1400, max: computed.length ? 2 : 4 });
+    const selected = selectPassages(index, focus, candidates, { budget: computed.length ? 700 : Number(process.env.XB ?? 1400), max: computed.length ? 2 : Number(process.env.XM ?? 4) });
     // The LLM writer still gets the passages: it can explain around the asker's numbers.
     // A second part that asks for an explanation ("…and what is an epoch?") gets one paragraph after it.
-    const explainToo = /(意味|とは|って何|ってなに|わから|分から|what (is|are|does)|\bmean(s|ing)?\b|explain|\bwhy\b|なぜ|なんで|どうして)/i.test(focus);
+    // So does a question whether something is wrong or normal ("is keras wrong?", 「おかしい？」): the result alone does not say why.
+    const explainToo = /(意味|とは|って何|ってなに|わから|分から|what (is|are|does)|\bmean(s|ing)?\b|explain|\bwhy\b|なぜ|なんで|どうして|\bwrong\b|\bbroken\b|\bbug\b|\bnormal\b|おかしい|間違って|バグ|壊れ|普通)/i.test(focus);
     const passages = worked ? (explainToo ? selected.slice(0, 1) : []) : selected;
     // Never guess: an answer of passages that hold little of what was asked is another question's answer.
     // (A pasted error or code block is matched by its own words, not by the prose around it.)

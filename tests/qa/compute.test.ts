@@ -323,5 +323,21 @@ describe('what beginners paste: summaries, predictions, progress bars, logs', ()
     // The bar asked about in prose is still read.
     expect(computeFromQuestion('Epoch 1/5\n1875/1875 - 3s - loss: 0.25 - accuracy: 0.93\nwhat is 1875/1875?', 'en').some((x) => x.kind === 'steps')).toBe(true);
   });
+
+  it('reads a pasted one-hot row back as its label, and an accuracy stuck at 0.5 is no model output', () => {
+    const [r] = computeFromQuestion('print(y_train[0]) gives [0. 0. 0. 0. 0. 1. 0. 0. 0. 0.]. how do I get the plain digit back?', 'en');
+    expect(r.text).toContain('index 5 (the 6th from the left), the digit (class) 5');
+    expect(r.text).toContain('`np.argmax(y_train, axis=1)`');
+    // A row of probabilities is not one-hot.
+    expect(computeFromQuestion('pred[0] is [0.1 0.7 0.2], which digit is it?', 'en').some((x) => /one-hot/.test(x.text))).toBe(false);
+    const out = computeFromQuestion("自分で2クラス分類試してて、最後の層を Dense(1, activation='softmax') にして loss='binary_crossentropy' で学習したら accuracy がずっと 0.5000 のままです", 'ja');
+    expect(out.some((x) => x.text.includes('出力 0.5'))).toBe(false);
+  });
+
+  it('reads a Conv2D count straight from input_shape when the question gives it', () => {
+    const [r] = computeFromQuestion('Conv2D(32, (3,3), input_shape=(28,28,1)) の Param # が 320 なんですが、どう計算したら 320 になるんですか？', 'ja');
+    expect(r.text).toMatch(/^320 = \(3×3×1 \+ 1\) × 32 です。/);
+    expect(r.text).not.toContain('前の層の出力');
+  });
 });
 

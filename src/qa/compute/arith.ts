@@ -289,7 +289,7 @@ function crossEntropyVectors(t: string): ArithResult | undefined {
 function crossEntropy(t: string): ArithResult | undefined {
   if (!/(cross-?entropy|crossentropy|交差エントロピー|クロスエントロピー|log ?loss|対数損失)/i.test(t) || crossEntropyVectors(t)) return undefined;
   // A metric's or a setting's value (accuracy 0.99, lr 0.001, Dropout(0.5)) is not a model's output.
-  const metric = /(accuracy|\bacc\b|loss|精度|正解率|learning_rate|\blr\b|学習率|dropout|rate|split|momentum)\W{0,4}(?:is|was|of|=|:|が|は)?\s*(?:already\s*)?$/i;
+  const metric = /(accuracy|\bacc\b|loss|精度|正解率|learning_rate|\blr\b|学習率|dropout|rate|split|momentum)\W{0,4}(?:is|was|of|=|:|が|は)?\s*(?:already|ずっと|まだ|常に|いつも|stays?(?: at)?|stuck at|remains?(?: at)?|still)?\s*$/i;
   const ps = [...new Set([...t.matchAll(/(?<![\d.])(0\.\d+|1\.0+)(?!\d|\.\d)/g)].filter((m) => !metric.test(t.slice(Math.max(0, m.index! - 24), m.index!))).map((m) => Number(m[1])).filter((p) => p > 0 && p < 1))];
   if (ps.length === 0 || ps.length > 4) return undefined;
   const binary = /(binary|二値|sigmoid|true label|label (is )?[01]\b|ラベル.{0,4}(?<![\d.])[01](?![\d.])|正解(が|は)\s*[01](?![\d.]))/i.test(t);
@@ -820,6 +820,30 @@ function toCategorical(t: string): ArithResult | undefined {
   };
 }
 
+/**
+ * A pasted one-hot row ([0. 0. 0. 0. 0. 1. 0. 0. 0. 0.]): the label is the
+ * index of its 1, and np.argmax turns rows back into labels.
+ */
+function oneHotRow(t: string): ArithResult | undefined {
+  if (/to_categorical\s*\(/.test(t)) return undefined;
+  if (!/(digit|label|number|class|back|mean|which|what|元の|数字|ラベル|クラス|戻|意味|どの|何)/i.test(t)) return undefined;
+  const m = /\[\s*((?:[01]\.?0*\s*[,\s]\s*){2,}[01]\.?0*)\s*\]/.exec(t);
+  if (!m) return undefined;
+  const bits = m[1].split(/[,\s]+/).filter(Boolean).map((x) => Number(x));
+  if (bits.length < 3 || bits.filter((b) => b === 1).length !== 1) return undefined;
+  const k = bits.indexOf(1);
+  const name = /\b(y_\w+|labels?)\s*\[\s*(\d+)\s*\]/.exec(t);
+  const one = name ? `${name[1]}[${name[2]}]` : 'row';
+  const all = name ? name[1] : 'y';
+  return {
+    topic: 'one-hot-encoding',
+    text: {
+      ja: `その行は one-hot 表現で、ラベルは 1 が立っている位置です。位置は 0 から数えるので、インデックス ${k}（左から ${k + 1} 番目）、つまり数字（クラス）${k} です。元の数字に戻すには \`np.argmax(${one === 'row' ? '行' : one})\` → ${k}、全部まとめてなら \`np.argmax(${all}, axis=1)\` です（to_categorical の逆）。`,
+      en: `That row is a one-hot encoding: the label is the position of its 1. Positions count from 0, so it is index ${k} (the ${k + 1}th from the left), the digit (class) ${k}. To get the plain label back use \`np.argmax(${one})\` → ${k}, or for all rows at once \`np.argmax(${all}, axis=1)\` (the inverse of to_categorical).`,
+    },
+  };
+}
+
 /** pad_sequences of a given list: zeros in front (the default) or behind with padding='post'. */
 function padSequences(t: string): ArithResult | undefined {
   const m = /pad_sequences\(\s*\[\s*\[([^\[\]]{1,60})\]\s*\]\s*,\s*maxlen\s*=\s*(\d+)/.exec(t);
@@ -1066,7 +1090,7 @@ function predictedClass(t: string): ArithResult | undefined {
 export function computeArithmetic(text: string): ArithResult[] {
   const t = text.normalize('NFKC');
   const out: ArithResult[] = [];
-  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense]) {
+  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense, oneHotRow]) {
     const r = f(t);
     if (r) out.push(r);
     // The gradient of softmax + cross-entropy already gives the loss of the true class.

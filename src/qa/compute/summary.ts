@@ -146,9 +146,17 @@ export function explainParamCount(text: string, lang: Lang): string | undefined 
     const cin = (n / f - 1) / (k * k);
     if (!Number.isInteger(cin) || cin < 1) return undefined;
     const w = k * k * cin * f;
+    // The input's channels written in the question (input_shape=(28, 28, 1)): the count follows directly.
+    const shapeM = /input_shape\s*=\s*\(([^()]*)\)/.exec(t);
+    const given = shapeM ? Number(shapeM[1].split(',').map((x) => x.trim()).filter(Boolean).pop()) === cin : false;
+    if (given) {
+      return ja
+        ? `${fmt(n)} = (${k}×${k}×${cin} + 1) × ${f} です。${k}×${k} のカーネルが入力の ${cin} チャンネル（input_shape の最後の ${cin}）に重なるので、フィルター 1 枚の重みは ${k}×${k}×${cin} = ${k * k * cin} 個、それが ${f} 枚で ${k}×${k}×${cin}×${f} = ${fmt(w)}、フィルターごとのバイアス ${f} 個を足して ${fmt(w)} + ${f} = ${fmt(n)} です。カーネルの各重みは学習されるパラメータです。`
+        : `${fmt(n)} = (${k}×${k}×${cin} + 1) × ${f}. Each ${k}×${k} kernel spans the input's ${cin} channel${cin === 1 ? '' : 's'} (the last number of input_shape), so one filter has ${k}×${k}×${cin} = ${k * k * cin} weights; ${f} filters make ${k}×${k}×${cin}×${f} = ${fmt(w)}, plus one bias per filter: ${fmt(w)} + ${f} = ${fmt(n)}. Every kernel weight is a learned parameter.`;
+    }
     return ja
-      ? `${fmt(n)} で合っています。Conv2D の各フィルターは ${k}×${k} の窓を入力のチャンネル全部に重ねて持つので、重みはフィルター 1 枚あたり ${k}×${k}×（入力のチャンネル数）です。(${k}×${k}×c + 1) × ${f} = ${fmt(n)} を解くと c = ${cin}：この層への入力は ${cin} チャンネル（前の層の出力）です。重み ${k}×${k}×${cin}×${f} = ${fmt(w)} にバイアス ${f} 個を足して ${fmt(n)}。${k}×${k}×${f} + ${f} = ${fmt(k * k * f + f)} になるのは入力が 1 チャンネルのときだけです。`
-      : `${fmt(n)} is right. Each filter of a Conv2D lays its ${k}×${k} window over every input channel, so it has ${k}×${k}×(input channels) weights. Solving (${k}×${k}×c + 1) × ${f} = ${fmt(n)} gives c = ${cin}: this layer's input has ${cin} channels (the previous layer's output). Weights ${k}×${k}×${cin}×${f} = ${fmt(w)}, plus ${f} biases = ${fmt(n)}. ${k}×${k}×${f} + ${f} = ${fmt(k * k * f + f)} would hold only for a one-channel input.`;
+      ? `${fmt(n)} で合っています。Conv2D の各フィルターは ${k}×${k} の窓を入力のチャンネル全部に重ねて持つので、重みはフィルター 1 枚あたり ${k}×${k}×（入力のチャンネル数）です。(${k}×${k}×c + 1) × ${f} = ${fmt(n)} を解くと c = ${cin}：この層への入力は ${cin} チャンネル（最初の層なら input_shape の最後の数、そうでなければ前の層の出力のチャンネル数）です。重み ${k}×${k}×${cin}×${f} = ${fmt(w)} にバイアス ${f} 個を足して ${fmt(n)}。${k}×${k}×${f} + ${f} = ${fmt(k * k * f + f)} になるのは入力が 1 チャンネルのときだけです。`
+      : `${fmt(n)} is right. Each filter of a Conv2D lays its ${k}×${k} window over every input channel, so it has ${k}×${k}×(input channels) weights. Solving (${k}×${k}×c + 1) × ${f} = ${fmt(n)} gives c = ${cin}: this layer's input has ${cin} channels (the last number of input_shape for a first layer, otherwise the channels of the previous layer's output). Weights ${k}×${k}×${cin}×${f} = ${fmt(w)}, plus ${f} biases = ${fmt(n)}. ${k}×${k}×${f} + ${f} = ${fmt(k * k * f + f)} would hold only for a one-channel input.`;
   }
   const dense = /Dense\(\s*(?:units\s*=\s*)?(\d+)/.exec(t);
   if (dense && !/Conv2D|Flatten\(/.test(t)) {
