@@ -193,6 +193,9 @@ describe('calculator fixes found on blind batch 6', () => {
     // A model in code is the model calculator's; a kernel alone is no question about sizes.
     expect(en("Conv2D(32, (3,3), input_shape=(28,28,1)): what is the output size?").some((x) => /^26×26/.test(x))).toBe(false);
     expect(en('what does a 3x3 kernel learn?')).toEqual([]);
+    // The filters' count too when asked; an error message's sizes are not asked about.
+    expect(en('output size if I use a 5x5 kernel on a 28x28 image, stride 1, no padding? and how many params for 16 such filters on a grayscale image?')[0]).toContain('Parameters: (5×5×1 + 1) × 16 = 416');
+    expect(en("ValueError: Negative dimension size caused by subtracting 3 from 1. input 28x28, MaxPooling2D(2) after each 3x3 conv: what size?").some((x) => /MaxPooling2D, 2×2/.test(x))).toBe(false);
   });
 
   it('walks a Dense count after Flatten through from the shapes the asker quotes, and says when the count disagrees', () => {

@@ -328,6 +328,8 @@ describe('what beginners paste: summaries, predictions, progress bars, logs', ()
     const [r] = computeFromQuestion('print(y_train[0]) gives [0. 0. 0. 0. 0. 1. 0. 0. 0. 0.]. how do I get the plain digit back?', 'en');
     expect(r.text).toContain('index 5 (the 6th from the left), the digit (class) 5');
     expect(r.text).toContain('`np.argmax(y_train, axis=1)`');
+    // What one-hot means is not a question about the row's label.
+    expect(computeFromQuestion('one-hot の [0, 0, 1] って、「正解はクラス2」っていうただの目印ですか？ それとも確率として意味がある？', 'ja').some((x) => /one-hot 表現で/.test(x.text))).toBe(false);
     // A row of probabilities is not one-hot.
     expect(computeFromQuestion('pred[0] is [0.1 0.7 0.2], which digit is it?', 'en').some((x) => /one-hot/.test(x.text))).toBe(false);
     const out = computeFromQuestion("自分で2クラス分類試してて、最後の層を Dense(1, activation='softmax') にして loss='binary_crossentropy' で学習したら accuracy がずっと 0.5000 のままです", 'ja');

@@ -826,7 +826,8 @@ function toCategorical(t: string): ArithResult | undefined {
  */
 function oneHotRow(t: string): ArithResult | undefined {
   if (/to_categorical\s*\(/.test(t)) return undefined;
-  if (!/(digit|label|number|class|back|mean|which|what|元の|数字|ラベル|クラス|戻|意味|どの|何)/i.test(t)) return undefined;
+  // Asked for the label the row stands for, not what one-hot is.
+  if (!/(\bback\b|\bplain\b|which (digit|class|number|label)|what (digit|class|number|label)|get the (digit|label|class|number)|元の|戻|何の数字|どの数字|どのクラス|何のクラス|何番|どの(数|ラベル))/i.test(t)) return undefined;
   const m = /\[\s*((?:[01]\.?0*\s*[,\s]\s*){2,}[01]\.?0*)\s*\]/.exec(t);
   if (!m) return undefined;
   const bits = m[1].split(/[,\s]+/).filter(Boolean).map((x) => Number(x));

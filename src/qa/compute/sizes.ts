@@ -23,7 +23,8 @@ const PAIR = /(?<![\d.])(\d{1,4})\s*[x×＊*]\s*(\d{1,4})(?![\d.])/g;
  */
 export function layerOutputSize(t: string): ArithResult | undefined {
   // A model written as code has its own calculator (input_shape and the layer calls).
-  if (/input_shape|Input\s*\(|Sequential/i.test(t) || !ASKS_SIZE.test(t) || parseSummaryTable(t)) return undefined;
+  // So is an error message (its sizes are the failing layer's, read by errors.ts).
+  if (/input_shape|Input\s*\(|Sequential|Error\b|Traceback|Exception/i.test(t) || !ASKS_SIZE.test(t) || parseSummaryTable(t)) return undefined;
   const pool = /(max|average|avg)?\s*pool(?:ing)?(?:2d)?\s*\(\s*\(?\s*(\d)\s*(?:,\s*\d\s*\)?)?|pool_size\s*=\s*\(?\s*(\d)|(\d)\s*[x×]\s*\d\s*(?:の)?\s*(?:max ?)?(?:pool|プーリング)|(?:プーリング|pooling)\s*[(（]?\s*(\d)\s*[x×]/i.exec(t);
   const kernelWords = /(kernel|filter|カーネル|フィルタ)/i;
   const pairs = [...t.matchAll(PAIR)].map((m) => ({ a: Number(m[1]), b: Number(m[2]), at: m.index, end: m.index + m[0].length }));
@@ -68,7 +69,21 @@ export function layerOutputSize(t: string): ArithResult | undefined {
     (other ? ` With padding='${same ? 'valid' : 'same'}' it would be ${other}.` : '') +
     (leftover ? ` It does not crash: ${(input.a - k) % s === 1 ? 'the last row and column, which the window cannot reach, are' : `the last ${(input.a - k) % s} rows and columns, which the window cannot reach, are`} dropped (rounded down).` : '') +
     (kind === 'Conv2D' ? '' : ' The channels stay the same and it has 0 parameters.');
-  return { topic: pool ? 'pooling' : 'cnn-convolution', text: { ja, en } };
+  // "…and how many params for 16 such filters on a grayscale image?": the count too.
+  const filtersM = /(\d+)\s*(?:such\s+|of (?:these|them)\s+)?(?:filters|kernels)|(?:filters\s*=\s*|フィルター?\s*(?:を|が)?\s*)(\d+)|(\d+)\s*(?:枚|個)の?(?:フィルター?|カーネル)/i.exec(t);
+  const channelsM = /(grayscale|grey|gray|白黒|グレースケール|1 ?channel|1 ?チャンネル)|(rgb|colou?r|カラー|3 ?channels?|3 ?チャンネル)/i.exec(t);
+  let count = { ja: '', en: '' };
+  if (!pool && filtersM && /(param|パラメー?タ|weights?|重み)/i.test(t)) {
+    const f = Number(filtersM[1] ?? filtersM[2] ?? filtersM[3]);
+    const c = channelsM?.[2] ? 3 : 1;
+    const p = (k * k * c + 1) * f;
+    const assumed = channelsM ? '' : c === 1 ? ' (taking a one-channel, grey-scale input)' : '';
+    count = {
+      ja: `パラメータは (${k}×${k}×${c} + 1) × ${f} = ${fmt(p)} 個です（カーネル ${k}×${k}×${c} の重みとバイアス 1 個がフィルターごとに。入力の大きさには関係しません${channelsM ? '' : '。1 チャンネルの白黒画像として計算'}）。`,
+      en: ` Parameters: (${k}×${k}×${c} + 1) × ${f} = ${fmt(p)} (each filter has ${k}×${k}×${c} kernel weights and one bias, whatever the image size${assumed}).`,
+    };
+  }
+  return { topic: pool ? 'pooling' : 'cnn-convolution', text: { ja: ja + count.ja, en: en + count.en } };
 }
 
 /**
