@@ -341,5 +341,15 @@ describe('what beginners paste: summaries, predictions, progress bars, logs', ()
     expect(r.text).toMatch(/^320 = \(3×3×1 \+ 1\) × 32 です。/);
     expect(r.text).not.toContain('前の層の出力');
   });
+
+  it('reads a training loss that keeps going back up as a learning rate that is too high, and leaves a smooth fall alone', () => {
+    const q = 'my loss is all over the place:\n```\nEpoch 1/8 loss: 0.4127\nEpoch 2/8 loss: 0.3511\nEpoch 3/8 loss: 0.4402\nEpoch 4/8 loss: 0.2957\nEpoch 5/8 loss: 0.5218\nEpoch 6/8 loss: 0.3834\n```\nusing SGD(learning_rate=0.5). normal?';
+    const r = computeFromQuestion(q, 'en').find((x) => x.kind === 'log')!;
+    expect(r.topic).toBe('learning-rate');
+    expect(r.text).toContain('(0.4127 → 0.3511 → 0.4402 → 0.2957 → 0.5218 → 0.3834; it rose 2 times)');
+    expect(r.text).toContain('the learning rate (0.5) is too high');
+    const smooth = 'Epoch 1/4 loss: 0.50\nEpoch 2/4 loss: 0.31\nEpoch 3/4 loss: 0.32\nEpoch 4/4 loss: 0.25\nis this ok?';
+    expect(computeFromQuestion(smooth, 'en').some((x) => /goes down and up/.test(x.text))).toBe(false);
+  });
 });
 

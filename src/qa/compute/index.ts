@@ -249,6 +249,13 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
           ? `val_loss は ${ep(x.best)} の ${x.bestValue} から ${x.lastValue} に上がっているのに、val_accuracy は ${x.accFrom} → ${x.accTo} と上がっています。矛盾ではありません：正解できる検証サンプルが少し増える一方で、間違えるサンプルに対しては自信満々に間違えるようになっていて、自信のある間違いは交差エントロピーの loss を大きく増やすからです。これは過学習の初期のサインで、EarlyStopping(monitor='val_loss', restore_best_weights=True) で val_loss が最小のエポックを選ぶのが普通です（最終的に正解率が大事なら val_accuracy で選んでも構いません）。`
           : `val_loss rises from ${x.bestValue} (${ep(x.best)}) to ${x.lastValue} while val_accuracy rises too (${x.accFrom} → ${x.accTo}). That is not a contradiction: the model gets a few more validation samples right but becomes over-confident on the ones it gets wrong, and confident wrong predictions add a lot of cross-entropy loss. It is an early sign of overfitting; the usual choice is the epoch with the lowest val_loss, e.g. EarlyStopping(monitor='val_loss', restore_best_weights=True) (or monitor val_accuracy if accuracy is what you care about).`,
       };
+    case 'oscillating':
+      return {
+        topic: 'learning-rate',
+        text: ja
+          ? `損失が下がったり上がったりしています（${x.values}、${x.ups} 回上昇）。エポックごとにこれだけ上下するのは、学習率${x.lr !== undefined ? `（${x.lr}）` : ''}が大きすぎて、1 回の更新で谷底を飛び越えている合図です。学習率を 1/10 くらいに下げてみてください（バッチごとの小さなゆれは普通ですが、エポック単位の大きな上下は普通ではありません）。`
+          : `The loss goes down and up again (${x.values}; it rose ${x.ups} times). Swings this large from epoch to epoch mean the learning rate${x.lr !== undefined ? ` (${x.lr})` : ''} is too high: each update overshoots the minimum. Lower it, for example to a tenth. Small batch-to-batch noise is normal; large epoch-level swings are not.`,
+      };
     case 'train-val-gap':
       return {
         topic: 'overfitting-validation',

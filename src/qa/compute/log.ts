@@ -32,7 +32,8 @@ export type FindingKind =
   | 'overfitting'
   | 'val-loss-and-accuracy-rise'
   | 'loss-falls-accuracy-flat'
-  | 'train-val-gap';
+  | 'train-val-gap'
+  | 'oscillating';
 
 export interface Finding {
   kind: FindingKind;
@@ -117,6 +118,20 @@ export function readLog(series: Series, lr?: number): Finding[] {
   const zero = [...loss, ...vloss].find((p) => p.value === 0 && /\.0{3,}$/.test(p.text));
   if (exact) out.push({ kind: 'exact-zero', facts: { text: exact.text, acc: acc.length ? last(acc).value : undefined, vloss: vloss.length ? last(vloss).text : undefined, vacc: vacc.length ? last(vacc).text : undefined } });
   else if (zero) out.push({ kind: 'printed-zero', facts: { text: zero.text, decimals: zero.text.split('.')[1]?.length ?? 0 } });
+
+  // The training loss going up again and again by a good share: the steps overshoot the minimum.
+  if (loss.length >= 4) {
+    let ups = 0;
+    let jump = 0;
+    for (let i = 1; i < loss.length; i++) {
+      const rise = (loss[i].value - loss[i - 1].value) / Math.max(loss[i - 1].value, 1e-9);
+      if (rise > 0.05) ups++;
+      jump = Math.max(jump, rise);
+    }
+    if (ups >= 2 && ups >= (loss.length - 1) / 3 && jump >= 0.15) {
+      out.push({ kind: 'oscillating', facts: { values: loss.slice(0, 6).map((p) => p.text).join(' → '), ups, ...(lr === undefined ? {} : { lr }) } });
+    }
+  }
 
   if (acc.length >= 2 && acc.every((p) => p.value === 0) && loss.length >= 1 && last(loss).value > 0) {
     out.push({ kind: 'regression-accuracy', facts: { loss: last(loss).text } });
