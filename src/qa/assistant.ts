@@ -232,7 +232,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     // A worked calculation on the asker's numbers stands alone: an entry's own
     // worked example beside it (other numbers) would only confuse; the entry is named to read on.
     const worked = computed.some((c) => c.kind === 'math' || c.kind === 'steps' || c.kind === 'model');
-    const selected = selectPassages(index, focus, candidates, { budget: computed.length ? 700 : Number(process.env.XB ?? 1400), max: computed.length ? 2 : Number(process.env.XM ?? 4) });
+    const selected = selectPassages(index, focus, candidates, { budget: computed.length ? 700 : 1400, max: computed.length ? 2 : 4 });
     // The LLM writer still gets the passages: it can explain around the asker's numbers.
     // A second part that asks for an explanation ("…and what is an epoch?") gets one paragraph after it.
     // So does a question whether something is wrong or normal ("is keras wrong?", 「おかしい？」): the result alone does not say why.
