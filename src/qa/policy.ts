@@ -409,7 +409,7 @@ const ABUSE = [
 const SELF_DEPRECATING = /\b(dumb|stupid|silly|noob|newbie)\s+(question|q)\b|\b(i'?m|i am|i feel|feel)\s+(so\s+)?(dumb|stupid)\b|(バカ|ばか|馬鹿|アホ|あほ)(な|みたいな)(質問|しつもん)/i;
 
 /** Words of the course's subject: an insult that comes with them still carries a question. */
-const COURSE_TALK = /(loss|ロス|損失|accuracy|精度|エラー|error|gpu|学習|セル|\bcell|カーネル|kernel|重み|weight|layer|層|keras|tensorflow|python|numpy|model|モデル|epoch|エポック|train|predict|fit\b|nan\b|データ|data)/i;
+const COURSE_TALK = /(loss|ロス|損失|accuracy|精度|エラー|error|gpu|学習|セル|\bcell|カーネル|kernel|重み|weight|layer|層|keras|tensorflow|python|numpy|model|モデル|epoch|エポック|train|predict|fit\b|nan\b|データ|data|feature|特徴量|iris|mnist|sepal|petal|がく片|花びら|label|ラベル|neuron|ニューロン|activation|活性化|optimizer|dropout|batch|バッチ)/i;
 
 export function isAbusive(text: string): boolean {
   const t = text.normalize('NFKC').replace(SELF_DEPRECATING, ' ');
@@ -521,7 +521,8 @@ const OUT_OF_SCOPE: ScopeRule[] = [
     patterns: [
       /(ログインでき|ログイン出来|ログインが|サインインでき|アカウント)/,
       // Not "the minus sign in w = w - lr * grad".
-      /\b(log ?in|login|signin)\b|(?<!\b(minus|plus|negative|positive|equals?|dollar|percent|the|a|this|that|its|which|what|hash|pound|sum|greater|less|multiplication|division) )\bsign ?in\b/i,
+      // Not "why is there a log in cross entropy": a log (the function) in something.
+      /(?<!\b(the|a|this|that|its|natural|of|no) )\blog ?in\b|\b(login|signin)\b|(?<!\b(minus|plus|negative|positive|equals?|dollar|percent|the|a|this|that|its|which|what|hash|pound|sum|greater|less|multiplication|division) )\bsign ?in\b/i,
     ],
   },
   {
@@ -571,7 +572,8 @@ const OUT_OF_SCOPE: ScopeRule[] = [
     reason: 'out-of-scope:unrelated',
     patterns: [
       /\b(vba|excel macros?|macros?|react|useeffect|usestate|javascript|typescript|node\.?js|css|php|ruby on rails|rails|django|flask|wordpress|swift|kotlin|android studio|ios app|unity|c#|\.net|mysql|postgres(ql)?|sql server|jquery|vue(\.js)?|angular|next\.js|spring boot|power automate|google apps script)\b/i,
-      /(vba|マクロ|エクセル|excel|スプレッドシート|パワポ|powerpoint|ワードの|word文書|javascript|react|ホームページ作成|wordpress)/i,
+      // (Whole words for the Latin ones: "excellent" is not Excel, "reaction" not React.)
+      /(vba|マクロ|エクセル|(?<![a-z])excel(?![a-z])|スプレッドシート|パワポ|powerpoint|ワードの|word文書|(?<![a-z])javascript(?![a-z])|(?<![a-z])react(?![a-z])|ホームページ作成|(?<![a-z])wordpress(?![a-z]))/i,
     ],
     unless: COURSE_WORDS,
   },

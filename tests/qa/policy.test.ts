@@ -324,6 +324,16 @@ describe('screening', () => {
     expect(verdict('I cannot sign in to the lab').verdict).toBe('escalate');
   });
 
+  it('does not read "a log in cross entropy" as a login problem, "excellent" as Excel, or a feature called useless as an insult', () => {
+    expect(verdict('why is there a log in cross entropy?').verdict).toBe('ok');
+    expect(verdict("after training, why are 'great' and 'excellent' close but 'cat' and 'dog' not?").verdict).toBe('ok');
+    expect(verdict('is sepal width useless for iris').verdict).toBe('ok');
+    // The real things still are.
+    expect(verdict("I can't log in, it says my password is wrong").reason).toBe('out-of-scope:account');
+    expect(verdict('Excel のマクロを教えて').reason).toBe('out-of-scope:unrelated');
+    expect(verdict('this bot is useless').verdict).toBe('refuse');
+  });
+
   it('takes thanks or a greeting with a few words of feeling as a social message, but not one carrying a question', () => {
     expect(verdict('ありがとうございます！！めっちゃわかりやすかったです🙏 午後もよろしくお願いします')).toMatchObject({ verdict: 'social' });
     expect(verdict('good morning tasuke! first time doing any ML, excited for today 👋')).toMatchObject({ verdict: 'social' });

@@ -82,6 +82,7 @@ function noteJa(note: string): string {
 
 function shapeMathJa(text: string): string {
   if (text === 'one value per channel') return 'チャンネルごとに1つの値';
+  if (text === 'one value per feature over the sequence') return '系列全体をまとめて特徴ごとに1つの値';
   const m = /one value per feature over the ([\d,]+) steps/.exec(text);
   if (m) return `${m[1]} ステップ分をまとめて特徴ごとに1つの値`;
   return text
@@ -337,7 +338,8 @@ function codeObservations(text: string, models: ModelSummary[], lang: Lang, asks
   // The output layer's activation against what the asker predicts.
   const outAct = lastCall ? String(lastCall.kwargs.activation ?? lastCall.args[1] ?? '').toLowerCase() : '';
   const outUnits = lastCall && typeof lastCall.args[0] === 'number' ? lastCall.args[0] : undefined;
-  const regression = /(regression|回帰|予測値|negative|マイナス|負の|standardi[sz]|標準化|price|家賃|価格|temperature|気温|mse|mae)/i.test(text);
+  // (Logistic regression is a classifier, whatever its name says.)
+  const regression = /(regression|回帰|予測値|negative|マイナス|負の|standardi[sz]|標準化|price|家賃|価格|temperature|気温|mse|mae)/i.test(text.replace(/logistic regression|ロジスティック回帰/gi, ' '));
   if (lastCall && outUnits === 1 && outAct === 'relu' && regression) {
     out.push({
       kind: 'code',

@@ -154,7 +154,7 @@ function convOut(size: number, k: number, s: number, padding: string): { out: nu
 }
 
 /** One layer applied to `shape`: its row, or an error message. */
-function applyLayer(c: PyCall, shape: number[]): LayerRow | string {
+function applyLayer(c: PyCall, shape: number[], prevKind?: string): LayerRow | string {
   const name = c.name === 'Convolution2D' ? 'Conv2D' : c.name === 'MaxPool2D' ? 'MaxPooling2D' : c.name === 'AvgPool2D' ? 'AveragePooling2D' : c.name;
   switch (name) {
     case 'Dense': {
@@ -229,6 +229,8 @@ function applyLayer(c: PyCall, shape: number[]): LayerRow | string {
       return { label: `${name}()`, kind: name, output: [shape[2]], params: 0, trainable: 0, shapeMath: `one value per channel`, paramMath: '' };
     case 'GlobalAveragePooling1D':
     case 'GlobalMaxPooling1D':
+      // An Embedding without input_length keeps its sequence axis open: (sequence length, features).
+      if (shape.length === 1 && prevKind === 'Embedding') return { label: `${name}()`, kind: name, output: [shape[0]], params: 0, trainable: 0, shapeMath: `one value per feature over the sequence`, paramMath: '' };
       if (shape.length !== 2) return `${name} needs an input of 2 axes (steps, features) but gets ${shapeText(shape)}`;
       return { label: `${name}()`, kind: name, output: [shape[1]], params: 0, trainable: 0, shapeMath: `one value per feature over the ${fmt(shape[0])} steps`, paramMath: '' };
     case 'Flatten': {
@@ -340,7 +342,7 @@ function summarize(calls: PyCall[], given: number[] | undefined, fromModel: bool
   let shape = input;
   let error: string | undefined;
   for (const c of layers) {
-    const r = applyLayer(c, shape);
+    const r = applyLayer(c, shape, rows[rows.length - 1]?.kind);
     if (typeof r === 'string') {
       error = r;
       break;

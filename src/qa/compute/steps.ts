@@ -48,7 +48,7 @@ const IRIS = 150;
 const MNIST_TRAIN = 60000;
 
 const ASKS_STEPS =
-  /(\bsteps?\b|steps_per_epoch|更新(回数|の回数|って(全部で)?何回|は何回)|(weight )?updates? (in total|altogether|overall)|how many (weight )?updates|(total|number of|count of) (weight |parameter |gradient )?(updates|steps)|ステップ|progress ?bar|進捗|プログレスバー|何回(更新|ループ)?|iterations?|イテレーション|batches|バッチ数|バッチの数|\?{2,}\s*\/\s*\?{2,}|\b(\d+)\s*\/\s*\2\b|なんの数|何の数|what (is|are) the (\d+|number))/i;
+  /(\b(how many|number of|count of|total|\d[\d,]*)\s+(weight |gradient )?steps?\b|\bsteps?\s+(per|in|each|an|one|of an?|of each)\s+(\w+\s+)?epoch|steps_per_epoch|更新(回数|の回数|って(全部で)?何回|は何回)|(weight )?updates? (in total|altogether|overall)|how many (weight )?updates|(total|number of|count of) (weight |parameter |gradient )?(updates|steps)|ステップ|progress ?bar|進捗|プログレスバー|何回(更新|ループ)?|iterations?|イテレーション|batches|バッチ数|バッチの数|\?{2,}\s*\/\s*\?{2,}|\b(\d+)\s*\/\s*\2\b|なんの数|何の数|what (is|are) the (\d+|number))/i;
 
 /** A count written with digits, commas, "k", "million"/"M" or 万 (6万 = 60,000). */
 export function count(s: string): number {
