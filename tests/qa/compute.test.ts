@@ -351,5 +351,18 @@ describe('what beginners paste: summaries, predictions, progress bars, logs', ()
     const smooth = 'Epoch 1/4 loss: 0.50\nEpoch 2/4 loss: 0.31\nEpoch 3/4 loss: 0.32\nEpoch 4/4 loss: 0.25\nis this ok?';
     expect(computeFromQuestion(smooth, 'en').some((x) => /goes down and up/.test(x.text))).toBe(false);
   });
+
+  it('reads steps_per_epoch given in fit as the size of an epoch, and a layer written without parentheses', () => {
+    const q = '```\ntrain_gen = datagen.flow(x_train, y_train, batch_size=32)   # x_train is 60000 images\nmodel.fit(train_gen, steps_per_epoch=100, epochs=10)\n```\nfinished suspiciously fast. how many images did the model actually see in total?';
+    const r = computeFromQuestion(q, 'en').find((x) => x.kind === 'steps')!;
+    expect(r.text).toContain('an epoch is not a pass over the data but 100 batches = 100 × 32 = 3,200 images');
+    expect(r.text).toContain('1,000 × 32 = 32,000 images: about 53% of one pass over the 60,000');
+    expect(r.text).toContain('= 1,875 (or leave it out)');
+    const bare = computeFromQuestion('model = Sequential([Conv2D(10, (3,3), input_shape=(28,28,1)), Flatten, Dense(10)]) で fit したらエラーになります。なぜ？', 'ja');
+    expect(bare[0].text).toMatch(/^`Flatten` にかっこがありません。`Flatten\(\)` と書いてください/);
+    expect(bare.find((x) => x.kind === 'model')?.text).toContain('Flatten()：出力 (6760,)');
+    // An import line names classes, not layers.
+    expect(computeFromQuestion('from keras.layers import Conv2D, Flatten, Dense\nwhy is Flatten needed?', 'en').some((x) => /no parentheses/.test(x.text))).toBe(false);
+  });
 });
 

@@ -99,6 +99,25 @@ function errorJa(error: string): string {
 function stepsText(r: StepsResult, lang: Lang): string {
   const ja = lang === 'ja';
   const lines: string[] = [];
+  if (r.fixedSteps && r.cases[0]) {
+    const c = r.cases[0];
+    const k = r.fixedSteps;
+    const per = k * c.batch;
+    const e = r.epochs;
+    const seen = e ? e * per : per;
+    const share = Math.round((seen / c.train) * 100);
+    const epochLine = e
+      ? ja
+        ? `${e} エポックで ${e} × ${fmt(k)} = ${fmt(e * k)} 回の更新、${fmt(e * k)} × ${c.batch} = ${fmt(seen)} 枚分で、データ全体 ${fmt(c.train)} 枚の約 ${share}% です。`
+        : ` Over ${e} epochs that is ${e} × ${fmt(k)} = ${fmt(e * k)} updates, ${fmt(e * k)} × ${c.batch} = ${fmt(seen)} images: about ${share}% of one pass over the ${fmt(c.train)}.`
+      : '';
+    lines.push(
+      ja
+        ? `steps_per_epoch=${fmt(k)} なので、1 エポックはデータ全体ではなく ${fmt(k)} バッチ = ${fmt(k)} × ${c.batch} = ${fmt(per)} 枚だけです。${epochLine}データ全体を 1 回通すには steps_per_epoch = ${fmt(c.train)} ÷ ${c.batch} の切り上げ = ${fmt(c.steps)}（または steps_per_epoch を書かない）です。`
+        : `With steps_per_epoch=${fmt(k)} an epoch is not a pass over the data but ${fmt(k)} batches = ${fmt(k)} × ${c.batch} = ${fmt(per)} images.${epochLine} A full pass would be steps_per_epoch = ${fmt(c.train)} / ${c.batch} rounded up = ${fmt(c.steps)} (or leave it out).`,
+    );
+    return lines.join('\n');
+  }
   if (r.implied) {
     const { steps, batch, samples, defaultBatch } = r.implied;
     if (defaultBatch) {
@@ -290,6 +309,21 @@ function ordinal(n: number): string {
 function codeObservations(text: string, models: ModelSummary[], lang: Lang, asksCount = false): Computed[] {
   const ja = lang === 'ja';
   const out: Computed[] = [];
+  // A layer class written without () in a layer list or model.add: Keras refuses the class itself.
+  const bare = text
+    .split('\n')
+    .filter((l) => !/^\s*(from|import)\b/.test(l))
+    .join('\n')
+    .match(/(?<=(?:\[|,|add\()\s*(?:layers\.)?)\b(Flatten|Dropout|Dense|Conv2D|MaxPooling2D|GlobalAveragePooling2D|GlobalAveragePooling1D|BatchNormalization)\b(?!\s*\()(?=\s*(?:,|\]|\)))/);
+  if (bare) {
+    out.push({
+      kind: 'code',
+      topic: 'keras-api-errors',
+      text: ja
+        ? `\`${bare[1]}\` にかっこがありません。\`${bare[1]}()\` と書いてください。かっこなしはクラスそのもので層ではないので、Keras はモデルに追加できずエラーになります（Keras 3 では「Only instances of keras.Layer can be added」）。`
+        : `\`${bare[1]}\` has no parentheses: write \`${bare[1]}()\`. Without them it is the class itself, not a layer, and Keras refuses to add it to the model (Keras 3: "Only instances of keras.Layer can be added").`,
+    });
+  }
   const dense = findCalls(text, ['Dense']);
   const softmaxOne = dense.find((c) => c.args[0] === 1 && /softmax/i.test(String(c.kwargs.activation ?? c.args[1] ?? '')));
   if (softmaxOne) {

@@ -365,7 +365,12 @@ function summarize(calls: PyCall[], given: number[] | undefined, fromModel: bool
  */
 export function summarizeModels(source: string): ModelSummary[] {
   // "Flatten → Dense(256)": a layer named bare in a chain of arrows is called with no arguments.
-  const text = source.replace(/\b(Flatten|GlobalAveragePooling2D|GlobalMaxPooling2D|GlobalAveragePooling1D|GlobalMaxPooling1D)\b(?!\s*\()(?=\s*(?:→|->|=>|$))|(?<=(?:→|->|=>)\s*)\b(Flatten|GlobalAveragePooling2D|GlobalMaxPooling2D|GlobalAveragePooling1D|GlobalMaxPooling1D)\b(?!\s*\()/gm, '$1$2()');
+  // So is one written without its parentheses in a layer list or model.add ("Flatten," / "add(Flatten)"), outside import lines.
+  const text = source
+    .replace(/\b(Flatten|GlobalAveragePooling2D|GlobalMaxPooling2D|GlobalAveragePooling1D|GlobalMaxPooling1D)\b(?!\s*\()(?=\s*(?:→|->|=>|$))|(?<=(?:→|->|=>)\s*)\b(Flatten|GlobalAveragePooling2D|GlobalMaxPooling2D|GlobalAveragePooling1D|GlobalMaxPooling1D)\b(?!\s*\()/gm, '$1$2()')
+    .split('\n')
+    .map((line) => (/^\s*(from|import)\b/.test(line) ? line : line.replace(/(?<=(?:\[|,|add\()\s*(?:layers\.)?)\b(Flatten|GlobalAveragePooling2D|GlobalMaxPooling2D|GlobalAveragePooling1D|GlobalMaxPooling1D)\b(?!\s*\()(?=\s*(?:,|\]|\)))/g, '$1()')))
+    .join('\n');
   const calls = findCalls(text, LAYER_NAMES);
   if (calls.length === 0) return [];
   // An Embedding's sequence length may be given in the prose or by pad_sequences' maxlen.

@@ -34,6 +34,8 @@ export interface StepsResult {
   epochs?: number;
   /** Set when the batch size was not given and was read back from the quoted steps. */
   inferredBatch?: boolean;
+  /** steps_per_epoch given in the fit call: an epoch is that many batches, whatever the data size. */
+  fixedSteps?: number;
 }
 
 /** Batch sizes people use, tried in this order when one is read back from a step count. */
@@ -173,6 +175,13 @@ export function computeSteps(text: string): StepsResult | undefined {
   }
   const n = samples[0];
   const evaluate = /\b(evaluate|predict)\s*\(/.test(t) && !/\bfit\s*\(/.test(t);
+  // steps_per_epoch=100 in the call: an "epoch" is 100 batches, not a pass over the data.
+  const fixed = /steps_per_epoch\s*=\s*(\d+)/.exec(t);
+  if (fixed) {
+    const epochsN = epochsM ? Number(epochsM[1] ?? epochsM[2]) : undefined;
+    const b = batches[0] ?? KERAS_DEFAULT_BATCH;
+    return { cases: [stepsCase(n, b, split, !batches.length)], shown, assumedSamples, evaluate, dataset, epochs: epochsN, fixedSteps: Number(fixed[1]) };
+  }
   if (batches.length) {
     return { cases: batches.map((b) => stepsCase(n, b, split, false)), shown, assumedSamples, evaluate, dataset, epochs };
   }
