@@ -176,6 +176,11 @@ describe('error messages read with their numbers', () => {
     expect(readError('Shapes (None, 4) and (None, 2) are incompatible')!.text.ja).toContain('Dense(4, activation=\'softmax\')');
     expect(readError('got logits shape [16,4] and labels shape [64]')).toBeUndefined();
     expect(readError('logits and labels must have the same first dimension, got logits shape [16,4] and labels shape [64]')!.text.en).toContain('16 samples × 4 columns = 64 values');
+    // More logits than labels, a whole multiple: the output kept an axis (no Flatten), the labels are fine.
+    const axis = readError('logits and labels must have the same first dimension, got logits shape [896,10] and labels shape [32]')!;
+    expect(axis.kind).toBe('output-extra-axis');
+    expect(axis.text.en).toMatch(/^896 = 32 × 28: there are 32 labels/);
+    expect(axis.text.en).toContain('(None, 28, 10)');
   });
 
   it('reads missing axes and removed methods', () => {

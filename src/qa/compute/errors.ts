@@ -64,6 +64,19 @@ const READERS: Reader[] = [
     if (!m) return undefined;
     const [b, c, l] = [Number(m[1]), Number(m[2]), Number(m[3])];
     const onehot = l === b * c;
+    // More rows of logits than labels, a whole multiple (896 = 32 × 28): the model's output kept an
+    // extra axis (Dense on (28, 28) images without Flatten), not a problem with the labels.
+    if (!onehot && b > l && b % l === 0) {
+      const k = b / l;
+      return {
+        kind: 'output-extra-axis',
+        topic: 'keras-api-errors',
+        text: {
+          ja: `${b} = ${l} × ${k} です。ラベルは ${l} 個（バッチの ${l} 枚）なのに、モデルの出力が 1 枚につき ${k} 行あります。Flatten なしで Dense を (${k}, …) の画像にかけると、Dense は最後の軸だけに作用するので出力が (None, ${k}, ${c}) になり、損失がそれを ${l} × ${k} = ${b} 行として数えるためです。最初の層に Flatten(input_shape=…)（例：Flatten(input_shape=(28, 28))）を入れるか、画像を 784 の長さに reshape してください。`,
+          en: `${b} = ${l} × ${k}: there are ${l} labels (a batch of ${l}), but the model outputs ${k} rows per sample. Dense applied to (${k}, …) inputs without Flatten acts on the last axis only, so the output is (None, ${k}, ${c}) and the loss counts it as ${l} × ${k} = ${b} rows. Put Flatten(input_shape=…) first (for MNIST Flatten(input_shape=(28, 28))), or reshape the images to length 784.`,
+        },
+      };
+    }
     return {
       kind: 'one-hot-labels-sparse-loss',
       topic: 'keras-api-errors',
