@@ -369,5 +369,11 @@ describe('what beginners paste: summaries, predictions, progress bars, logs', ()
     // An import line names classes, not layers.
     expect(computeFromQuestion('from keras.layers import Conv2D, Flatten, Dense\nwhy is Flatten needed?', 'en').some((x) => /no parentheses/.test(x.text))).toBe(false);
   });
+
+  it('rounds steps down for a tf.data batch with drop_remainder=True', () => {
+    const q = 'tf.data にしてみました\n```\nds = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(60000).batch(64, drop_remainder=True)\n```\n1エポックのステップ数は何ステップになりますか？ x_train は 60000 枚です';
+    const r = computeFromQuestion(q, 'ja').find((x) => x.kind === 'steps')!;
+    expect(r.text).toContain('→ 937 ステップ（drop_remainder=True なので切り捨て：64 件のバッチが 937 個で、端数の 32 件は毎エポック使われません）');
+  });
 });
 

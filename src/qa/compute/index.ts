@@ -158,7 +158,11 @@ function stepsText(r: StepsResult, lang: Lang): string {
           : `batch_size=${c.batch}, the size that gives ${fmt(r.shown ?? c.steps)} steps`
         : `batch_size=${c.batch}`;
     const even = c.last === c.batch;
-    const rest = even
+    const rest = c.dropped !== undefined
+      ? ja
+        ? `（drop_remainder=True なので切り捨て：${c.batch} 件のバッチが ${fmt(c.steps)} 個で、端数の ${c.dropped} 件は毎エポック使われません）`
+        : ` (drop_remainder=True rounds down: ${fmt(c.steps)} full batches of ${c.batch}; the ${c.dropped} samples left over are not used in an epoch)`
+      : even
       ? ''
       : ja
         ? `（${c.batch} 件のバッチが ${fmt(c.steps - 1)} 個と、最後に ${c.last} 件のバッチが 1 個。端数は切り上げで、最後の小さいバッチは捨てられも水増しもされず、その ${c.last} 件で 1 回更新します）`

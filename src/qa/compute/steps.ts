@@ -16,6 +16,8 @@ export interface StepsCase {
   steps: number;
   /** Size of the last, smaller batch (= batch when it divides evenly). */
   last: number;
+  /** tf.data's .batch(…, drop_remainder=True): the last, smaller batch is dropped. */
+  dropped?: number;
 }
 
 export interface StepsResult {
@@ -174,6 +176,14 @@ export function computeSteps(text: string): StepsResult | undefined {
     return undefined;
   }
   const n = samples[0];
+  // Dataset.batch(64, drop_remainder=True): whole batches only, the rest is left out.
+  const drop = /\.batch\(\s*(\d+)\s*,\s*drop_remainder\s*=\s*True/.exec(t);
+  if (drop) {
+    const b = Number(drop[1]);
+    const c = stepsCase(n, b, split, false);
+    const steps = Math.floor(c.train / b);
+    return { cases: [{ ...c, steps, last: b, dropped: c.train - steps * b }], shown, assumedSamples, evaluate: false, dataset, epochs };
+  }
   const evaluate = /\b(evaluate|predict)\s*\(/.test(t) && !/\bfit\s*\(/.test(t);
   // steps_per_epoch=100 in the call: an "epoch" is 100 batches, not a pass over the data.
   const fixed = /steps_per_epoch\s*=\s*(\d+)/.exec(t);
