@@ -25,6 +25,12 @@ export function detectLang(text: string, fallback: Lang = 'ja'): Lang {
   if (!JAPANESE_CHAR.test(text)) {
     return /[a-z]/i.test(text) ? 'en' : fallback;
   }
+  // An English question quoting a few kanji (a unit such as 万円, a name) without any kana is English.
+  if (!(text.match(KANA)?.length ?? 0)) {
+    const han = text.match(HAN)?.length ?? 0;
+    const words = text.match(/[a-z]{2,}/gi)?.length ?? 0;
+    if (words >= 6 && han * 3 <= words) return 'en';
+  }
   const count = text.match(JAPANESE_CHARS)?.length ?? 0;
   return count >= 2 ? 'ja' : /[a-z]{3,}/i.test(text) ? 'en' : 'ja';
 }

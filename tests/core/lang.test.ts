@@ -10,6 +10,11 @@ describe('detectLang', () => {
     ['Why does my loss become NaN?', 'en'],
     ['model.fit(x_train, y_train, epochs=5)', 'en'],
     ['学習', 'ja'],
+    // English quoting a unit or a term in kanji, without kana, is English.
+    ['y is rent in units of 10k yen (万円). what is the predicted rent for 30 m²?', 'en'],
+    ['what does 過学習 mean in English? I saw it in the slide', 'en'],
+    ['損失関数 loss function とは何か教えて', 'ja'],
+    ['Dense 層の units 何', 'ja'],
   ])('%s → %s', (text, lang) => {
     expect(detectLang(text)).toBe(lang);
   });
