@@ -189,5 +189,13 @@ describe('checks of hand-worked steps (batch 12)', () => {
     expect(r).toContain('y = 2x + 1');
     expect(computeGradient('points (1,3),(2,5),(3,7). I ended with m=2, b=1 — is that right?')!.text.en).toMatch(/^Yes: m = 2, b = 1 is the best line\./);
   });
+
+  it('works gradient descent on L = |w|: constant steps of the learning rate, bouncing around the minimum', () => {
+    const r = computeGradient('toy experiment: L = |w|, start w = 1.0, plain gradient descent, lr = 0.3. I expected it to end at 0 but it never settles. with L = w² it worked fine. why?')!.text.en;
+    expect(r).toContain('1 → 0.7 → 0.4 → 0.1 → −0.2 → 0.1');
+    expect(r).toContain('bounces around it and never settles');
+    // L = w² is still the quadratic case.
+    expect(computeGradient('L = w², w = 1, lr = 0.3, one gradient descent step?')!.text.en).toContain('w = 1 − 0.3×2 = 0.4');
+  });
 });
 

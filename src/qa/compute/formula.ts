@@ -315,7 +315,9 @@ export function computeFormula(question: string): FormulaResult | undefined {
   const text = question
     .replace(/²/g, '^2')
     .replace(/³/g, '^3')
-    .normalize('NFKC').replace(/[−–]/g, '-').replace(/[（]/g, '(').replace(/[）]/g, ')');
+    .normalize('NFKC').replace(/[−–]/g, '-').replace(/[（]/g, '(').replace(/[）]/g, ')')
+    // |w − 3| as the textbook writes an absolute value.
+    .replace(/\|([^|\n]{1,40})\|/g, 'abs($1)');
   const { defs, values, both } = readFormulas(text);
   if (!defs.size) return undefined;
   if ([...defs.keys()].some((d) => both.has(d) || [...closure(d, defs)].some((v) => both.has(v)))) return undefined;

@@ -375,6 +375,35 @@ function lineGrad(vals: Map<string, number>): GradientResult | undefined {
 }
 
 /** Gradient descent on L = (w − c)² from a start value. */
+/**
+ * L = |w| (or |w − c|) by gradient descent: the slope is ±1 whatever the
+ * distance, so every step has the same size (lr) and w ends up bouncing
+ * around the minimum instead of settling, unlike w², whose slope shrinks.
+ */
+function absoluteLoss(vals: Map<string, number>, text: string): GradientResult | undefined {
+  const m = new RegExp(String.raw`\bL\s*=\s*(?:\|\s*(w|x|θ|m)\s*(?:[-−]\s*${NUMBER})?\s*\||abs\(\s*(w|x|θ|m)\s*(?:[-−]\s*${NUMBER})?\s*\))`).exec(text);
+  if (!m) return undefined;
+  const name = m[1] ?? m[3];
+  const c = Number((m[2] ?? m[4] ?? '0').replace('−', '-'));
+  const w0 = vals.get(name === 'θ' ? 'w' : name);
+  const lr = learningRates(text)[0] ?? vals.get('lr');
+  if (w0 === undefined || lr === undefined || lr <= 0) return undefined;
+  const path = [w0];
+  let w = w0;
+  for (let i = 0; i < 8; i++) {
+    w = w - lr * Math.sign(w - c);
+    path.push(Math.round(w * 1e9) / 1e9);
+  }
+  const list = path.map((v) => num(v)).join(' → ');
+  return {
+    kind: 'quadratic',
+    text: {
+      ja: `L = |${name}${c ? ` − ${num(c)}` : ''}| の傾き（微分）は ${name} の位置によらず +1 か −1 なので、1 ステップの移動量はいつも学習率 ${num(lr)} のままです：${list} …。最小値 ${name} = ${num(c)} のそばでも歩幅が小さくならないので、その周りを行ったり来たりして止まりません。${name}² なら傾き 2${name} が最小値に近づくほど小さくなり、歩幅も自然に小さくなるので収束します。絶対値の損失では学習率を少しずつ下げる（減衰させる）と止まります。`,
+      en: `The slope of L = |${name}${c ? ` − ${num(c)}` : ''}| is +1 or −1 wherever ${name} is, so every step moves by the full learning rate ${num(lr)}: ${list} … Near the minimum at ${name} = ${num(c)} the steps do not shrink, so it bounces around it and never settles. With ${name}² the slope 2${name} shrinks as it approaches the minimum, so the steps shrink too and it converges. With an absolute-value loss, decaying the learning rate makes it settle.`,
+    },
+  };
+}
+
 function quadratic(vals: Map<string, number>, text: string): GradientResult | undefined {
   // NFKC turns ² into 2: "(w − 3)²" arrives as "(w − 3)2".
   const q = new RegExp(String.raw`\(\s*(w|x|θ|m)\s*[-−]\s*${NUMBER}\s*\)\s*(?:\^\s*2|²|\*\*\s*2|2(?!\d))`).exec(text);
@@ -537,7 +566,7 @@ export function computeGradient(text: string): GradientResult | undefined {
     // The asker's own formulas first: they say exactly which function is meant.
     const f = learningRates(t).length < 2 ? computeFormula(text) : undefined;
     if (f) return { kind: f.chain ? 'chain' : 'quadratic', text: f.text };
-    const r = chain(vals, t) ?? sigmoidNeuron(vals, t) ?? quadratic(vals, t) ?? (pts.length ? pointsStep(pts, vals, t) : undefined) ?? lineStep(vals, t) ?? simpleUpdate(vals, t);
+    const r = chain(vals, t) ?? sigmoidNeuron(vals, t) ?? absoluteLoss(vals, t) ?? quadratic(vals, t) ?? (pts.length ? pointsStep(pts, vals, t) : undefined) ?? lineStep(vals, t) ?? simpleUpdate(vals, t);
     if (r) return r;
     if (!vals.has('lr')) return lineGrad(vals);
     return undefined;
