@@ -195,7 +195,7 @@ describe('checks of hand-worked steps (batch 12)', () => {
     expect(r).toContain('1 → 0.7 → 0.4 → 0.1 → −0.2 → 0.1');
     expect(r).toContain('bounces around it and never settles');
     // L = w² is still the quadratic case.
-    expect(computeGradient('L = w², w = 1, lr = 0.3, one gradient descent step?')!.text.en).toContain('w = 1 − 0.3×2 = 0.4');
+    expect(computeGradient('L = w², w = 1, lr = 0.3, one gradient descent step?')!.text.en).toContain('w = 1 − 0.3 × 2 = 0.4');
   });
 });
 
