@@ -196,8 +196,8 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
       return {
         topic: 'learning-rate',
         text: ja
-          ? `ログでは ${ep(x.epoch)} で loss が ${x.value} になっています。学習が発散しています：更新が大きすぎて損失が爆発し、数値が nan（not a number）になりました。一度 nan になった重みは元に戻らないので、モデルを作り直して（モデル定義のセルから実行し直して）小さい学習率（例：0.001〜0.01）で学習し直してください。入力を 0〜1 に正規化していないと発散しやすくなります。`
-          : `Your log shows the loss at ${x.value} at ${ep(x.epoch)}: training diverged. The updates were too large, the loss exploded and became NaN (not a number). Weights that have become NaN never recover, so rebuild the model (re-run the cell that builds it) and train with a smaller learning rate (e.g. 0.001-0.01). Inputs not scaled to 0-1 make this more likely.`,
+          ? `ログでは ${ep(x.epoch)} で loss が ${x.value} になっています。学習が発散しています：更新が大きすぎて損失が爆発し、${/inf/i.test(String(x.value)) ? '数値が float32 の上限を超えて inf（無限大）になりました（このまま続けると inf − inf などで nan になります）' : '数値が nan（not a number）になりました'}。一度 nan になった重みは元に戻らないので、モデルを作り直して（モデル定義のセルから実行し直して）小さい学習率（例：0.001〜0.01）で学習し直してください。入力を 0〜1 に正規化していないと発散しやすくなります。`
+          : `Your log shows the loss at ${x.value} at ${ep(x.epoch)}: training diverged. The updates were too large and the loss exploded: ${/inf/i.test(String(x.value)) ? 'it passed the largest float32 value and became inf (infinity); one step later inf − inf or 0 × inf gives NaN' : 'it became NaN (not a number)'}. Weights that have become NaN never recover, so rebuild the model (re-run the cell that builds it) and train with a smaller learning rate (e.g. 0.001-0.01). Inputs not scaled to 0-1 make this more likely.`,
       };
     case 'exact-zero':
       // A model that gets every training sample right: the loss underflowed, it did not break.
