@@ -247,7 +247,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     // Passages in the other language share only the glossary's concepts with the question: held to the old bar.
     const crossLingual = passages.some((p) => p.source.entry.lang !== lang);
     // A question that (nearly) restates the entry's own title or a listed way of asking is that entry's question, whatever words it adds.
-    const restates = sel.primary.match >= RESTATES_MATCH || sel.primary.learned >= CLASSIFIER_SURE;
+    // (The classifier's certainty does not cover a question about something no entry mentions: coverage 0, "What is a ROC curve?".)
+    const restates = sel.primary.match >= RESTATES_MATCH || (sel.primary.learned >= CLASSIFIER_SURE && coverage !== 0);
     if (coverage !== undefined && !other && !pastedCode && !restates && coverage < (crossLingual ? MIN_COVERAGE_CROSS : MIN_COVERAGE)) {
       // The nearest entry is named for reading while a TA answers; it is not offered as the answer.
       const near = sel.primary.entry.lang === lang ? sel.primary.entry : undefined;

@@ -84,4 +84,14 @@ describe('entry choice over the real knowledge base', () => {
     expect(en.contract.sources[0].topics).toContain('data-augmentation');
     expect(en.contract.answer).toContain('Hint:');
   });
+
+  it('hands over a question about something no entry mentions, however sure the entry classifier is of a neighbour', async () => {
+    // "curve" alone pulls the loss-curve entries; ROC is in no entry.
+    for (const q of ['What is a ROC curve?', 'ROC 曲線って何ですか？']) {
+      const { contract, trace } = await assistant.askTraced(q);
+      expect(contract.action, q).toBe('escalate');
+      expect(trace.coverage, q).toBe(0);
+    }
+  });
 });
+
