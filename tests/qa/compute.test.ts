@@ -375,5 +375,22 @@ describe('what beginners paste: summaries, predictions, progress bars, logs', ()
     const r = computeFromQuestion(q, 'ja').find((x) => x.kind === 'steps')!;
     expect(r.text).toContain('→ 937 ステップ（drop_remainder=True なので切り捨て：64 件のバッチが 937 個で、端数の 32 件は毎エポック使われません）');
   });
+
+  it('batch-14 misses: one image without its batch axis, steps read from MNIST or the train split, a count from "summary shows", softmax on one unit for 3 classes, a prediction to read as a digit', () => {
+    const axis = readError('ValueError: Input 0 of layer "sequential" is incompatible with the layer: expected shape=(None, 28, 28), found shape=(None, 28)')!;
+    expect(axis.kind).toBe('missing-batch-axis');
+    expect(axis.text.en).toContain('`model.predict(x_test[0:1])`');
+    const steps = (q: string, lang: 'ja' | 'en' = 'en') => computeFromQuestion(q, lang).find((x) => x.kind === 'steps')?.text ?? '';
+    expect(steps('model.fit(x_train, y_train, epochs=10, batch_size=64, validation_split=0.2) だと1エポックは何ステップになりますか？ 938 になると思ってたら違う数字が出ました', 'ja')).toContain('48,000（MNIST の学習データ 60,000 件として） ÷ 64（batch_size=64）→ 750 ステップ');
+    expect(steps('Iris: I split 150 samples into 120 train / 30 test and call fit without batch_size. The log shows 4/4. Why 4?')).toMatch(/^Steps per epoch = 120 \/ 32/);
+    expect(steps('my log shows 469/469 every epoch. I set batch_size=128 but never wrote 469 anywhere. where does it come from?')).toContain('60,000 (taking MNIST’s 60,000 training images) / 128 (batch_size=128) → 469 (468 full batches of 128 and a last batch of 96');
+    const [conv] = computeFromQuestion('Conv2D(64, (3,3)) のパラメータ数を手計算したら 3*3*64+64 = 640 になったんですが、summaryだと 18496 って出てます。前の層は Conv2D(32, (3,3)) です。どこが間違ってますか？', 'ja');
+    expect(conv.text).toContain('c = 32');
+    const iris = computeFromQuestion("Irisで出力層を Dense(1, activation='softmax') にしてたんですが、accuracy がずっと 0.3333 のまま全く変わりません", 'ja');
+    expect(iris[0].text).toContain("Dense(3, activation='softmax')");
+    expect(iris[0].text).toContain('1/3 = 0.3333');
+    const pred = computeFromQuestion('model.predict(x_test[:3]) の結果が\n[[1.2e-05 3.4e-07 2.1e-04 5.5e-04 1.0e-07 2.3e-06 8.8e-09 9.9e-01 1.1e-05 3.0e-04]\n [...]]\nみたいな数字の羅列で出てきます。これどう読めばいいんでしょうか？「7」みたいに数字で欲しいです', 'ja');
+    expect(pred.some((x) => x.text.startsWith('予測はクラス 7'))).toBe(true);
+  });
 });
 

@@ -1064,7 +1064,7 @@ function augmentRanges(t: string): ArithResult | undefined {
  */
 function predictedClass(t: string): ArithResult | undefined {
   if (!/(predict|予測|出力|output|softmax|ソフトマックス)/i.test(t)) return undefined;
-  if (!/(どれ|どの|何番|なんばん|何の数字|答え|which|what (class|digit|number)|the answer|argmax|読み方|how (do|to) read|mean)/i.test(t)) return undefined;
+  if (!/(どれ|どの|何番|なんばん|何の数字|答え|which|what (class|digit|number)|the answer|argmax|読み方|読め|読む|数字で|how (do|to) read|mean|as a (digit|number|class)|get the (digit|class|label|number))/i.test(t)) return undefined;
   const rows = [...t.matchAll(/\[([^\[\]]{5,400})\]/g)]
     .map((m) => numberList(m[1]))
     .filter((l): l is number[] => !!l && l.length >= 3 && l.every((v) => v >= 0 && v <= 1) && Math.abs(l.reduce((a, b) => a + b, 0) - 1) < 0.02);

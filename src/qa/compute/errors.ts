@@ -27,6 +27,25 @@ const shape = (d: (number | null)[]) => `(${d.map((x) => (x === null ? 'None' : 
 type Reader = (t: string) => ErrorReading | undefined;
 
 const READERS: Reader[] = [
+  // One sample given without its batch axis: predict(x_test[0]) on a model that takes (None, 28, 28).
+  (t) => {
+    const m = /expected shape=\(([^)]*)\),\s*found shape=\(([^)]*)\)/i.exec(t);
+    if (!m) return undefined;
+    const want = dims(m[1]);
+    const got = dims(m[2]);
+    // found = expected without its last axis: the sample's first axis was taken for the batch.
+    if (want[0] !== null || got[0] !== null || got.length !== want.length - 1) return undefined;
+    if (!want.slice(1, -1).every((d, i) => d === got[i + 1])) return undefined;
+    const sample = shape(want.slice(1));
+    return {
+      kind: 'missing-batch-axis',
+      topic: 'keras-api-errors',
+      text: {
+        ja: `モデルは ${shape(want)}、つまり「何枚か × ${sample}」の入力を期待していますが、1 枚だけ（例：x_test[0]、形 ${sample}）を渡したので、最初の軸がバッチ（枚数）と見なされて ${shape(got)} になりました。1 枚でもバッチの軸が必要です：\`model.predict(x_test[0:1])\` か \`model.predict(np.expand_dims(x_test[0], 0))\`（形 (1, ${want.slice(1).join(', ')})）にしてください。結果も 1 行の配列なので、クラスは \`np.argmax(pred[0])\` です。`,
+        en: `The model expects ${shape(want)}, a batch of ${sample} samples, but you passed a single sample (e.g. x_test[0], shape ${sample}); Keras took its first axis for the batch, hence ${shape(got)}. Even one sample needs the batch axis: \`model.predict(x_test[0:1])\` or \`model.predict(np.expand_dims(x_test[0], 0))\` (shape (1, ${want.slice(1).join(', ')})). The result is a batch of one row, so the class is \`np.argmax(pred[0])\`.`,
+      },
+    };
+  },
   // Labels vs output layer: categorical_crossentropy and friends compare (None, label width) with (None, units).
   (t) => {
     const m = /Shapes \(([^)]*)\) and \(([^)]*)\) are incompatible/i.exec(t);

@@ -331,12 +331,23 @@ function codeObservations(text: string, models: ModelSummary[], lang: Lang, asks
   const dense = findCalls(text, ['Dense']);
   const softmaxOne = dense.find((c) => c.args[0] === 1 && /softmax/i.test(String(c.kwargs.activation ?? c.args[1] ?? '')));
   if (softmaxOne) {
+    // More than two classes (Iris's 3, MNIST's 10): one softmax unit per class.
+    const k = /(iris|アヤメ|3 ?(classes|クラス|種類|品種)|three classes)/i.test(text) ? 3 : /(mnist|10 ?(classes|クラス)|ten classes|digits?|数字)/i.test(text) ? 10 : 0;
+    const stuck = /(0\.33|0\.5\b|0\.50|0\.1\b|0\.10|accuracy|精度)/i.test(text);
+    const fixJa = k
+      ? `${k} クラスなら出力層は Dense(${k}, activation='softmax') にし、ラベルが整数なら loss='sparse_categorical_crossentropy'、one-hot なら 'categorical_crossentropy' を使ってください。`
+      : "二値分類なら Dense(1, activation='sigmoid') と loss='binary_crossentropy'、または Dense(2, activation='softmax') とカテゴリ用の損失関数を使ってください。";
+    const fixEn = k
+      ? `For ${k} classes the output layer is Dense(${k}, activation='softmax'), with loss='sparse_categorical_crossentropy' for integer labels or 'categorical_crossentropy' for one-hot labels.`
+      : "For two classes use Dense(1, activation='sigmoid') with loss='binary_crossentropy', or Dense(2, activation='softmax') with a categorical loss.";
+    const stuckJa = stuck ? `予測が毎回同じなので、accuracy はどれか 1 クラスの割合（${k === 3 ? '各 50 本の Iris なら 1/3 = 0.3333' : k === 10 ? 'MNIST ならおよそ 0.1' : '半々のデータなら 0.5'}）に張り付きます。` : '';
+    const stuckEn = stuck ? ` The prediction never changes, so accuracy sits at the share of one class (${k === 3 ? '1/3 = 0.3333 for Iris, 50 flowers per species' : k === 10 ? 'about 0.1 for MNIST' : '0.5 for balanced data'}).` : '';
     out.push({
       kind: 'code',
       topic: 'classification-softmax',
       text: ja
-        ? 'Dense(1, activation=\'softmax\') は常に 1.0 を出力します。softmax は層のユニット全体で合計が 1 になるように割り振るので、ユニットが1つだと e^z / e^z = 1 にしかならず、何も学習できません。二値分類なら Dense(1, activation=\'sigmoid\') と loss=\'binary_crossentropy\'、または Dense(2, activation=\'softmax\') とカテゴリ用の損失関数を使ってください。'
-        : "Dense(1, activation='softmax') always outputs 1.0: softmax shares a total of 1 across the layer's units, so with a single unit it is e^z / e^z = 1 every time, and nothing can be learned. For two classes use Dense(1, activation='sigmoid') with loss='binary_crossentropy', or Dense(2, activation='softmax') with a categorical loss.",
+        ? `Dense(1, activation='softmax') は常に 1.0 を出力します。softmax は層のユニット全体で合計が 1 になるように割り振るので、ユニットが1つだと e^z / e^z = 1 にしかならず、何も学習できません。${stuckJa}${fixJa}`
+        : `Dense(1, activation='softmax') always outputs 1.0: softmax shares a total of 1 across the layer's units, so with a single unit it is e^z / e^z = 1 every time, and nothing can be learned.${stuckEn} ${fixEn}`,
     });
   }
   const mentionsPerceptron = /(perceptron|パーセプトロン|xor)/i.test(text);

@@ -76,6 +76,8 @@ export function sampleCounts(text: string): number[] {
     new RegExp(`(?<![x×*\\d.,])${NUM}[ \\t]*(?:の)?(枚|件|個|行|サンプル|(?:(?:labell?ed|labeled|training|train|test|validation|my|own)[ \\t]+)+(?:images?|photos?|pictures?|samples?|examples?|rows?|digits?|records?|data|set)\\b|images?\\b|photos?\\b|pictures?\\b|samples?\\b|examples?\\b|rows?\\b|digits?\\b|records?\\b|data points?\\b)`, 'gi'),
     new RegExp(`(訓練データ|学習データ|テストデータ|検証データ|データ|train(ing)? (set|data)|test (set|data)|dataset|data set|[xX]_train( is| has|は|が)?|len\\(\\w+\\)\\s*(→|->|=|is|:|は))\\s*(は|が|を|of|is|has|:|=)?\\s*${NUM}`, 'gi'),
     /\(\s*(\d{2,7})\s*,\s*\d+/g,
+    // "120 train / 30 test", 「訓練 120」 without a noun after the count.
+    new RegExp(`(?<![x×*\\d.,])${NUM}[ \\t]*(?:train(?:ing)?|訓練用?|学習用)(?![a-z])`, 'gi'),
   ];
   for (const re of patterns) {
     for (const m of t.matchAll(re)) {
@@ -159,6 +161,14 @@ export function computeSteps(text: string): StepsResult | undefined {
     // 60,000 training images (after the split), that is the data.
     const c = stepsCase(MNIST_TRAIN, KERAS_DEFAULT_BATCH, split, true);
     if (c.steps === shown) return { cases: [c], shown, assumedSamples: true, evaluate: false, dataset: 'mnist' };
+  }
+  // A bar, or the asker's own expectation ("I expected 938"), that MNIST's 60,000 gives at the batch size: that is the data.
+  if (samples.length === 0 && batches.length === 1 && !split) {
+    const c = stepsCase(MNIST_TRAIN, batches[0], undefined, false);
+    if (shown === c.steps) return { cases: [c], shown, assumedSamples: true, evaluate: false, dataset: 'mnist' };
+  }
+  if (samples.length === 0 && batches.length === 1 && split && new RegExp(`(?<![\\d,.])${Math.ceil(MNIST_TRAIN / batches[0])}(?![\\d,.])`).test(t)) {
+    return { cases: [stepsCase(MNIST_TRAIN, batches[0], split, false)], shown, assumedSamples: true, evaluate: false, dataset: 'mnist' };
   }
   // A bar with validation_split and a batch size that fits MNIST's 60,000 after the split: that is the data.
   if (samples.length === 0 && shown && split && batches.length === 1) {

@@ -135,7 +135,10 @@ export function explainSummary(rows: SummaryRow[], lang: Lang, statedTotal?: num
  */
 export function explainParamCount(text: string, lang: Lang): string | undefined {
   const t = text.normalize('NFKC');
-  const count = /(?:param\s*#?|パラメータ(?:数)?)\s*(?:が|は|:|=)?\s*([\d,]{2,})|([\d,]{2,})\s*(?:params?|parameters|個のパラメータ)/i.exec(t);
+  const count =
+    /(?:param\s*#?|パラメータ(?:数)?)\s*(?:が|は|:|=)?\s*([\d,]{2,})|([\d,]{2,})\s*(?:params?|parameters|個のパラメータ)/i.exec(t) ??
+    // "summaryだと 18496 って出てます", "summary shows 18,496"
+    /summary\s*(?:だと|では|で|に|shows?|says|gives|prints)\s*(?:は)?\s*([\d,]{3,})/i.exec(t);
   if (!count) return undefined;
   const n = Number((count[1] ?? count[2]).replace(/,/g, ''));
   const ja = lang === 'ja';
