@@ -392,5 +392,15 @@ describe('what beginners paste: summaries, predictions, progress bars, logs', ()
     const pred = computeFromQuestion('model.predict(x_test[:3]) の結果が\n[[1.2e-05 3.4e-07 2.1e-04 5.5e-04 1.0e-07 2.3e-06 8.8e-09 9.9e-01 1.1e-05 3.0e-04]\n [...]]\nみたいな数字の羅列で出てきます。これどう読めばいいんでしょうか？「7」みたいに数字で欲しいです', 'ja');
     expect(pred.some((x) => x.text.startsWith('予測はクラス 7'))).toBe(true);
   });
+
+  it('names another notebook\'s kernel holding the GPU for an OOM or a cuDNN start-up error, but not for every OOM', () => {
+    const ja = readError('ノートブック2を開いたままノートブック3のCNNを実行したら\nResourceExhaustedError: OOM when allocating tensor with shape[128,32,26,26] and type float\nって出ました')!;
+    expect(ja.kind).toBe('gpu-held-by-other-kernel');
+    expect(ja.text.ja).toContain('Kernel > Shut Down Kernel');
+    const cudnn = readError('UnknownError: Failed to get convolution algorithm. This is probably because cuDNN failed to initialize')!;
+    expect(cudnn.text.en).toMatch(/^This error \(cuDNN cannot initialize\) is usually GPU memory running out\./);
+    // An OOM with nothing about another notebook is the batch size's business.
+    expect(readError('ResourceExhaustedError: OOM when allocating tensor with shape[4096,512]')?.kind).not.toBe('gpu-held-by-other-kernel');
+  });
 });
 

@@ -27,6 +27,22 @@ const shape = (d: (number | null)[]) => `(${d.map((x) => (x === null ? 'None' : 
 type Reader = (t: string) => ErrorReading | undefined;
 
 const READERS: Reader[] = [
+  // GPU memory taken by another notebook's kernel: TensorFlow reserves nearly all of it per process.
+  (t) => {
+    const oom = /(ResourceExhaustedError|\bOOM when allocating|out of memory)/i.test(t);
+    const cudnn = /(Failed to get convolution algorithm|cuDNN failed to initialize|CUDNN_STATUS_(NOT_INITIALIZED|ALLOC_FAILED|INTERNAL_ERROR))/i.test(t);
+    if (!oom && !cudnn) return undefined;
+    const other = /(開いたまま|開きっぱなし|別のノート|他のノート|ほかのノート|ノートブック\s*\d.{0,20}(開|実行)|another notebook|other notebook|(still|left) (open|running)|two notebooks|notebook \d .{0,30}(open|running))/i.test(t);
+    if (!other && !cudnn) return undefined;
+    return {
+      kind: 'gpu-held-by-other-kernel',
+      topic: 'gpu-usage',
+      text: {
+        ja: `${cudnn ? 'このエラー（cuDNN を初期化できない）の多くは GPU のメモリ不足が原因です。' : ''}${other ? '前のノートブックのカーネルがまだ動いていて、GPU のメモリをほとんど確保したままになっています。' : '別のノートブックのカーネルが GPU のメモリを確保したままになっていないか確認してください。'}TensorFlow は GPU を使い始めたプロセス（カーネル）ごとに、既定でメモリをほぼ全部確保し、そのカーネルが終わるまで手放しません。前のノートブックで Kernel > Shut Down Kernel（または Running タブで Shut Down）してから、このノートブックのカーネルを再起動して実行し直してください。ターミナルの nvidia-smi で、どのプロセスがメモリを使っているか確認できます。それでも足りないときは batch_size を小さくします。`,
+        en: `${cudnn ? 'This error (cuDNN cannot initialize) is usually GPU memory running out. ' : ''}${other ? "The earlier notebook's kernel is still running and holds nearly all of the GPU's memory. " : "Check whether another notebook's kernel still holds the GPU's memory. "}TensorFlow reserves almost all GPU memory for each process (kernel) that uses the GPU, by default, and keeps it until that kernel ends. Shut the other notebook's kernel down (Kernel > Shut Down Kernel, or Shut Down in the Running tab), then restart this notebook's kernel and run it again. nvidia-smi in a terminal shows which processes hold the memory. If it still does not fit, lower batch_size.`,
+      },
+    };
+  },
   // One sample given without its batch axis: predict(x_test[0]) on a model that takes (None, 28, 28).
   (t) => {
     const m = /expected shape=\(([^)]*)\),\s*found shape=\(([^)]*)\)/i.exec(t);
