@@ -22,18 +22,20 @@ export function watchStop(signal?: AbortSignal): StopWatch {
   const stopped = new Promise<string>((resolve) => (resolveStopped = resolve));
   // A pending promise alone does not keep Node running; this interval does.
   const keepAlive = setInterval(() => undefined, 1 << 30);
-  const release = () => {
-    clearInterval(keepAlive);
+  const unlisten = () => {
     process.removeListener('SIGTERM', onTerm);
     process.removeListener('SIGINT', onInt);
+  };
+  const release = () => {
+    clearInterval(keepAlive);
+    unlisten();
     signal?.removeEventListener('abort', onAbort);
   };
   const stop = (why: string) => {
     if (reason !== undefined) return;
     reason = why;
     // A second Ctrl+C while stopping gets Node's default again: it ends the process at once.
-    process.removeListener('SIGTERM', onTerm);
-    process.removeListener('SIGINT', onInt);
+    unlisten();
     resolveStopped(why);
   };
   const onTerm = () => stop('SIGTERM');

@@ -8,7 +8,7 @@ import type { Lang } from '../core/lang.ts';
 import type { Action } from './policy.ts';
 import type { KnowledgeEntry } from './knowledge.ts';
 import type { Passage } from './passages.ts';
-import { FUSION, type Retrieval, type ScoredEntry } from './retrieve.ts';
+import { asksListedQuestion, FUSION, type Retrieval, type ScoredEntry } from './retrieve.ts';
 import type { TopicSlug } from './topics.ts';
 
 /** Discord's limit is 2,000 characters; leave room for a mention. */
@@ -87,7 +87,7 @@ export function selectEntries(r: Retrieval, lang: Lang): Selection | undefined {
   const topic = r.topics[0]?.topic;
   if (!topic) return undefined;
   // An entry one of whose listed ways of asking the question holds (nearly) word for word was written for it: it comes first.
-  const exact = (s: ScoredEntry) => (s.covered >= FUSION.exactCovered && s.match >= FUSION.exactMatch ? 1 : 0);
+  const exact = (s: ScoredEntry) => (asksListedQuestion(s) ? 1 : 0);
   const ofTopic = r.entries.filter((s) => s.entry.topics.includes(topic)).sort((a, b) => exact(b) - exact(a) || choiceScore(b, topic) - choiceScore(a, topic));
   if (ofTopic.length === 0) return undefined;
   const best = ofTopic[0];

@@ -38,7 +38,7 @@ import {
   screen,
   type Reason,
 } from './policy.ts';
-import { FUSION, retrieve, type Retrieval, type ScoredEntry } from './retrieve.ts';
+import { asksListedQuestion, retrieve, type Retrieval, type ScoredEntry } from './retrieve.ts';
 import { TOPIC_CONCEPTS, type TopicSlug } from './topics.ts';
 import { correctTypos } from './typos.ts';
 
@@ -238,7 +238,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     // So does a question whether something is wrong or normal ("is keras wrong?", 「おかしい？」): the result alone does not say why.
     const explainToo = /(意味|とは|って何|ってなに|わから|分から|what (is|are|does)|\bmean(s|ing)?\b|explain|\bwhy\b|なぜ|なんで|どうして|\bwrong\b|\bbroken\b|\bbug\b|\bnormal\b|おかしい|間違って|バグ|壊れ|普通|\bcan (i|we|it|you)\b|できますか|できるの|できない)/i.test(focus);
     // The entry was written for this very question (one of its listed ways of asking, nearly word for word): its lead stays too.
-    const written = sel.primary.covered >= FUSION.exactCovered && sel.primary.match >= FUSION.exactMatch;
+    const written = asksListedQuestion(sel.primary);
     const passages = worked ? (explainToo || written ? selected.slice(0, 1) : []) : selected;
     // Never guess: an answer of passages that hold little of what was asked is another question's answer.
     // (A pasted error or code block is matched by its own words, not by the prose around it.)

@@ -157,6 +157,11 @@ export function askedMatches(index: QaIndex, candidates: number[], query: Map<st
   });
 }
 
+/** Whether the question holds one of the entry's listed ways of asking (nearly) word for word: the entry was written for it. */
+export function asksListedQuestion(s: Pick<ScoredEntry, 'covered' | 'match'>): boolean {
+  return s.covered >= FUSION.exactCovered && s.match >= FUSION.exactMatch;
+}
+
 /** The least idf mass a listed way of asking needs to count as matched word for word. */
 const EXACT_MIN_MASS = 6;
 
@@ -242,7 +247,7 @@ export async function retrieve(index: QaIndex, question: string, _lang?: Lang, o
   const relMargin = top > 0 ? Math.max(0, top - second) / top : 0;
   const strength = 1 / (1 + Math.exp(-FUSION.slope * (top - FUSION.center)));
   let confidence = top <= 0 ? 0 : strength * Math.min(1, FUSION.marginBase + relMargin);
-  if (entries.some((s) => s.covered >= FUSION.exactCovered && s.match >= FUSION.exactMatch)) {
+  if (entries.some(asksListedQuestion)) {
     confidence += (1 - confidence) * FUSION.exactLift;
   }
   return {

@@ -54,7 +54,8 @@ describe('tasuke serve', () => {
     expect(run.text.out).toMatch(/Stopping \(stop requested\)[\s\S]*Stopped\./);
   });
 
-  it('stops cleanly on SIGTERM (a real process: nothing left open)', async () => {
+  /** `tasuke serve` as its own process, sent SIGTERM once its output shows `line`; its exit code and output. */
+  async function sigtermOn(line: string): Promise<{ code: number | null; out: string }> {
     const dataDir = mkdtempSync(join(tmpdir(), 'tasuke-serve-'));
     dirs.push(dataDir);
     const env = { ...process.env, TASUKE_DATA_DIR: dataDir, TASUKE_KNOWLEDGE_DIR: MINI_KNOWLEDGE, TASUKE_LESSONS_DIR: LESSONS, TASUKE_LOG_LEVEL: 'error', TASUKE_PORT: '0', DISCORD_TOKEN: '' };
@@ -64,25 +65,22 @@ describe('tasuke serve', () => {
     proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
     proc.stderr.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-    await until(() => out.includes('Discord is off'), 'serve to start', 60_000);
+    await until(() => out.includes(line), `"${line}"`, 60_000);
     proc.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    const code = await exited;
+    return { code, out };
+  }
+
+  it('stops cleanly on SIGTERM (a real process: nothing left open)', async () => {
+    const { code, out } = await sigtermOn('Discord is off');
+    expect(code).toBe(0);
     expect(out).toMatch(/Stopping \(SIGTERM\)[\s\S]*Stopped\./);
   });
 
   it('a SIGTERM during start-up still stops cleanly once start-up is done (no half-open database)', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'tasuke-serve-'));
-    dirs.push(dataDir);
-    const env = { ...process.env, TASUKE_DATA_DIR: dataDir, TASUKE_KNOWLEDGE_DIR: MINI_KNOWLEDGE, TASUKE_LESSONS_DIR: LESSONS, TASUKE_LOG_LEVEL: 'error', TASUKE_PORT: '0', DISCORD_TOKEN: '' };
-    const proc = spawn(process.execPath, [join(REPO, 'bin/tasuke.js'), 'serve'], { cwd: dataDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    proc.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
     // The first start-up line: the index is being opened, the web and the bot are not started yet.
-    await until(() => out.includes('Starting tasuke'), 'the first start-up line', 60_000);
-    proc.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    const { code, out } = await sigtermOn('Starting tasuke');
+    expect(code).toBe(0);
     expect(out).toMatch(/Stopping \(SIGTERM\)[\s\S]*Stopped\./);
   });
 

@@ -12,7 +12,7 @@ import type { TopicSlug } from '../topics.ts';
 import { readError } from './errors.ts';
 import { computeGradient } from './gradient.ts';
 import { computeArithmetic } from './arith.ts';
-import { formatCount as fmt, shapeText, summarizeModels, type ModelSummary } from './keras.ts';
+import { bareLayerPattern, formatCount as fmt, IMPORT_LINE, shapeText, summarizeModels, type ModelSummary } from './keras.ts';
 import { explainParamCount, explainSummary, parseSummaryTable } from './summary.ts';
 import { parseLog, readLog, type Finding } from './log.ts';
 import { findCalls } from './pyargs.ts';
@@ -310,15 +310,18 @@ function ordinal(n: number): string {
 }
 
 /** What pasted code shows that explains the asker's surprise. */
+/** A layer class written without () where a layer belongs. */
+const BARE_LAYER = bareLayerPattern(['Flatten', 'Dropout', 'Dense', 'Conv2D', 'MaxPooling2D', 'GlobalAveragePooling2D', 'GlobalAveragePooling1D', 'BatchNormalization']);
+
 function codeObservations(text: string, models: ModelSummary[], lang: Lang, asksCount = false): Computed[] {
   const ja = lang === 'ja';
   const out: Computed[] = [];
   // A layer class written without () in a layer list or model.add: Keras refuses the class itself.
   const bare = text
     .split('\n')
-    .filter((l) => !/^\s*(from|import)\b/.test(l))
+    .filter((l) => !IMPORT_LINE.test(l))
     .join('\n')
-    .match(/(?<=(?:\[|,|add\()\s*(?:layers\.)?)\b(Flatten|Dropout|Dense|Conv2D|MaxPooling2D|GlobalAveragePooling2D|GlobalAveragePooling1D|BatchNormalization)\b(?!\s*\()(?=\s*(?:,|\]|\)))/);
+    .match(BARE_LAYER);
   if (bare) {
     out.push({
       kind: 'code',

@@ -144,7 +144,8 @@ function inputOf(c: PyCall): number[] | undefined {
   return dim && c.name !== 'Embedding' ? [dim] : undefined;
 }
 
-function convOut(size: number, k: number, s: number, padding: string): { out: number; math: string } {
+/** One side of a convolution's or pooling's output: ceil(size / s) with padding='same', floor((size − k) / s) + 1 without. */
+export function convOut(size: number, k: number, s: number, padding: string): { out: number; math: string } {
   if (padding === 'same') {
     const out = Math.ceil(size / s);
     return { out, math: s === 1 ? `${size} (padding='same' pads the border with zeros, so stride 1 keeps the size)` : `ceil(${size}/${s}) = ${out}` };
@@ -358,6 +359,17 @@ function summarize(calls: PyCall[], given: number[] | undefined, fromModel: bool
   return { input, inputFrom, rows, total, trainable, error, fromModel };
 }
 
+/** A line that imports names: it names classes, not layers. */
+export const IMPORT_LINE = /^\s*(from|import)\b/;
+
+/** One of `names` written without its call in a layer list or model.add ("Flatten," / "add(Flatten)"). */
+export function bareLayerPattern(names: readonly string[], flags = ''): RegExp {
+  return new RegExp(String.raw`(?<=(?:\[|,|add\()\s*(?:layers\.)?)\b(${names.join('|')})\b(?!\s*\()(?=\s*(?:,|\]|\)))`, flags);
+}
+
+/** Layers that take no arguments, so a bare name can be read as their call. */
+const BARE_NO_ARGUMENT_LAYER = bareLayerPattern(['Flatten', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D'], 'g');
+
 /**
  * The models and lone layers in a question, worked out. A model definition
  * comes first; a lone layer call elsewhere gets the input shape it names, or
@@ -369,7 +381,7 @@ export function summarizeModels(source: string): ModelSummary[] {
   const text = source
     .replace(/\b(Flatten|GlobalAveragePooling2D|GlobalMaxPooling2D|GlobalAveragePooling1D|GlobalMaxPooling1D)\b(?!\s*\()(?=\s*(?:→|->|=>|$))|(?<=(?:→|->|=>)\s*)\b(Flatten|GlobalAveragePooling2D|GlobalMaxPooling2D|GlobalAveragePooling1D|GlobalMaxPooling1D)\b(?!\s*\()/gm, '$1$2()')
     .split('\n')
-    .map((line) => (/^\s*(from|import)\b/.test(line) ? line : line.replace(/(?<=(?:\[|,|add\()\s*(?:layers\.)?)\b(Flatten|GlobalAveragePooling2D|GlobalMaxPooling2D|GlobalAveragePooling1D|GlobalMaxPooling1D)\b(?!\s*\()(?=\s*(?:,|\]|\)))/g, '$1()')))
+    .map((line) => (IMPORT_LINE.test(line) ? line : line.replace(BARE_NO_ARGUMENT_LAYER, '$1()')))
     .join('\n');
   const calls = findCalls(text, LAYER_NAMES);
   if (calls.length === 0) return [];

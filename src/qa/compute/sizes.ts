@@ -8,7 +8,7 @@
  * summary.ts's business; these fire only on prose.
  */
 import type { ArithResult } from './arith.ts';
-import { formatCount as fmt } from './keras.ts';
+import { convOut, formatCount as fmt } from './keras.ts';
 import { parseSummaryTable } from './summary.ts';
 
 const ASKS_SIZE = /(output|出力|size|サイズ|shape|形|何×何|何x何|いくつ|何になる|どうなる|どうなります|what (do|would) (i|you) get|what size|crash|error|エラー|落ち|guess|予想)/i;
@@ -47,8 +47,8 @@ export function layerOutputSize(t: string): ArithResult | undefined {
   if (!(s >= 1)) return undefined;
   const same = /padding\s*=\s*['"]?same|same padding|padding ?same|['"]same['"]/i.test(t);
   const kind = pool ? (/(average|avg)/i.test(pool[1] ?? '') ? 'AveragePooling2D' : 'MaxPooling2D') : 'Conv2D';
-  const valid = (n: number) => Math.floor((n - k!) / s) + 1;
-  const sameOut = (n: number) => Math.ceil(n / s);
+  const valid = (n: number) => convOut(n, k!, s, 'valid').out;
+  const sameOut = (n: number) => convOut(n, k!, s, 'same').out;
   const h = same ? sameOut(input.a) : valid(input.a);
   const w = same ? sameOut(input.b) : valid(input.b);
   const dims = `${h}×${w}`;
