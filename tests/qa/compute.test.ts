@@ -404,3 +404,63 @@ describe('what beginners paste: summaries, predictions, progress bars, logs', ()
   });
 });
 
+
+describe('calculator fixes found on blind batch 15', () => {
+  it('says a near-uniform softmax row means the model has not learned, with the loss it implies', () => {
+    const [c] = computeFromQuestion('どの花を入れても predict が [0.33, 0.34, 0.33] くらいで全部同じです。なぜ？', 'ja');
+    expect(c.text).toMatch(/^学習できていません/);
+    expect(c.text).toContain('ln(3) ≈ 1.10');
+    const [e] = computeFromQuestion('every digit gives [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1] from predict, is that normal?', 'en');
+    expect(e.text).toMatch(/has not learned/);
+    expect(e.text).toContain('ln(10)');
+    const [confident] = computeFromQuestion('predict gives [0.05, 0.90, 0.05], what does it mean?', 'en');
+    expect(confident.text).not.toMatch(/has not learned/);
+  });
+
+  it('names the Iris species of a 3-way prediction and reads e-notation', () => {
+    const [c] = computeFromQuestion('softmax gave [0.03, 0.05, 0.92] for my flower, which species is that?', 'en');
+    expect(c.text).toContain('class 2 = virginica');
+    expect(c.text).toContain('sum to 1');
+    expect(c.text).not.toMatch(/MNIST/);
+    const [j] = computeFromQuestion('出力が [[3.1e-05 2.0e-04 9.9e-01 1.0e-03 1.1e-06 2.3e-05 4.0e-08 6.0e-03 6.5e-05 3.2e-04]] でした。どう読む？', 'ja');
+    expect(j.text).toMatch(/^予測はクラス 2/);
+    expect(j.text).toContain('3.1 × 10^-5');
+  });
+
+  it('explains the pasted model forwards, and what 4 and 3 are for Iris', () => {
+    const [c] = computeFromQuestion("model = Sequential([Dense(16, activation='relu', input_shape=(4,)), Dense(3, activation='softmax')])\niris notebook: summary shows 80 and 51, where do they come from? and why 4?", 'en');
+    expect(c.text).toContain('4×16 + 16 = 80');
+    expect(c.text).toContain('16×3 + 3 = 51');
+    expect(c.text).toMatch(/four features/);
+    expect(c.text).not.toMatch(/reads back|works backwards/i);
+  });
+
+  it('notes what None is and that batch_size leaves the counts alone when the asker asks', () => {
+    const table = '```\ndense (Dense)       (None, 64)    50240\ndense_1 (Dense)     (None, 10)    650\nTotal params: 50,890\n```';
+    const [c] = computeFromQuestion(`${table}\nwhat is None here, and does batch_size=256 change the total?`, 'en');
+    expect(c.text).toContain('784×64 + 64 = 50,240');
+    expect(c.text).toMatch(/None .*batch axis/);
+    expect(c.text).toMatch(/batch_size does not change any parameter count/i);
+    const [plain] = computeFromQuestion(`${table}\nhow are these computed?`, 'en');
+    expect(plain.text).not.toMatch(/batch axis/);
+  });
+
+  it('reads an exploding log that ends at chance accuracy, and a stalled one at ln(k)', () => {
+    const [d] = computeFromQuestion('MNIST with SGD(learning_rate=2.0) now:\n```\nEpoch 1/3 - loss: 9.1 - accuracy: 0.1050\nEpoch 2/3 - loss: 15.2 - accuracy: 0.0990\nEpoch 3/3 - loss: nan - accuracy: 0.0980\n```\nwhy?', 'en');
+    expect(d.text).toMatch(/diverged/);
+    expect(d.text).toMatch(/chance level for 10 classes/);
+    // With data of unknown classes the accuracy is not read as a guess among 10.
+    const [csv] = computeFromQuestion('my own sensor csv:\n```\nEpoch 1/3 - loss: nan - accuracy: 0.1035\n```\nwhy nan?', 'en');
+    expect(csv.text).toMatch(/diverged/);
+    expect(csv.text).not.toMatch(/chance level/);
+    const [s] = computeFromQuestion('learning_rate=0.00001 にしたら loss が 2.3025 → 2.3010 → 2.2990 でほぼ動きません', 'ja');
+    expect(s.text).toContain('ln(10) ≈ 2.30');
+  });
+
+  it('reads "expected (None, 4), found (None, 1)" on predict(x[i]) as one sample read as four', () => {
+    const [c] = computeFromQuestion('model.predict(X[5]) →\nValueError: Input 0 of layer "sequential" is incompatible with the layer: expected shape=(None, 4), found shape=(None, 1)', 'en');
+    expect(c.kind).toBe('error');
+    expect(c.text).toContain('(4,)');
+    expect(c.text).toMatch(/X\[5:6\]|reshape\(1, 4\)/);
+  });
+});

@@ -1064,7 +1064,7 @@ function augmentRanges(t: string): ArithResult | undefined {
  */
 function predictedClass(t: string): ArithResult | undefined {
   if (!/(predict|予測|出力|output|softmax|ソフトマックス)/i.test(t)) return undefined;
-  if (!/(どれ|どの|何番|なんばん|何の数字|答え|which|what (class|digit|number)|the answer|argmax|読み方|読め|読む|数字で|how (do|to) read|mean|as a (digit|number|class)|get the (digit|class|label|number))/i.test(t)) return undefined;
+  const asks = /(どれ|どの|何番|なんばん|何の数字|答え|which|what (class|digit|number)|the answer|argmax|読み方|読め|読む|数字で|how (do|to) read|mean|as a (digit|number|class)|get the (digit|class|label|number))/i.test(t);
   const rows = [...t.matchAll(/\[([^\[\]]{5,400})\]/g)]
     .map((m) => numberList(m[1]))
     .filter((l): l is number[] => !!l && l.length >= 3 && l.every((v) => v >= 0 && v <= 1) && Math.abs(l.reduce((a, b) => a + b, 0) - 1) < 0.02);
@@ -1077,13 +1077,38 @@ function predictedClass(t: string): ArithResult | undefined {
     return { k, p: r[k], n: r.length };
   });
   const one = picks.length === 1;
+  const n = picks[0].n;
+  // Outputs all close to 1/n: no class is preferred, whatever argmax says; the loss sits near ln(n).
+  const flat = rows.slice(0, 3).every((r) => r.length === n && Math.max(...r) - Math.min(...r) <= 0.1 && Math.max(...r) <= 1 / n + 0.1);
+  // A flat row needs no question about reading it: whatever was asked, it says the model has not learned.
+  if (!asks && !flat) return undefined;
+  if (flat) {
+    const shown = rows[0].map((v) => show(v)).join(', ');
+    const ln = Math.log(n).toFixed(2);
+    return {
+      topic: 'classification-softmax',
+      text: {
+        ja: `学習できていません。出力 [${shown}] は ${n} クラスにほぼ同じ確率（それぞれ約 1/${n} = ${show(1 / n, 2)}）を出していて、モデルはまだクラスを区別できていません。いちばん大きい値の位置はたまたまで、意味のある予測ではありません。このとき交差エントロピーの loss は ln(${n}) ≈ ${ln} 付近のはずで、学習の最初（ランダムな重み）の値のままです。学習率、入力の正規化、エポック数、損失関数とラベルの形（one-hot なら categorical_crossentropy、整数なら sparse_categorical_crossentropy）を確認してください。`,
+        en: `The model has not learned. The outputs [${shown}] give the ${n} classes almost the same probability (about 1/${n} = ${show(1 / n, 2)} each), so it does not tell the classes apart yet; which value is largest is chance, not a prediction. The cross-entropy loss should then be near ln(${n}) ≈ ${ln}, where training from random weights starts. Check the learning rate, the input scaling, the number of epochs, and that the loss matches the labels (categorical_crossentropy for one-hot, sparse_categorical_crossentropy for integers).`,
+      },
+    };
+  }
+  // Three outputs in a question about Iris: the class is a species.
+  const iris = n === 3 && /(iris|アイリス|あやめ|アヤメ|花|品種|species|flowers?|setosa|versicolou?r|virginica)/i.test(t);
+  const species = ['setosa', 'versicolor', 'virginica'];
   const pct = (p: number) => `${(p * 100).toFixed(p >= 0.995 && p < 1 ? 2 : 1)}%`;
-  const list = (ja: boolean) => picks.map((x, i) => (one ? '' : ja ? `${i + 1} 行目：` : `row ${i + 1}: `) + (ja ? `クラス ${x.k}（確率 ${show(x.p)} = ${pct(x.p)}）` : `class ${x.k} (probability ${show(x.p)} = ${pct(x.p)})`)).join(ja ? '、' : '; ');
+  const list = (ja: boolean) => picks.map((x, i) => (one ? '' : ja ? `${i + 1} 行目：` : `row ${i + 1}: `) + (ja ? `クラス ${x.k}${iris ? ` = ${species[x.k]}` : ''}（確率 ${show(x.p)} = ${pct(x.p)}）` : `class ${x.k}${iris ? ` = ${species[x.k]}` : ''} (probability ${show(x.p)} = ${pct(x.p)})`)).join(ja ? '、' : '; ');
+  // A value printed in scientific notation (3.2e-05) read out: practically zero.
+  const sci = /(\d(?:\.\d+)?)e-0*(\d+)/i.exec(t);
+  const sciJa = sci ? `${sci[0]} は ${sci[1]} × 10^-${sci[2]}（= ${(Number(sci[1]) * 10 ** -Number(sci[2])).toFixed(Number(sci[2]) + 2).replace(/0+$/, '')}）という指数表記で、ほぼ 0 です。` : '';
+  const sciEn = sci ? ` ${sci[0]} is scientific notation for ${sci[1]} × 10^-${sci[2]} (= ${(Number(sci[1]) * 10 ** -Number(sci[2])).toFixed(Number(sci[2]) + 2).replace(/0+$/, '')}), practically zero.` : '';
+  const whatJa = iris ? 'Iris のクラス番号は 0 = setosa、1 = versicolor、2 = virginica です（load_iris の target_names の順）。' : n === 10 ? 'MNIST ならその番号がそのまま数字です。' : '';
+  const whatEn = iris ? ' Iris classes are 0 = setosa, 1 = versicolor, 2 = virginica (the order of load_iris().target_names).' : n === 10 ? ' For MNIST that position is the digit itself.' : '';
   return {
     topic: 'classification-softmax',
     text: {
-      ja: `予測は${list(true)}です。出力の ${picks[0].n} 個の値はクラス 0〜${picks[0].n - 1} の確率で、いちばん大きい値の位置（0 から数えた番号）が予測したクラスです。MNIST ならその番号がそのまま数字です。コードでは \`np.argmax(pred, axis=1)\` で各行のクラスが、1 枚なら \`np.argmax(pred[0])\` で得られます。`,
-      en: `The prediction is ${list(false)}. The ${picks[0].n} values are the probabilities of classes 0-${picks[0].n - 1}, and the position of the largest (counted from 0) is the predicted class; for MNIST that position is the digit itself. In code, \`np.argmax(pred, axis=1)\` gives each row's class (\`np.argmax(pred[0])\` for a single image).`,
+      ja: `予測は${list(true)}です。出力の ${n} 個の値はクラス 0〜${n - 1} の確率（合計 1）で、いちばん大きい値の位置（0 から数えた番号）が予測したクラスです。${whatJa}${sciJa}コードでは \`np.argmax(pred, axis=1)\` で各行のクラスが、1 枚なら \`np.argmax(pred[0])\` で得られます。`,
+      en: `The prediction is ${list(false)}. The ${n} values are the probabilities of classes 0-${n - 1} (they sum to 1), and the position of the largest (counted from 0) is the predicted class.${whatEn}${sciEn} In code, \`np.argmax(pred, axis=1)\` gives each row's class (\`np.argmax(pred[0])\` for a single image).`,
     },
   };
 }

@@ -62,6 +62,29 @@ const READERS: Reader[] = [
       },
     };
   },
+  // One flat sample (4,) given to a model that takes (None, 4): Keras reads a 1-D array as k samples of one feature each.
+  (t) => {
+    const m = /expected shape=\(([^)]*)\),\s*found shape=\(([^)]*)\)/i.exec(t);
+    if (!m) return undefined;
+    const want = dims(m[1]);
+    const got = dims(m[2]);
+    if (want.length !== 2 || got.length !== 2 || want[0] !== null || got[0] !== null || got[1] !== 1 || !want[1] || want[1] < 2) return undefined;
+    const k = want[1];
+    const one = /(predict|evaluate|__call__|model)\s*\(\s*([\w.]+)\s*\[\s*(-?\d+)\s*\]\s*\)/.exec(t);
+    if (!one && !new RegExp(`\\(\\s*${k}\\s*,\\s*\\)`).test(t)) return undefined;
+    const name = one ? `${one[2]}[${one[3]}]` : 'x[0]';
+    const base = one ? one[2] : 'x';
+    const idx = one ? Number(one[3]) : 0;
+    const slice = idx >= 0 ? `${base}[${idx}:${idx + 1}]` : `${base}[${idx}:]`;
+    return {
+      kind: 'missing-batch-axis',
+      topic: 'keras-api-errors',
+      text: {
+        ja: `\`${name}\` は形 (${k},) の 1 次元の配列（数が ${k} 個並んだだけ）で、サンプルの軸がありません。Keras は 1 次元の入力を「${k} 個のサンプルが、それぞれ特徴量 1 つ」と読んで (${k}, 1) にするので、found shape=(None, 1) になります。モデルは (None, ${k})、つまり「何サンプルか × 特徴量 ${k} 個」を期待しています。1 サンプルでも 2 次元にしてください：\`model.predict(${slice})\`（スライスなら形 (1, ${k}) のまま）、\`${name}.reshape(1, ${k})\`、\`np.expand_dims(${name}, 0)\` のどれでも構いません。結果は 1 行なので、クラスは \`np.argmax(pred[0])\` です。`,
+        en: `\`${name}\` is a 1-D array of shape (${k},), just ${k} numbers with no sample axis. Keras reads a 1-D input as ${k} samples of one feature each, (${k}, 1), hence found shape=(None, 1); the model expects (None, ${k}), any number of samples with ${k} features each. Make even one sample 2-D: \`model.predict(${slice})\` (a slice keeps the shape (1, ${k})), \`${name}.reshape(1, ${k})\` or \`np.expand_dims(${name}, 0)\`. The result is one row, so the class is \`np.argmax(pred[0])\`.`,
+      },
+    };
+  },
   // Labels vs output layer: categorical_crossentropy and friends compare (None, label width) with (None, units).
   (t) => {
     const m = /Shapes \(([^)]*)\) and \(([^)]*)\) are incompatible/i.exec(t);

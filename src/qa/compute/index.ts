@@ -187,18 +187,53 @@ function stepsText(r: StepsResult, lang: Lang): string {
   return lines.join('\n');
 }
 
+/** Asked with a summary: what None is, and whether the batch size changes the counts (it does not). */
+function batchAxisNote(prose: string, text: string, lang: Lang): string {
+  // The asker's own lines, not the table's rows.
+  const own = prose.split('\n').filter((l) => !/\(None|Param\s*#|params\s*:|[─━=]{3,}/i.test(l)).join('\n');
+  const none = /\bNone\b/.test(own);
+  const batch = /(batch[ _-]?size|バッチサイズ|バッチの(大きさ|サイズ))/i.test(own) || /batch_size/.test(text);
+  if (!none && !batch) return '';
+  const ja = lang === 'ja';
+  const parts: string[] = [];
+  if (none) parts.push(ja ? '出力の形の最初の None はバッチ（一度に流すサンプル数）の軸で、どんな枚数でも流せるように決めずに空けてあります。' : 'The None at the start of each output shape is the batch axis (how many samples go through at once), left open so any batch size works.');
+  if (batch) parts.push(ja ? 'batch_size を変えてもパラメータ数は変わりません。重みの数は層の大きさだけで決まり、バッチの大きさで変わるのは 1 ステップで処理する枚数（とメモリ）です。' : 'Changing batch_size does not change any parameter count: the weights depend only on the layers, while the batch size changes how many samples one step processes (and the memory used).');
+  return '\n' + parts.join(ja ? '' : ' ');
+}
+
+/** What the input and output sizes of a lesson model stand for in its data set (Iris's 4 features and 3 species, MNIST's 28×28 pixels and 10 digits). */
+function dataNote(text: string, m: ModelSummary, lang: Lang): string {
+  const ja = lang === 'ja';
+  const out = m.rows.length ? m.rows[m.rows.length - 1].output : [];
+  const last = out.length === 1 ? out[0] : undefined;
+  if (m.input.length === 1 && m.input[0] === 4 && /(iris|アイリス|アヤメ|あやめ|花|品種|species|flower)/i.test(text)) {
+    return ja
+      ? `入力の 4 は、Iris の 1 サンプル（花 1 つ）がもつ特徴量 4 つ（がく片の長さ・幅、花びらの長さ・幅）です。${last === 3 ? '出力の 3 はクラス（品種：setosa、versicolor、virginica）の数です。' : ''}`
+      : `The 4 of the input is Iris's four features per sample (one flower): sepal length and width, petal length and width.${last === 3 ? ' The output 3 is the number of classes (species: setosa, versicolor, virginica).' : ''}`;
+  }
+  if (m.input.length === 1 && m.input[0] === 784 && /(mnist|28\s*[x×*]\s*28|手書き|digits?)/i.test(text)) {
+    return ja
+      ? `入力の 784 は MNIST の画像 1 枚の 28×28 = 784 ピクセルを 1 列に並べたものです。${last === 10 ? '出力の 10 はクラス（数字 0〜9）の数です。' : ''}`
+      : `The input 784 is one MNIST image's 28×28 = 784 pixels laid out in one row.${last === 10 ? ' The output 10 is the number of classes (digits 0-9).' : ''}`;
+  }
+  return '';
+}
+
 function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug } {
   const ja = lang === 'ja';
   const x = f.facts;
   const ep = (n: unknown) => (x.positional ? (ja ? `${n} 番目` : `the ${ordinal(Number(n))} value`) : ja ? `エポック ${n}` : `epoch ${n}`);
   switch (f.kind) {
-    case 'diverged':
+    case 'diverged': {
+      const guessJa = x.classes ? `accuracy ${x.acc} は 1/${x.classes} ≈ ${(1 / Number(x.classes)).toFixed(2)}、つまり ${x.classes} クラスを当てずっぽうで選ぶのと同じ（ほぼ 1 つのクラスしか出さない）レベルで、何も学べていません。` : '';
+      const guessEn = x.classes ? ` The accuracy ${x.acc} is 1/${x.classes} ≈ ${(1 / Number(x.classes)).toFixed(2)}: chance level for ${x.classes} classes (the model outputs essentially one class), so it has learned nothing.` : '';
       return {
         topic: 'learning-rate',
         text: ja
-          ? `ログでは ${ep(x.epoch)} で loss が ${x.value} になっています。学習が発散しています：更新が大きすぎて損失が爆発し、${/inf/i.test(String(x.value)) ? '数値が float32 の上限を超えて inf（無限大）になりました（このまま続けると inf − inf などで nan になります）' : '数値が nan（not a number）になりました'}。一度 nan になった重みは元に戻らないので、モデルを作り直して（モデル定義のセルから実行し直して）小さい学習率（例：0.001〜0.01）で学習し直してください。入力を 0〜1 に正規化していないと発散しやすくなります。`
-          : `Your log shows the loss at ${x.value} at ${ep(x.epoch)}: training diverged. The updates were too large and the loss exploded: ${/inf/i.test(String(x.value)) ? 'it passed the largest float32 value and became inf (infinity); one step later inf − inf or 0 × inf gives NaN' : 'it became NaN (not a number)'}. Weights that have become NaN never recover, so rebuild the model (re-run the cell that builds it) and train with a smaller learning rate (e.g. 0.001-0.01). Inputs not scaled to 0-1 make this more likely.`,
+          ? `ログでは ${ep(x.epoch)} で loss が ${x.value} になっています。学習が発散しています：更新が大きすぎて損失が爆発し、${/inf/i.test(String(x.value)) ? '数値が float32 の上限を超えて inf（無限大）になりました（このまま続けると inf − inf などで nan になります）' : '数値が nan（not a number）になりました'}。一度 nan になった重みは元に戻らないので、モデルを作り直して（モデル定義のセルから実行し直して）小さい学習率（例：0.001〜0.01）で学習し直してください。入力を 0〜1 に正規化していないと発散しやすくなります。${guessJa}`
+          : `Your log shows the loss at ${x.value} at ${ep(x.epoch)}: training diverged. The updates were too large and the loss exploded: ${/inf/i.test(String(x.value)) ? 'it passed the largest float32 value and became inf (infinity); one step later inf − inf or 0 × inf gives NaN' : 'it became NaN (not a number)'}. Weights that have become NaN never recover, so rebuild the model (re-run the cell that builds it) and train with a smaller learning rate (e.g. 0.001-0.01). Inputs not scaled to 0-1 make this more likely.${guessEn}`,
       };
+    }
     case 'exact-zero':
       // A model that gets every training sample right: the loss underflowed, it did not break.
       if (typeof x.acc === 'number' && x.acc >= 0.9999) {
@@ -231,7 +266,16 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
           : `An accuracy of 0 is not a bug: accuracy counts predictions that exactly equal the label, and a regression predicts continuous numbers that almost never do, so it is meaningless there. Judge a regression by its loss (MSE, ${x.loss} now) or by the mean absolute error (metrics=['mae']).`,
       };
     case 'chance-level':
-      if (typeof x.lr === 'number' && x.lr <= 1e-4) return findingText({ kind: 'stalled', facts: { ...x, last: x.value } }, lang);
+      if (typeof x.lr === 'number' && x.lr <= 1e-4) {
+        // Too small a rate: the loss has barely left where every classifier starts, ln(k).
+        const slow = findingText({ kind: 'stalled', facts: { ...x, last: x.value } }, lang);
+        return {
+          topic: slow.topic,
+          text: ja
+            ? `${slow.text}${x.first} はほぼ ln(${x.classes}) ≈ ${x.ln}、つまり ${x.classes} クラスに同じ確率を出す当てずっぽうの予測の loss で、ランダムな重みから始めたときの値です。まだほとんどそこから動いていないということです。`
+            : `${slow.text} ${x.first} is about ln(${x.classes}) ≈ ${x.ln}, the loss of a random guess that gives ${x.classes} classes the same probability: where training from random weights starts. The model has hardly moved from there yet.`,
+        };
+      }
       return {
         text: ja
           ? `loss が ${x.value} 付近で止まっています。これは ln(${x.classes}) ≈ ${x.ln}、つまり ${x.classes} クラスすべてに同じ確率を出しているときの値で、モデルがまだ何も学べていない状態です。学習率が小さすぎる（大きすぎる）、入力が正規化されていない、損失関数とラベルの形が合っていない、のどれかを疑ってください。`
@@ -465,10 +509,12 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   if (table) {
     const stated = /total params\s*:?\s*([\d,]+)/i.exec(text);
     const conv = table.some((r) => r.kind === 'Conv2D');
-    out.push({ kind: 'model', text: explainSummary(table, lang, stated ? Number(stated[1].replace(/,/g, '')) : undefined), topic: conv ? 'cnn-convolution' : undefined });
+    out.push({ kind: 'model', text: explainSummary(table, lang, stated ? Number(stated[1].replace(/,/g, '')) : undefined) + batchAxisNote(prose, text.split('\n').filter((l) => !/\(None/.test(l)).join('\n'), lang), topic: conv ? 'cnn-convolution' : undefined });
   }
   // One layer and the count the asker sees for it: what the count says about the layer's input.
-  const readBack = table || err ? undefined : explainParamCount(text, lang);
+  // Not when the pasted model itself gives its input (input_shape=): its counts are then computed forwards, layer by layer.
+  const complete = models.some((m) => m.input && m.rows.length >= 2);
+  const readBack = table || err || complete ? undefined : explainParamCount(text, lang);
   if (readBack) out.push({ kind: 'model', text: readBack, topic: /Conv2D/.test(text) ? 'cnn-convolution' : undefined });
   if (!table && !readBack && models.length && ASKS_MODEL.test(prose) && !err) {
     const hasConv = models.some((m) => m.rows.some((r) => r.kind === 'Conv2D'));
@@ -480,12 +526,18 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
     if (!out.some((o) => o.kind === 'code' && o.topic === 'perceptron-xor')) {
       // A listing that cannot place even its first layer says nothing useful.
       const shown = models.filter((m) => m.rows.length > 0);
-      if (shown.length) out.push({ kind: 'model', text: shown.map((m) => modelText(m, lang)).join('\n\n'), topic });
+      if (shown.length) out.push({ kind: 'model', text: [...shown.map((m) => modelText(m, lang)), dataNote(text, shown[0], lang)].filter(Boolean).join('\n\n'), topic });
     }
   }
   const grad = computeGradient(text);
   if (grad) out.push({ kind: 'math', text: grad.text[lang], topic: grad.kind === 'chain' ? 'backpropagation' : 'gradient-descent' });
   const findings = readLog(parseLog(text), learningRate(text));
+  // Chance-level accuracy beside a diverged loss is named only when the data set, and so its class count, is known.
+  for (const f of findings) {
+    if (f.kind !== 'diverged' || !f.facts.classes) continue;
+    const known = f.facts.classes === 10 ? /(mnist|digits?|手書き|数字|1875\/1875|469\/469|60,?000)/i : f.facts.classes === 3 ? /(iris|アイリス|アヤメ|あやめ|品種|species|flowers?)/i : /(xor|binary|二値|2 ?クラス|two classes)/i;
+    if (!known.test(text)) f.facts = { epoch: f.facts.epoch, value: f.facts.value, first: f.facts.first };
+  }
   // A loss of ln(k) is read as a loss, not as a model's output to compute a loss from.
   const chanceValue = findings.find((f) => f.kind === 'chance-value')?.facts.value;
   // Arithmetic inside pasted code (a log, a model) is the other calculators' business.

@@ -113,6 +113,16 @@ export function explainSummary(rows: SummaryRow[], lang: Lang, statedTotal?: num
           ? `入力 ${fmt(nIn)} 個 × ユニット ${u} 個の重み + バイアス ${u} 個 = ${fmt(nIn)}×${u} + ${u} = ${fmt(r.params)}。`
           : `: ${fmt(nIn)} inputs × ${u} units of weights plus ${u} biases = ${fmt(nIn)}×${u} + ${u} = ${fmt(r.params)}.`;
       }
+    } else if (r.kind === 'Dense' && !prev && r.shape.length === 1 && r.params > 0) {
+      // The first row with no input shown: the count itself gives the inputs, (n + 1) × units.
+      const u = r.shape[0];
+      const nIn = r.params / u - 1;
+      if (Number.isInteger(nIn) && nIn >= 1) {
+        const mnist = nIn === 784 ? (ja ? '784 は 28×28 の画像 1 枚を 1 列に並べた数です。' : ' 784 is one 28×28 image laid out in one row.') : '';
+        why = ja
+          ? `入力は ${fmt(nIn)} 個と読めます（${fmt(r.params)} ÷ ${u} − 1 = ${fmt(nIn)}）。入力 ${fmt(nIn)} 個 × ユニット ${u} 個の重み + バイアス ${u} 個 = ${fmt(nIn)}×${u} + ${u} = ${fmt(r.params)}。${mnist}`
+          : `: the count gives ${fmt(nIn)} inputs (${fmt(r.params)} / ${u} − 1 = ${fmt(nIn)}): ${fmt(nIn)} inputs × ${u} units of weights plus ${u} biases = ${fmt(nIn)}×${u} + ${u} = ${fmt(r.params)}.${mnist}`;
+      }
     } else if (r.kind === 'Dropout') {
       why = ja ? '形はそのまま、重みなしで 0。' : ': same shape, no weights, so 0.';
     } else if (r.kind === 'BatchNormalization') {
