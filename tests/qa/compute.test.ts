@@ -463,4 +463,52 @@ describe('calculator fixes found on blind batch 15', () => {
     expect(c.text).toContain('(4,)');
     expect(c.text).toMatch(/X\[5:6\]|reshape\(1, 4\)/);
   });
+
+  it('counts feature maps and parameters of a Conv2D on a colour image, asked in words', () => {
+    const [c] = computeFromQuestion('Conv2D(16, (5,5)) on RGB images: do I get 16 feature maps or 48?', 'en');
+    expect(c.text).toMatch(/^16 feature maps/);
+    expect(c.text).toContain('(5×5×3 + 1) × 16 = 1,216');
+    expect(computeFromQuestion('Conv2D(16, (5,5)) how many feature maps?', 'en').some((x) => /feature maps/.test(x.text))).toBe(false);
+  });
+
+  it("splits BatchNormalization's count into trained and non-trained", () => {
+    const [c] = computeFromQuestion('Dense(100) の後に BatchNormalization を入れたら Non-trainable params: 200 が出ました。何が学習されない？', 'ja');
+    expect(c.text).toContain('4 × 100 = 400');
+    expect(c.text).toContain('Non-trainable params: 200 はこの moving_mean と moving_variance');
+    expect(computeFromQuestion('what does BatchNormalization do?', 'en').some((x) => x.topic === 'normalization')).toBe(false);
+  });
+
+  it('counts a frozen VGG16 with a new head, and confirms only counts the asker asks about', () => {
+    const [c] = computeFromQuestion("VGG16(include_top=False) frozen with trainable=False, then GlobalAveragePooling2D and Dense(3). summary says Trainable params: 1,539, is that right?", 'en');
+    expect(c.text).toMatch(/^Yes, that is right/);
+    expect(c.text).toContain('512×3 + 3 = 1,539');
+    expect(c.text).toContain('14,714,688 + 1,539 = 14,716,227');
+    const [f] = computeFromQuestion('VGG16(include_top=False, input_shape=(160,160,3)) then Flatten and Dense(2): how many params in the head?', 'en');
+    expect(f.text).toContain('5×5×512 = 12,800');
+    expect(f.text).toContain('12,800×2 + 2 = 25,602');
+    expect(f.text).not.toMatch(/^Yes/);
+  });
+
+  it('says how few updates a batch as large as the data leaves', () => {
+    const [c] = computeFromQuestion('MNIST で batch_size=30000 にしたら速いけど 10 エポックでも精度が低いです', 'ja');
+    expect(c.text).toContain('ceil(60,000 / 30,000) = 2 回');
+    expect(c.text).toContain('20 回');
+    expect(c.text).toContain('1,875 回');
+  });
+
+  it('reads max pooling on an HxWxC map described in words', () => {
+    const [c] = computeFromQuestion('what does max pooling do to a 24x24x16 map with pool_size 2?', 'en');
+    expect(c.text).toMatch(/^12×12×16/);
+    expect(c.text).toMatch(/largest value/);
+    expect(c.text).not.toMatch(/With padding='same' it would be 12×12/);
+  });
+
+  it('leads a hand-worked update with the new weight and says which way it moved', () => {
+    const [c] = computeFromQuestion('w = 1.0、∂L/∂w = -2.0、学習率 0.05 で 1 回更新すると w は？', 'ja');
+    expect(c.text).toMatch(/^更新後の w は 1\.1 です/);
+    expect(c.text).toContain('大きくなる方向');
+    const [x] = computeFromQuestion('cross-entropy by hand: the true class gets 0.8, what is the loss?', 'en');
+    expect(x.text).toContain('−ln(0.8) = 0.223');
+    expect(x.text).toContain('−ln(0.1) = 2.303');
+  });
 });

@@ -9,6 +9,7 @@
 import type { Lang } from '../../core/lang.ts';
 import type { TopicSlug } from '../topics.ts';
 import { evaluateOnInputs } from './formula.ts';
+import { batchNormCount, convMaps, fullBatch, transferHead } from './counts.ts';
 import { flattenDense, layerOutputSize } from './sizes.ts';
 import { count } from './steps.ts';
 
@@ -303,6 +304,12 @@ function crossEntropy(t: string): ArithResult | undefined {
       ja.push(`正解クラスの確率 ${show(p)} → loss = −ln(${show(p)}) = ${show(-Math.log(p), 3)}`);
       en.push(`probability ${show(p)} on the true class → loss = −ln(${show(p)}) = ${show(-Math.log(p), 3)}`);
     }
+  }
+  // One confident probability alone: the contrast of a confident mistake shows how the loss punishes it.
+  const contrast = !binary && ps.length === 1 && ps[0] >= 0.5;
+  if (contrast) {
+    ja.push(`（比べると、正解に 0.1 しか付けなければ −ln(0.1) = 2.303 と大きくなります。自信をもって間違えるほど損失は大きくなります）`);
+    en.push(`(by contrast, 0.1 on the true class gives −ln(0.1) = 2.303: the more confidently wrong, the larger the loss)`);
   }
   return {
     topic: 'loss-function',
@@ -1116,7 +1123,7 @@ function predictedClass(t: string): ArithResult | undefined {
 export function computeArithmetic(text: string): ArithResult[] {
   const t = text.normalize('NFKC');
   const out: ArithResult[] = [];
-  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense, oneHotRow]) {
+  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense, oneHotRow, convMaps, batchNormCount, transferHead, fullBatch]) {
     const r = f(t);
     if (r) out.push(r);
     // The gradient of softmax + cross-entropy already gives the loss of the true class.

@@ -519,13 +519,18 @@ function simpleUpdate(vals: Map<string, number>, text: string): GradientResult |
   const stated = [...text.normalize('NFKC').matchAll(/=\s*(-?\d+(?:\.\d+)?)/g)].map((m) => Number(m[1]));
   const signSlip = plus !== undefined && stated.some((v) => Math.abs(v - plus) < 1e-9);
   const confirmed = !signSlip && lrs.length === 1 && [...text.normalize('NFKC').matchAll(/(-?\d+(?:\.\d+)?)/g)].some((m) => Math.abs(Number(m[1]) - (w - lrs[0] * g)) < 1e-9) && /(合って|あって|正しい|right|correct|\?|？)/i.test(text);
+  // Which way the weight moves: against the gradient's sign.
+  const dirJa = g > 0 ? `勾配が正（w を増やすと損失が増える）なので、w は小さくなる方向に動きます。` : g < 0 ? `勾配が負（w を増やすと損失が減る）なので、w は大きくなる方向に動きます。` : '勾配が 0 なので w は動きません。';
+  const dirEn = g > 0 ? 'The gradient is positive (raising w raises the loss), so w moves down.' : g < 0 ? 'The gradient is negative (raising w lowers the loss), so w moves up.' : 'The gradient is 0, so w does not move.';
   const slipJa = signSlip ? `${num(plus!)} ではなく ${num(w - lrs[0] * g)} です。勾配は損失が増える向きを指すので、足すのではなく引いて逆向きに進みます。\n` : confirmed ? `はい、${num(w - lrs[0] * g)} で合っています。\n` : '';
+  const leadJa = !signSlip && !confirmed && lrs.length === 1 ? `更新後の w は ${num(w - lrs[0] * g)} です。\n` : '';
+  const leadEn = !signSlip && !confirmed && lrs.length === 1 ? `After one update w is ${num(w - lrs[0] * g)}.\n` : '';
   const slipEn = signSlip ? `Not ${num(plus!)} but ${num(w - lrs[0] * g)}: the gradient points to where the loss grows, so the step is subtracted, not added.\n` : confirmed ? `Yes, ${num(w - lrs[0] * g)} is right.\n` : '';
   return {
     kind: 'line-step',
     text: {
-      ja: `${slipJa}更新式は「新しい重み = 今の重み − 学習率 × 勾配」です。\n${ja.join('\n')}` + (big ? '\n学習率が大きいと 1 回の更新で重みが大きく飛び、損失の谷を飛び越えて発散しやすくなります。' : ''),
-      en: `${slipEn}The update is "new weight = weight − learning rate × gradient".\n${en.join('\n')}` + (big ? '\nWith a large learning rate one update moves the weight far, which can jump over the minimum and make training diverge.' : ''),
+      ja: `${slipJa}${leadJa}更新式は「新しい重み = 今の重み − 学習率 × 勾配」です。\n${ja.join('\n')}\n${dirJa}` + (big ? '\n学習率が大きいと 1 回の更新で重みが大きく飛び、損失の谷を飛び越えて発散しやすくなります。' : ''),
+      en: `${slipEn}${leadEn}The update is "new weight = weight − learning rate × gradient".\n${en.join('\n')}\n${dirEn}` + (big ? '\nWith a large learning rate one update moves the weight far, which can jump over the minimum and make training diverge.' : ''),
     },
   };
 }

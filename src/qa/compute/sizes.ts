@@ -11,7 +11,7 @@ import type { ArithResult } from './arith.ts';
 import { convOut, formatCount as fmt } from './keras.ts';
 import { parseSummaryTable } from './summary.ts';
 
-const ASKS_SIZE = /(output|出力|size|サイズ|shape|形|何×何|何x何|いくつ|何になる|どうなる|どうなります|what (do|would) (i|you) get|what size|crash|error|エラー|落ち|guess|予想)/i;
+const ASKS_SIZE = /(output|出力|size|サイズ|shape|形|何×何|何x何|いくつ|何になる|どうなる|どうなります|what (do|would) (i|you) get|what size|what (does|do|would) .{0,40}\bdo\b|crash|error|エラー|落ち|guess|予想)/i;
 
 /** "28x28", "28×28", "28 x 28": square or not, the first two numbers. */
 const PAIR = /(?<![\d.])(\d{1,4})\s*[x×＊*]\s*(\d{1,4})(?![\d.])/g;
@@ -25,7 +25,7 @@ export function layerOutputSize(t: string): ArithResult | undefined {
   // A model written as code has its own calculator (input_shape and the layer calls).
   // So is an error message (its sizes are the failing layer's, read by errors.ts).
   if (/input_shape|Input\s*\(|Sequential|Error\b|Traceback|Exception/i.test(t) || !ASKS_SIZE.test(t) || parseSummaryTable(t)) return undefined;
-  const pool = /(max|average|avg)?\s*pool(?:ing)?(?:2d)?\s*\(\s*\(?\s*(\d)\s*(?:,\s*\d\s*\)?)?|pool_size\s*=\s*\(?\s*(\d)|(\d)\s*[x×]\s*\d\s*(?:の)?\s*(?:max ?)?(?:pool|プーリング)|(?:プーリング|pooling)\s*[(（]?\s*(\d)\s*[x×]/i.exec(t);
+  const pool = /(max|average|avg)?\s*pool(?:ing)?(?:2d)?\s*\(\s*\(?\s*(\d)\s*(?:,\s*\d\s*\)?)?|pool_size\s*(?:=|of|:)?\s*\(?\s*(\d)|(\d)\s*[x×]\s*\d\s*(?:の)?\s*(?:max ?)?(?:pool|プーリング)|(?:プーリング|pooling)\s*[(（]?\s*(\d)\s*[x×]/i.exec(t);
   const kernelWords = /(kernel|filter|カーネル|フィルタ)/i;
   const pairs = [...t.matchAll(PAIR)].map((m) => ({ a: Number(m[1]), b: Number(m[2]), at: m.index, end: m.index + m[0].length }));
   const kernelSize = /kernel_size\s*=\s*\(?\s*(\d)/i.exec(t) ?? /Conv2D\s*\(\s*\d+\s*,\s*\(?\s*(\d)/i.exec(t);
@@ -51,24 +51,28 @@ export function layerOutputSize(t: string): ArithResult | undefined {
   const sameOut = (n: number) => convOut(n, k!, s, 'same').out;
   const h = same ? sameOut(input.a) : valid(input.a);
   const w = same ? sameOut(input.b) : valid(input.b);
-  const dims = `${h}×${w}`;
+  // "28x28x32": the channels written with the size stay as they are.
+  const triple = new RegExp(`(?<![\\d.])${input.a}\\s*[x×＊*]\\s*${input.b}\\s*[x×＊*]\\s*(\\d{1,4})(?![\\d.])`).exec(t);
+  const dims = `${h}×${w}${triple && pool ? `×${triple[1]}` : ''}`;
   const mathValid = (n: number) => `floor((${n} − ${k}) / ${s}) + 1 = ${valid(n)}`;
   const mathSame = (n: number) => `ceil(${n} / ${s}) = ${sameOut(n)}`;
   const square = input.a === input.b;
   const work = square ? (same ? mathSame(input.a) : mathValid(input.a)) : same ? `${mathSame(input.a)}, ${mathSame(input.b)}` : `${mathValid(input.a)}, ${mathValid(input.b)}`;
-  const other = square ? (same ? `${valid(input.a)}×${valid(input.a)}` : `${sameOut(input.a)}×${sameOut(input.a)}`) : undefined;
+  const otherDims = square ? (same ? `${valid(input.a)}×${valid(input.a)}` : `${sameOut(input.a)}×${sameOut(input.a)}`) : undefined;
+  // The other padding's size, when it differs.
+  const other = otherDims !== `${h}×${w}` ? otherDims : undefined;
   // Rows or columns the window never reaches are dropped (valid), never an error.
   const leftover = !same && (input.a - k) % s !== 0;
   const ja =
     `${dims} になります（${kind}、${k}×${k}、strides=${s}、padding='${same ? 'same' : 'valid'}'：${work}）。` +
     (other ? `padding='${same ? 'valid' : 'same'}' なら ${other} です。` : '') +
     (leftover ? `割り切れない分はエラーにならず、最後の ${(input.a - k) % s} 行・列が使われずに捨てられます（切り捨て）。` : '') +
-    (kind === 'Conv2D' ? '' : 'チャンネル数は変わらず、パラメータは 0 です。');
+    (kind === 'Conv2D' ? '' : `${kind === 'MaxPooling2D' ? `重ならない ${k}×${k} のブロックごとに最大値を 1 つ残すので、` : ''}チャンネル数は変わらず、学習する重みはなくパラメータは 0 です。${kind === 'MaxPooling2D' ? '特徴マップを縮めて計算を減らし、位置の小さなずれに強くなります。' : ''}`);
   const en =
     `${dims} (${kind}, ${k}×${k}, strides=${s}, padding='${same ? 'same' : 'valid'}': ${work}).` +
     (other ? ` With padding='${same ? 'valid' : 'same'}' it would be ${other}.` : '') +
     (leftover ? ` It does not crash: ${(input.a - k) % s === 1 ? 'the last row and column, which the window cannot reach, are' : `the last ${(input.a - k) % s} rows and columns, which the window cannot reach, are`} dropped (rounded down).` : '') +
-    (kind === 'Conv2D' ? '' : ' The channels stay the same and it has 0 parameters.');
+    (kind === 'Conv2D' ? '' : `${kind === 'MaxPooling2D' ? ` Each non-overlapping ${k}×${k} block keeps only its largest value;` : ''} the channels stay the same, and it learns nothing: 0 parameters.${kind === 'MaxPooling2D' ? ' It shrinks the feature maps (less computation) and makes the result tolerate small shifts of the input.' : ''}`);
   // "…and how many params for 16 such filters on a grayscale image?": the count too.
   const filtersM = /(\d+)\s*(?:such\s+|of (?:these|them)\s+)?(?:filters|kernels)|(?:filters\s*=\s*|フィルター?\s*(?:を|が)?\s*)(\d+)|(\d+)\s*(?:枚|個)の?(?:フィルター?|カーネル)/i.exec(t);
   const channelsM = /(grayscale|grey|gray|白黒|グレースケール|1 ?channel|1 ?チャンネル)|(rgb|colou?r|カラー|3 ?channels?|3 ?チャンネル)/i.exec(t);
