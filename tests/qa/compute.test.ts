@@ -511,4 +511,17 @@ describe('calculator fixes found on blind batch 15', () => {
     expect(x.text).toContain('−ln(0.8) = 0.223');
     expect(x.text).toContain('−ln(0.1) = 2.303');
   });
+
+  it('names the pre-activation in a chain rule written around σ(wx + b)', () => {
+    const [c] = computeFromQuestion('a = sigmoid(w*x + b), L = (a - y)^2. what is dL/dw by the chain rule, step by step please', 'en');
+    expect(c.text).toContain('∂L/∂a × ∂a/∂z × ∂z/∂w');
+    expect(c.text).toContain('∂z/∂w = x');
+  });
+
+  it("shows the one-hot row of a printed label array and the new shape", () => {
+    const [c] = computeFromQuestion('y_train[:3] は [7 2 1] です。to_categorical したら y_train[0] はどうなる？', 'ja');
+    expect(c.text).toContain('[0, 0, 0, 0, 0, 0, 0, 1, 0, 0]');
+    expect(c.text).toContain('(60000,) から (60000, 10)');
+    expect(computeFromQuestion('is the one-hot [0, 1, 0] a probability?', 'en').some((x) => x.topic === 'one-hot-encoding' && /first label/.test(x.text))).toBe(false);
+  });
 });

@@ -828,6 +828,34 @@ function toCategorical(t: string): ArithResult | undefined {
 }
 
 /**
+ * Labels printed as a NumPy array ([5 0 4 1 9]) with to_categorical or
+ * one-hot named: the first label's one-hot row, and the new shape.
+ */
+function oneHotPrinted(t: string): ArithResult | undefined {
+  if (!/(to_cat[ae]g[oe]rical|one[- ]?hot|ワンホット)/i.test(t) || /to_categorical\(\s*[\[\d]/.test(t)) return undefined;
+  const m = /\[\s*(\d(?:[\s,]+\d){1,19})\s*\]/.exec(t);
+  if (!m) return undefined;
+  const ys = m[1].split(/[\s,]+/).map(Number);
+  // A row of zeros and ones is already one-hot (oneHotRow's); labels have a value of 2 or more.
+  if (!ys.some((v) => v >= 2) || !/(look like|become|shape|なる|形|結果|what does|どう)/i.test(t)) return undefined;
+  const digits = /(mnist|y_train|y_test|digit|数字)/i.test(t);
+  const n = digits ? 10 : Math.max(...ys) + 1;
+  if (ys.some((v) => v >= n) || n < 2) return undefined;
+  const y = ys[0];
+  const row = `[${Array.from({ length: n }, (_, i) => (i === y ? 1 : 0)).join(', ')}]`;
+  const rows = /y_test/.test(t) && !/y_train/.test(t) ? 10_000 : /(mnist|y_train)/i.test(t) && digits ? 60_000 : undefined;
+  const shapeJa = rows ? `形は (${rows},) から (${rows}, ${n}) に変わります（サンプルごとに ${n} 個の 0/1 の行）。` : `形は (サンプル数,) から (サンプル数, ${n}) に変わります。`;
+  const shapeEn = rows ? ` The shape changes from (${rows},) to (${rows}, ${n}): one row of ${n} zeros and ones per sample.` : ` The shape changes from (samples,) to (samples, ${n}).`;
+  return {
+    topic: 'one-hot-encoding',
+    text: {
+      ja: `ラベル ${y} の 1 件目は ${row} になります（インデックス ${y}、0 から数えて ${y} 番目だけが 1）。${shapeJa}表示は小数（0. と 1.）になります。`,
+      en: `The first label, ${y}, becomes ${row}: a 1 at index ${y} (counting from 0), 0 elsewhere.${shapeEn} It prints as floats (0. and 1.).`,
+    },
+  };
+}
+
+/**
  * A pasted one-hot row ([0. 0. 0. 0. 0. 1. 0. 0. 0. 0.]): the label is the
  * index of its 1, and np.argmax turns rows back into labels.
  */
@@ -1123,7 +1151,7 @@ function predictedClass(t: string): ArithResult | undefined {
 export function computeArithmetic(text: string): ArithResult[] {
   const t = text.normalize('NFKC');
   const out: ArithResult[] = [];
-  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense, oneHotRow, convMaps, batchNormCount, transferHead, fullBatch]) {
+  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense, oneHotRow, convMaps, batchNormCount, transferHead, fullBatch, oneHotPrinted]) {
     const r = f(t);
     if (r) out.push(r);
     // The gradient of softmax + cross-entropy already gives the loss of the true class.

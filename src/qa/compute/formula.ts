@@ -669,7 +669,25 @@ function show(n: Node, parent = 0): string {
   }
 }
 
-function symbolicChain(text: string, defs: Formulas['defs']): FormulaResult | undefined {
+/**
+ * An activation written around a whole expression (ŷ = σ(wx + b)) gets its
+ * pre-activation named (z = wx + b, ŷ = σ(z)), as the textbook writes the
+ * chain: ∂L/∂ŷ · ∂ŷ/∂z · ∂z/∂w, one link per step.
+ */
+function namePreActivation(defs: Formulas['defs']): Formulas['defs'] {
+  const wrapped = [...defs].filter(([, d]) => d.node.k === 'fn' && d.node.a.k !== 'var' && d.node.a.k !== 'num');
+  const name = ['z', 'u', 'h'].find((n) => !defs.has(n) && ![...defs.values()].some((d) => new RegExp(`\\b${n}\\b`).test(d.src)));
+  if (wrapped.length !== 1 || !name) return defs;
+  const [n, d] = wrapped[0];
+  if (d.node.k !== 'fn') return defs;
+  const out = new Map(defs);
+  out.set(n, { node: { k: 'fn', f: d.node.f, a: { k: 'var', name } }, src: `${show({ k: 'fn', f: d.node.f, a: { k: 'var', name } })}` });
+  out.set(name, { node: d.node.a, src: show(d.node.a) });
+  return out;
+}
+
+function symbolicChain(text: string, given: Formulas['defs']): FormulaResult | undefined {
+  const defs = namePreActivation(given);
   const asked = derivativesAsked(text).filter(([f, x]) => defs.has(f) && x !== f && closure(f, defs).has(x));
   if (asked.length === 0 || asked.length > 2) return undefined;
   const ja: string[] = [];
