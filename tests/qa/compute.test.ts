@@ -524,4 +524,10 @@ describe('calculator fixes found on blind batch 15', () => {
     expect(c.text).toContain('(60000,) から (60000, 10)');
     expect(computeFromQuestion('is the one-hot [0, 1, 0] a probability?', 'en').some((x) => x.topic === 'one-hot-encoding' && /first label/.test(x.text))).toBe(false);
   });
+
+  it('reads a loss printed as 0.00 with two decimals as below 0.005', () => {
+    const [c] = computeFromQuestion("print(f\"{history.history['loss'][-1]:.2f}\") shows loss: 0.00, is my model perfect?", 'en');
+    expect(c.text).toContain('rounded to 2 decimals');
+    expect(c.text).toContain('below 0.005');
+  });
 });

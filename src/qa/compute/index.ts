@@ -251,13 +251,16 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
           ? `${x.text} はちょうど 0 です（Keras は小さな値を 1.2345e-08 のような指数表記で表示するので、0 でない値ならそう出ます）。交差エントロピーの loss がちょうど 0 になるのは、モデルが正解に確率 1 を付けたときだけで、普通は起こりません。よくある原因は出力層が \`Dense(1, activation='softmax')\` になっていることです。softmax は出力どうしの合計を 1 にするので、出力が 1 つだと常に 1.0 を出し、何も学習しません。2 クラス分類なら \`Dense(1, activation='sigmoid')\` と \`binary_crossentropy\`、多クラスならクラス数のユニットと softmax にしてください。`
           : `${x.text} is exactly zero (Keras prints small values in scientific notation such as 1.2345e-08, so a non-zero value would show). A cross-entropy loss is exactly 0 only when the model gives the right class probability 1, which does not happen in normal training. The usual cause is an output layer \`Dense(1, activation='softmax')\`: softmax makes the outputs sum to 1, so a single output is always 1.0 and the model learns nothing. For two classes use \`Dense(1, activation='sigmoid')\` with \`binary_crossentropy\`; for more, one unit per class with softmax.`,
       };
-    case 'printed-zero':
+    case 'printed-zero': {
+      // Rounded to d decimals, 0.00… means below half of the last digit.
+      const below = (0.5 * 10 ** -Number(x.decimals)).toFixed(Number(x.decimals) + 1);
       return {
         topic: 'loss-function',
         text: ja
-          ? `${x.text} は小数点以下 ${x.decimals} 桁に丸めて表示した値で、ちょうど 0 ではありません（0.00005 未満というだけです）。桁数を増やすか指数表記（:.2e）で表示すると実際の値が見えます。学習データの loss がほぼ 0 なのは学習データにほぼ完全に合っているということで、良いモデルかどうかは検証・テストデータの loss で判断してください（過学習していないか）。`
-          : `${x.text} is the value rounded to ${x.decimals} decimals, not exactly zero (only below 0.00005). Print more digits or in scientific notation (:.2e) to see it. A training loss near zero means the model fits the training data almost perfectly; whether it is a good model shows in the validation or test loss (check for overfitting).`,
+          ? `${x.text} は小数点以下 ${x.decimals} 桁に丸めて表示した値で、ちょうど 0 ではありません（${below} 未満というだけです）。桁数を増やすか指数表記（:.2e）で表示すると実際の値が見えます。学習データの loss がほぼ 0 なのは学習データにほぼ完全に合っているということで、良いモデルかどうかは検証・テストデータの loss で判断してください（過学習していないか）。`
+          : `${x.text} is the value rounded to ${x.decimals} decimals, not exactly zero (only below ${below}). Print more digits or in scientific notation (:.2e) to see it. A training loss near zero means the model fits the training data almost perfectly; whether it is a good model shows in the validation or test loss (check for overfitting).`,
       };
+    }
     case 'regression-accuracy':
       return {
         topic: 'loss-function',

@@ -118,7 +118,7 @@ export function readLog(series: Series, lr?: number): Finding[] {
   // 0.0000e+00 is exactly zero: a loss that cannot be (a one-unit softmax
   // always outputs 1). 0.0000 is a value rounded to four decimals.
   const exact = [...loss, ...vloss].find((p) => p.value === 0 && /e[+-]?0+$/i.test(p.text));
-  const zero = [...loss, ...vloss].find((p) => p.value === 0 && /\.0{3,}$/.test(p.text));
+  const zero = [...loss, ...vloss].find((p) => p.value === 0 && /\.0{2,}$/.test(p.text));
   if (exact) out.push({ kind: 'exact-zero', facts: { text: exact.text, acc: acc.length ? last(acc).value : undefined, vloss: vloss.length ? last(vloss).text : undefined, vacc: vacc.length ? last(vacc).text : undefined } });
   else if (zero) out.push({ kind: 'printed-zero', facts: { text: zero.text, decimals: zero.text.split('.')[1]?.length ?? 0 } });
 
