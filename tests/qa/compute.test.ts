@@ -530,4 +530,13 @@ describe('calculator fixes found on blind batch 15', () => {
     expect(c.text).toContain('rounded to 2 decimals');
     expect(c.text).toContain('below 0.005');
   });
+
+  it('says a cross-entropy loss above 1 is possible and reads it back as a probability', () => {
+    const [c] = computeFromQuestion('交差エントロピーで loss: 2.8 と出ました。loss って 1 を超えることあるんですか？', 'ja');
+    expect(c.text).toMatch(/^はい、1 を超えます/);
+    expect(c.text).toContain('e^−2.8 ≈ 0.061');
+    const [p] = computeFromQuestion('is loss: 1.6 a percentage like accuracy?', 'en');
+    expect(p.text).toMatch(/^The loss is not a percentage/);
+    expect(computeFromQuestion('my MSE loss is 4.2 for house prices, can it be bigger than 1?', 'en').some((x) => /Cross-entropy is/.test(x.text))).toBe(false);
+  });
 });

@@ -828,6 +828,28 @@ function toCategorical(t: string): ArithResult | undefined {
 }
 
 /**
+ * "Can the loss be bigger than 1?": cross-entropy has no upper bound. The
+ * asker's loss read back as the probability the true class got on average.
+ */
+function lossAboveOne(t: string): ArithResult | undefined {
+  const above = /((bigger|larger|greater|more|higher|above|over)\s+than\s+(1|one)\b|exceed(s|ing)?\s+(1|one)\b|1\s*(を|より)\s*(超え|大き|上))/i.test(t);
+  if (!above && !/(percent|percentage|パーセント|%|百分率)/i.test(t)) return undefined;
+  if (/(mse|mae|mean_squared|二乗|regression|回帰)/i.test(t)) return undefined;
+  const m = /loss\s*(?:[:=]|of|is|was|が|は)?\s*(\d+(?:\.\d+)?)/i.exec(t);
+  const v = m ? Number(m[1]) : undefined;
+  if (v === undefined || !(v > 1) || v > 50) return undefined;
+  const p = Math.exp(-v);
+  const pct = (x: number) => `${(x * 100).toFixed(x < 0.01 ? 2 : 1)}%`;
+  return {
+    topic: 'loss-function',
+    text: {
+      ja: `${above ? 'はい、1 を超えます。' : 'loss はパーセントではありません。'}交差エントロピーの loss は正解クラスに付けた確率 p の −ln p で、上限がありません：p = 1 で 0、p = 0.1 で 2.30、p = 0.01 で 4.61、p が 0 に近づくと無限大です。loss ${show(v)} は、正解クラスに平均して約 e^−${show(v)} ≈ ${show(p, 3)}（${pct(p)}）の確率しか付けていない状態です（サンプルごとの −ln p の平均なので幾何平均）。accuracy は 0〜1 の割合ですが、loss は最適化で小さくしていく値で、パーセントではありません。10 クラスで当てずっぽうなら ln(10) ≈ 2.30 です。`,
+      en: `${above ? 'Yes, it can. ' : 'The loss is not a percentage. '}Cross-entropy is −ln p of the probability p given to the true class, and it has no upper bound: 0 at p = 1, 2.30 at p = 0.1, 4.61 at p = 0.01, and it grows without limit as p nears 0. A loss of ${show(v)} means the model gives the true class about e^−${show(v)} ≈ ${show(p, 3)} (${pct(p)}) on average (a geometric mean, since the loss averages −ln p over the samples). Accuracy is a fraction between 0 and 1; the loss is the quantity the optimizer minimizes, not a percentage. Random guessing among 10 classes gives ln(10) ≈ 2.30.`,
+    },
+  };
+}
+
+/**
  * Labels printed as a NumPy array ([5 0 4 1 9]) with to_categorical or
  * one-hot named: the first label's one-hot row, and the new shape.
  */
@@ -1151,7 +1173,7 @@ function predictedClass(t: string): ArithResult | undefined {
 export function computeArithmetic(text: string): ArithResult[] {
   const t = text.normalize('NFKC');
   const out: ArithResult[] = [];
-  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense, oneHotRow, convMaps, batchNormCount, transferHead, fullBatch, oneHotPrinted]) {
+  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense, oneHotRow, convMaps, batchNormCount, transferHead, fullBatch, oneHotPrinted, lossAboveOne]) {
     const r = f(t);
     if (r) out.push(r);
     // The gradient of softmax + cross-entropy already gives the loss of the true class.
