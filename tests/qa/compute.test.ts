@@ -539,4 +539,12 @@ describe('calculator fixes found on blind batch 15', () => {
     expect(p.text).toMatch(/^The loss is not a percentage/);
     expect(computeFromQuestion('my MSE loss is 4.2 for house prices, can it be bigger than 1?', 'en').some((x) => /Cross-entropy is/.test(x.text))).toBe(false);
   });
+
+  it('reads a NaN loss from the first epoch with labels of -1 as out-of-range labels, not a learning rate', () => {
+    const q = 'ラベルが分からないデータは -1 にしてます。sparse_categorical_crossentropy です。\n```\nEpoch 1/20\n10/10 [====] - loss: nan - accuracy: 0.1000\n```';
+    const log = computeFromQuestion(q, 'ja').find((c) => c.kind === 'log');
+    expect(log?.text).toMatch(/^nan の原因はラベルの -1 です/);
+    const plain = computeFromQuestion('```\nEpoch 1/20\n10/10 [====] - loss: nan - accuracy: 0.1000\n```\nwhy nan? lr=10', 'en').find((c) => c.kind === 'log');
+    expect(plain?.text).toContain('training diverged');
+  });
 });

@@ -225,6 +225,14 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
   const ep = (n: unknown) => (x.positional ? (ja ? `${n} 番目` : `the ${ordinal(Number(n))} value`) : ja ? `エポック ${n}` : `epoch ${n}`);
   switch (f.kind) {
     case 'diverged': {
+      if (x.badLabel) {
+        return {
+          topic: 'keras-api-errors',
+          text: ja
+            ? `nan の原因はラベルの -1 です（学習率ではありません）。sparse_categorical_crossentropy のラベルは 0 から クラス数 − 1 までの整数でなければならず、-1 は範囲外です。CPU では「Received a label value of -1 which is outside the valid range」というエラーで止まりますが、GPU ではエラーにならず、そのサンプルの loss が nan になり、平均も最初のエポックから nan になります。-1 の行を学習データから除くか、正しいクラス番号を付け直してから、モデルを作り直して学習してください（一度 nan になった重みは戻りません）。${x.classes ? `accuracy ${x.acc} は 1/${x.classes} 程度で、何も学べていません。` : ''}`
+            : `The NaN comes from the labels of -1, not from the learning rate. sparse_categorical_crossentropy needs integer labels from 0 to the number of classes − 1, and -1 is outside that range. On the CPU TensorFlow stops with "Received a label value of -1 which is outside the valid range"; on the GPU it raises nothing and gives NaN for those samples, so the mean loss is NaN from the first epoch. Drop the rows labelled -1 (or give them their real class) before training, and rebuild the model: weights that have become NaN never recover.${x.classes ? ` The accuracy ${x.acc} is about 1/${x.classes}: it has learned nothing.` : ''}`,
+        };
+      }
       const guessJa = x.classes ? `accuracy ${x.acc} は 1/${x.classes} ≈ ${(1 / Number(x.classes)).toFixed(2)}、つまり ${x.classes} クラスを当てずっぽうで選ぶのと同じ（ほぼ 1 つのクラスしか出さない）レベルで、何も学べていません。` : '';
       const guessEn = x.classes ? ` The accuracy ${x.acc} is 1/${x.classes} ≈ ${(1 / Number(x.classes)).toFixed(2)}: chance level for ${x.classes} classes (the model outputs essentially one class), so it has learned nothing.` : '';
       return {
@@ -489,6 +497,9 @@ function codeObservations(text: string, models: ModelSummary[], lang: Lang, asks
  * first: error readings, code observations, model summaries, steps, log
  * findings. Empty when there is nothing to compute.
  */
+/** Labels of -1 in the asker's data ("unknown samples are labelled -1", "ラベルに -1"). */
+const NEGATIVE_LABEL = /(label(?:l?ed|s)?\s*(?:as|with|=|:|of|is|are)?\s*-1(?!\d|\.\d)|-1\s*(?:as (?:the|a)\s+)?labels?\b|ラベル[^。\n]{0,20}?\s*-1(?!\d|\.\d)|-1\s*(?:の|という)?\s*ラベル)/i;
+
 export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   const text = question.length > 20_000 ? question.slice(0, 20_000) : question;
   const out: Computed[] = [];
@@ -537,9 +548,11 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   const findings = readLog(parseLog(text), learningRate(text));
   // Chance-level accuracy beside a diverged loss is named only when the data set, and so its class count, is known.
   for (const f of findings) {
+    // A NaN loss with labels of -1 in the data: out-of-range labels, not a learning rate.
+    if (f.kind === 'diverged' && /nan/i.test(String(f.facts.value)) && NEGATIVE_LABEL.test(text)) f.facts.badLabel = 1;
     if (f.kind !== 'diverged' || !f.facts.classes) continue;
     const known = f.facts.classes === 10 ? /(mnist|digits?|手書き|数字|1875\/1875|469\/469|60,?000)/i : f.facts.classes === 3 ? /(iris|アイリス|アヤメ|あやめ|品種|species|flowers?)/i : /(xor|binary|二値|2 ?クラス|two classes)/i;
-    if (!known.test(text)) f.facts = { epoch: f.facts.epoch, value: f.facts.value, first: f.facts.first };
+    if (!known.test(text)) f.facts = { epoch: f.facts.epoch, value: f.facts.value, first: f.facts.first, ...(f.facts.badLabel ? { badLabel: 1 } : {}) };
   }
   // A loss of ln(k) is read as a loss, not as a model's output to compute a loss from.
   const chanceValue = findings.find((f) => f.kind === 'chance-value')?.facts.value;
