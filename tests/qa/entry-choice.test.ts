@@ -90,7 +90,9 @@ describe('entry choice over the real knowledge base', () => {
     for (const q of ['What is a ROC curve?', 'ROC 曲線って何ですか？']) {
       const { contract, trace } = await assistant.askTraced(q);
       expect(contract.action, q).toBe('escalate');
-      expect(trace.coverage, q).toBe(0);
+      // Handed over either as off-question (no passage covers it) or, before that check, as low-confidence.
+      expect(trace.coverage ?? 0, q).toBe(0);
+      expect(['off-question', 'low-confidence'], q).toContain(trace.reason);
     }
   });
 });
