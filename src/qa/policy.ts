@@ -164,6 +164,10 @@ const HARMFUL: RegExp[] = [
   /\b(poison\w*|corrupt\w*|tamper\w*|sabotag\w*|backdoor\w*)\b.{0,60}\b(competitor'?s?|rival'?s?|someone else'?s|other (people|companies)'?s?|another company'?s|their|a public|the public)\b.{0,40}\b(model|classifier|training (data|images|set)|dataset|data ?set|system)\b|\b(competitor'?s?|rival'?s?|someone else'?s|another company'?s)\b.{0,40}\b(model|classifier|training (data|images|set)|dataset)\b.{0,60}\b(poison\w*|misclassif\w*|reads? \w+ (signs? )?as|fool\w*|sabotag\w*)|(競合|他社|ライバル|他人|よそ)の?.{0,30}(モデル|分類器|学習データ|訓練データ|データセット).{0,40}(汚染|ポイズニング|毒を|誤認識させ|誤分類させ|騙|だま|壊)|(学習データ|訓練データ|データセット).{0,20}(ポイズニング|汚染)して.{0,30}(他社|競合|ライバル|他人)/i,
   // Starving or crashing the other participants' kernels, sessions or GPUs.
   /\b(make|want to|how (can|do|could|would) i|so (that )?i can|in order to|script (that|to)|code (that|to)|help me)\b.{0,30}\b(crash\w*|kill\w*|starv\w*|knock\w* out|take down)\b.{0,40}\b(other people'?s|others'?|everyone( else)?'?s|the other (participants|people|users)'?s?)\b.{0,20}\b(kernels?|sessions?|jobs?|notebooks?|gpus?|servers?|instances?)\b|\b(flood\w*|hammer\w*|spam\w*|overload\w*|bombard\w*|dos)\b.{0,60}\b(jupyter ?hub|hub|cluster|server|lab|gpu)\b.{0,80}\b(crash\w*|die|dies|go down|goes down|killed|to myself)\b|(他の人|他人|みんな|ほかの人|他の参加者|ほかの参加者|周り)の?(カーネル|セッション|ジョブ|ノートブック|GPU|環境).{0,20}(落と|クラッシュさせ|止め|殺|奪|潰).{0,30}(たい|方法|スクリプト|独占)/i,
+  // Holding shared GPUs or memory so that the others cannot have them.
+  /(他の人|他人|ほかの人|他の参加者|ほかの参加者|みんな|周りの人|他のユーザー?)[がにはの]?.{0,20}(使えな|取れな|確保できな|使わせな|学習できな|動かせな)くなる?(ように|ため|まで)|(GPU|メモリ|VRAM).{0,30}(絶対に|ずっと|永久に|二度と).{0,10}(解放しない|解放させない|返さない|離さない)|(\b(other (people|participants|users)|others|everyone else)\b.{0,20}\b(can'?t|cannot|won'?t be able to|are unable to|can never)\b|\b(nobody|no one|no-one) else\b.{0,10}\b(can|could|is able to|gets?)\b).{0,20}\b(use|get|allocate|access|have|grab)\b.{0,30}\b(gpus?|memory|vram|server|the machine)\b|\bnever (release|free|give back)s? (the |any |all the )?(gpu|memory|vram)\b|\bhog\w* (all (of )?)?the (gpus?|memory|vram|server)\b/i,
+  // Breaking out of the lab's container to the machine under it.
+  /\b(break(ing)? out of|escap\w+( from)?|get out of)\s+(the |my |this |our )?(jupyter |docker |lab |notebook )?(container|sandbox|jail)\b|\b(get|gain|obtain|have)\s+root\b.{0,20}\b(on|of) (the )?(gpu |physical |underlying |shared )?(host|box)\b|\bprivilege escalation\b|(コンテナ|サンドボックス).{0,10}(脱出|抜け出|突破|エスケープ)|(ホスト|サーバー?|マシン).{0,20}(root|ルート)(権限)?.{0,10}(取|奪|乗っ取)/i,
   /\b(keyloggers?|key ?logging|ransomware|spyware|trojans?|backdoors?|reverse shells?|credential stealers?|rootkits?)\b|\b(secretly|covertly|silently) (record|log|capture|send|steal)\w*\b.{0,30}\b(keystrokes?|passwords?|screens?|data)\b/i,
 ];
 
@@ -178,6 +182,7 @@ const SECRETS: RegExp[] = [
   // Code to run on the bot's side that dumps its environment: os.environ, printenv, .env.
   /\b(print|dump|show|paste|output|run|execute|eval)\b[\s\S]{0,60}(os\.environ|os\.getenv|printenv|\benv\b\s*$|process\.env|cat \.env)|(os\.environ|process\.env)[\s\S]{0,60}\b(paste|output|show|send|print|here)\b|(環境変数|os\.environ).{0,30}(貼って|見せて|表示して|出力して|教えて)/im,
   /\b(your|the bot'?s|tasuke'?s|the|this bot'?s)\s+(openai |discord |bot |api |access |secret )?(api[ _-]?keys?|tokens?|secret keys?|credentials|\.env|env(ironment)? variables?)\b.{0,40}(\?|please|pls|give|share|send|tell|what|need|paste|show)|\bwhat('?s| is) (the|your) (api[ _-]?key|token|secret)\b|\b(api[ _-]?key|bot token|discord token)\b.{0,30}\b(you('re| are)? (running|using)|you use|of (yours|the bot))\b/i,
+  /\b(print|show|reveal|dump|output|paste|send|leak|give)\w*\s+(its|your|the bot'?s|the assistant'?s|tasuke'?s)\s+(own )?(openai |discord |bot |api |secret |access )?(api[ _-]?keys?|tokens?|secret keys?|credentials)\b/i,
   /(あなた|君|きみ|tasuke|ボット|bot)の?.{0,10}(api ?キー|apiキー|トークン|シークレット|秘密鍵|認証情報|\.env|環境変数)|((api ?キー|apiキー|トークン|\.env)を?(教えて|見せて|ください|下さい|貼って|共有))/i,
 ];
 
@@ -252,6 +257,8 @@ const OUT_OF_COURSE: OutOfCourse[] = [
     subject: 'detection',
     patterns: [
       /\b(object detection|detect(ing)? objects|bounding box(es)?|yolo(v\d+)?|faster r-?cnn|ssd detector|image segmentation|semantic segmentation|instance segmentation|u-?net|mask r-?cnn)\b/i,
+      /\b(multi-?object track\w*|object track\w*|deep ?sort|bytetrack|person re-?id\w*|re-?identification|track\w* (people|persons|objects|vehicles|players)( across (video )?frames)?)\b/i,
+      /(物体追跡|複数物体追跡|人物追跡|DeepSORT|トラッキング.{0,15}(ID|動画|映像|フレーム|カメラ))/i,
       /(物体検出|物体認識|バウンディングボックス|YOLO|セマンティックセグメンテーション|インスタンスセグメンテーション|画像セグメンテーション|領域分割)/i,
     ],
   },
@@ -361,6 +368,7 @@ const SOCIAL_PHRASES: { kind: 'thanks' | 'greeting' | 'ack'; re: RegExp }[] = [
     re: /(こんにちは|こんばんは|おはよう(ございます)?|はじめまして|よろしく(お願いします|おねがいします|お願いいたします)?|お疲れ様(です|でした)?|おつかれ(さま)?(です)?|さようなら|またね|\b(hi|hello|hey|yo|good (morning|afternoon|evening)|bye|goodbye|see you|have a (nice|good) (day|one))\b|^\s*(morning|evening|afternoon)\b)/giu,
   },
 ];
+const GREETING = new RegExp(SOCIAL_PHRASES.find((p) => p.kind === 'greeting')!.re.source, 'iu');
 const SOCIAL_FILLER = /(本当に|ほんとに|ほんとうに|めっちゃ|とても|すごく|大変|たいへん|so much|very|really|lol|ok(ay)?|はい|うん|\bw+\b|ｗ+|[ー〜~]+)/giu;
 
 export function socialKind(text: string): 'thanks' | 'greeting' | 'ack' | undefined {
@@ -384,25 +392,27 @@ export function socialKind(text: string): 'thanks' | 'greeting' | 'ack' | undefi
   if (rest.length <= 60 && !trouble && !ASKS.test(t) && !REQUESTS.test(t) && !COURSE_TALK.test(t) && !/[`=()[\]{}]|\d{2,}/.test(t)) return kind;
   // "It worked! val_accuracy passed 0.99, thanks": success and thanks, with course words but nothing asked.
   // 「意味がやっとわかりました」 reports understanding; it asks nothing.
-  const said = t.replace(/(意味|違い|使い方)(が|も)?\s*(やっと|ようやく)?(わかり|分かり|理解)/g, '');
-  const plain = !/[?？]/.test(t) && !ASKS.test(said) && !REQUESTS.test(t) && !/[`=()[\]{}]|Error|Exception|エラー/.test(t);
+  const said = t.replace(/(意味|違い|使い方)(が|も)?\s*(やっと|ようやく)?(わかり|分かり|理解)/g, '').replace(/\bmakes? sense\b/gi, '');
+  const plain = !/[?？]/.test(t) && !ASKS.test(said) && !REQUESTS.test(said) && !/[`=()[\]{}]|Error|Exception|エラー/.test(t);
   if (kind === 'thanks' && plain && !trouble && SUCCESS.test(t) && /(ありがと|感謝|助かり|おかげ|thank|thx|appreciate)/i.test(t) && rest.length <= 120) return kind;
   // Thanks for help already given, with the day's plans around it ("back from lunch, ready for the CNN part, thanks for the help this morning"): nothing asked, requested or wrong.
   const thanked = t.replace(/\b(thanks?|thank you)( so much| a lot)? for (the|your|all (the|your)) help\b/gi, 'thanks');
   if (kind === 'thanks' && /(ありがと|感謝|助かり|おかげ|thank|thx|appreciate|lifesaver|you('re| are) (the best|great|awesome))/i.test(t) && !trouble && !/[?？]/.test(t) && !ASKS.test(thanked) && !REQUESTS.test(thanked) && !/[`=()[\]{}]|\d|Error|Exception|エラー/.test(t) && rest.length <= 120) return kind;
+  // A hello that reports something now understood or working (「説明できました！午後もよろしく」): nothing asked.
+  if (GREETING.test(t) && plain && !trouble && SUCCESS.test(t) && rest.length <= 120) return 'greeting';
   // A longer hello ("morning all, first time doing ML, a bit nervous") with no course question in it.
   if (kind === 'greeting' && plain && !trouble && !COURSE_TALK.test(t) && rest.length <= 120) return kind;
   return undefined;
 }
 
 /** Something now works: the thanks that follows is for help already given. */
-const SUCCESS = /(\b(is|are|got) (fixed|solved|working)\b|動きました|動いた|できました|できた|解決|直りました|直った|超えました|超えた|いけました|通りました|わかりました|分かりました|理解できました|\bmakes sense\b|\bunderstood\b|\b(it )?(works|worked)\b|fixed it|solved|got it|passed|now (it )?(runs|trains))/i;
+const SUCCESS = /(\b(is|are|got) (fixed|solved|working)\b|動きました|動いた|できました|できた|解決|直りました|直った|超えました|超えた|いけました|通りました|わかりました|分かりました|理解できました|\bmakes? sense\b|\bunderstood\b|\b(it )?(works|worked)\b|fixed it|solved|got it|passed|now (it )?(runs|trains))/i;
 
 /** Words that ask for something to be done: a message holding them is a request, not small talk. */
-const REQUESTS = /(ください|下さい|教えて(?!き|あげ|る)|貼って|見せて|送って|出して|共有して|して(ほしい|欲しい)|やって|\b(paste|give|show|send|tell|list|share|print|write|make|help|explain|check|fix|post|dump|reveal)\b)/i;
+const REQUESTS = /(ください|下さい|教えて(?!き|あげ|る|もらった|もらいまし|くれた|くれまし|いただいた|いただきまし)|貼って|見せて|送って|出して|共有して|して(ほしい|欲しい)|やって|\b(paste|give|show|send|tell|list|share|print|write|make|help|explain|check|fix|post|dump|reveal)\b)/i;
 
 /** Words that ask something: a message holding them is a question, whatever else it says. */
-const ASKS = /(なぜ|なんで|どうして|どう(すれば|したら|やって|なる|なり)|何|なに|どれ|どこ|いくつ|教えて(?!き|あげ|る)|知りたい|ですか|ますか|でしょうか|かな|違い|意味|\b(why|how|what(?! an? )|which|where|when|who|whats|difference|explain|mean|does|should|can (i|you|we)|could (i|you)|is (it|this|that|there)|are (they|these|there))\b)/i;
+const ASKS = /(なぜ|なんで|どうして|どう(すれば|したら|やって|なる|なり)|何|なに|どれ|どこ|いくつ|教えて(?!き|あげ|る|もらった|もらいまし|くれた|くれまし|いただいた|いただきまし)|知りたい|ですか|ますか|でしょうか|かな|違い|意味|\b(why|how|what(?! an? )|which|where|when|who|whats|difference|explain|mean|does|should|can (i|you|we)|could (i|you)|is (it|this|that|there)|are (they|these|there))\b)/i;
 
 /** Insults: refused when nothing answerable comes with them, otherwise ignored. */
 const ABUSE = [
@@ -497,6 +507,8 @@ const OUT_OF_SCOPE: ScopeRule[] = [
       /(ラボ|環境|インスタンス|サーバー?|jupyter ?lab|ジュピター).{0,30}(起動しない|起動しません|起動できない|起動できません|立ち上がらない|立ち上がりません|開けません|開けない)/i,
       // Asking to switch on something the lab has turned off: terminals, extensions, internet access.
       /(terminals? (are|is) disabled|terminal.{0,20}(disabled|not allowed|無効)|(ターミナル|拡張機能|インターネット|外部接続).{0,30}(無効|使えない|使えません|disabled).{0,60}(有効に|許可|開けて|使えるように))|\b(enable|unlock|turn on|allow)\b.{0,30}\b(the )?(terminal|terminals|extensions?|internet access|sudo)\b.{0,30}\b(for me|on my lab|in my lab|my instance)\b/i,
+      // More disk or quota for the lab: only whoever runs the machines can give it.
+      /(ディスク|ストレージ|クォータ|disk|storage|quota).{0,20}(増やして|増やせ|増やし|拡張して|拡張でき|追加して|増量)|\b(increase|extend|expand|raise|bump( up)?|more)\b.{0,20}\b(my |the |our )?(disk( space)?|storage|quota)\b.{0,30}\b(please|for me|can you|could you|on (my|the) (lab|instance|server))\b|\b(can|could) (you|someone|an? (admin|organi[sz]er))\b.{0,30}\b(increase|extend|expand|raise|give me more)\b.{0,20}\b(disk|storage|quota)\b/i,
       // The lab's own controls dead: an upload button that does nothing, no kernel to pick.
       /(アップロード|upload).{0,30}(反応しない|反応がない|反応しません|無反応|押せない|押せません|グレー|何も起きない|何も起こらない)|\bupload\b.{0,40}\b(does ?n[o']t (respond|react|do anything|work)|nothing happens|greyed out|grayed out|is disabled)\b/i,
       /\bno kernel\b.{0,60}\b(empty|dropdown|list|select|choose|can'?t run)\b|\bkernel (dropdown|list|selector|picker)\b.{0,20}\b(is )?(empty|blank)\b|カーネル.{0,10}(一覧|リスト|選択肢).{0,6}(空|出ない|出てこない|表示されない)/i,
@@ -601,6 +613,8 @@ const ASSESSMENT_MENTION = [
 /** Fooling the grader: patching evaluate or the checks so that a graded notebook passes. */
 /** Code asked for because it passes the grader ("paste the code that passes"), where a grader or the assessment is named. */
 const PASSING_CODE = /\b(paste|give|send|write|show|share|post)\b.{0,30}\b(code|notebook|solution|cells?)\b.{0,12}\bthat (passes|will pass|gets? past|satisf(y|ies)|beats?)\b|\b(code|notebook|solution|cells?|answers?)\b.{0,12}\bthat (passes|will pass|gets? past|satisf(y|ies)|beats?) the (auto-?grader|grader|checker|assessment|tests?)\b|(採点|グレーダー|自動採点|チェック).{0,30}(通る|パスする|合格する)(コード|ノートブック|答え)/i;
+/** The grader's own test data fetched or trained on: passing by leaking the answers into training. */
+const GRADER_DATA = /(採点|評価|グレーダー|アセスメント)(用|ノートブック|ノート|で使われる|に使われる)?の?.{0,15}(テストデータ|テスト用データ|正解ラベル|test data|test set).{0,50}(場所|どこ|パス|取得|入手|ダウンロード|学習(データ)?に.{0,6}(混ぜ|入れ|加え|使))|\b(grader'?s?|grading|hidden|assessment'?s?)\b.{0,15}\b(test (data|set|images|labels)|labels)\b.{0,60}\b(train(ing)? on|add (it|them) to|mix\w*|where (is|are|can)|path|download|get (hold of|access|it|them))\b/i;
 const GRADER_NAMED = /(grader|grading|assessment|final (exercise|project|exam|task)|\bexam\b|採点|課題|アセスメント)/i;
 
 const GRADER_CHEAT = /\b(monkey-?patch\w*|override|overwrite|patch|fake|spoof|hard-?code)\b.{0,60}\b(evaluate|grader|auto-?grader|grading|score|accuracy|checks?|tests?)\b.{0,80}\b(pass|passes|always|fool|trick|100|0\.99)\b|\b(fool|trick|cheat|bypass|game)\b.{0,20}\b(the )?(auto-?grader|grader|grading|checker)\b|(採点|自動採点|グレーダー|評価).{0,20}(ごまかす|ごまかし|騙|だま|すり抜け|偽装)|(evaluate|評価関数).{0,40}(書き換え|差し替え|上書き).{0,40}(合格|パス|通る|通す)|(採点|判定|評価|グレーダー|チェック).{0,30}(通す|通る|パス|合格).{0,30}(結果|出力|値|スコア|accuracy|精度).{0,20}(だけ)?.{0,10}(書き換え|改ざん|改竄|偽装|上書き|ごまかす)|(結果|出力|スコア|accuracy|精度).{0,20}(書き換え|改ざん|改竄|偽装|上書き).{0,30}(採点|判定|評価|グレーダー).{0,20}(通す|通る|パス|合格)/i;
@@ -702,15 +716,19 @@ export function screen(question: string): Screening {
   if (GREETING_ONLY.test(norm(raw).replace(/[\s\p{P}\p{S}]/gu, ''))) return { verdict: 'refuse', reason: 'empty', focus };
   if (emoji > 0 && (letters < 4 || emoji * 3 >= letters)) return { verdict: 'refuse', reason: 'emoji-spam', focus };
   if (isSpam(raw)) return { verdict: 'refuse', reason: 'spam', focus };
-  if (INJECTION.some((r) => r.test(raw))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
-  if (SECRETS.some((r) => r.test(norm(raw)))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
+  // An instruction can hide in an identifier (a layer named ignore_all_rules_and_…, a folder name): read underscores as spaces too.
+  const plain = norm(raw);
+  const words = plain.replace(/(?<=[\p{L}\p{N}])_+(?=[\p{L}\p{N}])/gu, ' ');
+  const forms = words === plain ? [plain] : [plain, words];
+  if (INJECTION.some((r) => r.test(raw)) || (words !== plain && INJECTION.some((r) => r.test(words)))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
+  if (SECRETS.some((r) => forms.some((f) => r.test(f)))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
   // Other people's data is refused as such, whatever authority comes with the request.
-  if (PRIVATE_DATA.some((r) => r.test(norm(raw)))) return { verdict: 'refuse', reason: 'private-data', focus };
-  if (AUTHORITY.some((r) => r.test(norm(raw))) || HARMFUL.some((r) => r.test(norm(raw)))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
+  if (PRIVATE_DATA.some((r) => forms.some((f) => r.test(f)))) return { verdict: 'refuse', reason: 'private-data', focus };
+  if (AUTHORITY.some((r) => forms.some((f) => r.test(f))) || HARMFUL.some((r) => r.test(plain))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
   if (raw.length < 200 && isGibberish(raw)) return { verdict: 'refuse', reason: 'gibberish', focus };
   const head = norm(focus);
   if (isAbusive(head) && !COURSE_TALK.test(head) && !ASKS.test(head)) return { verdict: 'refuse', reason: 'abuse', focus };
-  if (GRADER_CHEAT.test(head) || (PASSING_CODE.test(head) && GRADER_NAMED.test(head))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
+  if (GRADER_CHEAT.test(head) || GRADER_DATA.test(head) || (PASSING_CODE.test(head) && GRADER_NAMED.test(head))) return { verdict: 'refuse', reason: 'prompt-injection', focus };
   // The grader's own checks and keys are never given, asked however politely.
   if (ASSESSMENT_MENTION.some((r) => r.test(head)) && ANSWER_KEY.test(head)) return { verdict: 'refuse', reason: 'prompt-injection', focus };
   if (ASSESSMENT_MENTION.some((r) => r.test(head)) && SOLUTION_ASK.some((r) => r.test(head))) {
