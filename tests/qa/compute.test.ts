@@ -548,3 +548,35 @@ describe('calculator fixes found on blind batch 15', () => {
     expect(plain?.text).toContain('training diverged');
   });
 });
+
+describe('calculator fixes found on blind batch 16', () => {
+  it('works out Conv1D, MaxPooling1D and DepthwiseConv2D rows, and stops at a layer it cannot read instead of skipping it', () => {
+    const [m] = computeFromQuestion("model = Sequential([Embedding(5000, 16, input_length=50), Conv1D(32, 3, activation='relu'), MaxPooling1D(2), Flatten(), Dense(1)]) params?", 'en');
+    expect(m.text).toContain('Conv1D(32, 3): output (48, 32)');
+    expect(m.text).toContain('32 × (3×16 + 1) = 32 × 49 = 1,568');
+    expect(m.text).toContain('MaxPooling1D(2): output (24, 32)');
+    expect(m.text).toContain('Total: 82,337 parameters');
+    const [d] = computeFromQuestion('DepthwiseConv2D((3,3)) on a (None, 16, 16, 8) output: Param # is 80, why so few?', 'en');
+    expect(d.text).toContain('3×3×8 + 8 = 80');
+    expect(d.text).toContain('(3×3×8 + 1) × 8 = 584');
+    const [u] = computeFromQuestion('model = Sequential([Dense(64, input_shape=(10,)), LayerNormalization(), Dense(1)]) how many params?', 'en');
+    expect(u.text).toContain('It stops here: LayerNormalization is not a layer I can work out');
+    expect(u.text).not.toContain('Dense(1)');
+  });
+
+  it('turns a list of logits into softmax probabilities, and computes relu6', () => {
+    const [c] = computeFromQuestion('the logits are [0, 0, 0.693] for one image — softmax probabilities please?', 'en');
+    expect(c.text).toContain('softmax([0, 0, 0.693]) = [0.25, 0.25, 0.5]');
+    const [r] = computeFromQuestion('relu6(7.5) と relu6(-1) は？', 'ja');
+    expect(r.text).toContain('relu6(7.5) = min(max(0, 7.5), 6) = 6');
+    expect(r.text).toContain('relu6(−1) = min(max(0, −1), 6) = 0');
+  });
+
+  it('works batch normalization by hand in training mode, with ε when it is not ignored', () => {
+    const [b] = computeFromQuestion('batch norm by hand: batch [1, 2, 3], gamma = 2, beta = 1, ignore epsilon', 'en');
+    expect(b.text).toContain('mean = 2, variance = 0.6667');
+    expect(b.text).toContain('[−1.449, 1, 3.449]');
+    const [e] = computeFromQuestion('BatchNormalization でバッチ [0, 2] のときの出力は？', 'ja');
+    expect(e.text).toContain('ε = 0.001');
+  });
+});

@@ -79,9 +79,18 @@ function checkClaim(claim: number[], right: number[]): { ja: string; en: string 
 /** Activation functions applied to numbers: `sigmoid(0)`, `relu(-3)`, `softmax([3, 1])`, "sigmoid at 0". */
 function activations(t: string): ArithResult | undefined {
   const values: { f: string; x: number | number[] }[] = [];
-  for (const m of t.matchAll(new RegExp(String.raw`\b(sigmoid|relu|tanh|softmax|σ)\s*\(\s*(\[[^\]]*\]|${NUM})\s*\)`, 'gi'))) {
+  for (const m of t.matchAll(new RegExp(String.raw`\b(sigmoid|relu6|relu|tanh|softmax|σ)\s*\(\s*(\[[^\]]*\]|${NUM})\s*\)`, 'gi'))) {
     const arg = m[2].startsWith('[') ? numberList(m[2].slice(1, -1)) : toNum(m[2]);
     if (arg !== undefined) values.push({ f: m[1].toLowerCase() === 'σ' ? 'sigmoid' : m[1].toLowerCase(), x: arg });
+  }
+  // Logits given as a list, softmax probabilities asked ("logits [1.2, 1.2, 1.893], what are the softmax probabilities?").
+  const logits = /(logits?|ロジット)/i.exec(t);
+  if (logits && /(softmax|ソフトマックス)/i.test(t) && /(probabilit|確率)/i.test(t) && !values.some((v) => v.f === 'softmax')) {
+    const lineStart = t.lastIndexOf('\n', logits.index) + 1;
+    for (const m of [...t.slice(lineStart).matchAll(/\[([^\[\]]{1,80})\]/g)].slice(0, 4)) {
+      const xs = numberList(m[1]);
+      if (xs && xs.length >= 2 && xs.length <= 20) values.push({ f: 'softmax', x: xs });
+    }
   }
   // "softmax of [1, 1, 1]? and of [3, 1]?", 「softmax手計算 ・[0, 0, 0, 0] だと？」: every list after the name.
   const named = /\b(softmax|relu|sigmoid|tanh)\s+(?:of|on|for)\s+\[/i.exec(t) ?? /(softmax|ソフトマックス)(?![\s\S]*\b(predict|pred|出力|output)\b)[^\[\]\n]{0,20}(手計算|by hand|計算)/i.exec(t);
@@ -121,7 +130,7 @@ function activations(t: string): ArithResult | undefined {
     if (seen.has(key)) continue;
     seen.add(key);
     if (Array.isArray(x) && f !== 'softmax') {
-      const fn = f === 'relu' ? (v: number) => Math.max(0, v) : f === 'sigmoid' ? sigmoid : Math.tanh;
+      const fn = f === 'relu' ? (v: number) => Math.max(0, v) : f === 'relu6' ? (v: number) => Math.min(6, Math.max(0, v)) : f === 'sigmoid' ? sigmoid : Math.tanh;
       const line = `${f}([${x.map((v) => show(v)).join(', ')}]) = [${x.map((v) => show(fn(v), 3)).join(', ')}]`;
       ja.push(`${line}（要素ごとに計算）`);
       en.push(`${line} (applied element by element)`);
@@ -148,6 +157,10 @@ function activations(t: string): ArithResult | undefined {
       const s = sigmoid(x);
       ja.push(`sigmoid(${show(x)}) = 1 / (1 + e^${x === 0 ? '0' : `(${show(-x)})`}) = ${show(s)}` + (wantsDerivative ? `、微分 σ'(${show(x)}) = σ(1 − σ) = ${show(s * (1 - s))}` : ''));
       en.push(`sigmoid(${show(x)}) = 1 / (1 + e^${x === 0 ? '0' : `(${show(-x)})`}) = ${show(s)}` + (wantsDerivative ? `; derivative σ'(${show(x)}) = σ(1 − σ) = ${show(s * (1 - s))}` : ''));
+    } else if (f === 'relu6') {
+      const y = Math.min(6, Math.max(0, x));
+      ja.push(`relu6(${show(x)}) = min(max(0, ${show(x)}), 6) = ${show(y)}`);
+      en.push(`relu6(${show(x)}) = min(max(0, ${show(x)}), 6) = ${show(y)}`);
     } else if (f === 'relu') {
       const d = x > 0 ? '1' : x < 0 ? '0' : undefined;
       ja.push(`relu(${show(x)}) = max(0, ${show(x)}) = ${show(Math.max(0, x))}` + (wantsDerivative ? `、微分 ${d ?? '（x = 0 では定義されず、TensorFlow は 0 として扱います）'}` : ''));
@@ -417,6 +430,43 @@ function standardizeList(t: string): ArithResult | undefined {
     text: {
       ja: `[${z.map((v) => show(v, 3)).join(', ')}] になります。平均 ${show(mean)}、標準偏差 ${show(sd)}（StandardScaler は n で割る標準偏差）で、各値から平均を引いて標準偏差で割ります。平均より小さい値はマイナスになるので、標準化後の約半分がマイナスなのは正常です（長さがマイナスになったわけではありません）。`,
       en: `[${z.map((v) => show(v, 3)).join(', ')}]. Mean ${show(mean)}, standard deviation ${show(sd)} (StandardScaler divides by n); each value minus the mean, divided by the standard deviation. Values below the mean become negative, so about half of the standardized values being negative is expected.`,
+    },
+  };
+}
+
+/**
+ * Batch normalization worked by hand in training mode: the batch's own mean
+ * and (biased) variance, then γ · x̂ + β.
+ */
+function batchNormList(t: string): ArithResult | undefined {
+  if (!/(batch ?norm|batchnormalization|バッチ正規化|バッチノーマライゼーション)/i.test(t)) return undefined;
+  const m = /\[([^\[\]]{1,120})\]/.exec(t);
+  const xs = m ? numberList(m[1]) : undefined;
+  if (!xs || xs.length < 2 || xs.length > 12) return undefined;
+  const num = (re: RegExp, d: number) => {
+    const g = new RegExp(`(?:${re.source})\\s*(?:=|:|is|は|が)?\\s*(${NUM})`, 'i').exec(t);
+    return g ? toNum(g[1]) : d;
+  };
+  const gamma = num(/gamma|γ/, 1);
+  const beta = num(/beta|β/, 0);
+  const ignoreEps = /(ignor\w* (the )?(eps|epsilon|ε)|(eps|epsilon|ε)\s*(は|を)?\s*(無視|なし|0\b)|without (eps|epsilon|ε))/i.test(t);
+  const epsGiven = new RegExp(`(?:epsilon|eps|ε)\\s*(?:=|:|is|は)\\s*(${NUM})`, 'i').exec(t);
+  const eps = ignoreEps ? 0 : epsGiven ? toNum(epsGiven[1]) : 0.001;
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const v = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length;
+  if (!(v + eps > 0)) return undefined;
+  const sd = Math.sqrt(v + eps);
+  const xh = xs.map((x) => (x - mean) / sd);
+  const y = xh.map((x) => gamma * x + beta);
+  const list = (a: number[]) => `[${a.map((q) => show(q, 3)).join(', ')}]`;
+  const affine = gamma !== 1 || beta !== 0;
+  const epsJa = eps === 0 ? 'ε は無視' : `ε = ${show(eps)}（Keras の既定値）を足して`;
+  const epsEn = eps === 0 ? 'ε ignored' : `with ε = ${show(eps)} (Keras's default) added`;
+  return {
+    topic: 'normalization',
+    text: {
+      ja: `出力は ${list(y)} です。学習中（training mode）はそのバッチ自身の平均と分散を使います：平均 = ${show(mean)}、分散 = ${show(v, 4)}（n で割る）、${epsJa} 標準偏差 = ${show(sd, 4)}。x̂ = (x − ${show(mean)}) / ${show(sd, 4)} = ${list(xh)}${affine ? `、出力 = γ·x̂ + β = ${show(gamma)}·x̂ + ${show(beta)}` : '（γ = 1、β = 0 なのでそのまま出力）'}。推論時（predict）はバッチの値ではなく、学習中にためた移動平均（moving_mean、moving_variance）を使います。`,
+      en: `The output is ${list(y)}. In training mode the layer uses the batch's own mean and variance: mean = ${show(mean)}, variance = ${show(v, 4)} (divided by n), ${epsEn}, standard deviation = ${show(sd, 4)}. x̂ = (x − ${show(mean)}) / ${show(sd, 4)} = ${list(xh)}${affine ? `, and the output is γ·x̂ + β = ${show(gamma)}·x̂ + ${show(beta)}` : ' (γ = 1 and β = 0, so that is the output)'}. At inference (predict) it uses the moving averages gathered during training (moving_mean, moving_variance) instead of the batch's values.`,
     },
   };
 }
@@ -1173,7 +1223,7 @@ function predictedClass(t: string): ArithResult | undefined {
 export function computeArithmetic(text: string): ArithResult[] {
   const t = text.normalize('NFKC');
   const out: ArithResult[] = [];
-  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense, oneHotRow, convMaps, batchNormCount, transferHead, fullBatch, oneHotPrinted, lossAboveOne]) {
+  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense, oneHotRow, convMaps, batchNormCount, transferHead, fullBatch, oneHotPrinted, lossAboveOne, batchNormList]) {
     const r = f(t);
     if (r) out.push(r);
     // The gradient of softmax + cross-entropy already gives the loss of the true class.

@@ -77,6 +77,12 @@ function noteJa(note: string): string {
   const e = /one vector of (\d+) numbers per word id/.exec(note);
   if (e) return `単語 id ごとに ${e[1]} 個の数のベクトルを1本ずつ持つ表で、バイアスはありません`;
   if (note === 'no Flatten before it') return 'Flatten がないので最後の軸だけに作用';
+  if (note === 'each channel pooled separately; no weights') return 'チャンネルごとに別々にプーリング、重みなし';
+  if (note === 'active only in training') return '学習中だけ働きます';
+  const c1 = /each filter slides along the steps and spans all (\d+) features/.exec(note);
+  if (c1) return `各フィルターはステップの方向にずらしながら、${c1[1]} 個の特徴すべてにまたがります`;
+  const dw = /one (\d+)×(\d+) kernel per input channel, channels not mixed \(a Conv2D with (\d+) filters would have (.*) = ([\d,]+)\)/.exec(note);
+  if (dw) return `入力チャンネルごとに ${dw[1]}×${dw[2]} のカーネルを 1 枚ずつ使い、チャンネルどうしは混ぜません（フィルター ${dw[3]} 枚の Conv2D なら ${dw[4]} = ${dw[5]}）`;
   return note;
 }
 
@@ -86,6 +92,7 @@ function shapeMathJa(text: string): string {
   const m = /one value per feature over the ([\d,]+) steps/.exec(text);
   if (m) return `${m[1]} ステップ分をまとめて特徴ごとに1つの値`;
   return text
+    .replace(/ steps$/, ' ステップ')
     .replace(/Dense acts on the last axis only/, 'Dense は最後の軸だけに作用')
     .replace("padding='same' pads the border with zeros, so stride 1 keeps the size", "padding='same' は周りを 0 で埋めるので、stride 1 なら大きさが変わりません");
 }
@@ -93,6 +100,8 @@ function shapeMathJa(text: string): string {
 function errorJa(error: string): string {
   const m = /needs an input of 3 axes \(height, width, channels\) but gets (.*)/.exec(error);
   if (m) return `Conv2D には (高さ, 幅, チャンネル) の3軸の入力が必要ですが、${m[1]} が来ています。`;
+  const u = /^(\w+) is not a layer I can work out$/.exec(error);
+  if (u) return `${u[1]} はここでは計算できない層なので、ここから先の形とパラメータ数は出していません。`;
   return error;
 }
 

@@ -3,7 +3,7 @@
  * worked out the way `model.summary()` does, with the arithmetic shown: the
  * asker who wants to check their own count by hand gets every step.
  *
- * Layers: Input, Dense, Conv2D, MaxPooling2D / AveragePooling2D (and the
+ * Layers: Input, Dense, Conv2D, Conv1D, DepthwiseConv2D, MaxPooling2D / AveragePooling2D, MaxPooling1D / AveragePooling1D (and the
  * MaxPool2D spellings), Global*Pooling2D and Global*Pooling1D, Flatten, Dropout, Activation,
  * BatchNormalization, Reshape, Embedding, SimpleRNN, LSTM, GRU. A layer call
  * inside `Sequential([...])` or `model.add(...)` belongs to the model; a
@@ -18,6 +18,10 @@ export const LAYER_NAMES = [
   'Dense',
   'Conv2D',
   'Convolution2D',
+  'Conv1D',
+  'DepthwiseConv2D',
+  'MaxPooling1D',
+  'AveragePooling1D',
   'MaxPooling2D',
   'MaxPool2D',
   'AveragePooling2D',
@@ -200,6 +204,75 @@ function applyLayer(c: PyCall, shape: number[], prevKind?: string): LayerRow | s
         shapeMath: sameHW ? oh.math : `${oh.math}, ${ow.math}`,
         paramMath: `${filters} × (${k[0]}×${k[1]}×${ch}${bias ? ' + 1' : ''}) = ${filters} × ${per} = ${fmt(params)}`,
         note: ch > 1 ? `each filter spans all ${ch} input channels` : undefined,
+      };
+    }
+    case 'Conv1D': {
+      const filters = asInt(kw(c, 'filters', 0));
+      const kv = kw(c, 'kernel_size', 1);
+      const k = asInt(kv) ?? (Array.isArray(kv) && kv.length === 1 ? asInt(kv[0]) : undefined);
+      if (!filters || !k) return 'Conv1D without filters or kernel_size';
+      if (shape.length !== 2) return `Conv1D needs an input of 2 axes (steps, channels) but gets ${shapeText(shape)}`;
+      const sv = kw(c, 'strides', 2);
+      const st = asInt(sv) ?? (Array.isArray(sv) && sv.length === 1 ? asInt(sv[0]) : undefined) ?? 1;
+      const padding = String(kw(c, 'padding', 3) ?? 'valid');
+      const [len, ch] = shape;
+      const o = convOut(len, k, st, padding);
+      if (o.out < 1) return `a kernel of ${k} does not fit in ${len} steps`;
+      const bias = kw(c, 'use_bias') === false ? 0 : 1;
+      const per = k * ch + bias;
+      const params = filters * per;
+      return {
+        label: `Conv1D(${filters}, ${k}${st !== 1 ? `, strides=${st}` : ''}${padding === 'same' ? ", padding='same'" : ''})`,
+        kind: name,
+        output: [o.out, filters],
+        params,
+        trainable: params,
+        shapeMath: `${o.math} steps`,
+        paramMath: `${filters} × (${k}×${ch}${bias ? ' + 1' : ''}) = ${filters} × ${per} = ${fmt(params)}`,
+        note: `each filter slides along the steps and spans all ${ch} features`,
+      };
+    }
+    case 'DepthwiseConv2D': {
+      const k = asPair(kw(c, 'kernel_size', 0));
+      if (!k) return 'DepthwiseConv2D without kernel_size';
+      if (shape.length !== 3) return `DepthwiseConv2D needs an input of 3 axes (height, width, channels) but gets ${shapeText(shape)}`;
+      const s = asPair(kw(c, 'strides', 1)) ?? [1, 1];
+      const padding = String(kw(c, 'padding', 2) ?? 'valid');
+      const dm = asInt(kw(c, 'depth_multiplier', 3)) ?? 1;
+      const [h, w, ch] = shape;
+      const oh = convOut(h, k[0], s[0], padding);
+      const ow = convOut(w, k[1], s[1], padding);
+      if (oh.out < 1 || ow.out < 1) return `a ${k[0]}×${k[1]} kernel does not fit in ${h}×${w}`;
+      const bias = kw(c, 'use_bias') === false ? 0 : ch * dm;
+      const params = k[0] * k[1] * ch * dm + bias;
+      return {
+        label: `DepthwiseConv2D(${k[0]}×${k[1]}${dm !== 1 ? `, depth_multiplier=${dm}` : ''})`,
+        kind: name,
+        output: [oh.out, ow.out, ch * dm],
+        params,
+        trainable: params,
+        shapeMath: h === w && k[0] === k[1] ? oh.math : `${oh.math}, ${ow.math}`,
+        paramMath: `${k[0]}×${k[1]}×${ch}${dm !== 1 ? `×${dm}` : ''}${bias ? ` + ${ch * dm}` : ''} = ${fmt(params)}`,
+        note: `one ${k[0]}×${k[1]} kernel per input channel, channels not mixed (a Conv2D with ${ch * dm} filters would have (${k[0]}×${k[1]}×${ch} + 1) × ${ch * dm} = ${fmt((k[0] * k[1] * ch + 1) * ch * dm)})`,
+      };
+    }
+    case 'MaxPooling1D':
+    case 'AveragePooling1D': {
+      if (shape.length !== 2) return `${name} needs an input of 2 axes (steps, channels) but gets ${shapeText(shape)}`;
+      const pv = kw(c, 'pool_size', 0);
+      const p = asInt(pv) ?? (Array.isArray(pv) && pv.length === 1 ? asInt(pv[0]) : undefined) ?? 2;
+      const st = asInt(kw(c, 'strides', 1)) ?? p;
+      const padding = String(kw(c, 'padding', 2) ?? 'valid');
+      const o = convOut(shape[0], p, st, padding);
+      return {
+        label: `${name}(${p})`,
+        kind: name,
+        output: [o.out, shape[1]],
+        params: 0,
+        trainable: 0,
+        shapeMath: padding === 'same' ? `ceil(${shape[0]}/${st}) = ${o.out} steps` : `floor((${shape[0]}−${p})/${st})+1 = ${o.out} steps`,
+        paramMath: '',
+        note: 'each channel pooled separately; no weights',
       };
     }
     case 'MaxPooling2D':
@@ -392,8 +465,18 @@ export function summarizeModels(source: string): ModelSummary[] {
   const out: ModelSummary[] = [];
   const words = inputShapeFromText(text.replace(/\b(input_shape|shape)\s*=\s*\([^)]*\)/g, ' '));
   if (inModel.length) {
-    const m = summarize(inModel, words, true);
-    if (m) out.push(m);
+    // A layer this reader does not know (SeparableConv2D, LayerNormalization…) inside the model: stop there and say so, rather than skip it.
+    const from = inModel[0].at;
+    const to = inModel[inModel.length - 1].end;
+    const unknown = [...text.slice(from, to).matchAll(/(?<![\w.])(?:layers\.)?([A-Z][A-Za-z0-9]*(?:1D|2D|3D|Normalization|Layer|Dense|Conv|Pooling|RNN|Attention|Dropout|Embedding)[A-Za-z0-9]*)\s*\(/g)]
+      .filter((m) => !(LAYER_NAMES as readonly string[]).includes(m[1]))
+      .map((m) => ({ name: m[1], at: from + m.index! }))[0];
+    const known = unknown ? inModel.filter((c) => c.at < unknown.at) : inModel;
+    const m = known.length ? summarize(known, words, true) : undefined;
+    if (m) {
+      if (unknown && !m.error) m.error = `${unknown.name} is not a layer I can work out`;
+      out.push(m);
+    }
   }
   // A layer of the model named again in the prose ("the Dense(64) is heavy") is the same layer.
   const src = (c: PyCall) => `${c.name}(${JSON.stringify(c.args[0] ?? null)}`;

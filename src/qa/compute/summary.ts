@@ -150,6 +150,8 @@ export function explainParamCount(text: string, lang: Lang): string | undefined 
     // "summaryだと 18496 って出てます", "summary shows 18,496"
     /summary\s*(?:だと|では|で|に|shows?|says|gives|prints)\s*(?:は)?\s*([\d,]{3,})/i.exec(t);
   if (!count) return undefined;
+  // A depthwise or separable convolution counts differently: its own row, not a Conv2D read back.
+  if (/\b(Depthwise|Separable)Conv[12]D\b/.test(t)) return undefined;
   const n = Number((count[1] ?? count[2]).replace(/,/g, ''));
   const ja = lang === 'ja';
   const conv = /Conv2D\(\s*(\d+)\s*,\s*(?:\(\s*(\d+)\s*,\s*\d+\s*\)|(?:kernel_size\s*=\s*)?(\d+))/.exec(t);
