@@ -579,4 +579,26 @@ describe('calculator fixes found on blind batch 16', () => {
     const [e] = computeFromQuestion('BatchNormalization でバッチ [0, 2] のときの出力は？', 'ja');
     expect(e.text).toContain('ε = 0.001');
   });
+
+  it('reads a line fitted on standardized x back in x units, and leaves a sample for predict unstandardized', () => {
+    const [w] = computeFromQuestion('x を (x - 20) / 5 で標準化して学習、model.get_weights() は [array([[3.0]], dtype=float32), array([10.0], dtype=float32)] でした。傾きと切片は？', 'ja');
+    expect(w.text).toContain('傾き 0.6、切片 −2');
+    expect(computeFromQuestion('trained with StandardScaler; predict on the raw sample [6.0, 2.9, 4.5, 1.5] gives nonsense, why?', 'en').some((c) => /Mean [\d.]+, standard deviation/.test(c.text))).toBe(false);
+  });
+
+  it('reads a learning-rate sweep as a sweep, not as one run that diverged', () => {
+    const q = 'Adam sweep, 5 epochs each:\n```\nlr=0.5    loss: nan\nlr=0.05   val_accuracy: 0.9421\nlr=0.005  val_accuracy: 0.9733\nlr=0.0005 val_accuracy: 0.9610\n```\nwhich one?';
+    const out = computeFromQuestion(q, 'en');
+    expect(out[0].text).toMatch(/^Use lr = 0\.005: its val_accuracy of 0\.9733/);
+    expect(out.some((c) => c.kind === 'log')).toBe(false);
+  });
+
+  it("reads predict's progress bar with the default batch size, and tf.data's .batch() with an endless .repeat()", () => {
+    const [p] = computeFromQuestion('model.evaluate(x_test, y_test) の進捗バーが 313/313 でした。batch_size は書いていません', 'ja');
+    expect(p.text).toContain('predict / evaluate が処理したバッチの数');
+    expect(p.text).toContain('予測結果は変わりません');
+    const [d] = computeFromQuestion('ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(100).repeat()\nmodel.fit(ds, epochs=3) with 20,000 samples: the first epoch never ends and the progress bar has no total', 'en');
+    expect(d.text).toContain('20,000 / 100');
+    expect(d.text).toContain('steps_per_epoch=200');
+  });
 });

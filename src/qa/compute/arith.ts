@@ -418,6 +418,8 @@ function byHand(t: string): ArithResult | undefined {
 /** StandardScaler on a list: (x − mean) / std, std over the values themselves (ddof 0, as scikit-learn). */
 function standardizeList(t: string): ArithResult | undefined {
   if (!/(standardi[sz]|標準化|z-?score|standardscaler)/i.test(t)) return undefined;
+  // A sample handed to predict is one row of different features, not a column to standardize with its own statistics.
+  if (/(predict|予測|推論|load_model)/i.test(t)) return undefined;
   const m = /\[([^\[\]]{1,120})\]/.exec(t);
   const xs = m ? numberList(m[1]) : undefined;
   if (!xs || xs.length < 2) return undefined;
@@ -471,9 +473,72 @@ function batchNormList(t: string): ArithResult | undefined {
   };
 }
 
+/**
+ * A line fitted on a standardized x ((x − μ) / σ) read back in x's own units:
+ * slope w / σ per unit of x, intercept b − w·μ / σ.
+ */
+function standardizedWeights(t: string): ArithResult | undefined {
+  if (!/(get_weights|weights?|重み|傾き|切片|slope|intercept|coef)/i.test(t)) return undefined;
+  const formula = new RegExp(`\\(\\s*\\w+\\s*-\\s*(${NUM})\\s*\\)\\s*/\\s*(${NUM})`).exec(t);
+  const meanW = new RegExp(`(?:mean|平均|μ)\\s*(?:is|=|:|は|が|of)?\\s*(${NUM})`, 'i').exec(t);
+  const stdW = new RegExp(`(?:std|standard deviation|標準偏差|σ|sd)\\s*(?:is|=|:|は|が|of)?\\s*(${NUM})`, 'i').exec(t);
+  const mu = formula ? toNum(formula[1]) : meanW ? toNum(meanW[1]) : undefined;
+  const sd = formula ? toNum(formula[2]) : stdW ? toNum(stdW[1]) : undefined;
+  if (mu === undefined || sd === undefined || !(sd > 0)) return undefined;
+  const w = new RegExp(`array\\(\\s*\\[\\s*\\[\\s*(${NUM})\\s*\\]\\s*\\]`).exec(t);
+  const b = new RegExp(`array\\(\\s*\\[\\s*(${NUM})\\s*\\]`).exec(t.slice(w ? w.index + w[0].length : 0));
+  if (!w || !b) return undefined;
+  const wv = toNum(w[1]);
+  const bv = toNum(b[1]);
+  const slope = wv / sd;
+  const icpt = bv - (wv * mu) / sd;
+  const line = `y ≈ ${show(slope, 4)}·x ${icpt < 0 ? '−' : '+'} ${show(Math.abs(icpt), 4)}`;
+  return {
+    topic: 'linear-regression',
+    text: {
+      ja: `元の x の単位では傾き ${show(slope, 4)}、切片 ${show(icpt, 4)}（${line}）で、${show(wv)} と ${show(bv)} をそのまま傾きと切片として言うことはできません。重み ${show(wv)} は標準化した x が 1 増えたとき、つまり元の x が標準偏差 ${show(sd)} 増えたときの変化なので、傾き = ${show(wv)} / ${show(sd)} = ${show(slope, 4)}（x が 1 増えるごと）、切片 = ${show(bv)} − ${show(wv)} × ${show(mu)} / ${show(sd)} = ${show(icpt, 4)} です。${show(bv)} は x が平均 ${show(mu)} のときの予測値です。新しい x で予測するときも、同じ (x − ${show(mu)}) / ${show(sd)} をしてからモデルに入れます。`,
+      en: `In x's own units the slope is ${show(slope, 4)} and the intercept ${show(icpt, 4)} (${line}); ${show(wv)} and ${show(bv)} are not the slope and intercept as they stand. The weight ${show(wv)} is the change per unit of the standardized x, that is per ${show(sd)} (one standard deviation) of the original x, so the slope is ${show(wv)} / ${show(sd)} = ${show(slope, 4)} per unit and the intercept ${show(bv)} − ${show(wv)} × ${show(mu)} / ${show(sd)} = ${show(icpt, 4)}. ${show(bv)} itself is the prediction at the mean x = ${show(mu)}. A new x must go through the same (x − ${show(mu)}) / ${show(sd)} before predict.`,
+    },
+  };
+}
+
+/** A learning-rate sweep pasted as one line per rate ("lr=0.1  val_accuracy: 0.9712"). */
+export function lrSweepRows(t: string): { lr: number; metric: string; value: number }[] {
+  const rows: { lr: number; metric: string; value: number }[] = [];
+  const re = new RegExp(`^\\W*(?:lr|learning[_ ]rate)\\s*[=:]\\s*(${NUM})\\b[^\\n]*?\\b(val_accuracy|val_acc|accuracy|acc|val_loss|loss)\\s*[:=]\\s*(${NUM}|nan|inf)`, 'gim');
+  for (const m of t.matchAll(re)) rows.push({ lr: toNum(m[1]), metric: m[2].toLowerCase(), value: /nan|inf/i.test(m[3]) ? NaN : toNum(m[3]) });
+  return rows.length >= 3 && new Set(rows.map((r) => r.lr)).size === rows.length ? rows : [];
+}
+
+function lrSweep(t: string): ArithResult | undefined {
+  const rows = lrSweepRows(t);
+  if (rows.length === 0) return undefined;
+  const ok = rows.filter((r) => Number.isFinite(r.value));
+  const acc = ok.filter((r) => /acc/.test(r.metric));
+  const loss = ok.filter((r) => /loss/.test(r.metric));
+  const useAcc = acc.length >= loss.length;
+  const pool = useAcc ? acc : loss;
+  if (pool.length === 0) return undefined;
+  const best = pool.reduce((a, r) => (useAcc ? (r.value > a.value ? r : a) : r.value < a.value ? r : a));
+  const bad = rows.filter((r) => !Number.isFinite(r.value) || (r.metric === 'loss' && r.value > 1e6));
+  const smallest = pool.reduce((a, r) => (r.lr < a.lr ? r : a));
+  const slow = smallest.lr < best.lr ? smallest : undefined;
+  const nanJa = bad.length ? `lr = ${bad.map((r) => show(r.lr)).join('、')} で nan になったのは、1 回の更新が大きすぎて重みが谷を飛び越え続け、loss が爆発したためです（一度 nan になると戻りません）。` : '';
+  const nanEn = bad.length ? ` lr = ${bad.map((r) => show(r.lr)).join(', ')} gave nan because each step was so large that the weights overshot again and again until the loss exploded (and NaN never recovers).` : '';
+  const slowJa = slow ? `lr = ${show(slow.lr)} の ${show(slow.value)} は壊れたのではなく、1 歩が小さすぎて同じエポック数ではまだほとんど進んでいない状態です（エポックを大きく増やせば伸びますが、時間の無駄です）。` : '';
+  const slowEn = slow ? ` lr = ${show(slow.lr)} is not broken: at ${show(slow.value)} its steps are so small that in the same few epochs it has barely moved from the start (many more epochs would get there, slowly).` : '';
+  return {
+    topic: 'learning-rate',
+    text: {
+      ja: `この結果なら lr = ${show(best.lr)} を使います。${best.metric} が ${show(best.value)} で、試した中で一番良いからです（目安の範囲より大きくても、このモデルとエポック数では実測が一番の根拠です）。${nanJa}${slowJa}大きすぎると発散、小さすぎると進まないので、その間で安定して一番良い値を選び、必要なら ${show(best.lr)} の前後（例：${show(best.lr * 3)}、${show(best.lr / 3)}）も試します。`,
+      en: `Use lr = ${show(best.lr)}: its ${best.metric} of ${show(best.value)} is the best of your sweep (your measurement beats any rule of thumb for this model and epoch count).${nanEn}${slowEn} Too large diverges, too small crawls; pick the best value that stays stable, and if you like try around it (e.g. ${show(best.lr * 3)} and ${show(best.lr / 3)}).`,
+    },
+  };
+}
+
 /** A standardized value: (x − mean) / std with the numbers given. */
 function standardize(t: string): ArithResult | undefined {
-  if (!/(standardi[sz]|標準化|z-?score|standardscaler|標準偏差|\bstd\b)/i.test(t) || standardizeList(t)) return undefined;
+  if (!/(standardi[sz]|標準化|z-?score|standardscaler|標準偏差|\bstd\b)/i.test(t) || standardizeList(t) || standardizedWeights(t)) return undefined;
   const mean = new RegExp(`(?:mean|平均|μ)\\s*(?:is|=|:|は|が|of)?\\s*(${NUM})`, 'i').exec(t);
   const std = new RegExp(`(?:std|standard deviation|標準偏差|σ|sd)\\s*(?:is|=|:|は|が|of)?\\s*(${NUM})`, 'i').exec(t);
   if (!mean || !std) return undefined;
@@ -1223,7 +1288,7 @@ function predictedClass(t: string): ArithResult | undefined {
 export function computeArithmetic(text: string): ArithResult[] {
   const t = text.normalize('NFKC');
   const out: ArithResult[] = [];
-  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense, oneHotRow, convMaps, batchNormCount, transferHead, fullBatch, oneHotPrinted, lossAboveOne, batchNormList]) {
+  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense, oneHotRow, convMaps, batchNormCount, transferHead, fullBatch, oneHotPrinted, lossAboveOne, batchNormList, standardizedWeights, lrSweep]) {
     const r = f(t);
     if (r) out.push(r);
     // The gradient of softmax + cross-entropy already gives the loss of the true class.

@@ -11,7 +11,7 @@ import type { Lang } from '../../core/lang.ts';
 import type { TopicSlug } from '../topics.ts';
 import { readError } from './errors.ts';
 import { computeGradient } from './gradient.ts';
-import { computeArithmetic } from './arith.ts';
+import { computeArithmetic, lrSweepRows } from './arith.ts';
 import { bareLayerPattern, formatCount as fmt, IMPORT_LINE, shapeText, summarizeModels, type ModelSummary } from './keras.ts';
 import { explainParamCount, explainSummary, parseSummaryTable } from './summary.ts';
 import { parseLog, readLog, type Finding } from './log.ts';
@@ -129,7 +129,14 @@ function stepsText(r: StepsResult, lang: Lang): string {
   }
   if (r.implied) {
     const { steps, batch, samples, defaultBatch } = r.implied;
-    if (defaultBatch) {
+    if (defaultBatch && r.evaluate) {
+      const test = samples - batch < 10_000 && 10_000 <= samples;
+      lines.push(
+        ja
+          ? `${fmt(steps)} は predict / evaluate が処理したバッチの数で、画像の枚数ではありません。\`batch_size\` を指定しないと predict と evaluate も既定値 ${batch} を使うので、入力は ${fmt(samples - batch + 1)}〜${fmt(samples)} 件です${test ? `（MNIST のテストデータ 10,000 件なら 10,000 ÷ ${batch} の切り上げ = ${fmt(steps)}）` : ''}。batch_size は一度に処理する件数を決めるだけなので、予測結果は変わりません（1 にすると呼び出しの回数が増えて遅くなるだけ、大きすぎるとメモリが足りなくなることがあります）。`
+          : `${fmt(steps)} is the number of batches predict / evaluate went through, not of images. Without \`batch_size\`, predict and evaluate also use the default of ${batch}, so the input has between ${fmt(samples - batch + 1)} and ${fmt(samples)} samples${test ? ` (MNIST's 10,000 test images: 10,000 / ${batch} rounded up = ${fmt(steps)})` : ''}. The batch size only sets how many are processed at once, so the predictions do not change (1 is just slower, with many more calls; a very large one may run out of memory).`,
+      );
+    } else if (defaultBatch) {
       lines.push(
         ja
           ? `${fmt(steps)} は1エポックのステップ（バッチ）の数で、画像の枚数ではありません。\`batch_size\` を指定しないと Keras は既定値 ${batch} を使うので、学習データは ${fmt(samples - batch + 1)}〜${fmt(samples)} 件です（${fmt(steps)} × ${batch} = ${fmt(samples)}。最後のバッチは端数で小さいことがあります）。`
@@ -554,7 +561,8 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   }
   const grad = computeGradient(text);
   if (grad) out.push({ kind: 'math', text: grad.text[lang], topic: grad.kind === 'chain' ? 'backpropagation' : 'gradient-descent' });
-  const findings = readLog(parseLog(text), learningRate(text));
+  // A learning-rate sweep (one line per rate) is not one run's log.
+  const findings = lrSweepRows(text).length ? [] : readLog(parseLog(text), learningRate(text));
   // Chance-level accuracy beside a diverged loss is named only when the data set, and so its class count, is known.
   for (const f of findings) {
     // A NaN loss with labels of -1 in the data: out-of-range labels, not a learning rate.
@@ -568,7 +576,15 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   // Arithmetic inside pasted code (a log, a model) is the other calculators' business.
   if (!grad) for (const a of computeArithmetic(text)) if (!(chanceValue && a.text.en.includes(String(chanceValue)))) out.push({ kind: 'math', text: a.text[lang], topic: a.topic });
   const steps = computeSteps(text);
-  if (steps) out.push({ kind: 'steps', text: stepsText(steps, lang), topic: 'batch-size' });
+  if (steps) {
+    // Dataset.repeat() with no count never ends: Keras cannot tell where an epoch stops.
+    const c = steps.cases[0];
+    const endless = c && /\.repeat\(\s*\)/.test(text) && !/steps_per_epoch/.test(text);
+    const note = !endless ? '' : lang === 'ja'
+      ? `\nただし \`.repeat()\` を回数なしで付けるとデータセットが終わらなくなり、Keras は 1 エポックの終わりが分からないので、最初のエポックが終わらず進捗バーに合計も出ません。\`.repeat()\` を外すか、\`fit(ds, epochs=…, steps_per_epoch=${fmt(c.steps)})\` を指定します。`
+      : `\nBut \`.repeat()\` with no count makes the dataset endless, so Keras cannot know where an epoch ends: the first epoch never finishes and the bar shows no total. Drop \`.repeat()\` or pass \`steps_per_epoch=${fmt(c.steps)}\` to fit.`;
+    out.push({ kind: 'steps', text: stepsText(steps, lang) + note, topic: 'batch-size' });
+  }
   // A one-unit softmax already explained from the code explains an exact-zero loss too.
   const softmaxShown = out.some((o) => o.kind === 'code' && o.topic === 'classification-softmax');
   // EarlyStopping worked on the asker's val_loss list already says where overfitting starts.

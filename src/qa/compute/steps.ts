@@ -99,9 +99,14 @@ export function sampleCounts(text: string): number[] {
 export function batchSizes(text: string): number[] {
   const t = text.normalize('NFKC');
   const out: number[] = [];
-  for (const m of t.matchAll(/(batch[_ ]?size|バッチサイズ|バッチ)\s*(?:を|は|が|of|=|:|to)?\s*(\d+)((?:\s*(?:→|->|=>|から|to|,|と|or|vs\.?)\s*\d+)*)/gi)) {
+  for (const m of t.matchAll(/(batch[_ ]?size|バッチサイズ|バッチ)\s*(?:を|は|が|of|=|:|to)?\s*(\d+)((?:\s*(?:→|->|=>|から|to|,|と|or|vs\.?)\s*\d+)*)(?!\d|\s*にしたり)/gi)) {
     const nums = [m[2], ...(m[3].match(/\d+/g) ?? [])].map(Number);
     for (const n of nums) if (n >= 1 && n <= 10_000_000 && !out.includes(n)) out.push(n);
+  }
+  // tf.data's Dataset.batch(64): the batch size of a dataset passed to fit.
+  for (const m of t.matchAll(/\.batch\(\s*(?:batch_size\s*=\s*)?(\d+)/g)) {
+    const n = Number(m[1]);
+    if (n >= 1 && n <= 10_000_000 && !out.includes(n)) out.push(n);
   }
   return out;
 }
@@ -175,13 +180,14 @@ export function computeSteps(text: string): StepsResult | undefined {
     const c = stepsCase(MNIST_TRAIN, batches[0], split, false);
     if (c.steps === shown) return { cases: [c], shown, assumedSamples: true, evaluate: false, dataset: 'mnist' };
   }
+  const inference = /\b(evaluate|predict)\s*\(/.test(t) && !/\bfit\s*\(/.test(t);
   if (samples.length === 0) {
     // Steps and batch size given, the data size not: say what they imply.
     if (shown && batches.length === 1) return { cases: [], shown, assumedSamples: false, evaluate: false, implied: { steps: shown, batch: batches[0], samples: shown * batches[0] } };
     // Neither given: Keras's default batch size says what the bar implies.
     // Only a progress bar ("782/782", "the bar shows 782"), not "after 3000 steps" of a schedule.
     if (shown && batches.length === 0 && !split && barAsked && (new RegExp(`\\b${shown}\\s*/\\s*${shown}\\b`).test(t) || /(progress|bar|進捗|バー)/i.test(t))) {
-      return { cases: [], shown, assumedSamples: false, evaluate: false, implied: { steps: shown, batch: KERAS_DEFAULT_BATCH, samples: shown * KERAS_DEFAULT_BATCH, defaultBatch: true } };
+      return { cases: [], shown, assumedSamples: false, evaluate: inference, implied: { steps: shown, batch: KERAS_DEFAULT_BATCH, samples: shown * KERAS_DEFAULT_BATCH, defaultBatch: true } };
     }
     return undefined;
   }
