@@ -591,7 +591,7 @@ const OUT_OF_SCOPE: ScopeRule[] = [
     patterns: [
       /\b(vba|excel macros?|macros?|react|useeffect|usestate|javascript|typescript|node\.?js|css|php|ruby on rails|rails|django|flask|wordpress|swift|kotlin|android studio|ios app|unity|c#|\.net|mysql|postgres(ql)?|sql server|jquery|vue(\.js)?|angular|next\.js|spring boot|power automate|google apps script)\b/i,
       // (Whole words for the Latin ones: "excellent" is not Excel, "reaction" not React.)
-      /(vba|マクロ|エクセル|(?<![a-z])excel(?![a-z])|スプレッドシート|パワポ|powerpoint|ワードの|word文書|(?<![a-z])javascript(?![a-z])|(?<![a-z])react(?![a-z])|ホームページ作成|(?<![a-z])wordpress(?![a-z]))/i,
+      /(vba|マクロ|エクセル|(?<![a-z])excel(?![a-z])|スプレッドシート|パワポ|powerpoint|(?<![ァ-ヶー])ワードの|word文書|(?<![a-z])javascript(?![a-z])|(?<![a-z])react(?![a-z])|ホームページ作成|(?<![a-z])wordpress(?![a-z]))/i,
     ],
     unless: COURSE_WORDS,
   },
