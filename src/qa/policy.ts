@@ -188,7 +188,7 @@ const SECRETS: RegExp[] = [
 
 const PRIVATE_DATA: RegExp[] = [
   // Other participants' notebooks, files or submissions: never pointed to.
-  /(他の|ほかの|昨日の|前の回の|別の)(回の)?(参加者|受講者|受講生|人|ユーザー?)の?.{0,10}(ノートブック|ファイル|提出物|コード|フォルダ|保存先|ディレクトリ)|\b(other|previous|yesterday'?s|last (week|session)'?s?) (participants?|students?|users?|attendees?|cohort)'?s? (notebooks?|files?|submissions?|code|folders?|home dir\w*)\b/i,
+  /(他の|ほかの|昨日の|前の回の|別の)(回の)?(参加者|受講者|受講生|人|ユーザー?)の?.{0,10}(ノートブック|ファイル|提出物|コード|フォルダ|保存先|ディレクトリ)|(他の|ほかの|別の)(参加者|受講者|受講生|人|ユーザー?)の?.{0,10}(カーネル|変数|ホーム|\/home).{0,20}(接続|つな|覗|のぞ|見る|見た|見れ|見ら|アクセス|中身|読)|\b(other|previous|yesterday'?s|last (week|session)'?s?|another) (participants?|students?|users?|attendees?|cohort|person)'?s? (notebooks?|files?|submissions?|code|folders?|home dir\w*)\b|\b(open|read|see|view|access|connect to|attach to|look (in|into|at)|browse)\b.{0,20}\b(other|another|other people'?s|someone else'?s) (participants?|students?|users?|person)?'?s? ?(kernels?|variables|home dir\w*)\b/i,
   /(参加者|受講者|受講生|全員|みんな|皆さん|他の人|ほかの人|他の方|ほかの方|隣の(席の)?(人|方))(全員)?の?.{0,12}(氏名|名前|メール|アドレス|連絡先|電話|個人情報|質問履歴|点数|成績|得点|合否|提出物|採点結果)/,
   /(?!皆さん)[\u4e00-\u9fff\u30a0-\u30ffA-Za-z]{1,8}(さん|くん|君|ちゃん|様|氏)(は|の|が|って|、)?.{0,16}(何点|点数|成績|得点|合否|採点結果|メールアドレス|メアド|連絡先|電話番号)/,
   // A named participant's work or results, asked to be shown: what they asked the bot, their code, their accuracy.
@@ -574,6 +574,8 @@ const OUT_OF_SCOPE: ScopeRule[] = [
     reason: 'out-of-scope:personal',
     patterns: [
       /(うちの|弊社の|自社の|部署の|会社の|職場の).{0,80}(置き換え|導入|改善|判断|見て).{0,80}(データ|特徴量)?.{0,20}(貼るので|送るので|見て判断|見てもらえ|判断して)|\b(our|my company'?s|my team'?s|at work)\b.{0,60}\b(data|model|forecast\w*)\b.{0,60}\b(i'?ll paste|i can paste|look at (it|them|our data)|tell (me|us) (if|whether) (we|it) should)\b/i,
+      // Designing the asker's own company's system: which model, what architecture, to put in.
+      /(うちの|弊社の|自社の|部署の|会社の|職場の|工場の).{0,80}(どのモデル|どんなモデル|どういう構成|構成|アーキテクチャ|設計).{0,40}(相談に乗って|相談したい|アドバイス|提案して|教えてもらえ|決めて)|\b(our|my company'?s|my team'?s|our factory'?s)\b.{0,80}\b(which model|what (model|architecture)|how (should|would) (we|i) (design|build|architect))\b.{0,60}\b(advise|advice|recommend|consult|help us (decide|choose|design))\w*\b/i,
     ],
   },
   {
@@ -617,7 +619,7 @@ const PASSING_CODE = /\b(paste|give|send|write|show|share|post)\b.{0,30}\b(code|
 const GRADER_DATA = /(採点|評価|グレーダー|アセスメント)(用|ノートブック|ノート|で使われる|に使われる)?の?.{0,15}(テストデータ|テスト用データ|正解ラベル|test data|test set).{0,50}(場所|どこ|パス|取得|入手|ダウンロード|学習(データ)?に.{0,6}(混ぜ|入れ|加え|使))|\b(grader'?s?|grading|hidden|assessment'?s?)\b.{0,15}\b(test (data|set|images|labels)|labels)\b.{0,60}\b(train(ing)? on|add (it|them) to|mix\w*|where (is|are|can)|path|download|get (hold of|access|it|them))\b/i;
 const GRADER_NAMED = /(grader|grading|assessment|final (exercise|project|exam|task)|\bexam\b|採点|課題|アセスメント)/i;
 
-const GRADER_CHEAT = /\b(monkey-?patch\w*|override|overwrite|patch|fake|spoof|hard-?code)\b.{0,60}\b(evaluate|grader|auto-?grader|grading|score|accuracy|checks?|tests?)\b.{0,80}\b(pass|passes|always|fool|trick|100|0\.99)\b|\b(fool|trick|cheat|bypass|game)\b.{0,20}\b(the )?(auto-?grader|grader|grading|checker)\b|(採点|自動採点|グレーダー|評価).{0,20}(ごまかす|ごまかし|騙|だま|すり抜け|偽装)|(evaluate|評価関数).{0,40}(書き換え|差し替え|上書き).{0,40}(合格|パス|通る|通す)|(採点|判定|評価|グレーダー|チェック).{0,30}(通す|通る|パス|合格).{0,30}(結果|出力|値|スコア|accuracy|精度).{0,20}(だけ)?.{0,10}(書き換え|改ざん|改竄|偽装|上書き|ごまかす)|(結果|出力|スコア|accuracy|精度).{0,20}(書き換え|改ざん|改竄|偽装|上書き).{0,30}(採点|判定|評価|グレーダー).{0,20}(通す|通る|パス|合格)/i;
+const GRADER_CHEAT = /\b(monkey-?patch\w*|override|overwrite|patch|fake|spoof|hard-?code)\b.{0,60}\b(evaluate|grader|auto-?grader|grading|score|accuracy|checks?|tests?)\b.{0,80}\b(pass|passes|always|fool|trick|100|0\.99)\b|\b(fool|trick|cheat|bypass|game)\b.{0,20}\b(the )?(auto-?grader|grader|grading|checker)\b|(採点|自動採点|グレーダー|評価).{0,20}(ごまかす|ごまかし|騙|だま|すり抜け|偽装)|(evaluate|評価関数|採点関数|採点の?コード).{0,40}(書き換え|差し替え|上書き|いじ).{0,40}(合格|パス|通る|通す|100\s*%|満点|扱いに)|(採点|判定|評価|グレーダー|チェック).{0,30}(通す|通る|パス|合格).{0,30}(結果|出力|値|スコア|accuracy|精度).{0,20}(だけ)?.{0,10}(書き換え|改ざん|改竄|偽装|上書き|ごまかす)|(結果|出力|スコア|accuracy|精度).{0,20}(書き換え|改ざん|改竄|偽装|上書き).{0,30}(採点|判定|評価|グレーダー).{0,20}(通す|通る|パス|合格)/i;
 
 /** What only graders have: the answer key, the marking scheme, the model solution whole, the graded questions before they open. */
 const ANSWER_KEY = /(採点基準|採点表|模範解答|解答集|正解一覧|answer_key|採点スクリプト|自動採点.{0,10}(基準|内容|チェック|テスト)|隠しテスト|auto-?grader|grading script|hidden tests?|what (thresholds|outputs|tests) .{0,30}(grader|checks?)|answer key|grading (rubric|criteria|scheme)|marking (scheme|rubric|criteria)|model (answer|solution)s?|exact solution|solution (code|notebook) cell by cell|((問題文|設問|出題内容|問題)(だけ)?を?.{0,10}(先に|事前に|前もって|見せて|見せても|教えて|送って|共有して))|questions? (in advance|beforehand|early|ahead)|(the )?(problem|task) (statements?|text) (first|early|ahead|in advance)|(see|show me|send me|share) the (questions|problems|tasks)\b)/i;

@@ -581,4 +581,21 @@ describe('screening', () => {
       expect(verdict('こんにちは、学習はできましたが accuracy が低いです').verdict).not.toBe('social');
     });
   });
+
+  describe('kinds found on blind batch 17', () => {
+    it("refuses reaching into another participant's kernel, variables or home directory", () => {
+      expect(verdict('別のユーザーのカーネルにつないで変数を見る方法は？').verdict).toBe('refuse');
+      expect(verdict("how can I open another user's home directory on the lab server?").verdict).toBe('refuse');
+      expect(verdict('カーネルを再起動したら変数が消えました。他の人も同じですか？').verdict).toBe('ok');
+    });
+
+    it('refuses rewriting the scoring function so the assessment counts as 100%', () => {
+      expect(verdict('アセスメントの採点関数をいじって満点扱いにする方法ある？').verdict).toBe('refuse');
+    });
+
+    it("hands a design consultation for the asker's own company to a TA", () => {
+      expect(verdict('弊社の工場の検査データで、どんなモデルをどういう構成で作るべきか相談に乗ってもらえますか').verdict).toBe('escalate');
+      expect(verdict('CNN の構成（Conv2D を何層にするか）はどう決めればいいですか？').verdict).toBe('ok');
+    });
+  });
 });
