@@ -40,6 +40,20 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 /** Fails the test on any script error or failed request in the page (a CSP violation included). */
+/**
+ * Waits until `fn`, run in the page, returns true. Not page.waitForFunction: Playwright's polling
+ * predicate goes through eval() inside the page, which the page's CSP (no 'unsafe-eval') reports as
+ * a page error when the first check is not already true (a loaded machine).
+ */
+async function until(page: Page, fn: () => boolean, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await page.evaluate(fn).catch(() => false)) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return false;
+}
+
 function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
@@ -86,9 +100,7 @@ describe('the whole loop in a real browser', () => {
     const card = page.locator('#jobs .job').first();
     await card.waitFor();
     // The first progress line: caught while the run is going, as a participant sees it.
-    await page.waitForFunction(() => (globalThis as unknown as { __lines: string[] }).__lines.some((l) => /epoch \d\/5/.test(l)), undefined, {
-      timeout: 90_000,
-    });
+    expect(await until(page, () => (globalThis as unknown as { __lines: string[] }).__lines.some((l) => /epoch \d\/5/.test(l)), 90_000)).toBe(true);
     await card.scrollIntoViewIfNeeded();
     await shot(page, '02a-training-progress.png');
     const finished = page.locator('#jobs .job.state-succeeded img.chart');
@@ -96,7 +108,15 @@ describe('the whole loop in a real browser', () => {
     const lines = (await page.evaluate('window.__lines')) as string[];
     expect(lines.some((l) => /epoch [1-5]\/5/.test(l))).toBe(true);
     // The chart is an image fetched after the card appears: wait until the browser has decoded it (slow on a loaded machine).
-    await page.waitForFunction(`(() => { const i = document.querySelector('#jobs .job.state-succeeded img.chart'); return !!i && i.complete && i.naturalWidth > 0; })()`, undefined, { timeout: 30_000 }).catch(() => undefined);
+    await until(
+      page,
+      () => {
+        const doc = (globalThis as unknown as { document: { querySelector(sel: string): { complete: boolean; naturalWidth: number } | null } }).document;
+        const img = doc.querySelector('#jobs .job.state-succeeded img.chart');
+        return !!img && img.complete && img.naturalWidth > 0;
+      },
+      30_000,
+    );
     const natural = (await page.evaluate(`document.querySelector('#jobs .job.state-succeeded img.chart').naturalWidth`)) as number;
     expect(natural).toBeGreaterThan(100);
     expect(await page.locator('#jobs .job .reading').first().textContent()).toBeTruthy();
