@@ -436,6 +436,10 @@ function standardizeList(t: string): ArithResult | undefined {
   };
 }
 
+/** "mean 30, std 10", 「平均30・標準偏差10」: the statistics an asker states in words. */
+const MEAN_STATED = new RegExp(`(?:mean|平均|μ)\\s*(?:is|=|:|は|が|of)?\\s*(${NUM})`, 'i');
+const STD_STATED = new RegExp(`(?:std|standard deviation|標準偏差|σ|sd)\\s*(?:is|=|:|は|が|of)?\\s*(${NUM})`, 'i');
+
 /**
  * Batch normalization worked by hand in training mode: the batch's own mean
  * and (biased) variance, then γ · x̂ + β.
@@ -480,8 +484,8 @@ function batchNormList(t: string): ArithResult | undefined {
 function standardizedWeights(t: string): ArithResult | undefined {
   if (!/(get_weights|weights?|重み|傾き|切片|slope|intercept|coef)/i.test(t)) return undefined;
   const formula = new RegExp(`\\(\\s*\\w+\\s*-\\s*(${NUM})\\s*\\)\\s*/\\s*(${NUM})`).exec(t);
-  const meanW = new RegExp(`(?:mean|平均|μ)\\s*(?:is|=|:|は|が|of)?\\s*(${NUM})`, 'i').exec(t);
-  const stdW = new RegExp(`(?:std|standard deviation|標準偏差|σ|sd)\\s*(?:is|=|:|は|が|of)?\\s*(${NUM})`, 'i').exec(t);
+  const meanW = MEAN_STATED.exec(t);
+  const stdW = STD_STATED.exec(t);
   const mu = formula ? toNum(formula[1]) : meanW ? toNum(meanW[1]) : undefined;
   const sd = formula ? toNum(formula[2]) : stdW ? toNum(stdW[1]) : undefined;
   if (mu === undefined || sd === undefined || !(sd > 0)) return undefined;
@@ -539,8 +543,8 @@ function lrSweep(t: string): ArithResult | undefined {
 /** A standardized value: (x − mean) / std with the numbers given. */
 function standardize(t: string): ArithResult | undefined {
   if (!/(standardi[sz]|標準化|z-?score|standardscaler|標準偏差|\bstd\b)/i.test(t) || standardizeList(t) || standardizedWeights(t)) return undefined;
-  const mean = new RegExp(`(?:mean|平均|μ)\\s*(?:is|=|:|は|が|of)?\\s*(${NUM})`, 'i').exec(t);
-  const std = new RegExp(`(?:std|standard deviation|標準偏差|σ|sd)\\s*(?:is|=|:|は|が|of)?\\s*(${NUM})`, 'i').exec(t);
+  const mean = MEAN_STATED.exec(t);
+  const std = STD_STATED.exec(t);
   if (!mean || !std) return undefined;
   const mu = toNum(mean[1]);
   const sd = toNum(std[1]);

@@ -508,14 +508,14 @@ function codeObservations(text: string, models: ModelSummary[], lang: Lang, asks
   return out;
 }
 
+/** Labels of -1 in the asker's data ("unknown samples are labelled -1", "ラベルに -1"). */
+const NEGATIVE_LABEL = /(label(?:l?ed|s)?\s*(?:as|with|=|:|of|is|are)?\s*-1(?!\d|\.\d)|-1\s*(?:as (?:the|a)\s+)?labels?\b|ラベル[^。\n]{0,20}?\s*-1(?!\d|\.\d)|-1\s*(?:の|という)?\s*ラベル)/i;
+
 /**
  * Every result the question's own numbers and code allow, most specific
  * first: error readings, code observations, model summaries, steps, log
  * findings. Empty when there is nothing to compute.
  */
-/** Labels of -1 in the asker's data ("unknown samples are labelled -1", "ラベルに -1"). */
-const NEGATIVE_LABEL = /(label(?:l?ed|s)?\s*(?:as|with|=|:|of|is|are)?\s*-1(?!\d|\.\d)|-1\s*(?:as (?:the|a)\s+)?labels?\b|ラベル[^。\n]{0,20}?\s*-1(?!\d|\.\d)|-1\s*(?:の|という)?\s*ラベル)/i;
-
 export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   const text = question.length > 20_000 ? question.slice(0, 20_000) : question;
   const out: Computed[] = [];
@@ -569,7 +569,10 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
     if (f.kind === 'diverged' && /nan/i.test(String(f.facts.value)) && NEGATIVE_LABEL.test(text)) f.facts.badLabel = 1;
     if (f.kind !== 'diverged' || !f.facts.classes) continue;
     const known = f.facts.classes === 10 ? /(mnist|digits?|手書き|数字|1875\/1875|469\/469|60,?000)/i : f.facts.classes === 3 ? /(iris|アイリス|アヤメ|あやめ|品種|species|flowers?)/i : /(xor|binary|二値|2 ?クラス|two classes)/i;
-    if (!known.test(text)) f.facts = { epoch: f.facts.epoch, value: f.facts.value, first: f.facts.first, ...(f.facts.badLabel ? { badLabel: 1 } : {}) };
+    if (!known.test(text)) {
+      const { acc: _acc, classes: _classes, ...rest } = f.facts;
+      f.facts = rest;
+    }
   }
   // A loss of ln(k) is read as a loss, not as a model's output to compute a loss from.
   const chanceValue = findings.find((f) => f.kind === 'chance-value')?.facts.value;

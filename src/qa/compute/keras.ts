@@ -10,7 +10,7 @@
  * layer call on its own ("a Conv2D(32, (3,3)) first layer") is worked out
  * alone, on the input shape the question gives.
  */
-import { asInt, asPair, asShape, findCalls, type PyCall, type PyValue } from './pyargs.ts';
+import { asInt, asInt1, asPair, asShape, findCalls, type PyCall, type PyValue } from './pyargs.ts';
 
 export const LAYER_NAMES = [
   'Input',
@@ -208,12 +208,10 @@ function applyLayer(c: PyCall, shape: number[], prevKind?: string): LayerRow | s
     }
     case 'Conv1D': {
       const filters = asInt(kw(c, 'filters', 0));
-      const kv = kw(c, 'kernel_size', 1);
-      const k = asInt(kv) ?? (Array.isArray(kv) && kv.length === 1 ? asInt(kv[0]) : undefined);
+      const k = asInt1(kw(c, 'kernel_size', 1));
       if (!filters || !k) return 'Conv1D without filters or kernel_size';
       if (shape.length !== 2) return `Conv1D needs an input of 2 axes (steps, channels) but gets ${shapeText(shape)}`;
-      const sv = kw(c, 'strides', 2);
-      const st = asInt(sv) ?? (Array.isArray(sv) && sv.length === 1 ? asInt(sv[0]) : undefined) ?? 1;
+      const st = asInt1(kw(c, 'strides', 2)) ?? 1;
       const padding = String(kw(c, 'padding', 3) ?? 'valid');
       const [len, ch] = shape;
       const o = convOut(len, k, st, padding);
@@ -259,8 +257,7 @@ function applyLayer(c: PyCall, shape: number[], prevKind?: string): LayerRow | s
     case 'MaxPooling1D':
     case 'AveragePooling1D': {
       if (shape.length !== 2) return `${name} needs an input of 2 axes (steps, channels) but gets ${shapeText(shape)}`;
-      const pv = kw(c, 'pool_size', 0);
-      const p = asInt(pv) ?? (Array.isArray(pv) && pv.length === 1 ? asInt(pv[0]) : undefined) ?? 2;
+      const p = asInt1(kw(c, 'pool_size', 0)) ?? 2;
       const st = asInt(kw(c, 'strides', 1)) ?? p;
       const padding = String(kw(c, 'padding', 2) ?? 'valid');
       const o = convOut(shape[0], p, st, padding);

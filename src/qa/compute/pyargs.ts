@@ -110,6 +110,11 @@ export function asInt(v: PyValue | undefined): number | undefined {
   return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
 }
 
+/** An int, or a tuple of one int (`5` or `(5,)`, Conv1D's kernel_size). */
+export function asInt1(v: PyValue | undefined): number | undefined {
+  return asInt(v) ?? (Array.isArray(v) && v.length === 1 ? asInt(v[0]) : undefined);
+}
+
 /** An int or a pair of ints as a pair (`3` → [3, 3]). */
 export function asPair(v: PyValue | undefined): [number, number] | undefined {
   if (typeof v === 'number' && Number.isInteger(v)) return [v, v];

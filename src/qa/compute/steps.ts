@@ -99,15 +99,14 @@ export function sampleCounts(text: string): number[] {
 export function batchSizes(text: string): number[] {
   const t = text.normalize('NFKC');
   const out: number[] = [];
+  const add = (n: number) => {
+    if (n >= 1 && n <= 10_000_000 && !out.includes(n)) out.push(n);
+  };
   for (const m of t.matchAll(/(batch[_ ]?size|バッチサイズ|バッチ)\s*(?:を|は|が|of|=|:|to)?\s*(\d+)((?:\s*(?:→|->|=>|から|to|,|と|or|vs\.?)\s*\d+)*)(?!\d|\s*にしたり)/gi)) {
-    const nums = [m[2], ...(m[3].match(/\d+/g) ?? [])].map(Number);
-    for (const n of nums) if (n >= 1 && n <= 10_000_000 && !out.includes(n)) out.push(n);
+    for (const n of [m[2], ...(m[3].match(/\d+/g) ?? [])]) add(Number(n));
   }
   // tf.data's Dataset.batch(64): the batch size of a dataset passed to fit.
-  for (const m of t.matchAll(/\.batch\(\s*(?:batch_size\s*=\s*)?(\d+)/g)) {
-    const n = Number(m[1]);
-    if (n >= 1 && n <= 10_000_000 && !out.includes(n)) out.push(n);
-  }
+  for (const m of t.matchAll(/\.batch\(\s*(?:batch_size\s*=\s*)?(\d+)/g)) add(Number(m[1]));
   return out;
 }
 
