@@ -63,6 +63,13 @@ model.add(Dense(1, activation='sigmoid'))`);
     // The kernel size inside the call is not the input.
     const [one] = summarizeModels('Conv2D(16, (1,1)) applied to a (64, 64, 32) feature map: output shape + params?');
     expect(one.rows[0]).toMatchObject({ output: [64, 64, 16], params: 528 });
+    // Layers joined in prose by "then" are one chain: the pooling takes the convolution's output, not the input.
+    const prose = summarizeModels('Conv2D(64,(3,3)) on 13x13x32 then MaxPooling2D(2). summary says (None, 5, 5, 64) but I expected 6');
+    expect(prose).toHaveLength(1);
+    expect(prose[0].rows.map((r) => r.output)).toEqual([[11, 11, 64], [5, 5, 64]]);
+    // A chain with no input shape anywhere still has its layers read one by one.
+    const loose = summarizeModels('Conv2D(64, 3, use_bias=False) followed by BatchNormalization(). how many params with 32 input channels?');
+    expect(loose.some((m) => m.rows.some((r) => r.params === 256))).toBe(true);
   });
 
   it('stops with a reason where a layer cannot take its input', () => {

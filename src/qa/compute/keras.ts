@@ -437,6 +437,9 @@ export function bareLayerPattern(names: readonly string[], flags = ''): RegExp {
   return new RegExp(String.raw`(?<=(?:\[|,|add\()\s*(?:layers\.)?)\b(${names.join('|')})\b(?!\s*\()(?=\s*(?:,|\]|\)))`, flags);
 }
 
+/** Prose between two layer calls that makes them one chain: an optional "on 13x13x32 (input)", then "then" / "followed by" / 「のあと」. */
+const PROSE_JOIN = /^\s*(?:(?:on|over|with)\s+(?:an?\s+|the\s+)?\(?[\d\s,x×*]+\)?\s*(?:input|feature ?maps?|tensor)?\s*)?[,;]?\s*(?:(?:and\s+)?then|followed by|into)\s+(?:an?\s+|the\s+)?(?:layers\.)?$|^\s*(?:の(?:あと|後)に?|に続けて|→)\s*(?:layers\.)?$/i;
+
 /** Layers that take no arguments, so a bare name can be read as their call. */
 const BARE_NO_ARGUMENT_LAYER = bareLayerPattern(['Flatten', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D'], 'g');
 
@@ -481,7 +484,12 @@ export function summarizeModels(source: string): ModelSummary[] {
   const lone = calls.filter((c) => !inModel.includes(c) && !modelSrc.has(src(c)));
   // Lone calls that follow each other in a code block read as one model (a list without Sequential);
   // the longest such run is the model, and a layer of it named again in the prose is the same layer.
-  const joined = (a: PyCall, b: PyCall) => /^([\s,\])]|->|→|=>)*$/.test(text.slice(a.end, b.at).replace(/#[^\n]*/g, ''));
+  // So do calls joined in prose by "then" / "followed by" / 「のあと」, with the input shape named between them
+  // ("Conv2D(64, (3,3)) on 13x13x32 then MaxPooling2D(2)").
+  const joined = (a: PyCall, b: PyCall) => {
+    const between = text.slice(a.end, b.at).replace(/#[^\n]*/g, '');
+    return /^([\s,\])]|->|→|=>)*$/.test(between) || PROSE_JOIN.test(between);
+  };
   // "LSTM(32) after Embedding(10000, 16)": the second call comes first in the model.
   const after = (a: PyCall, b: PyCall) => /^\s*(after|following|on top of|fed by)\s*(an?\s+|the\s+)?$|^\s*(の後|のあと|の上)/i.test(text.slice(a.end, b.at));
   const runs: PyCall[][] = [];
@@ -492,9 +500,10 @@ export function summarizeModels(source: string): ModelSummary[] {
     else runs.push([c]);
   }
   const longest = runs.reduce<PyCall[]>((a, r) => (r.length > a.length ? r : a), []);
-  if (longest.length > 1 && !inModel.length) {
-    const m = summarize(longest, words, true);
-    if (m) out.push(m);
+  // A run that cannot be worked out (no input shape for its first layer) leaves its layers to be read one by one.
+  const run = longest.length > 1 && !inModel.length ? summarize(longest, words, true) : undefined;
+  if (run?.rows.length) {
+    out.push(run);
     const runSrc = new Set(longest.map(src));
     for (const c of lone) {
       if (longest.includes(c) || runSrc.has(src(c))) continue;
