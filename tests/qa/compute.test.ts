@@ -99,6 +99,12 @@ model.add(Dense(1, activation='sigmoid'))`);
     expect(ja.text).toMatch(/一番重いのは Dense\(32\)/);
     const [en] = computeFromQuestion(q.replace('パラメータ数を確認したいです', 'how many params?'), 'en');
     expect(en.text).toContain('Total: 83,122 parameters');
+    // Which term of a count is the bias ("where do the extra 8 come from?").
+    expect(ja.text).toContain('足している部分がバイアスの数');
+    expect(en.text).toContain('the added term the biases');
+    // Layers without weights need no such line.
+    const [pool] = computeFromQuestion('MaxPooling2D((2,2)) on a (26, 26, 32) input: output shape?', 'en');
+    expect(pool.text).not.toContain('biases');
   });
 
   it('leaves code alone when the question does not ask about shapes or parameters', () => {

@@ -53,6 +53,14 @@ function modelText(m: ModelSummary, lang: Lang): string {
     const label = ja ? r.label.replace(', pool_size and strides by default', '、pool_size と strides は既定値').replace(', pool_size by default', '、pool_size は既定値') : r.label;
     lines.push(ja ? `${i + 1}. ${label}：出力 ${shape}、パラメータ ${params}${note}` : `${i + 1}. ${label}: output ${shape}, parameters ${params}${note}`);
   });
+  // What the two terms of a count are: the question behind "where do the extra 32 come from?".
+  if (m.rows.some((r) => (r.kind === 'Dense' || r.kind === 'Conv2D' || r.kind === 'Conv1D') && /\+ ?1\)|\+ [\d,]+ =/.test(r.paramMath ?? ''))) {
+    lines.push(
+      ja
+        ? '（掛け算の部分が重みの数、足している部分がバイアスの数です。バイアスは Dense ではユニット 1 個、Conv2D ではフィルター 1 枚につき 1 個です。）'
+        : '(In each count the product is the weights and the added term the biases: one bias per unit of a Dense layer, one per filter of a Conv2D.)',
+    );
+  }
   if (m.error) lines.push(ja ? `⚠ ここで止まります：${errorJa(m.error)}` : `⚠ It stops here: ${m.error}.`);
   const nonTrain = m.total - m.trainable;
   if (m.rows.length > 1 || m.fromModel) {
