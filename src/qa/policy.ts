@@ -408,11 +408,14 @@ export function socialKind(text: string): 'thanks' | 'greeting' | 'ack' | undefi
 /** Something now works: the thanks that follows is for help already given. */
 const SUCCESS = /(\b(is|are|got) (fixed|solved|working)\b|動きました|動いた|できました|できた|解決|直りました|直った|超えました|超えた|いけました|通りました|わかりました|分かりました|理解できました|\bmakes? sense\b|\bunderstood\b|\b(it )?(works|worked)\b|fixed it|solved|got it|passed|now (it )?(runs|trains))/i;
 
+/** 「教えて」 asking, not telling of help received (「教えてくれた」「教えてもらいました」). */
+const TEACH_ME = String.raw`教えて(?!き|あげ|る|もらった|もらいまし|くれた|くれまし|いただいた|いただきまし)`;
+
 /** Words that ask for something to be done: a message holding them is a request, not small talk. */
-const REQUESTS = /(ください|下さい|教えて(?!き|あげ|る|もらった|もらいまし|くれた|くれまし|いただいた|いただきまし)|貼って|見せて|送って|出して|共有して|して(ほしい|欲しい)|やって|\b(paste|give|show|send|tell|list|share|print|write|make|help|explain|check|fix|post|dump|reveal)\b)/i;
+const REQUESTS = new RegExp(String.raw`(ください|下さい|${TEACH_ME}|貼って|見せて|送って|出して|共有して|して(ほしい|欲しい)|やって|\b(paste|give|show|send|tell|list|share|print|write|make|help|explain|check|fix|post|dump|reveal)\b)`, 'i');
 
 /** Words that ask something: a message holding them is a question, whatever else it says. */
-const ASKS = /(なぜ|なんで|どうして|どう(すれば|したら|やって|なる|なり)|何|なに|どれ|どこ|いくつ|教えて(?!き|あげ|る|もらった|もらいまし|くれた|くれまし|いただいた|いただきまし)|知りたい|ですか|ますか|でしょうか|かな|違い|意味|\b(why|how|what(?! an? )|which|where|when|who|whats|difference|explain|mean|does|should|can (i|you|we)|could (i|you)|is (it|this|that|there)|are (they|these|there))\b)/i;
+const ASKS = new RegExp(String.raw`(なぜ|なんで|どうして|どう(すれば|したら|やって|なる|なり)|何|なに|どれ|どこ|いくつ|${TEACH_ME}|知りたい|ですか|ますか|でしょうか|かな|違い|意味|\b(why|how|what(?! an? )|which|where|when|who|whats|difference|explain|mean|does|should|can (i|you|we)|could (i|you)|is (it|this|that|there)|are (they|these|there))\b)`, 'i');
 
 /** Insults: refused when nothing answerable comes with them, otherwise ignored. */
 const ABUSE = [
