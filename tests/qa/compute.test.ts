@@ -173,6 +173,19 @@ describe('training logs', () => {
     expect(readLog(parseLog('val_loss: 0.20 -> 0.22 -> 0.26\nval_accuracy: 0.93 -> 0.94 -> 0.95'))[0].kind).toBe('val-loss-and-accuracy-rise');
   });
 
+  it('names the epoch the prose gives for a diverged loss, and a rate smaller than the asker\'s own', () => {
+    const [en] = computeFromQuestion('loss: nan from epoch 2 in my linear regression, x is 1500-3000, SGD lr=0.01. what did I break', 'en');
+    expect(en.text).toContain('at epoch 2');
+    expect(en.text).toContain('10 to 100 times smaller than your 0.01 (0.001 or 0.0001)');
+    expect(en.text).not.toContain('0.001-0.01');
+    // No epoch line and none in the prose: no epoch is claimed.
+    const [bare] = computeFromQuestion('my loss became loss: nan, why?', 'en');
+    expect(bare.text).toMatch(/^Your log shows the loss at nan: training diverged/);
+    // A rate already at Adam's default: the data is suspected first.
+    const [ja] = computeFromQuestion('Adam(learning_rate=0.001) なのに\nEpoch 1/20\n38/313 - loss: nan - accuracy: 0.1035\nって最初から nan です', 'ja');
+    expect(ja.text).toContain('np.isnan(x).any()');
+  });
+
   it('blames a tiny learning rate for a stall only when the asker set one', () => {
     expect(learningRate('Adam(learning_rate=3e-6)')).toBe(3e-6);
     const [ja] = computeFromQuestion('学習率 0.000001 で loss が 2.303→2.302→2.302 のままです', 'ja');

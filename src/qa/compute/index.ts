@@ -257,13 +257,23 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
             : `The NaN comes from the labels of -1, not from the learning rate. sparse_categorical_crossentropy needs integer labels from 0 to the number of classes − 1, and -1 is outside that range. On the CPU TensorFlow stops with "Received a label value of -1 which is outside the valid range"; on the GPU it raises nothing and gives NaN for those samples, so the mean loss is NaN from the first epoch. Drop the rows labelled -1 (or give them their real class) before training, and rebuild the model: weights that have become NaN never recover.${x.classes ? ` The accuracy ${x.acc} is about 1/${x.classes}: it has learned nothing.` : ''}`,
         };
       }
+      // The asker's own rate, when stated, is what must shrink: "0.001-0.01" would include a failing 0.01.
+      const lr = Number(x.lr);
+      // A rate already at Adam's default or below rarely diverges on its own: the data is the first suspect.
+      const small = lr > 0 && lr <= 0.001;
+      const smallerJa = small
+        ? `学習し直す前にデータを確かめてください。今の学習率 ${x.lr} はすでに小さい値なので、正規化していない入力や、データに混じった NaN・inf（\`np.isnan(x).any()\`、\`np.isinf(x).any()\`）を先に疑います。`
+        : `${lr > 0 ? `今の ${x.lr} の 10〜100 分の 1 の学習率（${+(lr / 10).toPrecision(2)} や ${+(lr / 100).toPrecision(2)}）` : '小さい学習率（例：0.001〜0.01）'}で学習し直してください。`;
+      const smallerEn = small
+        ? `the data checked first: your learning rate ${x.lr} is already small, so look for inputs that are not scaled and for NaN or inf values in the data (\`np.isnan(x).any()\`, \`np.isinf(x).any()\`)`
+        : lr > 0 ? `a learning rate 10 to 100 times smaller than your ${x.lr} (${+(lr / 10).toPrecision(2)} or ${+(lr / 100).toPrecision(2)})` : 'a smaller learning rate (e.g. 0.001-0.01)';
       const guessJa = x.classes ? `accuracy ${x.acc} は 1/${x.classes} ≈ ${(1 / Number(x.classes)).toFixed(2)}、つまり ${x.classes} クラスを当てずっぽうで選ぶのと同じ（ほぼ 1 つのクラスしか出さない）レベルで、何も学べていません。` : '';
       const guessEn = x.classes ? ` The accuracy ${x.acc} is 1/${x.classes} ≈ ${(1 / Number(x.classes)).toFixed(2)}: chance level for ${x.classes} classes (the model outputs essentially one class), so it has learned nothing.` : '';
       return {
         topic: 'learning-rate',
         text: ja
-          ? `ログでは ${ep(x.epoch)} で loss が ${x.value} になっています。学習が発散しています：更新が大きすぎて損失が爆発し、${/inf/i.test(String(x.value)) ? '数値が float32 の上限を超えて inf（無限大）になりました（このまま続けると inf − inf などで nan になります）' : '数値が nan（not a number）になりました'}。一度 nan になった重みは元に戻らないので、モデルを作り直して（モデル定義のセルから実行し直して）小さい学習率（例：0.001〜0.01）で学習し直してください。入力を 0〜1 に正規化していないと発散しやすくなります。${guessJa}`
-          : `Your log shows the loss at ${x.value} at ${ep(x.epoch)}: training diverged. The updates were too large and the loss exploded: ${/inf/i.test(String(x.value)) ? 'it passed the largest float32 value and became inf (infinity); one step later inf − inf or 0 × inf gives NaN' : 'it became NaN (not a number)'}. Weights that have become NaN never recover, so rebuild the model (re-run the cell that builds it) and train with a smaller learning rate (e.g. 0.001-0.01). Inputs not scaled to 0-1 make this more likely.${guessEn}`,
+          ? `ログでは ${x.epoch ? `${ep(x.epoch)} で ` : ''}loss が ${x.value} になっています。学習が発散しています：更新が大きすぎて損失が爆発し、${/inf/i.test(String(x.value)) ? '数値が float32 の上限を超えて inf（無限大）になりました（このまま続けると inf − inf などで nan になります）' : '数値が nan（not a number）になりました'}。一度 nan になった重みは元に戻らないので、モデルを作り直して（モデル定義のセルから実行し直して）${smallerJa}入力を 0〜1 に正規化していないと発散しやすくなります。${guessJa}`
+          : `Your log shows the loss at ${x.value}${x.epoch ? ` at ${ep(x.epoch)}` : ''}: training diverged. The updates were too large and the loss exploded: ${/inf/i.test(String(x.value)) ? 'it passed the largest float32 value and became inf (infinity); one step later inf − inf or 0 × inf gives NaN' : 'it became NaN (not a number)'}. Weights that have become NaN never recover, so rebuild the model (re-run the cell that builds it) and train with ${smallerEn}. Inputs not scaled to 0-1 make this more likely.${guessEn}`,
       };
     }
     case 'exact-zero':
@@ -575,6 +585,11 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   for (const f of findings) {
     // A NaN loss with labels of -1 in the data: out-of-range labels, not a learning rate.
     if (f.kind === 'diverged' && /nan/i.test(String(f.facts.value)) && NEGATIVE_LABEL.test(text)) f.facts.badLabel = 1;
+    // A loss quoted without its "Epoch k/N" line has no epoch of its own: the prose may say one ("nan from epoch 2").
+    if (f.kind === 'diverged' && f.facts.unlabeled) {
+      const said = /(?:from|at|in|since|after)\s+(?:the\s+)?epoch\s+(\d+)|epoch\s+(\d+)\s+(?:on|onwards)|エポック\s*(\d+)\s*(?:目|から|で)|(\d+)\s*エポック目/i.exec(text.normalize('NFKC'));
+      f.facts.epoch = said ? Number(said[1] ?? said[2] ?? said[3] ?? said[4]) : 0;
+    }
     if (f.kind !== 'diverged' || !f.facts.classes) continue;
     const known = f.facts.classes === 10 ? /(mnist|digits?|手書き|数字|1875\/1875|469\/469|60,?000)/i : f.facts.classes === 3 ? /(iris|アイリス|アヤメ|あやめ|品種|species|flowers?)/i : /(xor|binary|二値|2 ?クラス|two classes)/i;
     if (!known.test(text)) {

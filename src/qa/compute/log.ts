@@ -111,7 +111,7 @@ export function readLog(series: Series, lr?: number): Finding[] {
     // An accuracy at 1/k alongside: the model predicts no better than guessing among k classes.
     const a = acc.length ? last(acc) : undefined;
     const guess = a ? [10, 3, 2].find((k) => Math.abs(a.value - 1 / k) < (k === 10 ? 0.02 : 0.04)) : undefined;
-    out.push({ kind: 'diverged', facts: { epoch: bad.epoch, value: bad.text, first: loss[0]?.text ?? '', ...(a && guess ? { acc: a.text, classes: guess } : {}) } });
+    out.push({ kind: 'diverged', facts: { epoch: bad.epoch, ...(bad.labeled ? {} : { unlabeled: 1 }), value: bad.text, first: loss[0]?.text ?? '', ...(a && guess ? { acc: a.text, classes: guess } : {}), ...(lr ? { lr } : {}) } });
     return out;
   }
   // Keras prints small values in scientific notation (1.2345e-08), so
