@@ -67,6 +67,11 @@ model.add(Dense(1, activation='sigmoid'))`);
     const prose = summarizeModels('Conv2D(64,(3,3)) on 13x13x32 then MaxPooling2D(2). summary says (None, 5, 5, 64) but I expected 6');
     expect(prose).toHaveLength(1);
     expect(prose[0].rows.map((r) => r.output)).toEqual([[11, 11, 64], [5, 5, 64]]);
+    // The shape a layer is said to give ("→ output shape (None, 100, 16)") is not its input; a base model's output is the head's.
+    const [emb] = summarizeModels('Embedding(input_dim=10000, output_dim=16, input_length=100) → output shape (None, 100, 16). what are the 100 and the 16?');
+    expect(emb.input).toEqual([100]);
+    const [head] = summarizeModels('MobileNetV2(include_top=False) gives (None, 5, 5, 1280). Flatten -> Dense(2): param count?');
+    expect(head.input).toEqual([5, 5, 1280]);
     // A chain with no input shape anywhere still has its layers read one by one.
     const loose = summarizeModels('Conv2D(64, 3, use_bias=False) followed by BatchNormalization(). how many params with 32 input channels?');
     expect(loose.some((m) => m.rows.some((r) => r.params === 256))).toBe(true);

@@ -125,6 +125,10 @@ function tupleInput(t: string): number[] | undefined {
     const before = t.slice(Math.max(0, m.index! - 30), m.index!);
     const after = t.slice(m.index! + m[0].length, m.index! + m[0].length + 30);
     if (/(input_shape|shape)\s*=\s*$/.test(before)) continue;
+    // "Embedding(…) → output shape (None, 100, 16)": what that layer gives, not what goes in
+    // (a base model's output named on its own, "the base's output (7, 7, 512)", is the head's input).
+    const gives = /([A-Za-z]\w*)\s*\((?:[^()]|\([^()]*\))*\)\s*(?:(?:→|->|=>|gives|gave|outputs)\s*(?:an?\s+|the\s+)?(?:output(?:\s+shape)?\s*(?:of|is|:)?\s*)?|の出力(?:の形)?\s*(?:は|が)?\s*[:：]?\s*)$/i.exec(t.slice(Math.max(0, m.index! - 200), m.index!));
+    if (gives && (LAYER_NAMES as readonly string[]).includes(gives[1])) continue;
     // The parentheses of a call (Embedding(20000, 32)) are its arguments, not a shape.
     if (/[A-Za-z0-9_]$/.test(before)) continue;
     // An argument of a call (the kernel size in Conv2D(16, (1, 1))) is not an input.
