@@ -253,7 +253,9 @@ export function selectPassages(index: QaIndex, question: string, candidates: Sco
   const kind = questionKind(question);
   const leadValue = (p: (typeof pool)[number]) =>
     p.cov + (p.at === 0 ? 0.1 + 0.3 * p.source.match : 0) + (fitsKind(kind, p.text, p.at, p.source.entry.title) ? KIND_BONUS : 0);
-  let lead = pool.reduce((a, b) => (leadValue(b) > leadValue(a) + 1e-9 ? b : a), pool[0]);
+  // The best lead among `list` (the earlier one on a tie).
+  const bestLead = (list: (typeof pool)[number][]) => list.reduce((a, b) => (leadValue(b) > leadValue(a) + 1e-9 ? b : a));
+  let lead = bestLead(pool);
   const ownLead = pool.filter((p) => p.source === candidates[0]).reduce<(typeof pool)[number] | undefined>((a, b) => (!a || leadValue(b) > leadValue(a) ? b : a), undefined);
   if (ownLead && leadValue(ownLead) >= leadValue(lead) * 0.8) lead = ownLead;
   // The entry classifier, trained on how participants ask, picked the chosen
@@ -262,7 +264,7 @@ export function selectPassages(index: QaIndex, question: string, candidates: Sco
   // question. Over the graded blind answers, every lead taken from another
   // entry against such a pick was judged wrong or partial (5 of 5).
   const trusted = first.learned >= CLASSIFIER_TRUSTED ? scored.filter((p) => p.source === first) : [];
-  if (trusted.length && lead.source !== first) lead = trusted.reduce((a, b) => (leadValue(b) > leadValue(a) + 1e-9 ? b : a));
+  if (trusted.length && lead.source !== first) lead = bestLead(trusted);
   // A question that is one of the entry's listed questions is answered by that entry.
   const firstOwn = scored.find((p) => p.source === first && p.at === 0);
   if (exact && firstOwn) lead = firstOwn;

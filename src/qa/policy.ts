@@ -536,7 +536,7 @@ const OUT_OF_SCOPE: ScopeRule[] = [
       /\b(can'?t|cannot|unable to) (connect|reach|access|open|get into|log ?in(to)?|sign ?in(to)?)\b.{0,30}\b(instance|server|jupyter(lab|hub)?|lab|gpu (machine|instance|server)|environment|vm)\b/i,
     ],
     // A page that stopped responding because the notebook printed too much is the asker's notebook, not the lab.
-    unless: /(出力が(多|大量)|大量の出力|出力しすぎ|表示しすぎ|print|プリント|(でかい|大きい|巨大な|大量の)配列|verbose|ログが(多|大量)|\btoo much output\b|\bhuge (output|array)s?\b|\bprint(ed|ing)?\b)/i,
+    unless: /(出力が(多|大量)|大量の出力|出力しすぎ|表示しすぎ|print|プリント|(でかい|大きい|巨大な|大量の)配列|verbose|ログが(多|大量)|\btoo much output\b|\bhuge (output|array)s?\b)/i,
   },
   {
     // "I can't log in" with nothing saying what into: the account is the likelier cause.

@@ -229,12 +229,12 @@ export async function retrieve(index: QaIndex, question: string, _lang?: Lang, o
   }
   const named = new Set(concepts.map((c) => c.slice(1)));
   // How closely the question restates a listed way of asking, per topic (the best of its entries among the
-  // top ones, by their main topic): "if the data is the same every epoch why does the loss keep dropping?"
+  // top 20, the entries returned, by their main topic): "if the data is the same every epoch why does the loss keep dropping?"
   // is nearly a listed question of an epochs entry, though loss words pull it to loss-function.
   const askedTopic = new Map<TopicSlug, number>();
-  const leading = scored.slice(0, 20);
-  askedMatches(index, leading.map((s) => s.index), terms).forEach((m, j) => {
-    const t = leading[j].entry.topics[0];
+  const entries = scored.slice(0, 20);
+  askedMatches(index, entries.map((s) => s.index), terms).forEach((m, j) => {
+    const t = entries[j].entry.topics[0];
     askedTopic.set(t, Math.max(askedTopic.get(t) ?? 0, m.match));
   });
   const topics = [...perTopic]
@@ -245,7 +245,6 @@ export async function retrieve(index: QaIndex, question: string, _lang?: Lang, o
       return { topic, score, rank: score + FUSION.learnedTopic * (learnedTopic.get(topic) ?? 0) + FUSION.askedTopic * (askedTopic.get(topic) ?? 0) };
     })
     .sort((a, b) => b.rank - a.rank);
-  const entries = scored.slice(0, 20);
   const winner = topics[0]?.topic;
   if (winner) {
     const cands = entries.filter((s) => s.entry.topics.includes(winner));
