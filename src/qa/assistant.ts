@@ -41,6 +41,7 @@ import {
 import { asksListedQuestion, retrieve, type Retrieval, type ScoredEntry } from './retrieve.ts';
 import { TOPIC_CONCEPTS, type TopicSlug } from './topics.ts';
 import { correctTypos } from './typos.ts';
+import { glossOtherLanguage } from './foreign-terms.ts';
 
 export interface AskOptions {
   /** Forces the answer language (otherwise detected from the question). */
@@ -186,17 +187,19 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     if (s.verdict === 'social') return out('answer', messageFor('social', lang, s.detail), 1, {}, { reason: 'social' });
 
     const index = await ready();
-    const computed = s.verdict === 'assessment' ? [] : safeCompute(q, lang);
+    // Chinese or Korean: its course words read as English, for the calculators and retrieval.
+    const read = glossOtherLanguage(q, other);
+    const computed = s.verdict === 'assessment' ? [] : safeCompute(read, lang);
     const boost: Partial<Record<TopicSlug, number>> = {};
     for (const c of computed) if (c.topic) boost[c.topic] = Math.max(boost[c.topic] ?? 0, COMPUTED_BOOST);
     // Misspelt course terms are read as the glossary's forms ("overfiting", ばっちさいず);
     // "in cell 7" says where the asker looked, not what they ask about.
     const unseen = pointsAtUnseenMaterial(q);
     // What the unseen cell or slide shows is for someone who can see it.
-    if (unseen && asksWhatUnseenShows(q) && !computeFromQuestion(q, lang).length) {
+    if (unseen && asksWhatUnseenShows(q) && !computeFromQuestion(read, lang).length) {
       return out('escalate', messageFor('unseen-material', lang), 0, {}, { reason: 'unseen-material' });
     }
-    const focus = correctTypos(unseen ? withoutReference(s.focus, unseen) : s.focus, index);
+    const focus = correctTypos(glossOtherLanguage(unseen ? withoutReference(s.focus, unseen) : s.focus, other), index);
     const r: Retrieval = await retrieve(index, s.verdict === 'assessment' ? assessmentTopicText(focus) : focus, lang, { boost });
     // A question in another language (Chinese, Korean) is answered in English from English entries:
     // its kanji or hanja pull Japanese entries up, which the asker may not read.

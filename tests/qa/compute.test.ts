@@ -90,6 +90,9 @@ model.add(Dense(1, activation='sigmoid'))`);
     const [c] = summarizeModels('how many weights does Conv2D(64, (3,3)) have?');
     expect(c.inputFrom).toBe('channels-only');
     expect(c.rows[0].params).toBe(640);
+    // The grey-scale input assumed for the first lone Conv2D is not the question's input for the next one.
+    const two = summarizeModels('how many parameters in Conv2D(64, (3,3)) and Conv2D(32, (3,3)) ?');
+    expect(two.map((x) => x.inputFrom)).toEqual(['channels-only', 'channels-only']);
     expect(inputShapeFromText('a 5x5 kernel on 64×64 pictures')).toEqual([64, 64]);
     expect(inputShapeFromText('the kernel is 3x3')).toBeUndefined();
   });
@@ -123,6 +126,7 @@ describe('steps per epoch', () => {
     expect(sampleCounts('x.shape is (25000, 100)')).toEqual([25000]);
     expect(sampleCounts('28x28 images')).toEqual([]);
     expect(batchSizes('batch_size を 16 → 256 に')).toEqual([16, 256]);
+    expect(batchSizes('if I change the batch size from 32 to 256')).toEqual([32, 256]);
   });
 
   it('divides, rounds up and names the last batch, with validation_split and the default batch size', () => {

@@ -86,6 +86,13 @@ describe('robustness: odd input keeps the contract exact', () => {
     expect(f.answer).toContain('After 2 steps: w = 1.5.');
   });
 
+  it('a Korean question is read by its course words: answered in English, not handed over for want of words', async () => {
+    const c = await assistant.ask('배치 크기를 32에서 256으로 바꾸면 한 에포크에 스텝이 몇 개가 되나요? 훈련 데이터는 60000개예요.');
+    expect(c).toMatchObject({ lang: 'en', action: 'answer' });
+    expect(c.answer).toMatch(/^\(Your question seems to be written in Korean/);
+    expect(c.answer).toContain('235');
+  });
+
   it('non-string and control-character input does not throw', async () => {
     for (const q of ['\u0000\u0001\u0002', '\t\n\r', 'エポック\u200bとは\ufeff？', '🧠'.repeat(3000)]) {
       const c = await assistant.ask(q);

@@ -517,7 +517,9 @@ export function summarizeModels(source: string): ModelSummary[] {
     return out;
   }
   for (const c of lone) {
-    let given = inputOf(c) ?? out[0]?.input ?? words;
+    // The model's input carries over to a layer named in the prose; an input assumed for a lone Conv2D does not.
+    const carried = out[0] && (out[0].inputFrom === 'layer' || out[0].inputFrom === 'question') ? out[0].input : undefined;
+    let given = inputOf(c) ?? carried ?? words;
     if (c.name === 'BatchNormalization' && !inputOf(c)) {
       // "BatchNormalization after a Conv2D(75, ...)": its channels are the layer before's filters or units.
       const before = calls.filter((p) => p.at < c.at && typeof p.args[0] === 'number').pop();

@@ -102,7 +102,7 @@ export function batchSizes(text: string): number[] {
   const add = (n: number) => {
     if (n >= 1 && n <= 10_000_000 && !out.includes(n)) out.push(n);
   };
-  for (const m of t.matchAll(/(batch[_ ]?size|バッチサイズ|バッチ)\s*(?:を|は|が|of|=|:|to)?\s*(\d+)((?:\s*(?:→|->|=>|から|to|,|と|or|vs\.?)\s*\d+)*)(?!\d|\s*にしたり)/gi)) {
+  for (const m of t.matchAll(/(batch[_ ]?size|バッチサイズ|バッチ)\s*(?:を|は|が|of|=|:|to|from)?\s*(\d+)((?:\s*(?:→|->|=>|から|to|,|と|or|vs\.?)\s*\d+)*)(?!\d|\s*にしたり)/gi)) {
     for (const n of [m[2], ...(m[3].match(/\d+/g) ?? [])]) add(Number(n));
   }
   // tf.data's Dataset.batch(64): the batch size of a dataset passed to fit.
