@@ -257,7 +257,7 @@ describe('what beginners paste: summaries, predictions, progress bars, logs', ()
     expect(en).toHaveLength(1);
     expect(en[0].kind).toBe('model');
     expect(en[0].text).toContain('(3×3×1 + 1) × 32 = 320');
-    expect(en[0].text).toContain('The input reads as (28, 28, 1)');
+    expect(en[0].text).toContain("The input is (26, 26, 1) with padding='same', or (28, 28, 1) without padding (28 − 3 + 1 = 26)");
     expect(en[0].text).toContain('(3×3×32 + 1) × 64 = 18,496');
     expect(en[0].text).toContain('floor(11 / 2) = 5');
     expect(en[0].text).toContain('5×5×64 = 1,600');

@@ -89,7 +89,10 @@ export function explainSummary(rows: SummaryRow[], lang: Lang, statedTotal?: num
           else if (prev[0] === r.shape[0]) size = ja ? `padding='same' なので高さと幅は ${prev[0]} のまま。` : ` With padding='same' the height and width stay ${prev[0]}.`;
         } else if (i === 0 || !prev) {
           const inH = r.shape[0] + k - 1;
-          size = ja ? `入力は (${inH}, ${inH}, ${kc.cin}) と読めます（${inH} − ${k} + 1 = ${r.shape[0]}、padding なし）。` : ` The input reads as (${inH}, ${inH}, ${kc.cin}) (${inH} − ${k} + 1 = ${r.shape[0]}, no padding).`;
+          // The table does not show the input or the padding: both readings are given.
+          size = ja
+            ? `入力は padding='same' なら (${r.shape[0]}, ${r.shape[0]}, ${kc.cin})、padding なしなら (${inH}, ${inH}, ${kc.cin})（${inH} − ${k} + 1 = ${r.shape[0]}）です。`
+            : ` The input is (${r.shape[0]}, ${r.shape[0]}, ${kc.cin}) with padding='same', or (${inH}, ${inH}, ${kc.cin}) without padding (${inH} − ${k} + 1 = ${r.shape[0]}).`;
         }
         const span = kc.cin === 1 ? (ja ? '入力は 1 チャンネル' : 'the input has one channel') : ja ? `入力の ${kc.cin} チャンネルすべてにまたがる` : `spanning all ${kc.cin} input channels`;
         why = ja
