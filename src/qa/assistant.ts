@@ -35,7 +35,10 @@ import {
   otherLanguageNote,
   pointsAtUnseenMaterial,
   asksWhatUnseenShows,
+  reportsErrorWithoutShowing,
   screen,
+  UNSHOWN_ERROR_QUESTION,
+  unshownErrorNote,
   type Reason,
 } from './policy.ts';
 import { asksListedQuestion, retrieve, type Retrieval, type ScoredEntry } from './retrieve.ts';
@@ -199,7 +202,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     if (unseen && asksWhatUnseenShows(q) && !computeFromQuestion(read, lang).length) {
       return out('escalate', messageFor('unseen-material', lang), 0, {}, { reason: 'unseen-material' });
     }
-    const focus = correctTypos(glossOtherLanguage(unseen ? withoutReference(s.focus, unseen) : s.focus, other), index);
+    // "エラーが出ました、どうすれば？" with nothing of the error: the first steps for any failing cell, not a guess at its cause.
+    const unshownError = s.verdict !== 'assessment' && !computed.length && reportsErrorWithoutShowing(read);
+    const focus = unshownError ? UNSHOWN_ERROR_QUESTION[lang] : correctTypos(glossOtherLanguage(unseen ? withoutReference(s.focus, unseen) : s.focus, other), index);
     const r: Retrieval = await retrieve(index, s.verdict === 'assessment' ? assessmentTopicText(focus) : focus, lang, { boost });
     // A question in another language (Chinese, Korean) is answered in English from English entries:
     // its kanji or hanja pull Japanese entries up, which the asker may not read.
@@ -263,7 +268,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     if (other) notes.push(otherLanguageNote(other));
     // A question that pastes the cell's code or error has shown what the reference points at.
     const pasted = /```|Traceback|\w+(Error|Exception)\b|^\s*(model\.|from |import )/m.test(q);
-    if (unseen && !pasted) notes.push(unseenNote(unseen, lang));
+    if (unshownError) notes.push(unshownErrorNote(lang));
+    else if (unseen && !pasted) notes.push(unseenNote(unseen, lang));
     const confidence = Math.max(d.action === 'answer' ? calibrate(r.confidence) : 0, ...computed.map((c) => COMPUTED_CONFIDENCE[c.kind]));
     // The entry whose paragraph leads the answer is named first.
     const sources = rankSources(used, used[0] ?? sel.primary, lang, confidence);

@@ -344,6 +344,36 @@ export function asksWhatUnseenShows(text: string): boolean {
   );
 }
 
+/**
+ * "I got an error in cell 12, what do I do?": an error reported without its
+ * message, the code or any symptom. Answering from the nearest error entry
+ * would guess at a cause; the asker is asked for the error's last lines and
+ * given the first steps that fix most notebook errors.
+ */
+const ERROR_REPORTED =
+  /(エラー|例外)(が|に)?(出|で(た|ました|ます|る)|発生|なり|になり|になる|吐)|(\b(got|get(ting)?|have|having|seeing|see|gets|gives?|gave|throws?|threw|raises?|raised) (an? |this |that |some |the )?(weird |strange |red )?(error|exception)s?\b)|\b(error|exception)s? (occurs?|occurred|happens?|happened|shows? up|showed up|appears?|appeared|came up|comes? up|pops? up|popped up)\b/i;
+// What the error was: its name or message, pasted code or output, or a symptom named in words.
+const ERROR_SHOWN =
+  /```|Traceback|\w+(Error|Exception|Warning)\b|[`'"「『“][^`'"」』”]{4,}[`'"」』”]|[=()[\]{}<>]|\w+\.\w+|\d+\s*[x×]\s*\d+|\b(nan|inf|oom|memory|shape|dtype|import|module|gpu|cuda|cudnn|kernel|loss|accuracy|fit|predict|compile|reshape|to_categorical|dense|conv\w*|labels?|input|output|save|load|download|install|pip|version|float|int|string|str|list|array|numpy|tensor|size|dimension|index|attribute|defined|died|dead|restart\w*|freez\w*|frozen|timeout|slow|connection|browser|page|augment\w*|generator|vgg\w*|model|layer|epoch\w*|batch\w*)\b|(メモリ|形状|シェイプ|次元|カーネル|ロス|損失|精度|正解率|学習|予測|インポート|モジュール|保存|読み込|ダウンロード|インストール|バージョン|数値|文字列|配列|定義され|死ん|再起動|固ま|フリーズ|遅い|接続|ブラウザ|GPU|形|型|ラベル|入力|出力|レイヤー|層|モデル|エポック|バッチ)/i;
+
+export function reportsErrorWithoutShowing(text: string): boolean {
+  const t = text.normalize('NFKC');
+  return t.length <= 200 && ERROR_REPORTED.test(t) && !ERROR_SHOWN.test(t);
+}
+
+/** What such a question is answered as: the first things to try when a cell fails. */
+export const UNSHOWN_ERROR_QUESTION: Bilingual = {
+  ja: 'ノートブックのセルを実行したらエラーが出ました。まず何をすればいいですか？上のセルから順に実行していないとか、カーネルを再起動したとか？',
+  en: 'A notebook cell gave an error. What should I check first? Did I skip running the cells above, or restart the kernel?',
+};
+
+/** The note before that answer: the error itself is needed to say more. */
+export function unshownErrorNote(lang: Lang): string {
+  return lang === 'ja'
+    ? '（エラーの内容が書かれていないので、原因はまだ分かりません。エラーメッセージ（赤い表示の最後の数行、「〜Error:」で始まる行）と、そのセルのコードを貼ってください。よくある原因と最初に試すことは次のとおりです。）'
+    : '(Your message does not show the error, so its cause cannot be told yet. Paste the error message (the last lines of the red output, the line starting with "…Error:") and the cell’s code. The most common causes and what to try first:)';
+}
+
 export function pointsAtUnseenMaterial(text: string): string | undefined {
   const t = text.normalize('NFKC');
   for (const r of UNSEEN_MATERIAL) {

@@ -134,6 +134,14 @@ describe('assistant: the answer contract', () => {
     }
   });
 
+  it('does not guess the cause of an error it was not shown: asks for the message, answered as the first steps for a failing cell', async () => {
+    const { contract, trace } = await assistant.askTraced('ノートブックのセル12でエラー出ました。どうすればいいですか？');
+    // The mini knowledge has no entry on running cells in order: handed over rather than answered from a neighbour.
+    if (contract.action === 'answer') expect(contract.answer.startsWith('（エラーの内容が書かれていないので')).toBe(true);
+    else expect(['off-question', 'unseen-material', 'low-confidence']).toContain(trace.reason);
+    expect(contract.sources.map((x) => x.id)).not.toContain('learning-rate-nan-ja');
+  });
+
   it('answers a Chinese question in English with a note, or hands it over', async () => {
     const { contract } = await assistant.askTraced('请问 epochs=5 是什么意思？为什么要训练好几个 epoch？');
     expect(contract.lang).toBe('en');

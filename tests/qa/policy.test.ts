@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadKnowledge } from '../../src/qa/knowledge.ts';
 import { REPO } from './helpers.ts';
-import { asksWhatUnseenShows, decide, focusQuestion, FOCUS_LIMIT, messageFor, pointsAtUnseenMaterial, screen, type Reason } from '../../src/qa/policy.ts';
+import { asksWhatUnseenShows, decide, focusQuestion, FOCUS_LIMIT, messageFor, pointsAtUnseenMaterial, reportsErrorWithoutShowing, screen, type Reason } from '../../src/qa/policy.ts';
 
 const verdict = (q: string) => screen(q);
 
@@ -427,6 +427,25 @@ describe('screening', () => {
     // What an unseen cell should output is for a TA; a figure the asker describes is answered.
     expect(asksWhatUnseenShows("its output looks nothing like mine. what's it supposed to show?")).toBe(true);
     expect(asksWhatUnseenShows('12ページの図、丸が矢印でつながってるやつ。あれって何を表してるんですか？')).toBe(false);
+  });
+
+  it('tells an error reported without its message from one that shows it', () => {
+    for (const q of ['ノートブックのセル12でエラー出ました。どうすればいいですか？', 'エラーが出ました…', 'I got an error in cell 7, what do I do?', 'an error popped up, help']) {
+      expect(reportsErrorWithoutShowing(q), q).toBe(true);
+    }
+    for (const q of [
+      'ValueError が出ました',
+      'エラーが出ました「could not convert string to float」',
+      'I got an error: shapes (None, 1) and (None, 10) are incompatible',
+      'fit したら loss が nan になってエラーっぽい',
+      'GPU のメモリでエラーが出ました',
+      'カーネルが死んだっぽいエラーが出ます',
+      // "error" as in the loss: not a report of a failing cell.
+      'On the backprop slide, what is sent backwards? the error?',
+      'why cross entropy and not mean squared error?',
+    ]) {
+      expect(reportsErrorWithoutShowing(q), q).toBe(false);
+    }
   });
 
   it('escalates out-of-scope questions by kind', () => {
