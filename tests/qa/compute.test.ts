@@ -224,6 +224,23 @@ describe('error messages read with their numbers', () => {
     expect(readError('expected shape=(None, 1024), found shape=(None, 32, 32)')!.text.ja).toContain('reshape(-1, 1024)');
     expect(readError("AttributeError: 'Functional' object has no attribute 'predict_classes'")!.kind).toBe('predict-classes-removed');
   });
+
+  it('reads one unflattened image given to a flat-input model, with its sizes', () => {
+    const r = readError('ValueError: Input 0 of layer "sequential" is incompatible with the layer: expected shape=(None, 784), found shape=(None, 28)')!;
+    expect(r.kind).toBe('unflattened-image');
+    expect(r.text.en).toContain('img.reshape(1, 784) / 255');
+    expect(r.text.ja).toContain('28 サンプル');
+    // Not every pair of sizes is an image's rows: 100 is not 30 × 30.
+    expect(readError('expected shape=(None, 100), found shape=(None, 30)')?.kind).not.toBe('unflattened-image');
+  });
+
+  it('names the cell a NameError points at, by the name', () => {
+    expect(readError("NameError: name 'x_train' is not defined")!.text.ja).toContain('データを読み込む');
+    expect(readError("NameError: name 'np' is not defined")!.text.en).toContain('comes from an import');
+    const own = readError("NameError: name 'history' is not defined")!;
+    expect(own).toMatchObject({ kind: 'name-not-defined', topic: 'jupyter-environment' });
+    expect(own.text.en).toContain('`history = …`');
+  });
 });
 
 describe('code that explains a surprise', () => {

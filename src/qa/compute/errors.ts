@@ -62,6 +62,45 @@ const READERS: Reader[] = [
       },
     };
   },
+  // One image (28, 28) given to a model that takes flat rows (None, 784): its rows were read as 28 samples.
+  (t) => {
+    const m = /expected shape=\(([^)]*)\),\s*found shape=\(([^)]*)\)/i.exec(t);
+    if (!m) return undefined;
+    const want = dims(m[1]);
+    const got = dims(m[2]);
+    if (want.length !== 2 || got.length !== 2 || want[0] !== null || got[0] !== null || !want[1] || !got[1] || got[1] < 2 || want[1] !== got[1] * got[1]) return undefined;
+    const side = got[1];
+    const flat = want[1];
+    return {
+      kind: 'unflattened-image',
+      topic: 'keras-api-errors',
+      text: {
+        ja: `モデルは 1 行 ${flat} 個の値（${side}×${side} を平らにしたもの）を期待していますが、${side}×${side} の画像を 1 枚そのまま渡したので、Keras は先頭の軸をバッチと見なし、「${side} 個の値が ${side} サンプル」と読んで (None, ${side}) になりました。学習のときと同じ形にしてから渡してください：\`model.predict(img.reshape(1, ${flat}) / 255)\`（形 (1, ${flat})。学習データを 255 で割ったなら予測の入力も同じく割ります）。x_test の 1 枚なら、学習用に reshape と /255 を済ませた x_test から \`x_test[0:1]\` のように取れば形はそのまま合います。`,
+        en: `The model expects rows of ${flat} values (${side}×${side} flattened), but you passed one ${side}×${side} image as it is: Keras took its first axis for the batch and read it as ${side} samples of ${side} values, hence (None, ${side}). Give it the shape it was trained on: \`model.predict(img.reshape(1, ${flat}) / 255)\` (shape (1, ${flat}); divide by 255 if the training data was). For a test image, slice the x_test you already reshaped and scaled for training, \`x_test[0:1]\`, and the shape fits.`,
+      },
+    };
+  },
+  // A name used before the cell that creates it ran in this kernel: NameError: name 'x_train' is not defined.
+  (t) => {
+    const m = /NameError:?\s*name\s*['"]([A-Za-z_]\w*)['"]\s*is not defined|name\s*['"]([A-Za-z_]\w*)['"]\s*is not defined/.exec(t);
+    if (!m) return undefined;
+    const name = m[1] ?? m[2];
+    const imported = /^(np|tf|keras|pd|plt|sns|layers|models|Sequential|Dense|Conv2D|MaxPooling2D|Flatten|Dropout|to_categorical|ImageDataGenerator|VGG16|train_test_split|load_iris|mnist)$/.test(name);
+    const data = /^(x|y|X)_?(train|test|valid|val)\w*$/.test(name);
+    const what = imported
+      ? { ja: `\`${name}\` は import で作られる名前です。import のセル（ノートブックの最初のほう）が、今のカーネルではまだ実行されていません。`, en: `\`${name}\` comes from an import: the import cell (near the top of the notebook) has not run in the current kernel.` }
+      : data
+        ? { ja: `\`${name}\` はデータを読み込む（分ける）セルで作られる変数です。そのセルが、今のカーネルではまだ実行されていません。`, en: `\`${name}\` is created by the cell that loads (or splits) the data, and that cell has not run in the current kernel.` }
+        : { ja: `\`${name}\` を作るセル（\`${name} = …\` と代入しているセル）が、今のカーネルではまだ実行されていないか、途中でエラーになっています。`, en: `The cell that creates \`${name}\` (the one assigning \`${name} = …\`) has not run in the current kernel, or it stopped with an error.` };
+    return {
+      kind: 'name-not-defined',
+      topic: 'jupyter-environment',
+      text: {
+        ja: `${what.ja}変数はカーネルのメモリにだけあるので、途中のセルから始めたときや、カーネルの再起動（長い休憩のあとの切断を含む）のあとは、上のセルを順に実行し直す必要があります。Run > Run All Above Selected Cell で上のセルをまとめて実行するか、Kernel > Restart Kernel and Run All Cells で最初から実行してください。名前の綴り（大文字と小文字は区別されます）も確かめてください。`,
+        en: `${what.en} Variables live only in the kernel's memory, so after starting from a cell in the middle, or after the kernel restarted (a long break can disconnect it too), the cells above must run again in order. Use Run > Run All Above Selected Cell, or Kernel > Restart Kernel and Run All Cells to start clean. Check the spelling as well: names are case-sensitive.`,
+      },
+    };
+  },
   // One flat sample (4,) given to a model that takes (None, 4): Keras reads a 1-D array as k samples of one feature each.
   (t) => {
     const m = /expected shape=\(([^)]*)\),\s*found shape=\(([^)]*)\)/i.exec(t);
