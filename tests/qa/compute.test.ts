@@ -234,6 +234,14 @@ describe('error messages read with their numbers', () => {
     expect(readError('expected shape=(None, 100), found shape=(None, 30)')?.kind).not.toBe('unflattened-image');
   });
 
+  it('says where one column too many comes from: to_categorical without num_classes', () => {
+    const r = readError("y_train = keras.utils.to_categorical(y_train)\nValueError: Shapes (None, 25) and (None, 24) are incompatible")!;
+    expect(r.kind).toBe('output-units-mismatch');
+    expect(r.text.en).toContain('largest label + 1');
+    expect(r.text.en).toContain('to_categorical(y, 24)');
+    expect(readError('ValueError: Shapes (None, 25) and (None, 24) are incompatible')!.text.en).not.toContain('largest label');
+  });
+
   it('names the cell a NameError points at, by the name', () => {
     expect(readError("NameError: name 'x_train' is not defined")!.text.ja).toContain('データを読み込む');
     expect(readError("NameError: name 'np' is not defined")!.text.en).toContain('comes from an import');

@@ -304,7 +304,16 @@ function crossEntropy(t: string): ArithResult | undefined {
   if (!/(cross-?entropy|crossentropy|交差エントロピー|クロスエントロピー|log ?loss|対数損失)/i.test(t) || crossEntropyVectors(t)) return undefined;
   // A metric's or a setting's value (accuracy 0.99, lr 0.001, Dropout(0.5)) is not a model's output.
   const metric = /(accuracy|\bacc\b|loss|精度|正解率|learning_rate|\blr\b|学習率|dropout|rate|split|momentum)\W{0,4}(?:is|was|of|=|:|が|は)?\s*(?:already|ずっと|まだ|常に|いつも|stays?(?: at)?|stuck at|remains?(?: at)?|still)?\s*$/i;
-  const ps = [...new Set([...t.matchAll(/(?<![\d.])(0\.\d+|1\.0+)(?!\d|\.\d)/g)].filter((m) => !metric.test(t.slice(Math.max(0, m.index! - 24), m.index!))).map((m) => Number(m[1])).filter((p) => p > 0 && p < 1))];
+  // … nor one the metric follows ("got the same 0.98 accuracy", 「0.98 の精度」).
+  const metricAfter = /^\s*(?:の\s*)?(accuracy|\bacc\b|val_acc|精度|正解率|loss|損失)/i;
+  const ps = [
+    ...new Set(
+      [...t.matchAll(/(?<![\d.])(0\.\d+|1\.0+)(?!\d|\.\d)/g)]
+        .filter((m) => !metric.test(t.slice(Math.max(0, m.index! - 24), m.index!)) && !metricAfter.test(t.slice(m.index! + m[0].length, m.index! + m[0].length + 16)))
+        .map((m) => Number(m[1]))
+        .filter((p) => p > 0 && p < 1),
+    ),
+  ];
   if (ps.length === 0 || ps.length > 4) return undefined;
   const binary = /(binary|二値|sigmoid|true label|label (is )?[01]\b|ラベル.{0,4}(?<![\d.])[01](?![\d.])|正解(が|は)\s*[01](?![\d.]))/i.test(t);
   const ja: string[] = [];

@@ -144,13 +144,20 @@ const READERS: Reader[] = [
       };
     }
     if (la > 1 && lb !== la) {
+      // One column more than the units, with to_categorical: it made (largest label + 1) columns.
+      const extra = la === lb + 1 && /to_categorical/.test(t) && !/num_classes/.test(t);
       return {
         kind: 'output-units-mismatch',
         topic: 'keras-api-errors',
-        text: {
-          ja: `このエラーは、正解ラベルが ${la} 列（${la} クラスの one-hot）なのに、出力層のユニットが ${lb} 個しかないという意味です。出力層を Dense(${la}, activation='softmax') にして、loss='categorical_crossentropy' を使ってください（出力のユニット数 = クラス数）。`,
-          en: `The error says your labels have ${la} columns (one-hot for ${la} classes) but the output layer has ${lb} unit${lb === 1 ? '' : 's'}. Make the output layer Dense(${la}, activation='softmax') with loss='categorical_crossentropy': one output unit per class.`,
-        },
+        text: extra
+          ? {
+              ja: `このエラーは、正解ラベルが ${la} 列なのに、出力層のユニットが ${lb} 個だという意味です。num_classes を省いた to_categorical は「いちばん大きいラベル + 1」列を作るので、ラベルに ${la - 1} があると ${la} 列になります（0〜${la - 1} のどこかに使われていない番号があっても列は作られます）。クラスが本当に ${lb} 個なら、ラベルを 0〜${lb - 1} に振り直してから to_categorical(y, ${lb}) にします。ラベルの番号をそのまま使うなら、出力層を Dense(${la}, activation='softmax') にしてください。どちらでも、to_categorical の列数と最後の Dense のユニット数を一致させます。`,
+              en: `The error says your labels have ${la} columns but the output layer has ${lb} units. to_categorical without num_classes makes (largest label + 1) columns, so a label ${la - 1} gives ${la} columns (a number between 0 and ${la - 1} that never occurs still gets its column). If there really are ${lb} classes, renumber the labels 0-${lb - 1} and use to_categorical(y, ${lb}); to keep the numbers as they are, make the output layer Dense(${la}, activation='softmax'). Either way, the columns of to_categorical and the units of the last Dense must match.`,
+            }
+          : {
+              ja: `このエラーは、正解ラベルが ${la} 列（${la} クラスの one-hot）なのに、出力層のユニットが ${lb} 個しかないという意味です。出力層を Dense(${la}, activation='softmax') にして、loss='categorical_crossentropy' を使ってください（出力のユニット数 = クラス数）。`,
+              en: `The error says your labels have ${la} columns (one-hot for ${la} classes) but the output layer has ${lb} unit${lb === 1 ? '' : 's'}. Make the output layer Dense(${la}, activation='softmax') with loss='categorical_crossentropy': one output unit per class.`,
+            },
       };
     }
     return undefined;
