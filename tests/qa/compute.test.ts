@@ -201,6 +201,18 @@ describe('training logs', () => {
     expect(ja.text).toMatch(/失敗ではありません：学習率 0.000001 は小さすぎて/);
     const [en] = computeFromQuestion('loss stays 2.303 -> 2.302 -> 2.302', 'en');
     expect(en.text).toMatch(/ln\(10\)/);
+    // Two values are enough when the asker names the rate.
+    const [two] = computeFromQuestion('set Adam(learning_rate=1e-6) to be safe. after 10 epochs loss went 2.3012 -> 2.2871. is something broken?', 'en');
+    expect(two.text).toMatch(/^Nothing is broken: learning_rate=0.000001 makes every step tiny, so the loss has only gone from 2.3012 to 2.2871/);
+  });
+
+  it('blames a large learning rate for a stall at its rate, not a small one', () => {
+    const [ja] = computeFromQuestion('Adam(learning_rate=0.1) にしたら\nEpoch 1/10 - loss: 14.4825 - accuracy: 0.1014\nEpoch 2/10 - loss: 14.5063 - accuracy: 0.0999\nEpoch 3/10 - loss: 14.5063 - accuracy: 0.0999', 'ja');
+    expect(ja.text).toContain('学習率 0.1 が大きすぎます');
+    expect(ja.text).not.toContain('小さすぎ');
+    // At Adam's default the rate is not what is wrong.
+    const [dflt] = computeFromQuestion('Adam(learning_rate=0.001)\nEpoch 1/5 - loss: 0.9012\nEpoch 2/5 - loss: 0.9008\nEpoch 3/5 - loss: 0.9010', 'en');
+    expect(dflt.text).not.toMatch(/too small|too large/);
   });
 });
 

@@ -311,7 +311,7 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
           : `An accuracy of 0 is not a bug: accuracy counts predictions that exactly equal the label, and a regression predicts continuous numbers that almost never do, so it is meaningless there. Judge a regression by its loss (MSE, ${x.loss} now) or by the mean absolute error (metrics=['mae']).`,
       };
     case 'chance-level':
-      if (typeof x.lr === 'number' && x.lr <= 1e-4) {
+      if (typeof x.lr === 'number' && (x.lr <= 1e-4 || x.lr >= LARGE_RATE)) {
         // Too small a rate: the loss has barely left where every classifier starts, ln(k).
         const slow = findingText({ kind: 'stalled', facts: { ...x, last: x.value } }, lang);
         return {
@@ -328,15 +328,32 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
       };
     case 'chance-value': {
       const two = x.classes === 2;
+      // The asker's own tiny rate: the loss has barely left where it starts.
+      const tiny = typeof x.lr === 'number' && x.lr <= 1e-4 && x.next !== undefined;
+      const slow = tiny
+        ? ja
+          ? `壊れてはいません：学習率 ${x.lr} は小さすぎて 1 歩がとても小さいので、loss は ${x.value} → ${x.next} としか動いていません。Adam なら既定値の 0.001 に戻してください（学習率は 10 倍単位で変えます）。`
+          : `Nothing is broken: learning_rate=${x.lr} makes every step tiny, so the loss has only gone from ${x.value} to ${x.next}. Go back to Adam's default 0.001 (change a learning rate by factors of 10). `
+        : '';
       return {
-        topic: 'loss-function',
-        text: ja
+        topic: tiny ? 'learning-rate' : 'loss-function',
+        text: slow + (ja
           ? `${x.value} はほぼ ln(${x.classes}) = ${x.ln} です。${x.classes} クラスすべてに同じ確率 1/${x.classes} を出したときの交差エントロピー（−ln(1/${x.classes})）で、${two ? '二値分類なら出力がいつも 0.5 ということです。' : ''}重みがランダムな学習の最初はだいたいこの値から始まるので、最初のステップでこの値なのは正常です。何エポックたってもこの値のままなら、モデルは何も学べていません（学習率、入力の正規化、損失関数とラベルの形を確認してください${two ? '。XOR を隠れ層のないモデルで学習すると、直線 1 本では分けられないので出力 0.5・loss 0.6931 から動けません。非線形の活性化関数をもつ隠れ層が必要です' : ''}）。`
-          : `${x.value} is about ln(${x.classes}) = ${x.ln}: the cross-entropy of giving every one of ${x.classes} classes the same probability 1/${x.classes} (−ln(1/${x.classes}))${two ? ', that is, an output of 0.5 for every sample' : ''}. Training from random weights starts about there, so this value at the first steps is normal. If it stays there epoch after epoch, the model is not learning (check the learning rate, the input scaling, and that the loss matches the labels${two ? '; on XOR, a model without a hidden layer cannot separate the points with one straight line, so it stays at 0.5 and 0.6931: it needs a hidden layer with a non-linear activation' : ''}).`,
+          : `${x.value} is about ln(${x.classes}) = ${x.ln}: the cross-entropy of giving every one of ${x.classes} classes the same probability 1/${x.classes} (−ln(1/${x.classes}))${two ? ', that is, an output of 0.5 for every sample' : ''}. Training from random weights starts about there, so this value at the first steps is normal. If it stays there epoch after epoch, the model is not learning (check the learning rate, the input scaling, and that the loss matches the labels${two ? '; on XOR, a model without a hidden layer cannot separate the points with one straight line, so it stays at 0.5 and 0.6931: it needs a hidden layer with a non-linear activation' : ''}).`),
       };
     }
     case 'stalled': {
-      const small = typeof x.lr === 'number' && x.lr <= 1e-3;
+      // Smaller than Adam's default: slow. At or above LARGE_RATE: the steps throw the weights about.
+      const small = typeof x.lr === 'number' && x.lr < 1e-3;
+      const large = typeof x.lr === 'number' && x.lr >= LARGE_RATE;
+      if (large) {
+        return {
+          topic: 'learning-rate',
+          text: ja
+            ? `loss が ${x.first} → ${x.last} からほとんど動いていません。学習率 ${x.lr} が大きすぎます：1 歩が大きすぎて重みが遠くへ飛ばされ、どの入力にも同じクラスを答える状態で止まっています（accuracy が 1/クラス数 あたりなら当てずっぽうと同じです）。学習率を上げても速くはなりません。Adam なら既定値の 0.001 に戻し、モデルを作るセルから作り直して学習し直してください（飛ばされた重みは元に戻らないので）。`
+            : `The loss barely moves from ${x.first} (now ${x.last}). learning_rate=${x.lr} is too large: each step throws the weights far away, and the model is stuck answering the same class for every input (an accuracy near 1/number of classes is guessing). A larger rate does not train faster. Go back to Adam's default 0.001 and rebuild the model from its cell before training again (the thrown weights do not recover).`,
+        };
+      }
       return {
         topic: 'learning-rate',
         text: ja
@@ -392,6 +409,9 @@ export function learningRate(text: string): number | undefined {
   const v = m ? Number(m[1]) : NaN;
   return Number.isFinite(v) && v > 0 && v < 100 ? v : undefined;
 }
+
+/** A learning rate at or above this is too large for Adam on the course's models (its default is 0.001). */
+const LARGE_RATE = 0.05;
 
 function ordinal(n: number): string {
   const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');

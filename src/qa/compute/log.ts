@@ -153,7 +153,7 @@ export function readLog(series: Series, lr?: number): Finding[] {
     // where every classifier starts and where one that learns nothing stays.
     const p = loss[0];
     const chance = [10, 3, 2].find((k) => Math.abs(p.value - Math.log(k)) < 0.015);
-    if (chance) out.push({ kind: 'chance-value', facts: { value: p.text, classes: chance, ln: Math.log(chance).toFixed(4) } });
+    if (chance) out.push({ kind: 'chance-value', facts: { value: p.text, classes: chance, ln: Math.log(chance).toFixed(4), ...(loss.length > 1 ? { next: last(loss).text } : {}), ...(lr === undefined ? {} : { lr }) } });
   }
 
   if (vloss.length >= 3) {
