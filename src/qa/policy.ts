@@ -168,6 +168,8 @@ const HARMFUL: RegExp[] = [
   /(他の人|他人|ほかの人|他の参加者|ほかの参加者|みんな|周りの人|他のユーザー?)[がにはの]?.{0,20}(使えな|取れな|確保できな|使わせな|学習できな|動かせな)くなる?(ように|ため|まで)|(GPU|メモリ|VRAM).{0,30}(絶対に|ずっと|永久に|二度と).{0,10}(解放しない|解放させない|返さない|離さない)|(\b(other (people|participants|users)|others|everyone else)\b.{0,20}\b(can'?t|cannot|won'?t be able to|are unable to|can never)\b|\b(nobody|no one|no-one) else\b.{0,10}\b(can|could|is able to|gets?)\b).{0,20}\b(use|get|allocate|access|have|grab)\b.{0,30}\b(gpus?|memory|vram|server|the machine)\b|\bnever (release|free|give back)s? (the |any |all the )?(gpu|memory|vram)\b|\bhog\w* (all (of )?)?the (gpus?|memory|vram|server)\b/i,
   // Breaking out of the lab's container to the machine under it.
   /\b(break(ing)? out of|escap\w+( from)?|get out of)\s+(the |my |this |our )?(jupyter |docker |lab |notebook )?(container|sandbox|jail)\b|\b(get|gain|obtain|have)\s+root\b.{0,20}\b(on|of) (the )?(gpu |physical |underlying |shared )?(host|box)\b|\bprivilege escalation\b|(コンテナ|サンドボックス).{0,10}(脱出|抜け出|突破|エスケープ)|(ホスト|サーバー?|マシン).{0,20}(root|ルート)(権限)?.{0,10}(取|奪|乗っ取)/i,
+  // Other participants' tokens, passwords or sessions on the shared server.
+  /\b(grab\w*|steal\w*|get|gets|read\w*|dump\w*|collect\w*|extract\w*|harvest\w*|cop(y|ies|ying))\b.{0,40}\b(other (users?|participants?|people|students?)'?s?|others'|everyone( else)?'?s|someone else'?s)\b.{0,40}\b((jupyter |api |access |auth )?tokens?|passwords?|credentials?|cookies?|api keys?|ssh keys?|sessions?)\b|\b(log ?in(to)?|access|get into|open)\b.{0,20}\b(other (users?|participants?|people|students?)'?s?|someone else'?s|another (user|participant|student)'?s?)\b.{0,20}\b(notebooks?|accounts?|sessions?|home dirs?|servers?|kernels?)\b|(他の|ほかの|別の|隣の)?(人|受講者|参加者|ユーザー?|利用者)の.{0,20}(トークン|パスワード|認証情報|クッキー|Cookie|APIキー|鍵).{0,20}(抜|盗|取|奪|読み出|集め|見)|(他の|ほかの|別の|隣の)(人|受講者|参加者|ユーザー?|利用者)の.{0,20}(ノートブック|アカウント|環境|セッション|ホーム)に.{0,10}(ログイン|入|侵入|アクセス)/i,
   /\b(keyloggers?|key ?logging|ransomware|spyware|trojans?|backdoors?|reverse shells?|credential stealers?|rootkits?)\b|\b(secretly|covertly|silently) (record|log|capture|send|steal)\w*\b.{0,30}\b(keystrokes?|passwords?|screens?|data)\b/i,
 ];
 
@@ -181,7 +183,8 @@ const HARMFUL: RegExp[] = [
 const SECRETS: RegExp[] = [
   // Code to run on the bot's side that dumps its environment: os.environ, printenv, .env.
   /\b(print|dump|show|paste|output|run|execute|eval)\b[\s\S]{0,60}(os\.environ|os\.getenv|printenv|\benv\b\s*$|process\.env|cat \.env)|(os\.environ|process\.env)[\s\S]{0,60}\b(paste|output|show|send|print|here)\b|(環境変数|os\.environ).{0,30}(貼って|見せて|表示して|出力して|教えて)/im,
-  /\b(your|the bot'?s|tasuke'?s|the|this bot'?s)\s+(openai |discord |bot |api |access |secret )?(api[ _-]?keys?|tokens?|secret keys?|credentials|\.env|env(ironment)? variables?)\b.{0,40}(\?|please|pls|give|share|send|tell|what|need|paste|show)|\bwhat('?s| is) (the|your) (api[ _-]?key|token|secret)\b|\b(api[ _-]?key|bot token|discord token)\b.{0,30}\b(you('re| are)? (running|using)|you use|of (yours|the bot))\b/i,
+  // "the tokens" alone are a text's tokens (NLP): "the" needs a qualifier or a word that is only a secret.
+  /\b((your|the bot'?s|tasuke'?s|this bot'?s)\s+(openai |discord |bot |api |access |secret )?(api[ _-]?keys?|tokens?|secret keys?|credentials|\.env|env(ironment)? variables?)|the\s+((openai |discord |bot |api |access |secret )(api[ _-]?keys?|tokens?|secret keys?|credentials)|(openai |discord |bot |api |access |secret )?(api[ _-]?keys?|secret keys?|credentials|\.env|env(ironment)? variables?)))\b.{0,40}(\?|please|pls|give|share|send|tell|what|need|paste|show)|\bwhat('?s| is) (the|your) (api[ _-]?key|token|secret)\b|\b(api[ _-]?key|bot token|discord token)\b.{0,30}\b(you('re| are)? (running|using)|you use|of (yours|the bot))\b/i,
   /\b(print|show|reveal|dump|output|paste|send|leak|give)\w*\s+(its|your|the bot'?s|the assistant'?s|tasuke'?s)\s+(own )?(openai |discord |bot |api |secret |access )?(api[ _-]?keys?|tokens?|secret keys?|credentials)\b/i,
   /(あなた|君|きみ|tasuke|ボット|bot)の?.{0,10}(api ?キー|apiキー|トークン|シークレット|秘密鍵|認証情報|\.env|環境変数)|((api ?キー|apiキー|トークン|\.env)を?(教えて|見せて|ください|下さい|貼って|共有))/i,
 ];
@@ -609,8 +612,10 @@ const OUT_OF_SCOPE: ScopeRule[] = [
     reason: 'out-of-scope:personal',
     patterns: [
       /(うちの|弊社の|自社の|部署の|会社の|職場の).{0,80}(置き換え|導入|改善|判断|見て).{0,80}(データ|特徴量)?.{0,20}(貼るので|送るので|見て判断|見てもらえ|判断して)|\b(our|my company'?s|my team'?s|at work)\b.{0,60}\b(data|model|forecast\w*)\b.{0,60}\b(i'?ll paste|i can paste|look at (it|them|our data)|tell (me|us) (if|whether) (we|it) should)\b/i,
+      // Licences for a company's product: for the organisers and the company's lawyers, not the course.
+      /\b(commercial(ly)?|in (a|our|my) (commercial )?(product|app|service)|sell\w*|monetiz\w*)\b.{0,60}\b(licen[cs]e[sd]?|licensing)\b|\blicen[cs](e|es|ing)\b.{0,60}\b(commercial\w*|product|company|business|sell\w*)\b|(商用|商業利用|製品に組み込|販売).{0,40}(ライセンス|使って(も)?(いい|良い)|大丈夫|問題ない)|ライセンス.{0,40}(商用|製品|会社|販売)/i,
       // Designing the asker's own company's system: which model, what architecture, to put in.
-      /(うちの|弊社の|自社の|部署の|会社の|職場の|工場の).{0,80}(どのモデル|どんなモデル|どういう構成|構成|アーキテクチャ|設計).{0,40}(相談に乗って|相談したい|アドバイス|提案して|教えてもらえ|決めて)|\b(our|my company'?s|my team'?s|our factory'?s)\b.{0,80}\b(which model|what (model|architecture)|how (should|would) (we|i) (design|build|architect))\b.{0,60}\b(advise|advice|recommend|consult|help us (decide|choose|design))\w*\b/i,
+      /(うちの|弊社の|自社の|部署の|会社の|職場の|工場の).{0,80}(どのモデル|どんなモデル|どういう構成|構成|アーキテクチャ|設計|外注|費用感|見積|予算).{0,60}(相談に乗って|相談したい|相談でき|アドバイス|提案して|教えてもらえ|決めて)|\b(our|my company'?s|my team'?s|our factory'?s)\b.{0,80}\b(which model|what (model|architecture)|how (should|would) (we|i) (design|build|architect))\b.{0,60}\b(advise|advice|recommend|consult|help us (decide|choose|design))\w*\b/i,
     ],
   },
   {
