@@ -17,10 +17,10 @@ import { buildIdf, DEFAULT_DIMENSIONS, HashingEmbeddings, RemoteEmbeddings, type
 import { createGlossary, loadGlossary, type Concept, type Glossary } from './glossary.ts';
 import { loadKnowledge, readKnowledgeFiles, type KnowledgeEntry } from './knowledge.ts';
 import { buildLexical, LexicalIndex, type LexicalData } from './lexical.ts';
-import { deserializeClassifier, serializeClassifier, trainClassifier, type EntryClassifier } from './classifier.ts';
+import { deserializeEnsemble, serializeEnsemble, trainEnsemble, type EntryClassifier } from './classifier.ts';
 
 /** Bump when the on-disk layout changes. The analysis code is hashed as well. */
-export const INDEX_FORMAT = 'tasuke-qa-index/1';
+export const INDEX_FORMAT = 'tasuke-qa-index/2';
 const CODE_FILES = ['text.ts', 'glossary.ts', 'embeddings.ts', 'lexical.ts', 'classifier.ts', 'index-store.ts'];
 const BODY_CHUNK_CHARS = 480;
 
@@ -57,8 +57,8 @@ export interface QaIndex {
   /** The LangChain vector store, when the index was built in this process. */
   store?: HNSWLib;
   lexical: LexicalIndex;
-  /** The entry classifier trained on the knowledge itself (`classifier.ts`); absent in hand-made test indexes. */
-  classifier?: EntryClassifier;
+  /** The entry classifiers trained on the knowledge itself, from different seeds (`classifier.ts`); absent in hand-made test indexes. */
+  classifier?: EntryClassifier[];
   manifest: Manifest;
   /** True when this open had to (re)build the index. */
   rebuilt: boolean;
@@ -250,7 +250,7 @@ export async function buildIndex(config: Pick<Config, 'dataDir' | 'knowledgeDir'
     })),
     glossary,
   );
-  const classifier = trainClassifier(entries, glossary);
+  const classifier = trainEnsemble(entries, glossary);
 
   const manifest: Manifest = {
     format: INDEX_FORMAT,
@@ -271,7 +271,7 @@ export async function buildIndex(config: Pick<Config, 'dataDir' | 'knowledgeDir'
   writeFileSync(join(tmp, 'lexical.json'), JSON.stringify(lexData));
   writeFileSync(join(tmp, 'idf.json'), JSON.stringify(idf));
   writeFileSync(join(tmp, 'glossary.json'), JSON.stringify(glossary.concepts));
-  writeFileSync(join(tmp, 'classifier.bin'), serializeClassifier(classifier));
+  writeFileSync(join(tmp, 'classifier.bin'), serializeEnsemble(classifier));
   manifest.buildMs = Math.round(performance.now() - started);
   writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2));
   rmSync(paths.indexDir, { recursive: true, force: true });
@@ -327,8 +327,8 @@ export async function openIndex(config: Pick<Config, 'dataDir' | 'knowledgeDir' 
     const embeddings = makeEmbeddings(config, glossary, idf);
     const dense = await loadDenseFromDisk(join(paths.indexDir, 'hnsw'));
     if (dense.count() !== manifest.chunks) throw new Error('chunk count differs from the manifest');
-    const classifier = deserializeClassifier(readFileSync(join(paths.indexDir, 'classifier.bin')));
-    if (classifier.output.length !== entries.length * classifier.dims) throw new Error('classifier entry count differs');
+    const classifier = deserializeEnsemble(readFileSync(join(paths.indexDir, 'classifier.bin')));
+    if (classifier.some((m) => m.output.length !== entries.length * m.dims)) throw new Error('classifier entry count differs');
     return { entries, glossary, embeddings, dense, lexical: new LexicalIndex(lexData), classifier, manifest, rebuilt: false };
   } catch {
     // A damaged index is rebuilt rather than reported: it is derived data.

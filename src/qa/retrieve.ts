@@ -12,7 +12,7 @@
 import type { Lang } from '../core/lang.ts';
 import type { QaIndex } from './index-store.ts';
 import type { KnowledgeEntry } from './knowledge.ts';
-import { classifyTerms } from './classifier.ts';
+import { classifyEnsembleTerms } from './classifier.ts';
 import { lexicalTerms } from './lexical.ts';
 import { TOPIC_CONCEPTS, type TopicSlug } from './topics.ts';
 
@@ -37,7 +37,10 @@ export interface ScoredEntry {
 
 export interface TopicScore {
   topic: TopicSlug;
+  /** The retrieval evidence for the topic (its best entries, named concepts, a calculation's boost). */
   score: number;
+  /** What orders the topics: the score plus the classifier's and the listed questions' votes. */
+  rank: number;
 }
 
 export interface Retrieval {
@@ -219,7 +222,7 @@ export async function retrieve(index: QaIndex, question: string, _lang?: Lang, o
     });
   }
   // The classifier's belief spread over topics: its entries' probabilities.
-  const probs = index.classifier ? classifyTerms(index.classifier, terms) : undefined;
+  const probs = index.classifier?.length ? classifyEnsembleTerms(index.classifier, terms) : undefined;
   const learnedTopic = new Map<TopicSlug, number>();
   if (probs) {
     index.entries.forEach((e, i) => {
@@ -266,7 +269,7 @@ export async function retrieve(index: QaIndex, question: string, _lang?: Lang, o
   }
   return {
     entries,
-    topics: topics.map(({ topic, score }) => ({ topic, score })),
+    topics: topics.map(({ topic, score, rank }) => ({ topic, score, rank })),
     confidence: Math.round(confidence * 1000) / 1000,
     concepts: concepts.map((c) => c.slice(1)),
   };

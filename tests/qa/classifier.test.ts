@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classify, deserializeClassifier, serializeClassifier, trainClassifier } from '../../src/qa/classifier.ts';
+import { classify, classifyEnsembleTerms, deserializeClassifier, deserializeEnsemble, serializeClassifier, serializeEnsemble, trainClassifier, trainEnsemble } from '../../src/qa/classifier.ts';
+import { lexicalTerms } from '../../src/qa/lexical.ts';
 import { createGlossary } from '../../src/qa/glossary.ts';
 import type { KnowledgeEntry } from '../../src/qa/knowledge.ts';
 
@@ -43,5 +44,22 @@ describe('entry classifier', () => {
     const back = deserializeClassifier(serializeClassifier(a));
     expect([...classify(back, 'default epochs of fit?', glossary)]).toEqual([...classify(a, 'default epochs of fit?', glossary)]);
     expect(() => deserializeClassifier(serializeClassifier(a).subarray(0, 100))).toThrow(/wrong size/);
+  });
+
+  it('averages an ensemble of differently seeded members, and keeps it through its file format', () => {
+    const ms = trainEnsemble(ENTRIES, glossary, { epochs: 2 }, 3);
+    expect(ms).toHaveLength(3);
+    // Different seeds, different members.
+    expect(Buffer.compare(serializeClassifier(ms[0]), serializeClassifier(ms[1]))).not.toBe(0);
+    const terms = lexicalTerms('is dividing by 256 ok?', glossary);
+    const avg = classifyEnsembleTerms(ms, terms);
+    expect(avg.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 5);
+    const one = classify(ms[1], 'is dividing by 256 ok?', glossary);
+    const mean = (c: number) => ms.reduce((acc, m) => acc + classify(m, 'is dividing by 256 ok?', glossary)[c], 0) / 3;
+    for (let c = 0; c < ENTRIES.length; c++) expect(avg[c]).toBeCloseTo(mean(c), 6);
+    expect([...avg].some((p, c) => Math.abs(p - one[c]) > 1e-4)).toBe(true);
+    const back = deserializeEnsemble(serializeEnsemble(ms));
+    expect([...classifyEnsembleTerms(back, terms)]).toEqual([...avg]);
+    expect(() => deserializeEnsemble(serializeEnsemble(ms).subarray(0, 200))).toThrow(/wrong size/);
   });
 });
