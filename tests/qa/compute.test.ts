@@ -210,6 +210,10 @@ describe('training logs', () => {
     const [ja] = computeFromQuestion('Adam(learning_rate=0.1) にしたら\nEpoch 1/10 - loss: 14.4825 - accuracy: 0.1014\nEpoch 2/10 - loss: 14.5063 - accuracy: 0.0999\nEpoch 3/10 - loss: 14.5063 - accuracy: 0.0999', 'ja');
     expect(ja.text).toContain('学習率 0.1 が大きすぎます');
     expect(ja.text).not.toContain('小さすぎ');
+    // At ln(10) with a large rate: guessing, not a loss that has yet to move.
+    const [chance] = computeFromQuestion('Adam(learning_rate=0.5)\nEpoch 1/5 - loss: 2.3031\nEpoch 2/5 - loss: 2.3029\nEpoch 3/5 - loss: 2.3030', 'en');
+    expect(chance.text).toContain('learning_rate=0.5 is too large');
+    expect(chance.text).not.toContain('hardly moved from there yet');
     // At Adam's default the rate is not what is wrong.
     const [dflt] = computeFromQuestion('Adam(learning_rate=0.001)\nEpoch 1/5 - loss: 0.9012\nEpoch 2/5 - loss: 0.9008\nEpoch 3/5 - loss: 0.9010', 'en');
     expect(dflt.text).not.toMatch(/too small|too large/);

@@ -312,13 +312,15 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
       };
     case 'chance-level':
       if (typeof x.lr === 'number' && (x.lr <= 1e-4 || x.lr >= LARGE_RATE)) {
-        // Too small a rate: the loss has barely left where every classifier starts, ln(k).
-        const slow = findingText({ kind: 'stalled', facts: { ...x, last: x.value } }, lang);
+        // The asker's rate explains the stall: too small, the loss has barely left where every classifier
+        // starts, ln(k); too large, the weights were thrown to where the model guesses.
+        const stalled = findingText({ kind: 'stalled', facts: { ...x, last: x.value } }, lang);
+        const large = x.lr >= LARGE_RATE;
         return {
-          topic: slow.topic,
+          topic: stalled.topic,
           text: ja
-            ? `${slow.text}${x.first} はほぼ ln(${x.classes}) ≈ ${x.ln}、つまり ${x.classes} クラスに同じ確率を出す当てずっぽうの予測の loss で、ランダムな重みから始めたときの値です。まだほとんどそこから動いていないということです。`
-            : `${slow.text} ${x.first} is about ln(${x.classes}) ≈ ${x.ln}, the loss of a random guess that gives ${x.classes} classes the same probability: where training from random weights starts. The model has hardly moved from there yet.`,
+            ? `${stalled.text}${x.first} はほぼ ln(${x.classes}) ≈ ${x.ln}、つまり ${x.classes} クラスに同じ確率を出す当てずっぽうの予測の loss ${large ? 'です。' : 'で、ランダムな重みから始めたときの値です。まだほとんどそこから動いていないということです。'}`
+            : `${stalled.text} ${x.first} is about ln(${x.classes}) ≈ ${x.ln}, the loss of a random guess that gives ${x.classes} classes the same probability${large ? '.' : ': where training from random weights starts. The model has hardly moved from there yet.'}`,
         };
       }
       return {
