@@ -221,6 +221,27 @@ const LEFTOVER: Partial<Record<OtherLang, RegExp>> = {
   ko: /[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+/gu,
 };
 
+/** Counts, changes and start values the calculators read, written in the other language's own way. */
+function readNumbers(text: string): string {
+  return (
+    text
+      // A count of pictures: 50000 张图片, 1000장의 이미지.
+      .replace(/(\d[\d,]*)\s*(?:张|張|장의?|个|個|개의?)\s*(?:图片|圖片|图像|圖像|照片|样本|樣本|이미지|사진|샘플)/gu, '$1 images ')
+      .replace(/(\d[\d,]*)\s*(?:张|張|장)(?=[\s，,。]|$)/gu, '$1 images ')
+      // A bare count in the hundreds or more is a data size: 60000개, 1000 个.
+      .replace(/(\d{3,}|\d{1,3}(?:,\d{3})+)\s*(?:개|个|個)/gu, '$1 samples ')
+      // A change of value: 32에서 256으로, 从 32 改成 256.
+      .replace(/(\d[\d.]*)\s*에서\s*(\d[\d.]*)\s*(?:으로|로)/gu, ' from $1 to $2 ')
+      .replace(/(?:从|從)\s*(\d[\d.]*)\s*(?:改成|改为|改為|换成|換成|变成|變成|到)\s*(\d[\d.]*)/gu, ' from $1 to $2 ')
+      // A start value: w 从 0 开始, w 는 0 에서 시작.
+      .replace(/(?:从|從)\s*([-−]?\d+(?:\.\d+)?)\s*(?:开始|開始)/gu, ' starts at $1 ')
+      .replace(/([-−]?\d+(?:\.\d+)?)\s*(?:에서|부터)\s*시작/gu, ' starts at $1 ')
+      // Small counts written as words: 两步 (two steps), 두 번 (twice); not 每一步 (each step).
+      .replace(/(?<![每第])([一二两兩三四五六七八九十])\s*(步|次|个|個)/gu, (_, n: string, unit: string) => `${'一二三四五六七八九十'.indexOf(n === '两' || n === '兩' ? '二' : n) + 1} ${unit === '步' ? 'steps' : unit === '次' ? 'times' : ''} `)
+      .replace(/(한|두|세|네|다섯)\s*(번|스텝)/gu, (_, n: string, unit: string) => `${['한', '두', '세', '네', '다섯'].indexOf(n) + 1} ${unit === '번' ? 'times' : 'steps'} `)
+  );
+}
+
 /**
  * The question with its course words read as English terms and the rest of
  * its script dropped. Code, numbers and English words stay as written. A
@@ -229,29 +250,16 @@ const LEFTOVER: Partial<Record<OtherLang, RegExp>> = {
 export function glossOtherLanguage(text: string, lang: OtherLang | undefined): string {
   const lexicon = lang && LEXICON[lang];
   if (!lexicon) return text;
-  // Each replacement is marked so that a shorter term cannot match inside a longer one's English.
+  let out = readNumbers(text);
+  // Each term read is marked first, so that a shorter term cannot match inside a longer one's English.
   const marks: string[] = [];
-  // A count of pictures: 50000 张图片, 1000장의 이미지.
-  let out = text
-    .replace(/(\d[\d,]*)\s*(?:张|張|장의?|个|個|개의?)\s*(?:图片|圖片|图像|圖像|照片|样本|樣本|이미지|사진|샘플)/gu, '$1 images ')
-    .replace(/(\d[\d,]*)\s*(?:张|張|장)(?=[\s，,。]|$)/gu, '$1 images ')
-    // A bare count in the hundreds or more is a data size: 60000개, 1000 个.
-    .replace(/(\d{3,}|\d{1,3}(?:,\d{3})+)\s*(?:개|个|個)/gu, '$1 samples ')
-    // A change of value: 32에서 256으로, 从 32 改成 256.
-    .replace(/(\d[\d.]*)\s*에서\s*(\d[\d.]*)\s*(?:으로|로)/gu, ' from $1 to $2 ')
-    .replace(/(?:从|從)\s*(\d[\d.]*)\s*(?:改成|改为|改為|换成|換成|变成|變成|到)\s*(\d[\d.]*)/gu, ' from $1 to $2 ')
-    // A start value: w 从 0 开始, w 는 0 에서 시작.
-    .replace(/(?:从|從)\s*([-−]?\d+(?:\.\d+)?)\s*(?:开始|開始)/gu, ' starts at $1 ')
-    .replace(/([-−]?\d+(?:\.\d+)?)\s*(?:에서|부터)\s*시작/gu, ' starts at $1 ')
-    // Small counts written as words: 两步 (two steps), 두 번 (twice).
-    .replace(/(?<![每第])([一二两兩三四五六七八九十])\s*(步|次|个|個)/gu, (_, n: string, unit: string) => `${'一二三四五六七八九十'.indexOf(n === '两' || n === '兩' ? '二' : n) + 1} ${unit === '步' ? 'steps' : unit === '次' ? 'times' : ''} `)
-    .replace(/(한|두|세|네|다섯)\s*(번|스텝)/gu, (_, n: string, unit: string) => `${['한', '두', '세', '네', '다섯'].indexOf(n) + 1} ${unit === '번' ? 'times' : 'steps'} `);
   for (const [re, en] of lexicon) {
     out = out.replace(re, () => {
       marks.push(en);
       return `\u0000${marks.length - 1}\u0000`;
     });
   }
+  // The rest of the script goes; full-width punctuation becomes ASCII, so the calculators see their separators.
   out = out.replace(LEFTOVER[lang]!, ' ').replace(/[\uff01-\uff5e]/gu, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0) + ' ').replace(/[、。]/gu, '. ');
   out = out.replace(/\u0000(\d+)\u0000/g, (_, i: string) => ` ${marks[Number(i)]} `);
   return out.replace(/[ \t]+/g, ' ').replace(/ ?\n ?/g, '\n').trim();
