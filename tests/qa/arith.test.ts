@@ -34,6 +34,8 @@ describe('the course\'s small formulas on the asker\'s numbers', () => {
     expect(cat).toContain('正解クラスの確率 0.1 → loss = −ln(0.1) = 2.303');
     // An accuracy written before its metric is not a probability of the true class.
     expect(en('I skipped to_categorical, used sparse_categorical_crossentropy and got the same 0.98 accuracy')).toEqual([]);
+    // Logits (a list with negative values or values above 1) are scores, not probabilities.
+    expect(en('predict gives [-3.2, 0.4, 8.9, -1.1] with SparseCategoricalCrossentropy(from_logits=True). not probabilities?')).toEqual([]);
   });
 
   it('pools and convolves a small matrix by hand', () => {

@@ -250,6 +250,11 @@ describe('error messages read with their numbers', () => {
     expect(readError('expected shape=(None, 100), found shape=(None, 30)')?.kind).not.toBe('unflattened-image');
   });
 
+  it('explains a pooled size rounded up by padding=same in a summary table', () => {
+    const [m] = computeFromQuestion('summary:\n conv2d_2 (Conv2D)  (None, 7, 7, 25)  11275\n max_pooling2d_2 (MaxPooling2D)  (None, 4, 4, 25)  0\nなんで 7 が 4 になるの？', 'ja');
+    expect(m.text).toContain("padding='same' なので高さと幅は 7 ÷ 2 の切り上げ = 4（既定の padding='valid' なら切り捨てで 3）");
+  });
+
   it('says where one column too many comes from: to_categorical without num_classes', () => {
     const r = readError("y_train = keras.utils.to_categorical(y_train)\nValueError: Shapes (None, 25) and (None, 24) are incompatible")!;
     expect(r.kind).toBe('output-units-mismatch');

@@ -306,10 +306,13 @@ function crossEntropy(t: string): ArithResult | undefined {
   const metric = /(accuracy|\bacc\b|loss|精度|正解率|learning_rate|\blr\b|学習率|dropout|rate|split|momentum)\W{0,4}(?:is|was|of|=|:|が|は)?\s*(?:already|ずっと|まだ|常に|いつも|stays?(?: at)?|stuck at|remains?(?: at)?|still)?\s*$/i;
   // … nor one the metric follows ("got the same 0.98 accuracy", 「0.98 の精度」).
   const metricAfter = /^\s*(?:の\s*)?(accuracy|\bacc\b|val_acc|精度|正解率|loss|損失)/i;
+  // … nor one in a list that holds negative values or values above 1: those are logits (scores), not probabilities.
+  const scoreLists = [...t.matchAll(/\[[^[\]]*\]/g)].filter((l) => /(^|[\s,[])[-−]\d|(?<![\d.])([2-9]|\d{2,})(\.\d+)?(?![\d.])|(?<![\d.])1\.0*[1-9]/.test(l[0])).map((l) => [l.index!, l.index! + l[0].length]);
+  const inScores = (at: number) => scoreLists.some(([a, b]) => at > a && at < b);
   const ps = [
     ...new Set(
       [...t.matchAll(/(?<![\d.])(0\.\d+|1\.0+)(?!\d|\.\d)/g)]
-        .filter((m) => !metric.test(t.slice(Math.max(0, m.index! - 24), m.index!)) && !metricAfter.test(t.slice(m.index! + m[0].length, m.index! + m[0].length + 16)))
+        .filter((m) => !metric.test(t.slice(Math.max(0, m.index! - 24), m.index!)) && !metricAfter.test(t.slice(m.index! + m[0].length, m.index! + m[0].length + 16)) && !inScores(m.index!))
         .map((m) => Number(m[1]))
         .filter((p) => p > 0 && p < 1),
     ),

@@ -101,9 +101,15 @@ export function explainSummary(rows: SummaryRow[], lang: Lang, statedTotal?: num
       }
     } else if ((r.kind === 'MaxPooling2D' || r.kind === 'AveragePooling2D') && prev && prev.length === 3 && r.shape.length === 3) {
       const p = Math.round(prev[0] / r.shape[0]);
-      why = ja
-        ? `${p}×${p} のプーリングで高さと幅は ${prev[0]} ÷ ${p} の切り捨て = ${r.shape[0]}、チャンネル数 ${r.shape[2]} はそのまま。重みを持たないので 0。`
-        : `: ${p}×${p} pooling takes the height and width to floor(${prev[0]} / ${p}) = ${r.shape[0]} and keeps the ${r.shape[2]} channels; it has no weights, so 0.`;
+      // An odd size that grew on division was rounded up: padding='same' (7 → 4 with 2×2, where 'valid' gives 3).
+      const up = Math.floor(prev[0] / p) !== r.shape[0] && Math.ceil(prev[0] / p) === r.shape[0];
+      why = up
+        ? ja
+          ? `${p}×${p} のプーリングで、padding='same' なので高さと幅は ${prev[0]} ÷ ${p} の切り上げ = ${r.shape[0]}（既定の padding='valid' なら切り捨てで ${Math.floor(prev[0] / p)}）、チャンネル数 ${r.shape[2]} はそのまま。重みを持たないので 0。`
+          : `: ${p}×${p} pooling with padding='same' takes the height and width to ceil(${prev[0]} / ${p}) = ${r.shape[0]} (the default padding='valid' would round down to ${Math.floor(prev[0] / p)}) and keeps the ${r.shape[2]} channels; it has no weights, so 0.`
+        : ja
+          ? `${p}×${p} のプーリングで高さと幅は ${prev[0]} ÷ ${p} の切り捨て = ${r.shape[0]}、チャンネル数 ${r.shape[2]} はそのまま。重みを持たないので 0。`
+          : `: ${p}×${p} pooling takes the height and width to floor(${prev[0]} / ${p}) = ${r.shape[0]} and keeps the ${r.shape[2]} channels; it has no weights, so 0.`;
     } else if (r.kind === 'Flatten' && prev) {
       why = ja
         ? `${prev.join('×')} = ${fmt(r.shape[0])} 個の値を 1 列に並べ直すだけなので 0。`
