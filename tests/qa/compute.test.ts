@@ -250,6 +250,16 @@ describe('error messages read with their numbers', () => {
     expect(readError('expected shape=(None, 100), found shape=(None, 30)')?.kind).not.toBe('unflattened-image');
   });
 
+  it('counts the batches of one evaluation pass, updating nothing', () => {
+    const [v] = computeFromQuestion("ASL validation set is 7172 images and I didn't set batch_size. how many batches does evaluation run per epoch?", 'en');
+    expect(v.text).toMatch(/^Batches in one evaluation pass = 7,172 \/ 32 \(the default batch_size of 32\) → 225/);
+    expect(v.text).toContain('evaluation updates no weights');
+    expect(v.text).not.toContain('one more update');
+    // Without a validation set it is training.
+    const [t] = computeFromQuestion('batch_size=64, 60000 training images, without validation data, epochs=5. how many steps per epoch?', 'en');
+    expect(t.text).toMatch(/^Steps per epoch/);
+  });
+
   it('explains a pooled size rounded up by padding=same in a summary table', () => {
     const [m] = computeFromQuestion('summary:\n conv2d_2 (Conv2D)  (None, 7, 7, 25)  11275\n max_pooling2d_2 (MaxPooling2D)  (None, 4, 4, 25)  0\nなんで 7 が 4 になるの？', 'ja');
     expect(m.text).toContain("padding='same' なので高さと幅は 7 ÷ 2 の切り上げ = 4（既定の padding='valid' なら切り捨てで 3）");

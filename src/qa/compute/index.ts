@@ -189,11 +189,12 @@ function stepsText(r: StepsResult, lang: Lang): string {
       : even
       ? ''
       : ja
-        ? `（${c.batch} 件のバッチが ${fmt(c.steps - 1)} 個と、最後に ${c.last} 件のバッチが 1 個。端数は切り上げで、最後の小さいバッチは捨てられも水増しもされず、その ${c.last} 件で 1 回更新します）`
-        : ` (${fmt(c.steps - 1)} full batches of ${c.batch} and a last batch of ${c.last}: the division is rounded up; the smaller last batch is neither dropped nor padded, it is one more update on those ${c.last} samples)`;
+        ? `（${c.batch} 件のバッチが ${fmt(c.steps - 1)} 個と、最後に ${c.last} 件のバッチが 1 個。端数は切り上げで、最後の小さいバッチは捨てられも水増しもされず、${r.evaluate ? `その ${c.last} 件も評価されます。評価では重みは更新されません` : `その ${c.last} 件で 1 回更新します`}）`
+        : ` (${fmt(c.steps - 1)} full batches of ${c.batch} and a last batch of ${c.last}: the division is rounded up; the smaller last batch is neither dropped nor padded, ${r.evaluate ? `so those ${c.last} samples are evaluated too; evaluation updates no weights` : `it is one more update on those ${c.last} samples`})`;
     const all = r.inferredBatch ? (ja ? `毎エポック ${fmt(c.train)} 件すべてを使っています。` : ` All ${fmt(c.train)} samples are used every epoch.`) : '';
-    const shown = (r.shown === c.steps ? (ja ? `進捗バーの ${fmt(c.steps)}/${fmt(c.steps)} は、このステップ（バッチ）の数で、画像の枚数ではありません。1 ステップごとに重みが 1 回更新されます。` : ` The ${fmt(c.steps)}/${fmt(c.steps)} in the progress bar counts these steps (batches), not images; the weights are updated once per step.`) : '') + all;
-    const what = r.evaluate ? (ja ? 'evaluate が処理するバッチの数' : 'Batches evaluate goes through') : ja ? '1エポックのステップ数' : 'Steps per epoch';
+    const perStep = r.evaluate ? '' : ja ? '1 ステップごとに重みが 1 回更新されます。' : '; the weights are updated once per step';
+    const shown = (r.shown === c.steps ? (ja ? `進捗バーの ${fmt(c.steps)}/${fmt(c.steps)} は、このステップ（バッチ）の数で、画像の枚数ではありません。${perStep}` : ` The ${fmt(c.steps)}/${fmt(c.steps)} in the progress bar counts these steps (batches), not images${perStep}.`) : '') + all;
+    const what = r.evaluate ? (ja ? 'evaluate が処理するバッチの数' : 'Batches in one evaluation pass') : ja ? '1エポックのステップ数' : 'Steps per epoch';
     lines.push(
       ja
         ? `${split}${what} = ${fmt(c.train)}${assumed} ÷ ${c.batch}（${batch}）→ ${fmt(c.steps)}${r.evaluate ? '' : ' ステップ'}${rest}。${shown}${total}`

@@ -199,7 +199,8 @@ export function computeSteps(text: string): StepsResult | undefined {
     const steps = Math.floor(c.train / b);
     return { cases: [{ ...c, steps, last: b, dropped: c.train - steps * b }], shown, assumedSamples, evaluate: false, dataset, epochs };
   }
-  const evaluate = /\b(evaluate|predict)\s*\(/.test(t) && !/\bfit\s*\(/.test(t);
+  // model.evaluate / predict, or the validation set's own batches named in words ("how many batches does evaluation run").
+  const evaluate = (/\b(evaluate|predict)\s*\(/.test(t) || (/(?<!\b(without|no|not using)\s+(a\s+|the\s+)?)\b(evaluation|validation (set|data|images))\b/i.test(t) && !split)) && !/\bfit\s*\(/.test(t);
   // steps_per_epoch=100 in the call: an "epoch" is 100 batches, not a pass over the data.
   const fixed = /steps_per_epoch\s*=\s*(\d+)/.exec(t);
   if (fixed) {
@@ -215,7 +216,7 @@ export function computeSteps(text: string): StepsResult | undefined {
     const b = COMMON_BATCHES.find((x) => stepsCase(n, x, split, false).steps === shown);
     if (b) return { cases: [stepsCase(n, b, split, false)], shown, assumedSamples, evaluate, dataset, epochs, inferredBatch: true };
   }
-  if (shown !== undefined || /(step|ステップ|progress|進捗|\?{2,})/i.test(t)) {
+  if (shown !== undefined || /(step|ステップ|progress|進捗|\?{2,}|\bbatches\b|バッチ数|バッチの数|何バッチ)/i.test(t)) {
     return { cases: [stepsCase(n, KERAS_DEFAULT_BATCH, split, true)], shown, assumedSamples, evaluate, dataset, epochs };
   }
   return undefined;
