@@ -127,6 +127,8 @@ describe('steps per epoch', () => {
     expect(sampleCounts('28x28 images')).toEqual([]);
     expect(batchSizes('batch_size を 16 → 256 に')).toEqual([16, 256]);
     expect(batchSizes('if I change the batch size from 32 to 256')).toEqual([32, 256]);
+    expect(batchSizes('batch_size=64, 60000 training images')).toEqual([64]);
+    expect(batchSizes('batch_size 32, 64 or 128')).toEqual([32, 64, 128]);
   });
 
   it('divides, rounds up and names the last batch, with validation_split and the default batch size', () => {
@@ -256,7 +258,7 @@ describe('error messages read with their numbers', () => {
     expect(v.text).toContain('evaluation updates no weights');
     expect(v.text).not.toContain('one more update');
     // Without a validation set it is training.
-    const [t] = computeFromQuestion('batch_size=64, 60000 training images, without validation data, epochs=5. how many steps per epoch?', 'en');
+    const [t] = computeFromQuestion('batch_size=64 training MNIST 60000 training images ( without validation data ) , epochs=5. 1 epoch how many steps ? in total update how many times weights ?', 'en');
     expect(t.text).toMatch(/^Steps per epoch/);
   });
 

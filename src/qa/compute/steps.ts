@@ -103,7 +103,9 @@ export function batchSizes(text: string): number[] {
     if (n >= 1 && n <= 10_000_000 && !out.includes(n)) out.push(n);
   };
   for (const m of t.matchAll(/(batch[_ ]?size|バッチサイズ|バッチ)\s*(?:を|は|が|of|=|:|to|from)?\s*(\d+)((?:\s*(?:→|->|=>|から|to|,|と|or|vs\.?)\s*\d+)*)(?!\d|\s*にしたり)/gi)) {
-    for (const n of [m[2], ...(m[3].match(/\d+/g) ?? [])]) add(Number(n));
+    // A number listed after it that counts data ("batch_size=64, 60000 training images") is not another batch size.
+    const listed = [...m[3].matchAll(/\d+/g)].filter((x) => !/^\s*(training|train|test|validation|images?|samples?|examples?|rows?|件|枚|個|データ|画像|サンプル)/i.test(t.slice(m.index! + m[0].length - m[3].length + x.index! + x[0].length)));
+    for (const n of [m[2], ...listed.map((x) => x[0])]) add(Number(n));
   }
   // tf.data's Dataset.batch(64): the batch size of a dataset passed to fit.
   for (const m of t.matchAll(/\.batch\(\s*(?:batch_size\s*=\s*)?(\d+)/g)) add(Number(m[1]));
