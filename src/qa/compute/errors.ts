@@ -24,6 +24,12 @@ const dims = (s: string) =>
 
 const shape = (d: (number | null)[]) => `(${d.map((x) => (x === null ? 'None' : x)).join(', ')}${d.length === 1 ? ',' : ''})`;
 
+/** The two shapes of Keras's "expected shape=(…), found shape=(…)". */
+function expectedFound(t: string): { want: (number | null)[]; got: (number | null)[] } | undefined {
+  const m = /expected shape=\(([^)]*)\),\s*found shape=\(([^)]*)\)/i.exec(t);
+  return m ? { want: dims(m[1]), got: dims(m[2]) } : undefined;
+}
+
 type Reader = (t: string) => ErrorReading | undefined;
 
 const READERS: Reader[] = [
@@ -45,10 +51,9 @@ const READERS: Reader[] = [
   },
   // One sample given without its batch axis: predict(x_test[0]) on a model that takes (None, 28, 28).
   (t) => {
-    const m = /expected shape=\(([^)]*)\),\s*found shape=\(([^)]*)\)/i.exec(t);
-    if (!m) return undefined;
-    const want = dims(m[1]);
-    const got = dims(m[2]);
+    const shapes = expectedFound(t);
+    if (!shapes) return undefined;
+    const { want, got } = shapes;
     // found = expected without its last axis: the sample's first axis was taken for the batch.
     if (want[0] !== null || got[0] !== null || got.length !== want.length - 1) return undefined;
     if (!want.slice(1, -1).every((d, i) => d === got[i + 1])) return undefined;
@@ -64,10 +69,9 @@ const READERS: Reader[] = [
   },
   // One image (28, 28) given to a model that takes flat rows (None, 784): its rows were read as 28 samples.
   (t) => {
-    const m = /expected shape=\(([^)]*)\),\s*found shape=\(([^)]*)\)/i.exec(t);
-    if (!m) return undefined;
-    const want = dims(m[1]);
-    const got = dims(m[2]);
+    const shapes = expectedFound(t);
+    if (!shapes) return undefined;
+    const { want, got } = shapes;
     if (want.length !== 2 || got.length !== 2 || want[0] !== null || got[0] !== null || !want[1] || !got[1] || got[1] < 2 || want[1] !== got[1] * got[1]) return undefined;
     const side = got[1];
     const flat = want[1];
@@ -103,10 +107,9 @@ const READERS: Reader[] = [
   },
   // One flat sample (4,) given to a model that takes (None, 4): Keras reads a 1-D array as k samples of one feature each.
   (t) => {
-    const m = /expected shape=\(([^)]*)\),\s*found shape=\(([^)]*)\)/i.exec(t);
-    if (!m) return undefined;
-    const want = dims(m[1]);
-    const got = dims(m[2]);
+    const shapes = expectedFound(t);
+    if (!shapes) return undefined;
+    const { want, got } = shapes;
     if (want.length !== 2 || got.length !== 2 || want[0] !== null || got[0] !== null || got[1] !== 1 || !want[1] || want[1] < 2) return undefined;
     const k = want[1];
     const one = /(predict|evaluate|__call__|model)\s*\(\s*([\w.]+)\s*\[\s*(-?\d+)\s*\]\s*\)/.exec(t);
