@@ -75,6 +75,11 @@ model.add(Dense(1, activation='sigmoid'))`);
     // A chain with no input shape anywhere still has its layers read one by one.
     const loose = summarizeModels('Conv2D(64, 3, use_bias=False) followed by BatchNormalization(). how many params with 32 input channels?');
     expect(loose.some((m) => m.rows.some((r) => r.params === 256))).toBe(true);
+    // Japanese names the earlier layer first: 「A の後で B」 and 「A の上に B」 put A first.
+    for (const join of ['の後で', 'の上に']) {
+      const [ja] = summarizeModels(`入力は 28x28x1 で Conv2D(32, (3,3)) ${join} MaxPooling2D((2,2)) を置くと出力は？`);
+      expect(ja.rows.map((r) => r.output)).toEqual([[26, 26, 32], [13, 13, 32]]);
+    }
   });
 
   it('stops with a reason where a layer cannot take its input', () => {
@@ -117,6 +122,10 @@ model.add(Dense(1, activation='sigmoid'))`);
 
   it('leaves code alone when the question does not ask about shapes or parameters', () => {
     expect(computeFromQuestion("why is my accuracy low?\nmodel = Sequential([Dense(8, input_shape=(4,)), Dense(3, activation='softmax')])", 'en')).toEqual([]);
+    // A kernel's size is the layer's setting, not the model's size.
+    expect(computeFromQuestion('Conv2D(50, (3, 3), padding="same") の 50 って何の数ですか？ (3,3) がカーネルサイズなのはわかったんですが', 'ja')).toEqual([]);
+    expect(computeFromQuestion('in Conv2D(50, (3,3)) what is the 50? I get that (3,3) is the kernel size', 'en')).toEqual([]);
+    expect(computeFromQuestion('Conv2D(50, (3,3)) on 28x28x1: what output size?', 'en')[0].kind).toBe('model');
   });
 });
 

@@ -26,8 +26,9 @@ export interface Computed {
   topic?: TopicSlug;
 }
 
+/** Words asking for a pasted model's shapes or counts (a kernel's, pool's or batch's size is not the model's). */
 const ASKS_MODEL =
-  /(param|パラメー?タ|shape|(?<![線変図整円成原外固正方台角地人])形|出力|output|comes? out|出てくる|何が出|summary|サマリ|合って|how many|何個|いくつ|計算|\bsize\b|サイズ|total|合計|heavy|重い|\bmost\b|最も|一番|\bweights?\b|重み|次元|dimension|flatten|come from|where does|どこから)/i;
+  /(param|パラメー?タ|shape|(?<![線変図整円成原外固正方台角地人])形|出力|output|comes? out|出てくる|何が出|summary|サマリ|合って|how many|何個|いくつ|計算|(?<!(?:kernel|filter|pool|batch|window)[_ ]?)\bsize\b|(?<!(?:カーネル|フィルタ|フィルター|プール|バッチ|ウィンドウ)\s?)サイズ|total|合計|heavy|重い|\bmost\b|最も|一番|\bweights?\b|重み|次元|dimension|flatten|come from|where does|どこから)/i;
 
 function modelText(m: ModelSummary, lang: Lang): string {
   const ja = lang === 'ja';

@@ -442,7 +442,7 @@ export function bareLayerPattern(names: readonly string[], flags = ''): RegExp {
 }
 
 /** Prose between two layer calls that makes them one chain: an optional "on 13x13x32 (input)", then "then" / "followed by" / 「のあと」. */
-const PROSE_JOIN = /^\s*(?:(?:on|over|with)\s+(?:an?\s+|the\s+)?\(?[\d\s,x×*]+\)?\s*(?:input|feature ?maps?|tensor)?\s*)?[,;]?\s*(?:(?:and\s+)?then|followed by|into)\s+(?:an?\s+|the\s+)?(?:layers\.)?$|^\s*(?:の(?:あと|後)に?|に続けて|→)\s*(?:layers\.)?$/i;
+const PROSE_JOIN = /^\s*(?:(?:on|over|with)\s+(?:an?\s+|the\s+)?\(?[\d\s,x×*]+\)?\s*(?:input|feature ?maps?|tensor)?\s*)?[,;]?\s*(?:(?:and\s+)?then|followed by|into)\s+(?:an?\s+|the\s+)?(?:layers\.)?$|^\s*(?:の(?:あと|後|上)(?:に|で)?[、,]?|に続けて|→)\s*(?:layers\.)?$/i;
 
 /** Layers that take no arguments, so a bare name can be read as their call. */
 const BARE_NO_ARGUMENT_LAYER = bareLayerPattern(['Flatten', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D'], 'g');
@@ -495,7 +495,8 @@ export function summarizeModels(source: string): ModelSummary[] {
     return /^([\s,\])]|->|→|=>)*$/.test(between) || PROSE_JOIN.test(between);
   };
   // "LSTM(32) after Embedding(10000, 16)": the second call comes first in the model.
-  const after = (a: PyCall, b: PyCall) => /^\s*(after|following|on top of|fed by)\s*(an?\s+|the\s+)?$|^\s*(の後|のあと|の上)/i.test(text.slice(a.end, b.at));
+  // (Japanese puts the earlier layer first: 「Embedding(…) の後に LSTM(32)」 reads in order, as PROSE_JOIN does.)
+  const after = (a: PyCall, b: PyCall) => /^\s*(after|following|on top of|fed by)\s*(an?\s+|the\s+)?$/i.test(text.slice(a.end, b.at));
   const runs: PyCall[][] = [];
   for (const c of lone) {
     const last = runs[runs.length - 1];
