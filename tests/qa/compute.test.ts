@@ -146,6 +146,12 @@ describe('steps per epoch', () => {
     const d = computeSteps('25000 training images and the bar shows 782/782, why that number?')!;
     expect(d.cases[0]).toMatchObject({ batch: 32, defaultBatch: true, steps: 782 });
     expect(computeSteps('what is a batch?')).toBeUndefined();
+    // Two batch sizes compared over what training did: the updates per epoch, and over the run's epochs (not the "1 epoch" unit).
+    const cmp = computeSteps('MNISTで batch_size を 32 → 512 にしたら1エポックは速くなったけど 5エポック後の精度が落ちました。精度にも関係あるの？')!;
+    expect(cmp.cases.map((c) => c.steps)).toEqual([1875, 118]);
+    expect(cmp.epochs).toBe(5);
+    expect(computeSteps('A: batch_size=32, epochs=10 / B: batch_size=64, epochs=20 on 60000 images, which is faster?')!.epochs).toBeUndefined();
+    expect(computeSteps('batch_size 32 or 64, which is better?')).toBeUndefined();
     // "labelled photos" are samples too, and "total number of weight updates" asks for epochs × steps.
     expect(computeSteps('I have 1200 labelled photos, validation_split=0.25, batch_size=64. how many steps per epoch?')!.cases[0]).toMatchObject({ samples: 1200, train: 900, steps: 15, last: 4 });
     const total = computeSteps('60000 train images, validation_split=0.2, batch_size=128, epochs=8. total number of weight updates?')!;

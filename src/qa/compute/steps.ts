@@ -54,6 +54,9 @@ const MNIST_TRAIN = 60000;
 const ASKS_STEPS =
   /(\b(how many|number of|count of|total|\d[\d,]*)\s+(weight |gradient )?steps?\b|\bsteps?\s+(per|in|each|an|one|of an?|of each)\s+(\w+\s+)?epoch|steps_per_epoch|更新(回数|の回数|って(全部で)?何回|は何回)|(weight )?updates? (in total|altogether|overall)|how many (weight )?updates|(total|number of|count of) (weight |parameter |gradient )?(updates|steps)|ステップ|progress ?bar|進捗|プログレスバー|何回(更新|ループ)?|iterations?|イテレーション|batches|バッチ数|バッチの数|\?{2,}\s*\/\s*\?{2,}|\b(\d+)\s*\/\s*\2\b|なんの数|何の数|what (is|are) the (\d+|number))/i;
 
+/** What a change of batch size did to training: its accuracy, loss or speed. */
+const COMPARES_TRAINING = /(精度|accuracy|\bacc\b|\bloss\b|速く|速い|速度|遅く|遅い|時間|fast|slow|quick|time|収束|converge|学習が進)/i;
+
 /** A count written with digits, commas, "k", "million"/"M" or 万 (6万 = 60,000). */
 export function count(s: string): number {
   const t = s.replace(/[,_\s]/g, '').replace(/個の?$/, '');
@@ -139,15 +142,21 @@ export function computeSteps(text: string): StepsResult | undefined {
   const t = text.normalize('NFKC');
   // The bars of a pasted training log ("858/858 - 3s - loss: …") do not ask about steps by themselves.
   const asked = t.split('\n').filter((l) => !/\b(loss|acc(uracy)?)\s*[:=]\s*\d|^\s*epoch\s+\d+\s*\/\s*\d+\s*$/i.test(l)).join('\n');
-  if (!ASKS_STEPS.test(asked)) return undefined;
+  const batches = batchSizes(t);
+  // Two batch sizes compared over what training did ("32 → 512: faster, but accuracy fell"): the updates per epoch are the answer's core.
+  const compared = batches.length >= 2 && COMPARES_TRAINING.test(asked);
+  if (!ASKS_STEPS.test(asked) && !compared) return undefined;
   const split = validationSplit(t);
   const shown = shownSteps(t);
-  const batches = batchSizes(t);
   let samples = sampleCounts(t).filter((n) => n !== shown && !batches.includes(n));
   let assumedSamples = false;
   let dataset: StepsResult['dataset'];
   const epochsM = /epochs\s*=\s*(\d+)|(\d+)\s*(?:エポック|epochs)/i.exec(t);
-  const epochs = epochsM && /(全部で|合計|トータル|total|in total|altogether|overall|何回)/i.test(t) ? Number(epochsM[1] ?? epochsM[2]) : undefined;
+  // Compared batch sizes are totalled over the run's epochs when it names one count of them ("5 epochs"; "1 epoch" is the unit, not the run).
+  const runEpochs = [...new Set([...t.matchAll(/epochs\s*=\s*(\d+)|(\d+)\s*(?:エポック|epochs)/gi)].map((m) => Number(m[1] ?? m[2])).filter((e) => e >= 2))];
+  const epochs = compared
+    ? runEpochs.length === 1 ? runEpochs[0] : undefined
+    : epochsM && /(全部で|合計|トータル|total|in total|altogether|overall|何回)/i.test(t) ? Number(epochsM[1] ?? epochsM[2]) : undefined;
   // Iris split with train_test_split: 150 rows, the test share rounded up (scikit-learn's rule).
   const testSize = /test_size\s*=\s*(0?\.\d+)/.exec(t);
   if (samples.length === 0 && /iris/i.test(t) && batches.length) {
