@@ -187,6 +187,21 @@ describe('training logs', () => {
     expect(en.text).toMatch(/lowest at epoch 2 \(0\.25\).*overfitting starts around epoch 2/);
   });
 
+  it('reads a negative loss as labels the loss does not accept, and a near-zero loss beside a larger val_loss as overfitting', () => {
+    const neg = 'how can the loss be NEGATIVE??\nEpoch 3/10\n1875/1875 - loss: -412.7731 - accuracy: 0.1124\ncompile(loss=\'binary_crossentropy\'), labels are the normal mnist y_train';
+    expect(readLog(parseLog(neg))[0]).toMatchObject({ kind: 'negative-loss', facts: { value: '-412.7731' } });
+    const [en] = computeFromQuestion(neg, 'en');
+    expect(en.text).toContain("Dense(10, activation='softmax')");
+    expect(en.text).toContain('binary_crossentropy expects labels of 0 or 1');
+    const [iris] = computeFromQuestion("iris で Dense(1, activation='sigmoid') と binary_crossentropy にしたら loss: -3.4521 になりました", 'ja');
+    expect(iris.text).toContain("Dense(3, activation='softmax')");
+    const line = 'これって完璧なモデル？\nEpoch 20/20\n1875/1875 - loss: 1.2034e-04 - accuracy: 1.0000 - val_loss: 0.4102 - val_accuracy: 0.9421';
+    expect(readLog(parseLog(line))[0]).toMatchObject({ kind: 'train-val-gap', facts: { loss: '1.2034e-04', vloss: '0.4102' } });
+    expect(computeFromQuestion(line, 'ja')[0].text).toMatch(/^完璧なモデルという意味ではありません。/);
+    // The same gap with a training loss that is not near 0 is not enough on one line.
+    expect(readLog(parseLog('Epoch 5/5 - loss: 0.0900 - accuracy: 0.9700 - val_loss: 0.1400 - val_accuracy: 0.9600'))).toEqual([]);
+  });
+
   it('tells divergence, a printed zero, a stall at chance and loss vs accuracy apart', () => {
     expect(readLog(parseLog('loss: 0.9 -> 54.2 -> inf -> nan'))[0]).toMatchObject({ kind: 'diverged', facts: { epoch: 3 } });
     expect(readLog(parseLog('val_loss=0.000 after training'))[0].kind).toBe('printed-zero');

@@ -390,13 +390,42 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
           ? `損失が下がったり上がったりしています（${x.values}、${x.ups} 回上昇）。エポックごとにこれだけ上下するのは、学習率${x.lr !== undefined ? `（${x.lr}）` : ''}が大きすぎて、1 回の更新で谷底を飛び越えている合図です。学習率を 1/10 くらいに下げてみてください（バッチごとの小さなゆれは普通ですが、エポック単位の大きな上下は普通ではありません）。`
           : `The loss goes down and up again (${x.values}; it rose ${x.ups} times). Swings this large from epoch to epoch mean the learning rate${x.lr !== undefined ? ` (${x.lr})` : ''} is too high: each update overshoots the minimum. Lower it, for example to a tenth. Small batch-to-batch noise is normal; large epoch-level swings are not.`,
       };
-    case 'train-val-gap':
+    case 'train-val-gap': {
+      // A training loss near 0 beside a larger validation loss: "a perfect model?" is answered first.
+      const losses = x.vloss !== undefined;
+      const leadJa = losses ? `完璧なモデルという意味ではありません。学習データの loss ${x.loss} がほぼ 0 なのは、学習データの答えをほぼ確実に当てられる（覚えてしまった）ということで、検証データの val_loss は ${x.vloss} とずっと大きいままです。` : '';
+      const leadEn = losses ? `No, it is not a perfect model. A training loss of ${x.loss}, nearly 0, means the model gets its training data right with near certainty (it has memorised it), while the validation loss stays far higher at ${x.vloss}. ` : '';
       return {
         topic: 'overfitting-validation',
         text: ja
-          ? `学習データの accuracy ${x.train} に対して検証データは ${x.val} で、差が開いています。これが過学習です：学習データには合っていても、見たことのないデータには同じようには当てはまっていません。モデルの実力として信じるのは検証データの値（${x.val}）です。`
-          : `Training accuracy ${x.train} against validation accuracy ${x.val}: the gap is overfitting. The model fits its training data better than it generalises to data it has not seen. The number to believe is the validation one (${x.val}): it estimates how the model does on new data.`,
+          ? `${leadJa}学習データの accuracy ${x.train} に対して検証データは ${x.val} で、差が開いています。これが過学習です：学習データには合っていても、見たことのないデータには同じようには当てはまっていません。モデルの実力として信じるのは検証データの値（${x.val}）です。`
+          : `${leadEn}Training accuracy ${x.train} against validation accuracy ${x.val}: the gap is overfitting. The model fits its training data better than it generalises to data it has not seen. The number to believe is the validation one (${x.val}): it estimates how the model does on new data.`,
       };
+    }
+    case 'negative-loss': {
+      const name = typeof x.lossName === 'string' ? x.lossName : undefined;
+      const k = typeof x.classes === 'number' ? x.classes : undefined;
+      const labelsJa = k === 10 ? '0〜9 の数字' : k === 3 ? '0・1・2 の' : '2 以上の整数';
+      const labelsEn = k === 10 ? 'the digits 0-9' : k === 3 ? 'the labels 0, 1 and 2' : 'integers above 1';
+      const causeJa = name === 'binary_crossentropy'
+        ? `binary_crossentropy は 0 か 1 のラベルを前提にしていて、${labelsJa}ラベルを渡すと −(1 − y) × log(1 − p) の項がマイナスになり、loss がいくらでもマイナスに進みます（その間 accuracy は上がりません）。`
+        : 'たとえば binary_crossentropy に 0〜9 のような整数ラベルを渡すと、loss がいくらでもマイナスに進みます。';
+      const causeEn = name === 'binary_crossentropy'
+        ? `binary_crossentropy expects labels of 0 or 1; given ${labelsEn}, its −(1 − y) × log(1 − p) term turns negative and the loss runs off into negative numbers while accuracy goes nowhere. `
+        : 'Integer labels such as 0-9 given to binary_crossentropy, for example, send the loss negative without limit. ';
+      const fixJa = k
+        ? `${k} クラス分類なら、出力層を \`Dense(${k}, activation='softmax')\` にして、整数ラベルのまま \`sparse_categorical_crossentropy\` を使うか、\`to_categorical\` で one-hot にして \`categorical_crossentropy\` を使ってください。`
+        : '多クラスなら出力層をクラス数のユニットと softmax にして `sparse_categorical_crossentropy`（整数ラベル）か `categorical_crossentropy`（one-hot）に、2 クラスならラベルを 0/1 にしてください。';
+      const fixEn = k
+        ? `For ${k} classes use an output layer \`Dense(${k}, activation='softmax')\` with \`sparse_categorical_crossentropy\` on the integer labels, or one-hot labels from \`to_categorical\` with \`categorical_crossentropy\`.`
+        : 'For several classes give the output layer one unit per class with softmax and use `sparse_categorical_crossentropy` (integer labels) or `categorical_crossentropy` (one-hot); for two classes make the labels 0/1.';
+      return {
+        topic: 'loss-function',
+        text: ja
+          ? `loss が ${x.value} とマイナスになるのは、ラベルが損失関数の想定と合っていない印です。交差エントロピーは −(正解ラベル × log 確率) の形で、ラベルが 0/1（または one-hot）なら 0 未満にはなりません。${causeJa}${fixJa}`
+          : `A loss of ${x.value}, below zero, means the labels are not what the loss function expects. Cross-entropy is −(label × log probability), which cannot go below 0 when the labels are 0/1 (or one-hot). ${causeEn}${fixEn}`,
+      };
+    }
     case 'loss-falls-accuracy-flat':
       return {
         topic: 'loss-function',
@@ -609,6 +638,12 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   for (const f of findings) {
     // A NaN loss with labels of -1 in the data: out-of-range labels, not a learning rate.
     if (f.kind === 'diverged' && /nan/i.test(String(f.facts.value)) && NEGATIVE_LABEL.test(text)) f.facts.badLabel = 1;
+    if (f.kind === 'negative-loss') {
+      const name = /\b(binary_crossentropy|sparse_categorical_crossentropy|categorical_crossentropy)\b/.exec(text);
+      if (name) f.facts.lossName = name[1];
+      if (/(mnist|digits?|手書き|数字|0\s*[-〜~～]\s*9)/i.test(text)) f.facts.classes = 10;
+      else if (/(iris|アイリス|アヤメ|あやめ)/i.test(text)) f.facts.classes = 3;
+    }
     // A loss quoted without its "Epoch k/N" line has no epoch of its own: the prose may say one ("nan from epoch 2").
     if (f.kind === 'diverged' && f.facts.unlabeled) {
       const said = /(?:from|at|in|since|after)\s+(?:the\s+)?epoch\s+(\d+)|epoch\s+(\d+)\s+(?:on|onwards)|エポック\s*(\d+)\s*(?:目|から|で)|(\d+)\s*エポック目/i.exec(text.normalize('NFKC'));

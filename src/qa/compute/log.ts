@@ -33,7 +33,8 @@ export type FindingKind =
   | 'val-loss-and-accuracy-rise'
   | 'loss-falls-accuracy-flat'
   | 'train-val-gap'
-  | 'oscillating';
+  | 'oscillating'
+  | 'negative-loss';
 
 export interface Finding {
   kind: FindingKind;
@@ -106,6 +107,12 @@ export function readLog(series: Series, lr?: number): Finding[] {
   const vloss = series.val_loss ?? [];
   const vacc = series.val_accuracy ?? [];
 
+  // A cross-entropy is never below 0 with labels it accepts: a negative loss says the labels are not what the loss expects.
+  const negative = [...loss, ...vloss].find((p) => Number.isFinite(p.value) && p.value < 0);
+  if (negative) {
+    out.push({ kind: 'negative-loss', facts: { value: negative.text, ...(acc.length ? { acc: last(acc).text } : {}) } });
+    return out;
+  }
   const bad = loss.find((p) => !Number.isFinite(p.value) || Math.abs(p.value) > 1e6);
   if (bad) {
     // An accuracy at 1/k alongside: the model predicts no better than guessing among k classes.
@@ -172,8 +179,11 @@ export function readLog(series: Series, lr?: number): Finding[] {
 
   if (acc.length >= 1 && vacc.length >= 1 && !out.some((f) => f.kind === 'overfitting' || f.kind === 'val-loss-and-accuracy-rise')) {
     const gap = last(acc).value - last(vacc).value;
-    // A single epoch's line says it too when the gap is wide (0.99 against 0.60).
-    if ((acc.length >= 2 || gap > 0.1) && gap > 0.015 && last(acc).value > 0.95) out.push({ kind: 'train-val-gap', facts: { train: last(acc).text, val: last(vacc).text } });
+    // A single epoch's line says it too when the gap is wide (0.99 against 0.60), or when a training loss near 0 sits beside a validation loss many times larger.
+    const lossGap = !out.some((f) => f.kind === 'exact-zero') && loss.length && vloss.length && last(loss).value < 0.01 && last(vloss).value > 10 * last(loss).value && last(vloss).value > 0.05;
+    if ((acc.length >= 2 || gap > 0.1 || lossGap) && gap > 0.015 && last(acc).value > 0.95) {
+      out.push({ kind: 'train-val-gap', facts: { train: last(acc).text, val: last(vacc).text, ...(lossGap ? { loss: last(loss).text, vloss: last(vloss).text } : {}) } });
+    }
   }
 
   for (const [l, a] of [[loss, acc], [vloss, vacc]] as const) {
