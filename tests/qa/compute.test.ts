@@ -271,6 +271,12 @@ describe('error messages read with their numbers', () => {
     expect(readError('expected shape=(None, 4), found shape=(4,)')!.kind).toBe('missing-batch-axis');
     expect(readError('expected shape=(None, 1024), found shape=(None, 32, 32)')!.text.ja).toContain('reshape(-1, 1024)');
     expect(readError("AttributeError: 'Functional' object has no attribute 'predict_classes'")!.kind).toBe('predict-classes-removed');
+    // One (28, 28, 1) image: its first axis is taken for the batch, leaving (28, 1); the asker's own variable is in the fix.
+    const one = readError('img.shape  # (28, 28, 1)\nmodel.predict(img)\nValueError: expected shape=(None, 28, 28, 1), found shape=(None, 28, 1)')!;
+    expect(one.kind).toBe('missing-batch-axis');
+    expect(one.text.en).toContain('np.expand_dims(img, 0)');
+    expect(one.text.en).toContain('(1, 28, 28, 1)');
+    expect(readError('expected shape=(None, 28, 28), found shape=(None, 28)')!.text.ja).toContain('x_test[0:1]');
   });
 
   it('reads one unflattened image given to a flat-input model, with its sizes', () => {

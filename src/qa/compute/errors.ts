@@ -54,16 +54,22 @@ const READERS: Reader[] = [
     const shapes = expectedFound(t);
     if (!shapes) return undefined;
     const { want, got } = shapes;
-    // found = expected without its last axis: the sample's first axis was taken for the batch.
+    // found = the sample's own axes after its first, which Keras took for the batch: (None, 28, 28, 1) gets (None, 28, 1).
     if (want[0] !== null || got[0] !== null || got.length !== want.length - 1) return undefined;
-    if (!want.slice(1, -1).every((d, i) => d === got[i + 1])) return undefined;
+    const same = (a: (number | null)[], b: (number | null)[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+    if (!same(got.slice(1), want.slice(2)) && !same(got.slice(1), want.slice(1, -1))) return undefined;
     const sample = shape(want.slice(1));
+    const one = `(1, ${want.slice(1).join(', ')})`;
+    // The asker's own variable, when predict names one (predict(img)); else the test set's first image.
+    const named = /\bpredict\(\s*([A-Za-z_]\w*)\s*\)/.exec(t)?.[1];
+    const fixJa = named ? `\`model.predict(np.expand_dims(${named}, 0))\` か \`model.predict(${named}.reshape${one})\`` : '`model.predict(x_test[0:1])` か `model.predict(np.expand_dims(x_test[0], 0))`';
+    const fixEn = named ? `\`model.predict(np.expand_dims(${named}, 0))\` or \`model.predict(${named}.reshape${one})\`` : '`model.predict(x_test[0:1])` or `model.predict(np.expand_dims(x_test[0], 0))`';
     return {
       kind: 'missing-batch-axis',
       topic: 'keras-api-errors',
       text: {
-        ja: `モデルは ${shape(want)}、つまり「何枚か × ${sample}」の入力を期待していますが、1 枚だけ（例：x_test[0]、形 ${sample}）を渡したので、最初の軸がバッチ（枚数）と見なされて ${shape(got)} になりました。1 枚でもバッチの軸が必要です：\`model.predict(x_test[0:1])\` か \`model.predict(np.expand_dims(x_test[0], 0))\`（形 (1, ${want.slice(1).join(', ')})）にしてください。結果も 1 行の配列なので、クラスは \`np.argmax(pred[0])\` です。`,
-        en: `The model expects ${shape(want)}, a batch of ${sample} samples, but you passed a single sample (e.g. x_test[0], shape ${sample}); Keras took its first axis for the batch, hence ${shape(got)}. Even one sample needs the batch axis: \`model.predict(x_test[0:1])\` or \`model.predict(np.expand_dims(x_test[0], 0))\` (shape (1, ${want.slice(1).join(', ')})). The result is a batch of one row, so the class is \`np.argmax(pred[0])\`.`,
+        ja: `モデルは ${shape(want)}、つまり「何枚か × ${sample}」の入力を期待していますが、1 枚だけ（${named ? `\`${named}\`` : '例：x_test[0]'}、形 ${sample}）を渡したので、最初の軸がバッチ（枚数）と見なされて ${shape(got)} になりました。1 枚でもバッチの軸が必要です：${fixJa}（形 ${one}）にしてください。結果も 1 行の配列なので、クラスは \`np.argmax(pred[0])\` です。`,
+        en: `The model expects ${shape(want)}, a batch of ${sample} samples, but you passed a single sample (${named ? `\`${named}\`` : 'e.g. x_test[0]'}, shape ${sample}); Keras took its first axis for the batch, hence ${shape(got)}. Even one sample needs the batch axis: ${fixEn} (shape ${one}). The result is a batch of one row, so the class is \`np.argmax(pred[0])\`.`,
       },
     };
   },
