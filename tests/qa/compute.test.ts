@@ -122,6 +122,11 @@ model.add(Dense(1, activation='sigmoid'))`);
 
   it('leaves code alone when the question does not ask about shapes or parameters', () => {
     expect(computeFromQuestion("why is my accuracy low?\nmodel = Sequential([Dense(8, input_shape=(4,)), Dense(3, activation='softmax')])", 'en')).toEqual([]);
+    // A convolution that shrinks, asked "why not 28?": how to keep the size too; not when only the counts are asked.
+    const [shrink] = computeFromQuestion("Conv2D(32, (3,3), activation='relu', input_shape=(28,28,1)) の output shape が (None, 26, 26, 32) になるのはなんで？28 のままじゃないの？", 'ja');
+    expect(shrink.text).toContain("28 のまま（同じ大きさ）にしたいときは `padding='same'`");
+    expect(computeFromQuestion('Conv2D(32, (3,3), input_shape=(28,28,1)) why does it stay 26 and not the same size?', 'en')[0].text).toContain("pass `padding='same'`");
+    expect(computeFromQuestion('Conv2D(32, (3,3), input_shape=(28,28,1)): output shape and params?', 'en')[0].text).not.toContain("padding='same'");
     // A kernel's size is the layer's setting, not the model's size.
     expect(computeFromQuestion('Conv2D(50, (3, 3), padding="same") の 50 って何の数ですか？ (3,3) がカーネルサイズなのはわかったんですが', 'ja')).toEqual([]);
     expect(computeFromQuestion('in Conv2D(50, (3,3)) what is the 50? I get that (3,3) is the kernel size', 'en')).toEqual([]);

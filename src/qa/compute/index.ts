@@ -245,6 +245,25 @@ function dataNote(text: string, m: ModelSummary, lang: Lang): string {
   return '';
 }
 
+/**
+ * A convolution that shrinks its input (28 → 26 with the default padding='valid'), asked about as
+ * "why not the same size": how to keep the size is the other half of the answer.
+ */
+function samePaddingNote(prose: string, m: ModelSummary, lang: Lang): string {
+  let input = m.input;
+  for (const r of m.rows) {
+    const before = input;
+    input = r.output;
+    if (r.kind !== 'Conv2D' || /padding='same'|strides=/.test(r.label) || before.length !== 3 || r.output[0] >= before[0]) continue;
+    const [h, oh] = [before[0], r.output[0]];
+    if (!/(のまま|変わらない|同じ(大きさ|サイズ)|小さくな|縮|shrinks?|smaller|stay|same size|keep (the )?size)/i.test(prose)) return '';
+    return lang === 'ja'
+      ? `${h} のまま（同じ大きさ）にしたいときは \`padding='same'\` を指定します。画像の周りを 0 で埋めてからカーネルを動かすので、stride 1 なら出力も ${h}×${before[1]} になります（パラメータ数は変わりません）。既定の \`padding='valid'\` はカーネルが画像からはみ出さない位置だけを計算するので、${h} − ${h - oh + 1} + 1 = ${oh} に縮みます。`
+      : `To keep ${h} (the same size), pass \`padding='same'\`: the image is padded with zeros around its border before the kernel slides, so with stride 1 the output stays ${h}×${before[1]} (the parameter count does not change). The default \`padding='valid'\` only computes positions where the kernel fits inside the image, so the size shrinks to ${h} − ${h - oh + 1} + 1 = ${oh}.`;
+  }
+  return '';
+}
+
 function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug } {
   const ja = lang === 'ja';
   const x = f.facts;
@@ -627,7 +646,7 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
     if (!out.some((o) => o.kind === 'code' && o.topic === 'perceptron-xor')) {
       // A listing that cannot place even its first layer says nothing useful.
       const shown = models.filter((m) => m.rows.length > 0);
-      if (shown.length) out.push({ kind: 'model', text: [...shown.map((m) => modelText(m, lang)), dataNote(text, shown[0], lang)].filter(Boolean).join('\n\n'), topic });
+      if (shown.length) out.push({ kind: 'model', text: [...shown.map((m) => modelText(m, lang)), dataNote(text, shown[0], lang), samePaddingNote(prose, shown[0], lang)].filter(Boolean).join('\n\n'), topic });
     }
   }
   const grad = computeGradient(text);
