@@ -75,6 +75,10 @@ model.add(Dense(1, activation='sigmoid'))`);
     // A chain with no input shape anywhere still has its layers read one by one.
     const loose = summarizeModels('Conv2D(64, 3, use_bias=False) followed by BatchNormalization(). how many params with 32 input channels?');
     expect(loose.some((m) => m.rows.some((r) => r.params === 256))).toBe(true);
+    // Bare BN and Dropout in an arrow chain are layers too, so the chain is not cut at them.
+    const [bn] = summarizeModels('input is 28x28x1:\nConv2D(75,(3,3),padding="same") -> BN -> MaxPool2D((2,2),strides=2,padding="same")\nConv2D(25,(3,3),padding="same") -> Dropout -> MaxPool2D((2,2),strides=2,padding="same")\nFlatten()');
+    expect(bn.rows.map((r) => r.kind)).toEqual(['Conv2D', 'BatchNormalization', 'MaxPooling2D', 'Conv2D', 'Dropout', 'MaxPooling2D', 'Flatten']);
+    expect(bn.rows[bn.rows.length - 1].output).toEqual([7 * 7 * 25]);
     // Japanese names the earlier layer first: 「A の後で B」 and 「A の上に B」 put A first.
     for (const join of ['の後で', 'の上に']) {
       const [ja] = summarizeModels(`入力は 28x28x1 で Conv2D(32, (3,3)) ${join} MaxPooling2D((2,2)) を置くと出力は？`);

@@ -455,8 +455,10 @@ const BARE_NO_ARGUMENT_LAYER = bareLayerPattern(['Flatten', 'GlobalAveragePoolin
 export function summarizeModels(source: string): ModelSummary[] {
   // "Flatten → Dense(256)": a layer named bare in a chain of arrows is called with no arguments.
   // So is one written without its parentheses in a layer list or model.add ("Flatten," / "add(Flatten)"), outside import lines.
+  // So are Dropout and BatchNormalization (written "BN" too) in such a chain: neither changes the shape, whatever its arguments.
   const text = source
-    .replace(/\b(Flatten|GlobalAveragePooling2D|GlobalMaxPooling2D|GlobalAveragePooling1D|GlobalMaxPooling1D)\b(?!\s*\()(?=\s*(?:→|->|=>|$))|(?<=(?:→|->|=>)\s*)\b(Flatten|GlobalAveragePooling2D|GlobalMaxPooling2D|GlobalAveragePooling1D|GlobalMaxPooling1D)\b(?!\s*\()/gm, '$1$2()')
+    .replace(/\b(?:BN|BatchNorm)\b(?!\s*\()(?=\s*(?:→|->|=>))|(?<=(?:→|->|=>)\s*)\b(?:BN|BatchNorm)\b(?!\s*\()/g, 'BatchNormalization')
+    .replace(/\b(Flatten|GlobalAveragePooling2D|GlobalMaxPooling2D|GlobalAveragePooling1D|GlobalMaxPooling1D|Dropout|BatchNormalization)\b(?!\s*\()(?=\s*(?:→|->|=>|$))|(?<=(?:→|->|=>)\s*)\b(Flatten|GlobalAveragePooling2D|GlobalMaxPooling2D|GlobalAveragePooling1D|GlobalMaxPooling1D|Dropout|BatchNormalization)\b(?!\s*\()/gm, '$1$2()')
     .split('\n')
     .map((line) => (IMPORT_LINE.test(line) ? line : line.replace(BARE_NO_ARGUMENT_LAYER, '$1()')))
     .join('\n');
