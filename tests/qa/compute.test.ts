@@ -540,6 +540,26 @@ describe('what beginners paste: summaries, predictions, progress bars, logs', ()
     // An OOM with nothing about another notebook is the batch size's business.
     expect(readError('ResourceExhaustedError: OOM when allocating tensor with shape[4096,512]')?.kind).not.toBe('gpu-held-by-other-kernel');
   });
+
+  it('sends a rate far above any usual one back to the defaults, and reads no size out of the asker\'s own sum', () => {
+    const [lr] = computeFromQuestion('optimizer を SGD(learning_rate=10) にしてみたら\nEpoch 1/10\n1875/1875 - loss: 2.3047e+12 - accuracy: 0.0987\nEpoch 2/10\n1875/1875 - loss: nan - accuracy: 0.0987', 'ja');
+    expect(lr.text).toContain('SGD なら既定の 0.01、Adam なら既定の 0.001');
+    expect(lr.text).not.toContain('1 や 0.1');
+    const conv = computeFromQuestion('カラー画像 (224, 224, 3) に Conv2D(16, (3, 3)) をかけるとパラメータ数いくつですか？カーネル3×3だから 9×16+16=160？', 'ja');
+    expect(conv.map((c) => c.kind)).toEqual(['model']);
+    expect(conv[0].text).toContain('16 × (3×3×3 + 1) = 16 × 28 = 448');
+  });
+
+  it('sizes the tensor an OOM names, and puts it on the batch only when the batch explains it', () => {
+    const q = 'fine-tuning VGG16, set batch_size=512 to go faster and got\nResourceExhaustedError: OOM when allocating tensor with shape[512,64,224,224] and type float\nwith 32 it was fine';
+    const [big] = computeFromQuestion(q, 'en');
+    expect(big.text).toContain('1,644,167,168 float32 numbers × 4 bytes ≈ 6.1 GiB');
+    expect(big.text).toContain('At batch_size=32 this tensor is 16 times smaller, ≈ 392 MiB');
+    const [all] = computeFromQuestion('features = model(x_train)\nResourceExhaustedError: OOM when allocating tensor with shape[60000,26,26,32] and type float', 'en');
+    expect(all.text).toContain('model.predict(x, batch_size=32)');
+    // A small tensor in an OOM points elsewhere: no batch advice from its size.
+    expect(computeFromQuestion('ResourceExhaustedError: OOM when allocating tensor with shape[32,75,28,28] and type float', 'en').filter((c) => c.kind === 'math')).toEqual([]);
+  });
 });
 
 

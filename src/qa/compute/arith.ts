@@ -634,15 +634,46 @@ function weightMemory(t: string): ArithResult | undefined {
 
 /** Memory of a tensor of a given shape in float32 (and with the batch doubled when asked). */
 function tensorMemory(t: string): ArithResult | undefined {
-  if (!/(memory|メモリ|bytes?|バイト|\b[MG]i?B\b)/i.test(t)) return undefined;
-  const m = /[\[(]\s*(\d{1,6}(?:\s*,\s*\d{1,6}){1,4})\s*[\])]/.exec(t);
+  const oom = /(\bOOM\b|ResourceExhausted|out of memory)/i.exec(t);
+  const asksMemory = /(memory|メモリ|bytes?|バイト|\b[MG]i?B\b)/i.test(t);
+  if (!oom && !asksMemory) return undefined;
+  // An OOM message names the tensor it could not allocate: "OOM when allocating tensor with shape[512,64,224,224]".
+  const m = (oom && /tensor (?:with|of) shape\s*\[\s*(\d{1,6}(?:\s*,\s*\d{1,6}){1,4})\s*\]/i.exec(t)) || /[\[(]\s*(\d{1,6}(?:\s*,\s*\d{1,6}){1,4})\s*[\])]/.exec(t);
   if (!m) return undefined;
   const dims = m[1].split(',').map((d) => Number(d.trim()));
   const n = dims.reduce((a, b) => a * b, 1);
   if (n < 1000) return undefined;
   const bytes = n * 4;
   const mib = bytes / 2 ** 20;
+  const gib = bytes / 2 ** 30;
   const doubled = /(double|2倍|倍に|twice)/i.test(t);
+  // The batch is the tensor's first axis; a smaller batch the asker says worked scales it down.
+  const fine = oom && /(?:with|at|batch_size\s*=?)\s*(\d{1,4})\s*(?:it\s+)?(?:was|worked|works|is|ran)\s*(?:fine|ok|okay)|(\d{1,4})\s*(?:だと|では|なら|のとき|の時)は?\s*(?:動|大丈夫|問題な|OK|通)/i.exec(t);
+  const ok = fine ? Number(fine[1] ?? fine[2]) : undefined;
+  const scaled = ok && ok < dims[0] && dims[0] % ok === 0 ? { ok, times: dims[0] / ok, mib: mib / (dims[0] / ok) } : undefined;
+  // Only a tensor of a gigabyte or more, or a batch that worked when smaller, puts the OOM on the batch size;
+  // a small one points elsewhere (another kernel holding the memory), and is only sized.
+  if (oom && (gib >= 1 || scaled)) {
+    const size = gib >= 1 ? `${show(gib, 1)} GiB` : `${show(mib, 1)} MiB`;
+    // A first axis no one uses as a batch size is the whole data set at once (model(x_train), predict on everything).
+    if (dims[0] >= 5000 && !scaled) {
+      return {
+        topic: 'gpu-usage',
+        text: {
+          ja: `メッセージの形 [${dims.join(', ')}] の最初の軸 ${dims[0]} は、データ全体を 1 つのバッチとして一度に流していることを示しています：${dims.join(' × ')} = ${n.toLocaleString('en-US')} 個の float32 × 4 バイト ≈ ${size} で、1 層の出力だけでこの大きさになり、層ごとのこうした出力が重なって GPU のメモリを超えます。\`model(x)\` のようにモデルを直接呼ぶと全部を一度に計算します。\`model.predict(x, batch_size=32)\` ならデータをバッチに分けて順に計算するので、メモリは小さいまま済みます（学習の fit が同じデータで動くのも、バッチに分けているからです）。`,
+          en: `The first axis of the shape in the message, [${dims.join(', ')}], is the whole data set sent as one batch: ${dims.join(' × ')} = ${n.toLocaleString('en-US')} float32 numbers × 4 bytes ≈ ${size} for this one layer's output alone, and the layers' outputs together exceed the GPU's memory. Calling the model directly, \`model(x)\`, computes everything at once; \`model.predict(x, batch_size=32)\` splits the data into batches and computes them in turn, so memory stays small (fit works on the same data because it batches too).`,
+        },
+      };
+    }
+    return {
+      topic: 'gpu-usage',
+      text: {
+        ja: `メッセージの形 [${dims.join(', ')}] のテンソルは、ある層の出力をバッチ全体（最初の軸の ${dims[0]} 枚）分まとめたもので、${dims.join(' × ')} = ${n.toLocaleString('en-US')} 個の float32 × 4 バイト ≈ ${size} です。学習中は逆伝播のために層ごとにこうした途中の値を保存するので、必要なメモリはバッチサイズに比例して増えます。${scaled ? `batch_size=${scaled.ok} ならこのテンソルは 1/${scaled.times} の ≈ ${show(scaled.mib, 1)} MiB で、だから ${scaled.ok} では収まりました。` : ''}カーネルを再起動して失敗した分のメモリを解放してから、batch_size を${scaled ? ` ${scaled.ok} に` : '小さく（半分ずつ）'}戻してください。大きいバッチは 1 エポックの更新回数も減らすので、速さのために上げる意味はあまりありません。`,
+        en: `The tensor in the message, shape [${dims.join(', ')}], is one layer's output for the whole batch (the first axis, ${dims[0]} images): ${dims.join(' × ')} = ${n.toLocaleString('en-US')} float32 numbers × 4 bytes ≈ ${size}. Training keeps such intermediate values for every layer (backpropagation needs them), so the memory needed grows in proportion to the batch size.${scaled ? ` At batch_size=${scaled.ok} this tensor is ${scaled.times} times smaller, ≈ ${show(scaled.mib, 1)} MiB, which is why ${scaled.ok} fit.` : ''} Restart the kernel to free the failed attempt's memory, then go back to ${scaled ? `batch_size=${scaled.ok}` : 'a smaller batch_size (halve it until it fits)'}. A larger batch also means fewer updates per epoch, so raising it for speed gains little.`,
+      },
+    };
+  }
+  if (!asksMemory) return undefined;
   return {
     topic: 'gpu-usage',
     text: {

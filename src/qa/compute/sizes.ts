@@ -27,7 +27,10 @@ export function layerOutputSize(t: string): ArithResult | undefined {
   if (/input_shape|Input\s*\(|Sequential|Error\b|Traceback|Exception/i.test(t) || !ASKS_SIZE.test(t) || parseSummaryTable(t)) return undefined;
   const pool = /(max|average|avg)?\s*pool(?:ing)?(?:2d)?\s*\(\s*\(?\s*(\d)\s*(?:,\s*\d\s*\)?)?|pool_size\s*(?:=|of|:)?\s*\(?\s*(\d)|(\d)\s*[x×]\s*\d\s*(?:の)?\s*(?:max ?)?(?:pool|プーリング)|(?:プーリング|pooling)\s*[(（]?\s*(\d)\s*[x×]/i.exec(t);
   const kernelWords = /(kernel|filter|カーネル|フィルタ)/i;
-  const pairs = [...t.matchAll(PAIR)].map((m) => ({ a: Number(m[1]), b: Number(m[2]), at: m.index, end: m.index + m[0].length }));
+  // A product inside the asker's own sum ("9×16+16=160") is arithmetic, not a size.
+  const pairs = [...t.matchAll(PAIR)]
+    .map((m) => ({ a: Number(m[1]), b: Number(m[2]), at: m.index, end: m.index + m[0].length }))
+    .filter((p) => !/^\s*[+=＋＝−-]/.test(t.slice(p.end)) && !/[+=＋＝−-]\s*$/.test(t.slice(0, p.at)));
   const kernelSize = /kernel_size\s*=\s*\(?\s*(\d)/i.exec(t) ?? /Conv2D\s*\(\s*\d+\s*,\s*\(?\s*(\d)/i.exec(t);
   let k: number | undefined;
   let kernelPair: (typeof pairs)[number] | undefined;
