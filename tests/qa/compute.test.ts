@@ -550,6 +550,16 @@ describe('what beginners paste: summaries, predictions, progress bars, logs', ()
     expect(conv[0].text).toContain('16 × (3×3×3 + 1) = 16 × 28 = 448');
   });
 
+  it('reads one-unit predictions outside 0-1 as logits, and a failing predict(x_test[0]) by the array\'s shape', () => {
+    const [lg] = computeFromQuestion('predictions from the dog classifier come out like [[-3.72]] and [[5.1]]. negative numbers?? how is that a probability', 'en');
+    expect(lg.text).toContain('σ(−3.72) = 0.024, σ(5.1) = 0.994');
+    expect(computeFromQuestion('model.get_weights()\n[array([[1.9812]], dtype=float32), array([0.9713], dtype=float32)]\nwhich one is m and which one is b? is it a probability?', 'en').some((c) => c.text.includes('logit'))).toBe(false);
+    const one = readError('1枚だけ予測したくて model.predict(x_test[0]) ってやったらエラーになりました。x_test は reshape して (10000, 784) です')!;
+    expect(one.kind).toBe('missing-batch-axis');
+    expect(one.text.ja).toContain('`x_test[0]` は 1 枚分の (784,)');
+    expect(one.text.ja).toContain('model.predict(x_test[0:1])');
+  });
+
   it('sizes the tensor an OOM names, and puts it on the batch only when the batch explains it', () => {
     const q = 'fine-tuning VGG16, set batch_size=512 to go faster and got\nResourceExhaustedError: OOM when allocating tensor with shape[512,64,224,224] and type float\nwith 32 it was fine';
     const [big] = computeFromQuestion(q, 'en');

@@ -748,6 +748,29 @@ function sigmoidOutput(t: string): ArithResult | undefined {
   };
 }
 
+/**
+ * One-unit predictions printed as [[-3.72]], [[5.1]]: values below 0 or above 1 are raw scores (logits)
+ * of a Dense(1) without a sigmoid (trained with from_logits=True); the sigmoid turns each into a probability.
+ */
+function singleLogits(t: string): ArithResult | undefined {
+  const values = [...t.matchAll(/\[\[\s*(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s*\]\]/gi)].map((m) => Number(m[1]));
+  if (!values.length || !values.some((v) => v < 0 || v > 1)) return undefined;
+  // Predictions asked about as probabilities, not weights printed by get_weights (also [[1.98]]).
+  if (!/(predict|予測|outputs?|出力|come out|出てく)/i.test(t) || /(get_weights|coef_|intercept_|kernel|重み)/i.test(t)) return undefined;
+  if (!/(probabilit|確率|negative|マイナス|負の|minus|sigmoid|シグモイド|logit|ロジット)/i.test(t)) return undefined;
+  const sig = (z: number) => 1 / (1 + Math.exp(-z));
+  const shown = values.slice(0, 4);
+  const ja = shown.map((z) => `σ(${show(z)}) = ${show(sig(z), 3)}`).join('、');
+  const en = shown.map((z) => `σ(${show(z)}) = ${show(sig(z), 3)}`).join(', ');
+  return {
+    topic: 'classification-softmax',
+    text: {
+      ja: `${shown.map((z) => show(z)).join(' や ')} は確率ではなく、sigmoid を通す前の生のスコア（ロジット）です。出力層が活性化なしの Dense(1) で、損失に from_logits=True を指定していると、モデルはこの値をそのまま出します。確率にするには sigmoid σ(z) = 1 / (1 + e^(−z)) を通します：${ja}。0 より大きいロジットは確率 0.5 より上、つまり陽性クラス（ラベル 1 の側）の予測です。\`tf.sigmoid(model.predict(x))\` で確率に直せます。`,
+      en: `${shown.map((z) => show(z)).join(' and ')} are not probabilities but raw scores (logits), the values before a sigmoid. An output layer of Dense(1) without an activation, trained with from_logits=True, outputs them as they are. The sigmoid σ(z) = 1 / (1 + e^(−z)) turns each into a probability: ${en}. A logit above 0 means a probability above 0.5, the positive class (label 1). \`tf.sigmoid(model.predict(x))\` gives the probabilities.`,
+    },
+  };
+}
+
 /** A step-function perceptron with the asker's weights: its outputs on the four binary inputs, or one learning-rule update. */
 function perceptron(t: string): ArithResult | undefined {
   if (!/(perceptron|パーセプトロン|step|ステップ関数|neuron|ニューロン)/i.test(t)) return undefined;
@@ -1335,7 +1358,7 @@ function predictedClass(t: string): ArithResult | undefined {
 export function computeArithmetic(text: string): ArithResult[] {
   const t = text.normalize('NFKC');
   const out: ArithResult[] = [];
-  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense, oneHotRow, convMaps, batchNormCount, transferHead, fullBatch, oneHotPrinted, lossAboveOne, batchNormList, standardizedWeights, lrSweep]) {
+  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, singleLogits, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense, oneHotRow, convMaps, batchNormCount, transferHead, fullBatch, oneHotPrinted, lossAboveOne, batchNormList, standardizedWeights, lrSweep]) {
     const r = f(t);
     if (r) out.push(r);
     // The gradient of softmax + cross-entropy already gives the loss of the true class.

@@ -256,6 +256,27 @@ const READERS: Reader[] = [
       },
     };
   },
+  // predict(x_test[0]) failing, no message shown, with the array's shape in the prose: one sample lacks the batch axis.
+  (t) => {
+    const call = /\bpredict\(\s*([A-Za-z_]\w*)\s*\[\s*(\d+)\s*\]\s*\)/.exec(t);
+    if (!call || !/(error|エラー|fails?|failed|失敗|落ち)/i.test(t) || /expected shape|found shape|Traceback/i.test(t)) return undefined;
+    const [, name, idx] = call;
+    const shapeM = new RegExp(`\\b${name}\\b[^\\n(]{0,40}\\(\\s*(\\d+(?:\\s*,\\s*\\d+){1,3})\\s*\\)`).exec(t);
+    if (!shapeM) return undefined;
+    const dims = shapeM[1].split(',').map((d) => Number(d.trim()));
+    const sample = dims.slice(1);
+    const one = `(1, ${sample.join(', ')})`;
+    const sampleText = shape(sample);
+    const flat = sample.length === 1;
+    return {
+      kind: 'missing-batch-axis',
+      topic: 'keras-api-errors',
+      text: {
+        ja: `\`${name}\` の形が ${shape(dims)} なので、\`${name}[${idx}]\` は 1 枚分の ${sampleText} で、先頭の「何枚か」の軸（バッチの軸）がありません。モデルは ${shape([null, ...sample])} の形を期待しているので、${flat ? `Keras は ${sampleText} を「値 1 つのサンプルが ${sample[0]} 個」と読んでしまい、形が合わずにエラーになります` : 'Keras は最初の軸をバッチと見なし、形が合わずにエラーになります'}。1 枚でもバッチの形で渡してください：\`model.predict(${name}[${idx}:${Number(idx) + 1}])\`（スライスなら形 ${one} のまま）か \`np.expand_dims(${name}[${idx}], 0)\`。結果も 1 行なので、クラスは \`np.argmax(pred[0])\` です。`,
+        en: `\`${name}\` has shape ${shape(dims)}, so \`${name}[${idx}]\` is one sample of shape ${sampleText}, without the leading axis that counts samples (the batch axis). The model expects ${shape([null, ...sample])}; ${flat ? `Keras reads ${sampleText} as ${sample[0]} samples of one value each, so the shapes do not match` : 'Keras takes the first axis for the batch, so the shapes do not match'}. Pass even one sample as a batch: \`model.predict(${name}[${idx}:${Number(idx) + 1}])\` (a slice keeps the shape ${one}) or \`np.expand_dims(${name}[${idx}], 0)\`. The result is one row, so the class is \`np.argmax(pred[0])\`.`,
+      },
+    };
+  },
 ];
 
 /** The first error message in the text that can be read with its numbers. */
