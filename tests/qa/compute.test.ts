@@ -560,6 +560,14 @@ describe('what beginners paste: summaries, predictions, progress bars, logs', ()
     expect(one.text.ja).toContain('model.predict(x_test[0:1])');
   });
 
+  it('reads a tiny rate with a loss said to barely fall as tiny steps, against the optimizer\'s default', () => {
+    const [ja] = computeFromQuestion('学習率を 0.00001 にしてみたら、10エポックたっても loss がほとんど下がりません', 'ja');
+    expect(ja.text).toContain('Adam の既定値 0.001 の 1/100');
+    const [sgd] = computeFromQuestion('SGD(learning_rate=0.00001) and after 10 epochs the loss barely moves. broken?', 'en');
+    expect(sgd.text).toContain("1/1,000 of SGD's default 0.01");
+    expect(computeFromQuestion('学習率を 0.001 にしたら loss がほとんど下がりません', 'ja')).toEqual([]);
+  });
+
   it('sizes the tensor an OOM names, and puts it on the batch only when the batch explains it', () => {
     const q = 'fine-tuning VGG16, set batch_size=512 to go faster and got\nResourceExhaustedError: OOM when allocating tensor with shape[512,64,224,224] and type float\nwith 32 it was fine';
     const [big] = computeFromQuestion(q, 'en');

@@ -461,6 +461,20 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
   }
 }
 
+/** A loss said in words to barely fall at a learning rate of 1e-4 or less: tiny steps, compared with the optimizer's default. */
+function tinyRateStall(text: string, lang: Lang): string | undefined {
+  const lr = learningRate(text);
+  if (lr === undefined || lr > 1e-4) return undefined;
+  if (!/(ほとんど(下が|減ら|変わ|動)|下がらない|減らない|変わらない|動かない|barely|hardly|doesn'?t (go |come )?down|does not (go |come )?down|not (going|coming) down|stuck|plateau|flat)/i.test(text)) return undefined;
+  const sgd = /\bSGD\b/.test(text) && !/adam/i.test(text);
+  const def = sgd ? 0.01 : 0.001;
+  const times = Math.round(def / lr);
+  const name = sgd ? 'SGD' : 'Adam';
+  return lang === 'ja'
+    ? `学習率 ${lr} は ${name} の既定値 ${def} の 1/${times.toLocaleString('en-US')} です。1 回の更新で重みがほとんど動かないので、壊れてはいませんが loss は非常にゆっくりしか下がらず、同じところまで下げるにはずっと多くのエポックが必要です。${name} なら既定の ${def} 前後に戻してください。これほど小さい学習率は、学習済みの重みを少しだけ調整するとき（転移学習のファインチューニングなど）に使う値です。`
+    : `A learning rate of ${lr} is 1/${times.toLocaleString('en-US')} of ${name}'s default ${def}. Each update barely moves the weights, so nothing is broken but the loss falls very slowly and needs far more epochs to get as far. Go back to about ${name}'s default ${def}. Rates this small are for nudging weights that are already good, as in the fine-tuning step of transfer learning.`;
+}
+
 /** A learning rate the asker states (learning_rate=1e-5, lr=0.1, 学習率を 0.00001). */
 export function learningRate(text: string): number | undefined {
   const m = /(?:learning_rate|\blr|学習率)\s*(?:を|は|が|=|:|of|to)?\s*([0-9]*\.?[0-9]+(?:e-?\d+)?)/i.exec(text.normalize('NFKC'));
@@ -659,6 +673,9 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   if (grad) out.push({ kind: 'math', text: grad.text[lang], topic: grad.kind === 'chain' ? 'backpropagation' : 'gradient-descent' });
   // A learning-rate sweep (one line per rate) is not one run's log.
   const findings = lrSweepRows(text).length ? [] : readLog(parseLog(text), learningRate(text));
+  // A tiny rate the asker set and a loss that "barely falls", told in words with no log: the steps are tiny.
+  const stallTold = !findings.length && !Object.keys(parseLog(text)).length ? tinyRateStall(text, lang) : undefined;
+  if (stallTold) out.push({ kind: 'log', text: stallTold, topic: 'learning-rate' });
   // Chance-level accuracy beside a diverged loss is named only when the data set, and so its class count, is known.
   for (const f of findings) {
     // A NaN loss with labels of -1 in the data: out-of-range labels, not a learning rate.
