@@ -196,6 +196,12 @@ describe('training logs', () => {
     expect(en.text).toMatch(/lowest at epoch 2 \(0\.25\).*overfitting starts around epoch 2/);
   });
 
+  it('reads two quoted epochs with validation loss and accuracy both rising, but not two runs side by side', () => {
+    const two = 'Epoch 6/20\n1875/1875 - loss: 0.0410 - accuracy: 0.9868 - val_loss: 0.0788 - val_accuracy: 0.9781\n...\nEpoch 12/20\n1875/1875 - loss: 0.0102 - accuracy: 0.9968 - val_loss: 0.1124 - val_accuracy: 0.9806\nwhich one do I trust';
+    expect(readLog(parseLog(two))[0]).toMatchObject({ kind: 'val-loss-and-accuracy-rise', facts: { best: 6, lastEpoch: 12 } });
+    expect(readLog(parseLog('A: val_loss: 0.0902 - val_accuracy: 0.9751\nB: val_loss: 0.1187 - val_accuracy: 0.9790')).map((f) => f.kind)).not.toContain('val-loss-and-accuracy-rise');
+  });
+
   it('reads a negative loss as labels the loss does not accept, and a near-zero loss beside a larger val_loss as overfitting', () => {
     const neg = 'how can the loss be NEGATIVE??\nEpoch 3/10\n1875/1875 - loss: -412.7731 - accuracy: 0.1124\ncompile(loss=\'binary_crossentropy\'), labels are the normal mnist y_train';
     expect(readLog(parseLog(neg))[0]).toMatchObject({ kind: 'negative-loss', facts: { value: '-412.7731' } });

@@ -163,7 +163,10 @@ export function readLog(series: Series, lr?: number): Finding[] {
     if (chance) out.push({ kind: 'chance-value', facts: { value: p.text, classes: chance, ln: Math.log(chance).toFixed(4), ...(loss.length > 1 ? { next: last(loss).text } : {}), ...(lr === undefined ? {} : { lr }) } });
   }
 
-  if (vloss.length >= 3) {
+  // Two quoted epochs ("Epoch 6/20 … Epoch 12/20") can say it too when validation loss and accuracy both rose between them;
+  // two runs side by side ("A: … B: …") are not a course of training.
+  const twoRising = vloss.length === 2 && vacc.length === 2 && vloss.every((p) => p.labeled) && vloss[1].value > vloss[0].value * 1.03 && vacc[1].value > vacc[0].value;
+  if (vloss.length >= 3 || twoRising) {
     let best = 0;
     vloss.forEach((p, i) => {
       if (p.value < vloss[best].value) best = i;
