@@ -126,8 +126,23 @@ const TABLE_821E739: readonly (readonly [number, number])[] = [
   [1, 0.697],
 ];
 
+/** The table in force from f78d170 to aa6adef, when batch 21 was first measured (at a6a7d02). */
+const TABLE_F78D170: readonly (readonly [number, number])[] = [
+  [0, 0],
+  [0.469, 0.5],
+  [0.533, 0.567],
+  [0.604, 0.594],
+  [0.744, 0.69],
+  [0.849, 0.875],
+  [1, 0.875],
+];
+
 /** The table each first-measured batch was shown with, to read its raw scores back. */
-const SHOWN_WITH: Record<string, readonly (readonly [number, number])[]> = { 'batch-10': TABLE_821E739, 'batch-11': TABLE_821E739 };
+const SHOWN_WITH: Record<string, readonly (readonly [number, number])[]> = {
+  'batch-10': TABLE_821E739,
+  'batch-11': TABLE_821E739,
+  'batch-21': TABLE_F78D170,
+};
 
 /** The raw score behind a shown confidence (the middle of a flat stretch of the table). */
 export function uncalibrate(conf: number, table: readonly (readonly [number, number])[]): number {
@@ -141,6 +156,9 @@ export function uncalibrate(conf: number, table: readonly (readonly [number, num
   }
   return 1;
 }
+
+/** The most a fitted table may show (see main). */
+const MAX_PROBABILITY = 0.95;
 
 /** Confidences of answers led by a calculation (fixed, not calibrated): left out. */
 const FIXED = new Set([0.9, 0.85, 0.75]);
@@ -195,8 +213,11 @@ async function main(argv: string[]): Promise<void> {
   const fitOn = first.length >= 50 ? first : [...base, ...dev, ...now];
   const table = fitIsotonic(fitOn.map((p) => ({ x: p.raw, y: p.right })));
   // Keep the table short: merge points closer than 0.02 in raw score (weighted by nothing: they are block means already).
+  // A block of a few dozen judged answers that were all right does not show
+  // certainty: the shown probability stops at MAX_PROBABILITY.
   const compact: [number, number][] = [];
-  for (const p of table) {
+  for (const p0 of table) {
+    const p: [number, number] = [p0[0], Math.min(p0[1], MAX_PROBABILITY)];
     const last = compact[compact.length - 1];
     if (last && p[0] - last[0] < 0.02) last[1] = Math.max(last[1], p[1]);
     else compact.push([p[0], p[1]]);
