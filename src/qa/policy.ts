@@ -138,7 +138,7 @@ const AUTHORITY: RegExp[] = [
  * other people's data it is the lever of the request, and refused.
  */
 const STAFF_CLAIM = [
-  /\b(i'?m|i am|this is|here'?s|speaking as)\s+(a|an|the|your)?\s*(certified |official |senior |head )?(ta|teaching assistant|instructor|teacher|trainer|organi[sz]er|admin(istrator)?|staff( member)?|moderator|proctor)\b|\b(ta|instructor|staff|admin|moderator) on (shift|duty) here\b/i,
+  /\b(i'?m|i am|this is|here'?s|speaking as)\s+(a|an|the|your)?\s*(certified |official |senior |head )?([a-z]{2,10} )?(ta|teaching assistant|instructor|teacher|trainer|organi[sz]er|admin(istrator)?|staff( member)?|moderator|proctor)\b|\b(ta|instructor|staff|admin|moderator) on (shift|duty) here\b/i,
   /(認定)?(インストラクター|講師|ＴＡ|TA|運営|スタッフ|事務局|管理者|主催者)(の者|です|をして(い)?ます|を担当|の立場)/,
 ];
 
@@ -423,7 +423,8 @@ export function socialKind(text: string): 'thanks' | 'greeting' | 'ack' | undefi
   // Thanks or a greeting with a few words of feeling around it ("so clear,
   // see you this afternoon", "first time doing ML, excited") and nothing to
   // answer: no asking words, no course terms, no code.
-  const trouble = /(fail|error|exception|can'?t|cannot|doesn'?t|not (work|working)|broken|\bbut\b|\bnan\b|\bstuck\b|\bstill\b|\bonly\b|\bwrong\b|\bweird\b|\bstrange\b|\btoo (slow|low|high)\b|動かない|失敗|できない|ダメ|だめ|(?:^|[、。！!？?\s])でも|けど|おかしい|変な|止まっ|低い|遅い|まだ)/i.test(t);
+  const TROUBLE = /(fail|error|exception|can'?t|cannot|doesn'?t|not (work|working)|broken|\bbut\b|\bnan\b|\bstuck\b|\bstill\b|\bonly\b|\bwrong\b|\bweird\b|\bstrange\b|\btoo (slow|low|high)\b|動かない|失敗|できない|ダメ|だめ|(?:^|[、。！!？?\s])でも|けど|おかしい|変な|止まっ|低い|遅い|まだ)/i;
+  const trouble = TROUBLE.test(t);
   if (rest.length <= 60 && !trouble && !ASKS.test(t) && !REQUESTS.test(t) && !COURSE_TALK.test(t) && !/[`=()[\]{}]|\d{2,}/.test(t)) return kind;
   // "It worked! val_accuracy passed 0.99, thanks": success and thanks, with course words but nothing asked.
   // 「意味がやっとわかりました」 reports understanding; it asks nothing.
@@ -433,12 +434,18 @@ export function socialKind(text: string): 'thanks' | 'greeting' | 'ack' | undefi
   // Thanks for help already given, with the day's plans around it ("back from lunch, ready for the CNN part, thanks for the help this morning"): nothing asked, requested or wrong.
   const thanked = t.replace(/\b(thanks?|thank you)( so much| a lot)? for (the|your|all (the|your)) help\b/gi, 'thanks');
   if (kind === 'thanks' && /(ありがと|感謝|助かり|おかげ|thank|thx|appreciate|lifesaver|you('re| are) (the best|great|awesome))/i.test(t) && !trouble && !/[?？]/.test(t) && !ASKS.test(thanked) && !REQUESTS.test(thanked) && !/[`=()[\]{}]|\d|Error|Exception|エラー/.test(t) && rest.length <= 120) return kind;
+  // Thanks while signing off for the day ("long day but learned a ton, thanks! good night", 「今日はありがとうございました、お先に失礼します」):
+  // whoever leaves has nothing pending, so a "but" in the feelings around it is no trouble; a question, a request or code still is.
+  if (kind === 'thanks' && LEAVING.test(t) && plain && !TROUBLE.test(t.replace(/\bbut\b|けど|(?:^|[、。！!？?\s])でも/g, ' ')) && !/\d/.test(t) && rest.length <= 160) return kind;
   // A hello that reports something now understood or working (「説明できました！午後もよろしく」): nothing asked.
   if (GREETING.test(t) && plain && !trouble && SUCCESS.test(t) && rest.length <= 120) return 'greeting';
   // A longer hello ("morning all, first time doing ML, a bit nervous") with no course question in it.
   if (kind === 'greeting' && plain && !trouble && !COURSE_TALK.test(t) && rest.length <= 120) return kind;
   return undefined;
 }
+
+/** Leaving for the day or the session. */
+const LEAVING = /(\bgood ?night\b|\bnight all\b|\b(signing|logging|heading) (off|out)\b|\bheading home\b|\bcalling it a day\b|\bsee (you|ya)( all)? (tomorrow|later|next time|around)\b|\b(bye|goodbye)\b|おやすみ(なさい)?|お先に(失礼)?|失礼します|落ちます|帰ります|また(明日|来週|今度|どこかで)|お疲れ(様|さま)(です|でした))/i;
 
 /** Something now works: the thanks that follows is for help already given. */
 const SUCCESS = /(\b(is|are|got) (fixed|solved|working)\b|動きました|動いた|できました|できた|解決|直りました|直った|超えました|超えた|いけました|通りました|わかりました|分かりました|理解できました|\bmakes? sense\b|\bunderstood\b|\b(it )?(works|worked)\b|fixed it|solved|got it|passed|now (it )?(runs|trains))/i;
@@ -593,6 +600,14 @@ const OUT_OF_SCOPE: ScopeRule[] = [
     unless: /(kernel|カーネル|notebook|ノートブック|\bcells?\b|セル|\bfit\b|\bmodel\b|モデル|\bloss\b|epoch|エポック|error|エラー|accuracy|精度|gpu|学習率|learning rate|\btf\.|\btape\b|gradienttape|\w\.\w+\()/i,
   },
   {
+    // Other runs of this or another workshop: dates, time zones, booking a team in. The organisers decide.
+    reason: 'out-of-scope:logistics',
+    patterns: [
+      /\b(next|upcoming|future|another)\b.{0,60}\b(workshops?|courses?|class(es)?|cohorts?)\b.{0,80}\b(when|dates?|schedul\w*|time ?zones?|book(ing)?|regist\w*|enrol\w*|sign (up|us up)|seats?)\b|\bwhen('?s| is| are| will)\b.{0,15}\b(the )?next\b.{0,60}\b(workshop|course|class|cohort)\b|\b(book|register|enrol\w*|sign up)\b.{0,30}\b(my |our |the )?(team|colleagues|co-?workers|staff|group)\b.{0,30}\b(workshop|course|class|training)\b/i,
+      /(次の|次回の?|今後の|別の).{0,30}(ワークショップ|講座|コース|研修|セミナー).{0,30}(いつ|日程|開催|予定|申し込|申込|予約|登録|空き)/,
+    ],
+  },
+  {
     reason: 'out-of-scope:logistics',
     patterns: [
       /(スライド|資料|テキスト).{0,8}(もらえ|配布|共有して|送って|ダウンロードでき|いただけ)/,
@@ -664,7 +679,7 @@ const GRADER_NAMED = /(grader|grading|assessment|final (exercise|project|exam|ta
 const GRADER_CHEAT = /\b(monkey-?patch\w*|overrid\w*|overwrit\w*|patch\w*|fake|spoof|hard-?cod\w*)\b.{0,60}\b(evaluate|grader|auto-?grader|grading|score|accuracy|checks?|tests?|\w*assessment\w*)\b.{0,80}\b(pass|passes|always|fool|trick|100|0\.99)\b|\b(fool|trick|cheat|bypass|game)\b.{0,20}\b(the )?(auto-?grader|grader|grading|checker)\b|(採点|自動採点|グレーダー|評価).{0,20}(ごまかす|ごまかし|騙|だま|すり抜け|偽装)|(evaluate|評価関数|採点関数|採点の?コード).{0,40}(書き換え|差し替え|上書き|いじ).{0,40}(合格|パス|通る|通す|100\s*%|満点|扱いに)|(採点|判定|評価|グレーダー|チェック).{0,30}(通す|通る|パス|合格).{0,30}(結果|出力|値|スコア|accuracy|精度).{0,20}(だけ)?.{0,10}(書き換え|改ざん|改竄|偽装|上書き|ごまかす)|(結果|出力|スコア|accuracy|精度).{0,20}(書き換え|改ざん|改竄|偽装|上書き).{0,30}(採点|判定|評価|グレーダー).{0,20}(通す|通る|パス|合格)/i;
 
 /** What only graders have: the answer key, the marking scheme, the model solution whole, the graded questions before they open. */
-const ANSWER_KEY = /(採点基準|採点表|模範解答|解答集|正解一覧|answer_key|採点スクリプト|自動採点.{0,10}(基準|内容|チェック|テスト)|隠しテスト|auto-?grader|grading script|hidden tests?|what (thresholds|outputs|tests) .{0,30}(grader|checks?)|answer key|grading (rubric|criteria|scheme)|marking (scheme|rubric|criteria)|model (answer|solution)s?|exact solution|solution (code|notebook) cell by cell|((問題文|設問|出題内容|問題)(だけ)?を?.{0,10}(先に|事前に|前もって|見せて|見せても|教えて|送って|共有して))|questions? (in advance|beforehand|early|ahead)|(the )?(problem|task) (statements?|text) (first|early|ahead|in advance)|(see|show me|send me|share) the (questions|problems|tasks)\b)/i;
+const ANSWER_KEY = /(採点基準|採点表|模範解答|解答集|正解一覧|answer_key|採点スクリプト|自動採点.{0,10}(基準|内容|チェック|テスト)|隠しテスト|auto-?grader|grading script|hidden tests?|what (thresholds|outputs|tests) .{0,30}(grader|checks?)|answer key|grading (rubric|criteria|scheme)|marking (scheme|rubric|criteria)|(model|reference|official|sample) (answer|solution|implementation)s?|参考解答|参考回答|リファレンス(解答|実装|コード)|exact solution|solution (code|notebook) cell by cell|((問題文|設問|出題内容|問題)(だけ)?を?.{0,10}(先に|事前に|前もって|見せて|見せても|教えて|送って|共有して))|questions? (in advance|beforehand|early|ahead)|(the )?(problem|task) (statements?|text) (first|early|ahead|in advance)|(see|show me|send me|share) the (questions|problems|tasks)\b)/i;
 
 const SOLUTION_ASK = [
   /(答え|解答|正解|回答例|模範|解き方|やり方を全部|コード|ソース|全部|丸ごと|そのまま|完成|提出用|書いて|教えて|見せて|ください|下さい|お願い|ほしい|欲しい|どうやって|どうすれば)/,

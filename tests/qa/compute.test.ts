@@ -783,4 +783,21 @@ describe('calculator fixes found on blind batch 16', () => {
     expect(d.text).toContain('20,000 / 100');
     expect(d.text).toContain('steps_per_epoch=200');
   });
+
+  it('reads fit(x, y, 10) as a batch size of 10 with one epoch, and never takes the epoch counter for the progress bar', () => {
+    const [j] = computeFromQuestion('model.fit(x_train, y_train, 10) って書いて実行したら、Epoch 1/1 しか出なくて、6000/6000 とステップ数がやたら多いです。10エポックのつもりでした', 'ja');
+    expect(j.text).toMatch(/^`fit\(x, y, 10\)` の 3 番目の引数は `epochs` ではなく `batch_size` です/);
+    expect(j.text).toContain('60,000（MNIST の学習データ 60,000 件として） ÷ 10');
+    expect(j.text).not.toContain('既定値 32');
+    expect(j.topic).toBe('epochs');
+    const [e] = computeFromQuestion('Epoch 1/1\n1875/1875 [====] - loss: 0.2500\nI have 60000 images and set no batch_size, why 1875 steps?', 'en');
+    expect(e.text).toContain('1,875');
+    expect(e.text).not.toMatch(/^1 is/);
+  });
+
+  it('works out the size of a pasted model asked "how big"', () => {
+    const [m] = computeFromQuestion("got OOM with this:\n```\nmodel = Sequential([\n    Flatten(input_shape=(224, 224, 3)),\n    Dense(4096, activation='relu'),\n    Dense(2, activation='softmax')\n])\n```\nhow big is that dense layer actually?", 'en');
+    expect(m.kind).toBe('model');
+    expect(m.text).toContain('150,528×4,096 + 4,096 = 616,566,784');
+  });
 });

@@ -197,5 +197,11 @@ describe('checks of hand-worked steps (batch 12)', () => {
     // L = w² is still the quadratic case.
     expect(computeGradient('L = w², w = 1, lr = 0.3, one gradient descent step?')!.text.en).toContain('w = 1 − 0.3 × 2 = 0.4');
   });
-});
 
+  it('averages the per-sample gradients of a batch given as named pairs (x=1, y=3)', () => {
+    const r = computeGradient('ŷ = w·x、w = 1、サンプルは (x=1, y=3) と (x=2, y=2)、損失は二乗誤差の平均です。∂L/∂w は各サンプルの勾配の平均？ 学習率 0.1 で1回更新したら w はいくつ？')!.text;
+    expect(r.ja).toContain('w = 1 − 0.1×(−2) = 1.2');
+    expect(r.ja).toContain('（−4, 0）の平均');
+    expect(r.en).toContain('per-sample gradients 2(ŷ − y)x (−4, 0)');
+  });
+});

@@ -190,6 +190,9 @@ export function pointsOf(text: string): [number, number][] {
     if (xs.length === ys.length && xs.length >= 2 && xs.length <= 20 && [...xs, ...ys].every(Number.isFinite)) return xs.map((x, i) => [x, ys[i]] as [number, number]);
   }
   if (/(shape|input_shape|入力の形|形状|None)/i.test(text)) return [];
+  // (x=1, y=3) and (x=2, y=2) as named pairs.
+  const named = [...text.matchAll(new RegExp(String.raw`\(\s*x\s*=\s*${NUMBER}\s*,\s*(?:y|t)\s*=\s*${NUMBER}\s*\)`, 'gi'))].map((m) => [Number(m[1].replace('−', '-')), Number(m[2].replace('−', '-'))] as [number, number]);
+  if (named.length >= 2 && named.length <= 10) return named;
   const pts = [...text.matchAll(new RegExp(String.raw`\(\s*${NUMBER}\s*,\s*${NUMBER}\s*\)`, 'g'))].map((m) => [Number(m[1].replace('−', '-')), Number(m[2].replace('−', '-'))] as [number, number]);
   return pts.length >= 2 && pts.length <= 10 ? pts : [];
 }
@@ -211,6 +214,7 @@ function pointsStep(pts: [number, number][], vals: Map<string, number>, text: st
   const errText = errs.map((e) => num(e)).join(', ');
   const upd = lr === undefined ? undefined : { m: m - lr * gm, b: hasBias ? b - lr * gb : b };
   const sumM = pts.map(([x], i) => `${par(errs[i])}×${par(x)}`).join(' + ');
+  const perSample = pts.map(([x], i) => num(2 * errs[i] * x)).join(', ');
   return {
     kind: 'line-grad',
     text: {
@@ -218,12 +222,12 @@ function pointsStep(pts: [number, number][], vals: Map<string, number>, text: st
         `MSE = (1/${n}) Σ(ŷ − y)²、ŷ = ${line} で、今の ${slopeName} = ${num(m)}${hasBias ? `, b = ${num(b)}` : ''} の予測誤差 ŷ − y は ${errText}（MSE = ${num(mse)}）。\n` +
         `∂L/∂${slopeName} = (2/${n}) Σ(ŷ − y)x = (2/${n})(${sumM}) = ${num(gm)}${hasBias ? `、∂L/∂b = (2/${n}) Σ(ŷ − y) = ${num(gb)}` : ''}。` +
         (upd ? `\n1 ステップ後：${slopeName} = ${num(m)} − ${num(lr!)}×${par(gm)} = ${num(upd.m)}${hasBias ? `、b = ${num(b)} − ${num(lr!)}×${par(gb)} = ${num(upd.b)}` : ''}。` : '') +
-        `\n和の微分は微分の和なので Σ はそのまま残り、1/${n} は定数として前に出ます。`,
+        `\n和の微分は微分の和なので Σ はそのまま残り、1/${n} は定数として前に出ます。つまり平均の損失の勾配は、サンプルごとの勾配 2(ŷ − y)x（${perSample}）の平均です。`,
       en:
         `MSE = (1/${n}) Σ(ŷ − y)² with ŷ = ${line}. At ${slopeName} = ${num(m)}${hasBias ? `, b = ${num(b)}` : ''} the errors ŷ − y are ${errText} (MSE = ${num(mse)}).\n` +
         `∂L/∂${slopeName} = (2/${n}) Σ(ŷ − y)x = (2/${n})(${sumM}) = ${num(gm)}${hasBias ? `; ∂L/∂b = (2/${n}) Σ(ŷ − y) = ${num(gb)}` : ''}.` +
         (upd ? `\nAfter one step: ${slopeName} = ${num(m)} − ${num(lr!)}×${par(gm)} = ${num(upd.m)}${hasBias ? `, b = ${num(b)} − ${num(lr!)}×${par(gb)} = ${num(upd.b)}` : ''}.` : '') +
-        `\nThe derivative of a sum is the sum of the derivatives, so the Σ stays and the constant 1/${n} comes out in front.`,
+        `\nThe derivative of a sum is the sum of the derivatives, so the Σ stays and the constant 1/${n} comes out in front: the gradient of the mean loss is the mean of the per-sample gradients 2(ŷ − y)x (${perSample}).`,
     },
   };
 }

@@ -16,7 +16,7 @@ import { bareLayerPattern, formatCount as fmt, IMPORT_LINE, shapeText, summarize
 import { explainParamCount, explainSummary, parseSummaryTable } from './summary.ts';
 import { parseLog, readLog, type Finding } from './log.ts';
 import { findCalls } from './pyargs.ts';
-import { computeSteps, type StepsResult } from './steps.ts';
+import { computeSteps, positionalFitBatch, type StepsResult } from './steps.ts';
 
 export interface Computed {
   kind: 'model' | 'steps' | 'log' | 'error' | 'code' | 'math';
@@ -28,7 +28,7 @@ export interface Computed {
 
 /** Words asking for a pasted model's shapes or counts (a kernel's, pool's or batch's size is not the model's). */
 const ASKS_MODEL =
-  /(param|パラメー?タ|shape|(?<![線変図整円成原外固正方台角地人])形|出力|output|comes? out|出てくる|何が出|summary|サマリ|合って|how many|何個|いくつ|計算|(?<!(?:kernel|filter|pool|batch|window)[_ ]?)\bsize\b|(?<!(?:カーネル|フィルタ|フィルター|プール|バッチ|ウィンドウ)\s?)サイズ|total|合計|heavy|重い|\bmost\b|最も|一番|\bweights?\b|重み|次元|dimension|flatten|come from|where does|どこから)/i;
+  /(param|パラメー?タ|shape|(?<![線変図整円成原外固正方台角地人])形|出力|output|comes? out|出てくる|何が出|summary|サマリ|合って|how many|何個|いくつ|計算|(?<!(?:kernel|filter|pool|batch|window)[_ ]?)\bsize\b|(?<!(?:カーネル|フィルタ|フィルター|プール|バッチ|ウィンドウ)\s?)サイズ|total|合計|heavy|重い|how (big|large|huge)|大きさ|(どれ|どの)(くらい|ぐらい)大き|\bmost\b|最も|一番|\bweights?\b|重み|次元|dimension|flatten|come from|where does|どこから)/i;
 
 function modelText(m: ModelSummary, lang: Lang): string {
   const ja = lang === 'ja';
@@ -707,10 +707,15 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
     // Dataset.repeat() with no count never ends: Keras cannot tell where an epoch stops.
     const c = steps.cases[0];
     const endless = c && /\.repeat\(\s*\)/.test(text) && !/steps_per_epoch/.test(text);
+    // fit(x, y, 10) meant as ten epochs: the 10 is the batch size.
+    const positional = positionalFitBatch(text);
+    const lead = positional === undefined ? '' : lang === 'ja'
+      ? `\`fit(x, y, ${positional})\` の 3 番目の引数は \`epochs\` ではなく \`batch_size\` です（順番は \`fit(x, y, batch_size, epochs, …)\`）。そのため 1 回の更新に ${positional} 件ずつ使われ、エポック数は既定の 1 のままです。${positional} エポック学習したいなら \`fit(x, y, epochs=${positional})\` とキーワードで書いてください。\n`
+      : `The third positional argument of \`fit(x, y, ${positional})\` is \`batch_size\`, not \`epochs\` (the order is \`fit(x, y, batch_size, epochs, …)\`): each update used ${positional} samples and training ran for the default 1 epoch. For ${positional} epochs write \`fit(x, y, epochs=${positional})\`.\n`;
     const note = !endless ? '' : lang === 'ja'
       ? `\nただし \`.repeat()\` を回数なしで付けるとデータセットが終わらなくなり、Keras は 1 エポックの終わりが分からないので、最初のエポックが終わらず進捗バーに合計も出ません。\`.repeat()\` を外すか、\`fit(ds, epochs=…, steps_per_epoch=${fmt(c.steps)})\` を指定します。`
       : `\nBut \`.repeat()\` with no count makes the dataset endless, so Keras cannot know where an epoch ends: the first epoch never finishes and the bar shows no total. Drop \`.repeat()\` or pass \`steps_per_epoch=${fmt(c.steps)}\` to fit.`;
-    out.push({ kind: 'steps', text: stepsText(steps, lang) + note, topic: 'batch-size' });
+    out.push({ kind: 'steps', text: lead + stepsText(steps, lang) + note, topic: positional === undefined ? 'batch-size' : 'epochs' });
   }
   // A one-unit softmax already explained from the code explains an exact-zero loss too.
   const softmaxShown = out.some((o) => o.kind === 'code' && o.topic === 'classification-softmax');

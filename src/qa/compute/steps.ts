@@ -110,9 +110,18 @@ export function batchSizes(text: string): number[] {
     const listed = [...m[3].matchAll(/\d+/g)].filter((x) => !/^\s*(training|train|test|validation|images?|samples?|examples?|rows?|件|枚|個|データ|画像|サンプル)/i.test(t.slice(m.index! + m[0].length - m[3].length + x.index! + x[0].length)));
     for (const n of [m[2], ...listed.map((x) => x[0])]) add(Number(n));
   }
+  // fit(x, y, 10): the third positional argument is batch_size (epochs comes after it).
+  const positional = positionalFitBatch(t);
+  if (positional) add(positional);
   // tf.data's Dataset.batch(64): the batch size of a dataset passed to fit.
   for (const m of t.matchAll(/\.batch\(\s*(?:batch_size\s*=\s*)?(\d+)/g)) add(Number(m[1]));
   return out;
+}
+
+/** The batch size passed to fit as its third positional argument (`fit(x_train, y_train, 10)`), which is often meant as epochs. */
+export function positionalFitBatch(text: string): number | undefined {
+  const m = /\.fit\(\s*[\w.\[\]:]+\s*,\s*[\w.\[\]:]+\s*,\s*(\d+)\s*[,)]/.exec(text);
+  return m ? Number(m[1]) : undefined;
 }
 
 export function validationSplit(text: string): number | undefined {
@@ -121,9 +130,9 @@ export function validationSplit(text: string): number | undefined {
   return v > 0 && v < 1 ? v : undefined;
 }
 
-/** A progress-bar count such as `1875/1875` (the same number twice), or "shows 1875 per epoch". */
+/** A progress-bar count such as `1875/1875` (the same number twice), or "shows 1875 per epoch"; not the epoch counter ("Epoch 1/1"). */
 export function shownSteps(text: string): number | undefined {
-  const m = /\b(\d+)\s*\/\s*\1\b/.exec(text) ?? /\b(\d{2,6})\s*(?:steps?\b|per epoch|ステップ|回の更新)/i.exec(text);
+  const m = /(?<!(?:epochs?|エポック)\s*)\b(\d+)\s*\/\s*\1\b/i.exec(text) ?? /\b(\d{2,6})\s*(?:steps?\b|per epoch|ステップ|回の更新)/i.exec(text);
   return m ? Number(m[1]) : undefined;
 }
 
