@@ -239,7 +239,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const candidates = d.action === 'answer' ? passageCandidates(sel.primary, sel.related, sel.topic) : [];
     // A worked calculation on the asker's numbers stands alone: an entry's own
     // worked example beside it (other numbers) would only confuse; the entry is named to read on.
-    const worked = computed.some((c) => c.kind === 'math' || c.kind === 'steps' || c.kind === 'model');
+    const worked = computed.some((c) => c.kind === 'math' || c.kind === 'steps' || c.kind === 'model' || c.alone);
     const selected = selectPassages(index, focus, candidates, { budget: computed.length ? 700 : 1400, max: computed.length ? 2 : 4 });
     // The LLM writer still gets the passages: it can explain around the asker's numbers.
     // A second part that asks for an explanation ("…and what is an epoch?") gets one paragraph after it.
@@ -273,9 +273,11 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const confidence = Math.max(d.action === 'answer' ? calibrate(r.confidence) : 0, ...computed.map((c) => COMPUTED_CONFIDENCE[c.kind]));
     // The entry whose paragraph leads the answer is named first.
     const sources = rankSources(used, used[0] ?? sel.primary, lang, confidence);
-    const more = worked && d.action === 'answer' && passages.length === 0 ? sel.primary.entry : passages.length && paragraphsLeft(passages, used[0]) ? used[0]?.entry : undefined;
+    // A reading that stands alone names its own cause: the entry retrieved for the message is not offered as reading on it.
+    const more = worked && d.action === 'answer' && passages.length === 0 ? (computed.some((c) => c.alone) ? undefined : sel.primary.entry) : passages.length && paragraphsLeft(passages, used[0]) ? used[0]?.entry : undefined;
     const related = sel.related.find((x) => !used.includes(x) && x.entry.lang === lang && x.entry.id !== more?.id)?.entry;
-    let answer = composeAnswer({ lang, notes, computed: computed.map((c) => c.text), passages, more, related: more ? undefined : related });
+    const alone = passages.length === 0 && computed.some((c) => c.alone);
+    let answer = composeAnswer({ lang, notes, computed: computed.map((c) => c.text), passages, more, related: more || alone ? undefined : related });
     let llmState: AskTrace['llm'] = 'none';
     let llmError: string | undefined;
     if (llm) {

@@ -800,4 +800,16 @@ describe('calculator fixes found on blind batch 16', () => {
     expect(m.kind).toBe('model');
     expect(m.text).toContain('150,528×4,096 + 4,096 = 616,566,784');
   });
+
+  it('reads a feature map reaching the labels, an RGB photo in a grayscale model, a CSV label column and an axis added twice', () => {
+    expect(readError('ValueError: Shapes (None, 24) and (None, 26, 26, 24) are incompatible')).toMatchObject({ kind: 'output-feature-map', alone: true });
+    expect(readError('ValueError: Shapes (None, 24) and (None, 26, 26, 24) are incompatible')!.text.en).toContain('Flatten()');
+    expect(readError('expected axis -1 of input shape to have value 1, but received input with shape (None, 28, 28, 3)')!.kind).toBe('rgb-into-grayscale-model');
+    expect(readError('expected axis -1 of input shape to have value 3, but received input with shape (None, 224, 224, 1)')!.kind).toBe('grayscale-into-rgb-model');
+    expect(readError('expected axis -1 of input shape to have value 784, but received input with shape (None, 785)')!.text.ja).toContain('785 = 784 + 1');
+    expect(readError('expected shape=(None, 28, 28, 1), found shape=(None, 28, 28, 1, 1)')!.kind).toBe('axis-added-twice');
+    // Still read as before: integer labels with a categorical loss, and a missing batch axis.
+    expect(readError('Shapes (None, 1) and (None, 10) are incompatible')!.kind).toBe('integer-labels-categorical-loss');
+    expect(readError('expected shape=(None, 28, 28, 1), found shape=(None, 28, 1)')!.kind).toBe('missing-batch-axis');
+  });
 });

@@ -204,4 +204,11 @@ describe('checks of hand-worked steps (batch 12)', () => {
     expect(r.ja).toContain('（−4, 0）の平均');
     expect(r.en).toContain('per-sample gradients 2(ŷ − y)x (−4, 0)');
   });
+
+  it('lets the sigmoid derivative cancel with binary cross-entropy', () => {
+    const r = computeGradient('one neuron: z = w·x + b, p = sigmoid(z), L = binary crossentropy. x = 1, w = 0.5, b = −0.5, y = 1. what are ∂L/∂w and ∂L/∂b?')!.text.en;
+    expect(r).toMatch(/^∂L\/∂w = −0\.5 and ∂L\/∂b = −0\.5\./);
+    // With the squared error it stays 2(a − y)·σ'(z).
+    expect(computeGradient('a = sigmoid(w*x + b), L = (a − y)², x = 1, w = 0.5, b = −0.5, y = 1. ∂L/∂w?')!.text.en).toContain('2(a − y)');
+  });
 });

@@ -13,6 +13,8 @@ export interface ErrorReading {
   kind: string;
   text: Bilingual;
   topic: TopicSlug;
+  /** The reading names a cause that the entries retrieved for the message may contradict: it stands alone. */
+  alone?: boolean;
 }
 
 const dims = (s: string) =>
@@ -130,6 +132,85 @@ const READERS: Reader[] = [
       text: {
         ja: `\`${name}\` は形 (${k},) の 1 次元の配列（数が ${k} 個並んだだけ）で、サンプルの軸がありません。Keras は 1 次元の入力を「${k} 個のサンプルが、それぞれ特徴量 1 つ」と読んで (${k}, 1) にするので、found shape=(None, 1) になります。モデルは (None, ${k})、つまり「何サンプルか × 特徴量 ${k} 個」を期待しています。1 サンプルでも 2 次元にしてください：\`model.predict(${slice})\`（スライスなら形 (1, ${k}) のまま）、\`${name}.reshape(1, ${k})\`、\`np.expand_dims(${name}, 0)\` のどれでも構いません。結果は 1 行なので、クラスは \`np.argmax(pred[0])\` です。`,
         en: `\`${name}\` is a 1-D array of shape (${k},), just ${k} numbers with no sample axis. Keras reads a 1-D input as ${k} samples of one feature each, (${k}, 1), hence found shape=(None, 1); the model expects (None, ${k}), any number of samples with ${k} features each. Make even one sample 2-D: \`model.predict(${slice})\` (a slice keeps the shape (1, ${k})), \`${name}.reshape(1, ${k})\` or \`np.expand_dims(${name}, 0)\`. The result is one row, so the class is \`np.argmax(pred[0])\`.`,
+      },
+    };
+  },
+  // The output layer still gives a feature map per image: Dense after Conv2D without Flatten.
+  (t) => {
+    const m = /Shapes \(([^)]*)\) and \(([^)]*)\) are incompatible/i.exec(t);
+    if (!m) return undefined;
+    const a = dims(m[1]);
+    const b = dims(m[2]);
+    const [labels, output] = a.length < b.length ? [a, b] : [b, a];
+    if (labels.length !== 2 || output.length < 3) return undefined;
+    const units = output[output.length - 1];
+    const grid = output.slice(1, -1).map((x) => (x === null ? '?' : x)).join(' × ');
+    return {
+      kind: 'output-feature-map',
+      alone: true,
+      topic: 'keras-api-errors',
+      text: {
+        ja: `出力層の形が ${shape(output)} で、ラベルの形 ${shape(labels)} と次元の数が合っていません。Conv2D や MaxPooling2D の出力（縦 × 横 × チャンネルの特徴マップ）にそのまま Dense をつないだため、Dense は最後の軸だけに作用し、${grid} の位置ごとに ${units} 個の値を出しています。最後の Dense の前に \`Flatten()\`（または \`GlobalAveragePooling2D()\`）を入れて 1 枚を 1 本のベクトルにすると、出力が (None, ${units}) になりラベルと合います。`,
+        en: `The output layer gives ${shape(output)}, which has more axes than the labels ${shape(labels)}. A Dense layer was connected straight to a Conv2D or MaxPooling2D output (a feature map of height × width × channels), and Dense acts on the last axis only, so it outputs ${units} values at each of the ${grid} positions. Put \`Flatten()\` (or \`GlobalAveragePooling2D()\`) before the last Dense so each image becomes one vector: the output is then (None, ${units}) and matches the labels.`,
+      },
+    };
+  },
+  // An image with the wrong number of colour channels, or a table with one column too many.
+  (t) => {
+    const m = /expected axis -1 of input shape to have value (\d+),? but received input with shape \(([^)]*)\)/i.exec(t);
+    if (!m) return undefined;
+    const want = Number(m[1]);
+    const got = dims(m[2]);
+    const last = got[got.length - 1];
+    if (typeof last !== 'number') return undefined;
+    if (got.length === 4 && want === 1 && last === 3) {
+      return {
+        kind: 'rgb-into-grayscale-model',
+        alone: true,
+        topic: 'keras-api-errors',
+        text: {
+          ja: `モデルは白黒（チャンネル 1 つ）の画像 (…, 1) を期待していますが、渡した画像はカラー（RGB の 3 チャンネル）で形が ${shape(got)} です。自分で撮った写真はふつう RGB なので、学習データと同じ形にそろえてください：白黒に変換して（\`tf.image.rgb_to_grayscale(x)\`、または PIL の \`Image.open(path).convert('L')\`）、学習時と同じ大きさにリサイズし、255 で割る前処理も同じにします。`,
+          en: `The model expects grayscale images with one channel (…, 1), but the images you passed are colour (RGB, 3 channels), shape ${shape(got)}. Photos are usually RGB, so bring them to the training data's form: convert to grayscale (\`tf.image.rgb_to_grayscale(x)\`, or PIL's \`Image.open(path).convert('L')\`), resize to the training size and apply the same scaling (/255).`,
+        },
+      };
+    }
+    if (got.length === 4 && want === 3 && last === 1) {
+      return {
+        kind: 'grayscale-into-rgb-model',
+        alone: true,
+        topic: 'keras-api-errors',
+        text: {
+          ja: `モデルはカラー（RGB の 3 チャンネル）の画像を期待していますが、渡した画像は白黒（チャンネル 1 つ）で形が ${shape(got)} です。VGG16 などの学習済みモデルは 3 チャンネルの入力で学習されているので、白黒の画像を 3 回くり返して 3 チャンネルにします：\`np.repeat(x, 3, axis=-1)\` または \`tf.image.grayscale_to_rgb(x)\`。`,
+          en: `The model expects colour images with 3 channels (RGB), but the images you passed are grayscale with one channel, shape ${shape(got)}. Pretrained models such as VGG16 were trained on 3-channel input, so repeat the grey channel three times: \`np.repeat(x, 3, axis=-1)\` or \`tf.image.grayscale_to_rgb(x)\`.`,
+        },
+      };
+    }
+    if (got.length === 2 && last === want + 1) {
+      return {
+        kind: 'extra-column',
+        alone: true,
+        topic: 'keras-api-errors',
+        text: {
+          ja: `入力の列が 1 つ多く、${want} 列のはずが ${last} 列あります（${last} = ${want} + 1）。CSV から読んだデータなら、ほぼ確実に正解ラベルの列（ASL や MNIST の CSV では先頭の \`label\` 列）が特徴量に残っています。ラベルを分けてから渡してください：\`y = df['label'].values\`、\`x = df.drop(columns='label').values\`（列番号なら \`x = df.values[:, 1:]\`）。ラベルが入力に入ったままだと、形が合ったとしても答えを見ながら学習することになります。`,
+          en: `The input has one column too many: ${last} instead of ${want} (${last} = ${want} + 1). For data read from a CSV this is almost always the label column (the first column, \`label\`, in the ASL and MNIST CSVs) left among the features. Split it off first: \`y = df['label'].values\` and \`x = df.drop(columns='label').values\` (or \`x = df.values[:, 1:]\`). Left in, the model would also be training with the answer in its input.`,
+        },
+      };
+    }
+    return undefined;
+  },
+  // An axis added twice (a cell with expand_dims or reshape(…, 1) run again): (None, 28, 28, 1, 1).
+  (t) => {
+    const shapes = expectedFound(t);
+    if (!shapes) return undefined;
+    const { want, got } = shapes;
+    if (got.length !== want.length + 1 || got[got.length - 1] !== 1 || !want.every((d, i) => d === got[i])) return undefined;
+    return {
+      kind: 'axis-added-twice',
+      alone: true,
+      topic: 'keras-api-errors',
+      text: {
+        ja: `データの形が ${shape(got)} で、モデルが期待する ${shape(want)} より最後に 1 の軸が 1 つ多くなっています。今の x にチャンネルの軸を足すセル（\`x = np.expand_dims(x, -1)\` や \`x = x[..., np.newaxis]\`）をもう一度実行したため、軸が 2 回足されました。データを読み込むセルから順に実行し直すか、形を決め打ちする \`x = x.reshape(-1, ${want.slice(1).join(', ')})\` にすると、何回実行しても同じ形になります。`,
+        en: `Your data has shape ${shape(got)}: one more axis of size 1 at the end than the model's ${shape(want)}. A cell that adds the channel axis to the current x (\`x = np.expand_dims(x, -1)\` or \`x = x[..., np.newaxis]\`) was run a second time, so the axis was added twice. Re-run from the cell that loads the data, or write the shape out, \`x = x.reshape(-1, ${want.slice(1).join(', ')})\`, which gives the same shape however often it runs.`,
       },
     };
   },

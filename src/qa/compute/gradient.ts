@@ -464,6 +464,18 @@ function sigmoidNeuron(vals: Map<string, number>, text: string): GradientResult 
   if (!n) return undefined;
   const { x, y, z } = n;
   const a = 1 / (1 + Math.exp(-z));
+  // With binary cross-entropy L = −[y log a + (1 − y) log(1 − a)], ∂L/∂a = (a − y) / (a(1 − a)): σ' cancels and ∂L/∂z = a − y.
+  if (/(binary[ _-]?cross[ _-]?entropy|\bbce\b|log[ _-]?loss|交差エントロピー|クロスエントロピー|log\s*\(\s*1\s*[-−]\s*[ap]\s*\))/i.test(text) && !/(mse|二乗誤差|squared error|\(a\s*[-−]\s*y\)\s*²|\^2)/i.test(text)) {
+    const dz = a - y;
+    const gw = dz * x;
+    return {
+      kind: 'neuron',
+      text: {
+        ja: `∂L/∂w = ${num(gw)}、∂L/∂b = ${num(dz)} です。\nz = w·x + b = ${num(z)}、a = σ(${num(z)}) = ${num(a)}。\n二値交差エントロピー L = −[y log a + (1 − y) log(1 − a)] では ∂L/∂a = (a − y) / (a(1 − a)) で、σ'(z) = a(1 − a) と掛けると分母が消えて ∂L/∂z = a − y = ${num(dz)} になります（「シグモイドの微分が消える」のはこのことです）。\n∂L/∂w = (a − y) × x = ${num(dz)}×${par(x)} = ${num(gw)}、∂L/∂b = a − y = ${num(dz)}。`,
+        en: `∂L/∂w = ${num(gw)} and ∂L/∂b = ${num(dz)}.\nz = w·x + b = ${num(z)}; a = σ(${num(z)}) = ${num(a)}.\nWith binary cross-entropy L = −[y log a + (1 − y) log(1 − a)], ∂L/∂a = (a − y) / (a(1 − a)); multiplied by σ'(z) = a(1 − a) the denominator cancels, so ∂L/∂z = a − y = ${num(dz)} (this is the sigmoid derivative "cancelling out").\n∂L/∂w = (a − y) × x = ${num(dz)}×${par(x)} = ${num(gw)}; ∂L/∂b = a − y = ${num(dz)}.`,
+      },
+    };
+  }
   const dA = 2 * (a - y);
   const dz = a * (1 - a);
   const gw = dA * dz * x;

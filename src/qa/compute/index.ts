@@ -24,6 +24,8 @@ export interface Computed {
   text: string;
   /** The topic the result belongs to, when it says. */
   topic?: TopicSlug;
+  /** A result that stands alone: passages retrieved beside it may name another cause. */
+  alone?: boolean;
 }
 
 /** Words asking for a pasted model's shapes or counts (a kernel's, pool's or batch's size is not the model's). */
@@ -630,7 +632,7 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   const text = question.length > 20_000 ? question.slice(0, 20_000) : question;
   const out: Computed[] = [];
   const err = readError(text);
-  if (err) out.push({ kind: 'error', text: err.text[lang], topic: err.topic });
+  if (err) out.push({ kind: 'error', text: err.text[lang], topic: err.topic, alone: err.alone });
   const models = summarizeModels(text);
   // Asked about in words, not only written in code (input_shape= says nothing about the question).
   // Nor in a pasted error message or code block: "expected ... shape (None, 784)" is not a question about the model's shapes.
