@@ -209,5 +209,13 @@ describe('calculator fixes found on blind batch 6', () => {
     expect(r).not.toContain('not the');
     expect(en('after (None, 5, 5, 64) a Flatten, then Dense gives (None, 128) with 102,528 params. why?')[0]).toContain('That is not the 102,528 you see');
   });
-});
 
+  it("one-hot encodes printed labels with to_categorical's own class count, two-digit labels included", () => {
+    const [r] = computeArithmetic('ASL のラベルで y_train[:5] が [3, 6, 2, 2, 13] でした。to_categorical(y_train, 24) した後の y_train[0] ってどういう中身になりますか？');
+    expect(r.text.ja).toContain('ラベル 3 の 1 件目は [0, 0, 0, 1, ' + Array(20).fill('0').join(', ') + ']');
+    expect(r.text.en).toContain('(samples, 24)');
+    // MNIST labels without a count still get 10 columns.
+    const [d] = computeArithmetic('y_train[:5] is [5 0 4 1 9], what does it look like after to_categorical(y_train)?');
+    expect(d.text.en).toContain('[0, 0, 0, 0, 0, 1, 0, 0, 0, 0]');
+  });
+});

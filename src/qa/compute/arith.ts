@@ -1040,13 +1040,15 @@ function lossAboveOne(t: string): ArithResult | undefined {
  */
 function oneHotPrinted(t: string): ArithResult | undefined {
   if (!/(to_cat[ae]g[oe]rical|one[- ]?hot|ワンホット)/i.test(t) || /to_categorical\(\s*[\[\d]/.test(t)) return undefined;
-  const m = /\[\s*(\d(?:[\s,]+\d){1,19})\s*\]/.exec(t);
+  const m = /\[\s*(\d{1,3}(?:[\s,]+\d{1,3}){1,19})\s*\]/.exec(t);
   if (!m) return undefined;
   const ys = m[1].split(/[\s,]+/).map(Number);
   // A row of zeros and ones is already one-hot (oneHotRow's); labels have a value of 2 or more.
   if (!ys.some((v) => v >= 2) || !/(look like|become|shape|なる|形|結果|what does|どう)/i.test(t)) return undefined;
-  const digits = /(mnist|y_train|y_test|digit|数字)/i.test(t);
-  const n = digits ? 10 : Math.max(...ys) + 1;
+  // The class count passed to to_categorical(y, 24) wins; MNIST's labels have 10.
+  const given = /to_categorical\(\s*[\w.\[\]:]+\s*,\s*(?:num_classes\s*=\s*)?(\d+)\s*\)/.exec(t);
+  const digits = !given && /(mnist|y_train|y_test|digit|数字)/i.test(t) && Math.max(...ys) < 10;
+  const n = given ? Number(given[1]) : digits ? 10 : Math.max(...ys) + 1;
   if (ys.some((v) => v >= n) || n < 2) return undefined;
   const y = ys[0];
   const row = `[${Array.from({ length: n }, (_, i) => (i === y ? 1 : 0)).join(', ')}]`;
