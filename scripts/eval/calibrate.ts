@@ -126,7 +126,7 @@ const TABLE_821E739: readonly (readonly [number, number])[] = [
   [1, 0.697],
 ];
 
-/** The table in force from f78d170 to aa6adef, when batch 21 was first measured (at a6a7d02). */
+/** The table in force from f78d170 on, when batches 21 (at a6a7d02) and 22 (at 22be5ba) were first measured. */
 const TABLE_F78D170: readonly (readonly [number, number])[] = [
   [0, 0],
   [0.469, 0.5],
@@ -142,6 +142,7 @@ const SHOWN_WITH: Record<string, readonly (readonly [number, number])[]> = {
   'batch-10': TABLE_821E739,
   'batch-11': TABLE_821E739,
   'batch-21': TABLE_F78D170,
+  'batch-22': TABLE_F78D170,
 };
 
 /** The raw score behind a shown confidence (the middle of a flat stretch of the table). */
