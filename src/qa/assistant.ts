@@ -239,7 +239,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const candidates = d.action === 'answer' ? passageCandidates(sel.primary, sel.related, sel.topic) : [];
     // A worked calculation on the asker's numbers stands alone: an entry's own
     // worked example beside it (other numbers) would only confuse; the entry is named to read on.
-    const worked = computed.some((c) => c.kind === 'math' || c.kind === 'steps' || c.kind === 'model' || c.alone);
+    const standsAlone = computed.some((c) => c.alone);
+    const worked = standsAlone || computed.some((c) => c.kind === 'math' || c.kind === 'steps' || c.kind === 'model');
     const selected = selectPassages(index, focus, candidates, { budget: computed.length ? 700 : 1400, max: computed.length ? 2 : 4 });
     // The LLM writer still gets the passages: it can explain around the asker's numbers.
     // A second part that asks for an explanation ("…and what is an epoch?") gets one paragraph after it.
@@ -274,10 +275,9 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     // The entry whose paragraph leads the answer is named first.
     const sources = rankSources(used, used[0] ?? sel.primary, lang, confidence);
     // A reading that stands alone names its own cause: the entry retrieved for the message is not offered as reading on it.
-    const more = worked && d.action === 'answer' && passages.length === 0 ? (computed.some((c) => c.alone) ? undefined : sel.primary.entry) : passages.length && paragraphsLeft(passages, used[0]) ? used[0]?.entry : undefined;
+    const more = worked && d.action === 'answer' && passages.length === 0 ? (standsAlone ? undefined : sel.primary.entry) : passages.length && paragraphsLeft(passages, used[0]) ? used[0]?.entry : undefined;
     const related = sel.related.find((x) => !used.includes(x) && x.entry.lang === lang && x.entry.id !== more?.id)?.entry;
-    const alone = passages.length === 0 && computed.some((c) => c.alone);
-    let answer = composeAnswer({ lang, notes, computed: computed.map((c) => c.text), passages, more, related: more || alone ? undefined : related });
+    let answer = composeAnswer({ lang, notes, computed: computed.map((c) => c.text), passages, more, related: more || (standsAlone && passages.length === 0) ? undefined : related });
     let llmState: AskTrace['llm'] = 'none';
     let llmError: string | undefined;
     if (llm) {

@@ -423,7 +423,6 @@ export function socialKind(text: string): 'thanks' | 'greeting' | 'ack' | undefi
   // Thanks or a greeting with a few words of feeling around it ("so clear,
   // see you this afternoon", "first time doing ML, excited") and nothing to
   // answer: no asking words, no course terms, no code.
-  const TROUBLE = /(fail|error|exception|can'?t|cannot|doesn'?t|not (work|working)|broken|\bbut\b|\bnan\b|\bstuck\b|\bstill\b|\bonly\b|\bwrong\b|\bweird\b|\bstrange\b|\btoo (slow|low|high)\b|動かない|失敗|できない|ダメ|だめ|(?:^|[、。！!？?\s])でも|けど|おかしい|変な|止まっ|低い|遅い|まだ)/i;
   const trouble = TROUBLE.test(t);
   if (rest.length <= 60 && !trouble && !ASKS.test(t) && !REQUESTS.test(t) && !COURSE_TALK.test(t) && !/[`=()[\]{}]|\d{2,}/.test(t)) return kind;
   // "It worked! val_accuracy passed 0.99, thanks": success and thanks, with course words but nothing asked.
@@ -443,6 +442,9 @@ export function socialKind(text: string): 'thanks' | 'greeting' | 'ack' | undefi
   if (kind === 'greeting' && plain && !trouble && !COURSE_TALK.test(t) && rest.length <= 120) return kind;
   return undefined;
 }
+
+/** Words of something going wrong: thanks or a hello with them may still need an answer. */
+const TROUBLE = /(fail|error|exception|can'?t|cannot|doesn'?t|not (work|working)|broken|\bbut\b|\bnan\b|\bstuck\b|\bstill\b|\bonly\b|\bwrong\b|\bweird\b|\bstrange\b|\btoo (slow|low|high)\b|動かない|失敗|できない|ダメ|だめ|(?:^|[、。！!？?\s])でも|けど|おかしい|変な|止まっ|低い|遅い|まだ)/i;
 
 /** Leaving for the day or the session. */
 const LEAVING = /(\bgood ?night\b|\bnight all\b|\b(signing|logging|heading) (off|out)\b|\bheading home\b|\bcalling it a day\b|\bsee (you|ya)( all)? (tomorrow|later|next time|around)\b|\b(bye|goodbye)\b|おやすみ(なさい)?|お先に(失礼)?|失礼します|落ちます|帰ります|また(明日|来週|今度|どこかで)|お疲れ(様|さま)(です|でした))/i;

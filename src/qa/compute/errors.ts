@@ -32,6 +32,12 @@ function expectedFound(t: string): { want: (number | null)[]; got: (number | nul
   return m ? { want: dims(m[1]), got: dims(m[2]) } : undefined;
 }
 
+/** The two shapes of "Shapes (None, 24) and (None, 10) are incompatible", in the message's order. */
+function incompatibleShapes(t: string): [(number | null)[], (number | null)[]] | undefined {
+  const m = /Shapes \(([^)]*)\) and \(([^)]*)\) are incompatible/i.exec(t);
+  return m ? [dims(m[1]), dims(m[2])] : undefined;
+}
+
 type Reader = (t: string) => ErrorReading | undefined;
 
 const READERS: Reader[] = [
@@ -137,10 +143,9 @@ const READERS: Reader[] = [
   },
   // The output layer still gives a feature map per image: Dense after Conv2D without Flatten.
   (t) => {
-    const m = /Shapes \(([^)]*)\) and \(([^)]*)\) are incompatible/i.exec(t);
-    if (!m) return undefined;
-    const a = dims(m[1]);
-    const b = dims(m[2]);
+    const shapes = incompatibleShapes(t);
+    if (!shapes) return undefined;
+    const [a, b] = shapes;
     const [labels, output] = a.length < b.length ? [a, b] : [b, a];
     if (labels.length !== 2 || output.length < 3) return undefined;
     const units = output[output.length - 1];
@@ -216,10 +221,9 @@ const READERS: Reader[] = [
   },
   // Labels vs output layer: categorical_crossentropy and friends compare (None, label width) with (None, units).
   (t) => {
-    const m = /Shapes \(([^)]*)\) and \(([^)]*)\) are incompatible/i.exec(t);
-    if (!m) return undefined;
-    const a = dims(m[1]);
-    const b = dims(m[2]);
+    const shapes = incompatibleShapes(t);
+    if (!shapes) return undefined;
+    const [a, b] = shapes;
     const la = a[a.length - 1];
     const lb = b[b.length - 1];
     if (typeof la !== 'number' || typeof lb !== 'number') return undefined;

@@ -190,10 +190,11 @@ export function pointsOf(text: string): [number, number][] {
     if (xs.length === ys.length && xs.length >= 2 && xs.length <= 20 && [...xs, ...ys].every(Number.isFinite)) return xs.map((x, i) => [x, ys[i]] as [number, number]);
   }
   if (/(shape|input_shape|入力の形|形状|None)/i.test(text)) return [];
+  const pairs = (re: RegExp) => [...text.matchAll(re)].map((m) => [Number(m[1].replace('−', '-')), Number(m[2].replace('−', '-'))] as [number, number]);
   // (x=1, y=3) and (x=2, y=2) as named pairs.
-  const named = [...text.matchAll(new RegExp(String.raw`\(\s*x\s*=\s*${NUMBER}\s*,\s*(?:y|t)\s*=\s*${NUMBER}\s*\)`, 'gi'))].map((m) => [Number(m[1].replace('−', '-')), Number(m[2].replace('−', '-'))] as [number, number]);
+  const named = pairs(new RegExp(String.raw`\(\s*x\s*=\s*${NUMBER}\s*,\s*(?:y|t)\s*=\s*${NUMBER}\s*\)`, 'gi'));
   if (named.length >= 2 && named.length <= 10) return named;
-  const pts = [...text.matchAll(new RegExp(String.raw`\(\s*${NUMBER}\s*,\s*${NUMBER}\s*\)`, 'g'))].map((m) => [Number(m[1].replace('−', '-')), Number(m[2].replace('−', '-'))] as [number, number]);
+  const pts = pairs(new RegExp(String.raw`\(\s*${NUMBER}\s*,\s*${NUMBER}\s*\)`, 'g'));
   return pts.length >= 2 && pts.length <= 10 ? pts : [];
 }
 
