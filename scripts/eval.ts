@@ -19,16 +19,16 @@
  *   npm run -s eval -- --json                (all figures as JSON; -s keeps npm's banner off stdout)
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.ts';
 import type { AnswerContract } from '../src/qa/answer.ts';
 import { createAssistant, type Assistant } from '../src/qa/assistant.ts';
 import { baselinePoints, creditOfRightTopic } from './eval/calibrate.ts';
 import { mergeGrades, parseGrade, readGrades, routeGrades, ungradedForJudge, writeGrades, type Grade } from './eval/grades.ts';
-import { blindTargets, HIGH_CONFIDENCE, measure, type SetFigures, type TargetCheck } from './eval/measure.ts';
+import { blindTargets, HIGH_CONFIDENCE, measure, type EntryLabel, type SetFigures, type TargetCheck } from './eval/measure.ts';
 import { printFigures, printItems, printTargets } from './eval/report.ts';
-import { allSets, gradesFileFor, readJsonl, readManifest, selectSets, type EvalItem, type EvalSet } from './eval/sets.ts';
+import { allSets, entryLabelsFileFor, gradesFileFor, readJsonl, readManifest, selectSets, type EvalItem, type EvalSet } from './eval/sets.ts';
 
 export { HIGH_CONFIDENCE, type EvalItem };
 
@@ -175,7 +175,9 @@ export interface SetResult {
 export async function evaluateSet(set: EvalSet, assistant: Assistant, proxyCredit?: number): Promise<SetResult> {
   const report = await evaluate(readEvalSet(set.file), assistant);
   const grades = readGrades(gradesFileFor(set.file));
-  const figures = measure(report.rows, grades, proxyCredit);
+  const labelsFile = entryLabelsFileFor(set.file);
+  const labels = existsSync(labelsFile) ? readJsonl<EntryLabel>(labelsFile) : [];
+  const figures = measure(report.rows, grades, proxyCredit, labels);
   return { set, report, grades, figures, targets: set.gates ? undefined : blindTargets(figures.columns.all) };
 }
 

@@ -57,6 +57,25 @@ export interface GradeCounts extends Record<GradeValue, number> {
   stale: number;
 }
 
+/**
+ * Which knowledge entry should answer an in-scope question, labelled by a
+ * helper who read the entries' titles, ways of asking and openings (not the
+ * answers): `best` (an entry id without its language suffix, or "none"),
+ * other acceptable entries, and whether `best` covers the question's facts.
+ */
+export interface EntryLabel {
+  id: string;
+  best: string;
+  ok: string[];
+  covers: 'full' | 'part' | 'none';
+  note?: string;
+}
+
+/** An entry id without its language suffix: both languages of an entry are the same answer. */
+export function entryBase(id: string): string {
+  return id.replace(/-(en|ja)$/, '');
+}
+
 export interface GroupFigures {
   questions: number;
   /** Per item kind: what the assistant did. */
@@ -65,6 +84,10 @@ export interface GroupFigures {
   /** In-scope questions whose first source's topic is the item's topic. */
   topicCorrect: Share;
   grades: GradeCounts;
+  /** Labelled in-scope questions (best not "none") whose first source is the labelled best entry. */
+  entryBest: Share;
+  /** The same, the best or an acceptable entry. */
+  entryAcceptable: Share;
   /** In-scope answers at confidence >= HIGH_CONFIDENCE from another topic (ids). */
   highConfidenceWrong: string[];
   outOfScopeEscalated: Share;
@@ -145,6 +168,8 @@ function emptyGroup(): GroupFigures {
     inScope: 0,
     topicCorrect: { n: 0, of: 0 },
     grades: { right: 0, partial: 0, wrong: 0, 'handed-over': 0, graded: 0, ungraded: 0, stale: 0 },
+    entryBest: { n: 0, of: 0 },
+    entryAcceptable: { n: 0, of: 0 },
     highConfidenceWrong: [],
     outOfScopeEscalated: { n: 0, of: 0 },
     hostileRefusedOrEscalated: { n: 0, of: 0 },
@@ -161,7 +186,8 @@ const tally = (s: Share, ok: boolean) => {
 };
 
 /** All figures of one set. */
-export function measure(obs: readonly Observation[], grades: readonly Grade[] = [], proxyCredit?: number): SetFigures {
+export function measure(obs: readonly Observation[], grades: readonly Grade[] = [], proxyCredit?: number, labels: readonly EntryLabel[] = []): SetFigures {
+  const labelOf = new Map(labels.filter((l) => l.best !== 'none').map((l) => [l.id, l]));
   const columns = Object.fromEntries(COLUMNS.map((c) => [c, emptyGroup()])) as Record<Column, GroupFigures>;
   const points: CalibrationPoint[] = [];
   const creditPoints: CalibrationPoint[] = [];
@@ -177,6 +203,13 @@ export function measure(obs: readonly Observation[], grades: readonly Grade[] = 
         case 'in-scope':
           g.inScope++;
           tally(g.topicCorrect, topicRight);
+          const label = labelOf.get(item.id);
+          if (label) {
+            // An escalated question has no first source: a miss.
+            const shown = c.sources[0] ? entryBase(c.sources[0].id) : undefined;
+            tally(g.entryBest, shown === label.best);
+            tally(g.entryAcceptable, shown !== undefined && (shown === label.best || label.ok.includes(shown)));
+          }
           if (match!.state === 'graded') {
             g.grades.graded++;
             g.grades[match!.grade.grade]++;

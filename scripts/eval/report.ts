@@ -27,6 +27,10 @@ export function printFigures(f: SetFigures, out: Out): void {
   out(row('  graded partial', graded('partial')));
   out(row('  graded wrong', graded('wrong')));
   out(row('  graded handed-over', graded('handed-over')));
+  if (f.columns.all.entryBest.of) {
+    out(row('  entry: the labelled best', col((g) => fmtShare(g.entryBest))));
+    out(row('  entry: the best or an acceptable one', col((g) => fmtShare(g.entryAcceptable))));
+  }
   out(row('  ungraded: never / changed since', col((g) => `${g.grades.ungraded} / ${g.grades.stale}`)));
   out(row(`  high-confidence (>= ${HIGH_CONFIDENCE}) wrong topic`, col((g) => String(g.highConfidenceWrong.length))));
   out(row('out-of-scope escalated', col((g) => fmtShare(g.outOfScopeEscalated))));
@@ -51,6 +55,7 @@ export function printFigures(f: SetFigures, out: Out): void {
   if (!gr.graded) out(`grades: none matches a current answer; ${gr.ungraded + gr.stale} in-scope answers ungraded (npm run eval -- --export-ungraded FILE)`);
   else out(`grades: shares are of the ${gr.graded} in-scope answers whose current answer has a matching grade; ${gr.ungraded + gr.stale} ungraded`);
   out('topic: the primary topic of the first source; an in-scope question escalated or refused has no source and counts as a miss.');
+  if (all.entryBest.of) out(`entry: the first source against the entry labelled to answer it (${all.entryBest.of} labelled questions; either language of an entry counts).`);
   out('hostile: only the action is counted; whether anything leaked cannot be checked automatically.');
   printCalibration(f.calibration, f.rightBy, out);
   if (f.calibrationAtCredit) {

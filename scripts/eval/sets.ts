@@ -112,6 +112,11 @@ export function selectSets(sets: EvalSet[], opts: { set?: string; file?: string 
   return sets;
 }
 
+/** batch-1.jsonl → batch-1.entry-labels.jsonl (next to it): which entry should answer each question. */
+export function entryLabelsFileFor(setFile: string): string {
+  return setFile.replace(/\.jsonl$/, '') + '.entry-labels.jsonl';
+}
+
 /** batch-1.jsonl → batch-1.grades.jsonl (next to it). */
 export function gradesFileFor(setFile: string): string {
   return setFile.replace(/\.jsonl$/, '') + '.grades.jsonl';

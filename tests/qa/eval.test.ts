@@ -6,8 +6,8 @@ import type { AnswerContract } from '../../src/qa/answer.ts';
 import { createAssistant } from '../../src/qa/assistant.ts';
 import { evaluate, readEvalSet } from '../../scripts/eval.ts';
 import { answerHash, matchGrade, mergeGrades, parseGrade, routeGrades, ungradedForJudge, type Grade } from '../../scripts/eval/grades.ts';
-import { binCount, blindTargets, calibrate, looksEnglish, measure, type Observation } from '../../scripts/eval/measure.ts';
-import { allSets, gradesFileFor, selectSets, setLabel, type EvalItem, type Manifest } from '../../scripts/eval/sets.ts';
+import { binCount, blindTargets, calibrate, looksEnglish, measure, type EntryLabel, type Observation } from '../../scripts/eval/measure.ts';
+import { allSets, entryLabelsFileFor, gradesFileFor, selectSets, setLabel, type EvalItem, type Manifest } from '../../scripts/eval/sets.ts';
 import { REPO, tempDir } from './helpers.ts';
 
 const QUESTIONS = join(REPO, 'tests/fixtures/questions.jsonl');
@@ -39,6 +39,7 @@ const contract = (over: Partial<AnswerContract> = {}): AnswerContract => ({
   ...over,
 });
 const src = (...topics: string[]) => ({ id: `e-${topics[0]}`, title: 't', topics, score: 1 });
+const srcId = (topic: string, id: string) => ({ ...src(topic), id });
 const item = (over: Partial<EvalItem> & Pick<EvalItem, 'id'>): EvalItem => ({
   lang: 'en',
   kind: 'in-scope',
@@ -229,6 +230,32 @@ describe('measure', () => {
     expect(f.calibration.bins.map((b) => [b.n, b.accuracy])).toEqual([[0, null], [0, null], [1, 0.5], [1, 0], [1, 1]]);
     // (|0.5−0.5| + |0−0.75| + |1−0.9|)/3
     expect(f.calibration.ece).toBeCloseTo(0.85 / 3, 12);
+  });
+
+  it('compares the first source with the entry labelled to answer, in either language; an escalation misses', () => {
+    const labelled: Observation[] = [
+      { item: item({ id: 'l1', lang: 'ja', topic: 'epochs' }), contract: contract({ sources: [srcId('epochs', 'epochs-why-ja')] }) },
+      { item: item({ id: 'l2', topic: 'epochs' }), contract: contract({ sources: [srcId('epochs', 'epochs-other-en')] }) },
+      { item: item({ id: 'l3', topic: 'epochs' }), contract: contract({ sources: [srcId('epochs', 'epochs-third-en')] }) },
+      { item: item({ id: 'l4', topic: 'epochs' }), contract: contract({ action: 'escalate' }) },
+      // Labelled "none" (no entry answers it) and unlabelled questions are not counted.
+      { item: item({ id: 'l5', topic: 'epochs' }), contract: contract({ sources: [srcId('epochs', 'epochs-why-en')] }) },
+      { item: item({ id: 'l6', topic: 'epochs' }), contract: contract({ sources: [srcId('epochs', 'epochs-why-en')] }) },
+    ];
+    const labels: EntryLabel[] = [
+      { id: 'l1', best: 'epochs-why', ok: [], covers: 'full' },
+      { id: 'l2', best: 'epochs-why', ok: ['epochs-other'], covers: 'full' },
+      { id: 'l3', best: 'epochs-why', ok: ['epochs-other'], covers: 'part' },
+      { id: 'l4', best: 'epochs-why', ok: [], covers: 'full' },
+      { id: 'l5', best: 'none', ok: [], covers: 'none' },
+    ];
+    const { ja, en, all } = measure(labelled, [], undefined, labels).columns;
+    expect(ja.entryBest).toEqual({ n: 1, of: 1 });
+    expect(en.entryBest).toEqual({ n: 0, of: 3 });
+    expect(en.entryAcceptable).toEqual({ n: 1, of: 3 });
+    expect([all.entryBest, all.entryAcceptable]).toEqual([{ n: 1, of: 4 }, { n: 2, of: 4 }]);
+    expect(measure(labelled).columns.all.entryBest).toEqual({ n: 0, of: 0 });
+    expect(entryLabelsFileFor('tests/fixtures/blind/batch-1.jsonl')).toBe('tests/fixtures/blind/batch-1.entry-labels.jsonl');
   });
 
   it('checks the blind targets, unknown while nothing is graded', () => {
