@@ -148,10 +148,12 @@ export function askedMatches(index: QaIndex, candidates: number[], query: Map<st
       let dot = 0;
       let aNorm = 0;
       let mass = 0;
+      let words = 0;
       let inQuery = 0;
       for (const [t, w] of a) {
         const v = idf(t) * w;
         mass += v;
+        if (!DERIVED.test(t)) words += v;
         const qw = query.get(t);
         if (qw !== undefined) inQuery += v;
         const dv = v * disc(t);
@@ -159,8 +161,9 @@ export function askedMatches(index: QaIndex, candidates: number[], query: Map<st
         if (qw !== undefined) dot += dv * idf(t) * disc(t) * qw;
       }
       if (aNorm > 0 && qNorm > 0) match = Math.max(match, dot / Math.sqrt(qNorm * aNorm));
-      // A listed question of a word or two is no evidence of an exact match.
-      if (mass >= EXACT_MIN_MASS) covered = Math.max(covered, inQuery / mass);
+      // A listed question of a word or two is no evidence of an exact match: counted by its own
+      // words, not the bigrams and concepts derived from them (「良い特徴量ってどんなもの」 is 特徴量 alone).
+      if (words >= EXACT_MIN_MASS) covered = Math.max(covered, inQuery / mass);
     }
     return { match, covered };
   });
@@ -171,8 +174,11 @@ export function asksListedQuestion(s: Pick<ScoredEntry, 'covered' | 'match'>): b
   return s.covered >= FUSION.exactCovered && s.match >= FUSION.exactMatch;
 }
 
-/** The least idf mass a listed way of asking needs to count as matched word for word. */
+/** The least idf mass of its own words a listed way of asking needs to count as matched word for word. */
 const EXACT_MIN_MASS = 6;
+
+/** Terms derived from the words (kanji/katakana bigrams, glossary concepts), not words of their own. */
+const DERIVED = /^[#@]/;
 
 export interface RetrieveOptions {
   /**

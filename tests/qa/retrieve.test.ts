@@ -72,6 +72,14 @@ describe('hybrid retrieval over the mini knowledge base', () => {
     expect(loose[0].match).toBeLessThan(0.6);
   });
 
+  it('takes no listed question of a word or two for an exact match, however many bigrams and concepts it yields', () => {
+    const at = (id: string) => index.entries.findIndex((e) => e.id === id);
+    // "What does max pooling do?" is max pooling alone: a longer question holding it was not written for that entry.
+    const q = lexicalTerms('What does max pooling do to the gradient when my learning rate is too small to train?', index.glossary);
+    const [pooling] = askedMatches(index, [at('pooling-max-en'), at('learning-rate-too-small-en')], q);
+    expect(pooling.covered).toBeLessThan(0.9);
+  });
+
   it('fills match only for the winning topic\'s entries', async () => {
     const r = await retrieve(index, 'do I need to_categorical for sparse_categorical_crossentropy');
     expect(r.topics[0].topic).toBe('one-hot-encoding');
