@@ -167,6 +167,14 @@ describe('checks of hand-worked steps (batch 12)', () => {
     expect(r.text.en).toMatch(/^After the update: m = 0\.624, b = 0\.04 \(m goes up, b goes up\)/);
   });
 
+  it('updates one named parameter from its written derivative, under its own name', () => {
+    const en = computeGradient('if m = 2.0, dL/dm = 4.0 and the learning rate is 0.1, what is m after one gradient descent step?')!.text.en;
+    expect(en).toMatch(/^After one update m is 1\.6\./);
+    expect(en).toContain('2 − 0.1×4 = 1.6');
+    expect(en).toContain('so m moves down');
+    expect(computeGradient('b = 1, dL/db = -3, 学習率 0.01 で1回更新したら b は？')!.text.ja).toMatch(/^更新後の b は 1\.03 です。/);
+  });
+
   it('confirms a right result in so many words', () => {
     expect(computeGradient('手計算の練習で、w=3、dL/dw=4、学習率0.1 のとき次の w は 2.6 で合ってますか？')!.text.ja).toMatch(/^はい、2\.6 で合っています。/);
   });

@@ -524,8 +524,10 @@ function simpleUpdate(vals: Map<string, number>, text: string): GradientResult |
       },
     };
   }
-  const w = vals.get('w');
-  const g = vals.get('g');
+  // One weight and its gradient: w and "gradient 4.0", or a named parameter and its derivative (m = 2.0, dL/dm = 4.0).
+  const p = vals.has('w') && vals.has('g') ? 'w' : named.length === 1 ? named[0] : 'w';
+  const w = vals.get(p);
+  const g = p === 'w' ? vals.get('g') : vals.get(`g:${p}`);
   // With momentum the step is not lr × g alone: the arithmetic calculator works it.
   if (w === undefined || g === undefined || lrs.length === 0 || vals.has('x') || /(momentum|モーメンタム)/i.test(text)) return undefined;
   const ja = lrs.map((lr) => `学習率 ${num(lr)}：${num(w)} − ${num(lr)}×${par(g)} = ${num(w - lr * g)}`);
@@ -537,11 +539,11 @@ function simpleUpdate(vals: Map<string, number>, text: string): GradientResult |
   const signSlip = plus !== undefined && stated.some((v) => Math.abs(v - plus) < 1e-9);
   const confirmed = !signSlip && lrs.length === 1 && [...text.normalize('NFKC').matchAll(/(-?\d+(?:\.\d+)?)/g)].some((m) => Math.abs(Number(m[1]) - (w - lrs[0] * g)) < 1e-9) && /(合って|あって|正しい|right|correct|\?|？)/i.test(text);
   // Which way the weight moves: against the gradient's sign.
-  const dirJa = g > 0 ? `勾配が正（w を増やすと損失が増える）なので、w は小さくなる方向に動きます。` : g < 0 ? `勾配が負（w を増やすと損失が減る）なので、w は大きくなる方向に動きます。` : '勾配が 0 なので w は動きません。';
-  const dirEn = g > 0 ? 'The gradient is positive (raising w raises the loss), so w moves down.' : g < 0 ? 'The gradient is negative (raising w lowers the loss), so w moves up.' : 'The gradient is 0, so w does not move.';
+  const dirJa = g > 0 ? `勾配が正（${p} を増やすと損失が増える）なので、${p} は小さくなる方向に動きます。` : g < 0 ? `勾配が負（${p} を増やすと損失が減る）なので、${p} は大きくなる方向に動きます。` : `勾配が 0 なので ${p} は動きません。`;
+  const dirEn = g > 0 ? `The gradient is positive (raising ${p} raises the loss), so ${p} moves down.` : g < 0 ? `The gradient is negative (raising ${p} lowers the loss), so ${p} moves up.` : `The gradient is 0, so ${p} does not move.`;
   const slipJa = signSlip ? `${num(plus!)} ではなく ${num(w - lrs[0] * g)} です。勾配は損失が増える向きを指すので、足すのではなく引いて逆向きに進みます。\n` : confirmed ? `はい、${num(w - lrs[0] * g)} で合っています。\n` : '';
-  const leadJa = !signSlip && !confirmed && lrs.length === 1 ? `更新後の w は ${num(w - lrs[0] * g)} です。\n` : '';
-  const leadEn = !signSlip && !confirmed && lrs.length === 1 ? `After one update w is ${num(w - lrs[0] * g)}.\n` : '';
+  const leadJa = !signSlip && !confirmed && lrs.length === 1 ? `更新後の ${p} は ${num(w - lrs[0] * g)} です。\n` : '';
+  const leadEn = !signSlip && !confirmed && lrs.length === 1 ? `After one update ${p} is ${num(w - lrs[0] * g)}.\n` : '';
   const slipEn = signSlip ? `Not ${num(plus!)} but ${num(w - lrs[0] * g)}: the gradient points to where the loss grows, so the step is subtracted, not added.\n` : confirmed ? `Yes, ${num(w - lrs[0] * g)} is right.\n` : '';
   return {
     kind: 'line-step',
