@@ -242,6 +242,18 @@ describe('training logs', () => {
     expect(ja.text).toContain('np.isnan(x).any()');
   });
 
+  it('reads several epochs pasted on one line, and sends Adam at 0.1 or more back to its default', () => {
+    const s = parseLog('Epoch 1/10 loss: 2.3e+12  Epoch 2/10 loss: nan  Epoch 3/10 loss: nan');
+    expect(s.loss?.map((p) => [p.epoch, p.text])).toEqual([[1, '2.3e+12'], [2, 'nan'], [3, 'nan']]);
+    const [en] = computeFromQuestion('Epoch 1/10 loss: 2.3e+12  Epoch 2/10 loss: nan  Epoch 3/10 loss: nan ... I set optimizer=Adam(learning_rate=1). what happened', 'en');
+    expect(en.text).toMatch(/^Your log shows the loss at 2\.3e\+12 at epoch 1: training diverged/);
+    expect(en.text).toContain("Adam's 0.001");
+    expect(en.text).not.toContain('10 to 100 times smaller');
+    // With SGD a tenth of 0.5 is a usual rate.
+    const [sgd] = computeFromQuestion('SGD(learning_rate=0.5)\nEpoch 1/5 - loss: 3.2e+09\nEpoch 2/5 - loss: nan\nwhy', 'en');
+    expect(sgd.text).toContain('10 to 100 times smaller than your 0.5 (0.05 or 0.005)');
+  });
+
   it('blames a tiny learning rate for a stall only when the asker set one', () => {
     expect(learningRate('Adam(learning_rate=3e-6)')).toBe(3e-6);
     const [ja] = computeFromQuestion('学習率 0.000001 で loss が 2.303→2.302→2.302 のままです', 'ja');

@@ -284,8 +284,8 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
       const lr = Number(x.lr);
       // A rate already at Adam's default or below rarely diverges on its own: the data is the first suspect.
       const small = lr > 0 && lr <= 0.001;
-      // A rate above 1: a tenth of it is still above any usual rate, so the defaults are the step to take.
-      const huge = lr > 1;
+      // A rate above 1 (0.1 and up with Adam): a tenth of it is still above any usual rate, so the defaults are the step to take.
+      const huge = lr > 1 || (x.adaptive === 1 && lr >= 0.1);
       const smallerJa = small
         ? `学習し直す前にデータを確かめてください。今の学習率 ${x.lr} はすでに小さい値なので、正規化していない入力や、データに混じった NaN・inf（\`np.isnan(x).any()\`、\`np.isinf(x).any()\`）を先に疑います。`
         : huge
@@ -682,6 +682,8 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   for (const f of findings) {
     // A NaN loss with labels of -1 in the data: out-of-range labels, not a learning rate.
     if (f.kind === 'diverged' && /nan/i.test(String(f.facts.value)) && NEGATIVE_LABEL.test(text)) f.facts.badLabel = 1;
+    // Adam and RMSprop take steps of about the learning rate itself: 0.1 is already far above their usual 0.001.
+    if (f.kind === 'diverged' && /\b(adam|rmsprop|adamw|nadam)\b/i.test(text)) f.facts.adaptive = 1;
     if (f.kind === 'negative-loss') {
       const name = /\b(binary_crossentropy|sparse_categorical_crossentropy|categorical_crossentropy)\b/.exec(text);
       if (name) f.facts.lossName = name[1];

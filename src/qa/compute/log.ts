@@ -80,13 +80,18 @@ export function parseLog(text: string): Series {
   let epoch = 0;
   let position = 0;
   for (const line of t.split(/\r?\n/)) {
-    const e = /Epoch\s+(\d+)\s*\/\s*\d+/i.exec(line);
-    if (e) epoch = Number(e[1]);
+    // Several epochs pasted on one line ("Epoch 1/10 loss: 2.3e+12 Epoch 2/10 loss: nan"): each metric
+    // belongs to the "Epoch k/N" before it.
+    const marks = [...line.matchAll(/Epoch\s+(\d+)\s*\/\s*\d+/gi)].map((e) => ({ at: e.index!, epoch: Number(e[1]) }));
+    const before = epoch;
+    if (marks.length) epoch = marks[marks.length - 1].epoch;
     const pairs = [...line.matchAll(new RegExp(`${METRIC_NAME.source}\\s*[:=]\\s*${VALUE}`, 'gi'))];
     if (pairs.length === 0) continue;
     position++;
-    const at = epoch || position;
-    for (const p of pairs) push(metricOf(p[1].toLowerCase()), { epoch: at, value: num(p[2]), text: p[2], labeled: epoch > 0 });
+    for (const p of pairs) {
+      const own = marks.filter((m) => m.at < p.index!).pop()?.epoch ?? (marks.length ? marks[0].epoch : before);
+      push(metricOf(p[1].toLowerCase()), { epoch: own || position, value: num(p[2]), text: p[2], labeled: own > 0 });
+    }
   }
   // An epoch's metrics may be on the same line as "Epoch k/N" and the next line too: keep the last per epoch.
   for (const m of Object.keys(series) as Metric[]) {
