@@ -194,6 +194,8 @@ describe('calculator fixes found on blind batch 6', () => {
     expect(pool).toContain("With padding='same' it would be 14×14");
     expect(pool).toContain('It does not crash');
     expect(ja('28×28 の画像に 5×5 のカーネルを stride 1 で畳み込むと出力は何×何？')[0]).toMatch(/^24×24 になります/);
+    // A chain of sizes the asker followed: the next step is from its last size.
+    expect(ja("MaxPool2D((2,2), strides=2, padding='same') で28x28→14x14→7x7 になるのはわかったけど、7x7の次はいくつ？3x3？4x4？")[0]).toMatch(/^4×4 になります（MaxPooling2D、2×2、strides=2、padding='same'：ceil\(7 \/ 2\) = 4）。padding='valid' なら 3×3 です。/);
     // A model in code is the model calculator's; a kernel alone is no question about sizes.
     expect(en("Conv2D(32, (3,3), input_shape=(28,28,1)): what is the output size?").some((x) => /^26×26/.test(x))).toBe(false);
     expect(en('what does a 3x3 kernel learn?')).toEqual([]);

@@ -295,6 +295,11 @@ describe('error messages read with their numbers', () => {
 
   it('reads missing axes and removed methods', () => {
     expect(readError('expected min_ndim=4, found ndim=3. Full shape received: (None, 32, 32)')!.text.en).toContain('reshape(-1, 32, 32, 1)');
+    // One image with its channel axis lacks the batch axis, not the channel axis.
+    const single = readError('model.predict(image): expected min_ndim=4, found ndim=3. Full shape received: (28, 28, 1)')!;
+    expect(single.kind).toBe('missing-batch-axis');
+    expect(single.text.en).toContain('(1, 28, 28, 1)');
+    expect(single.text.en).not.toContain('reshape(-1, 28, 1, 1)');
     expect(readError('expected shape=(None, 4), found shape=(4,)')!.kind).toBe('missing-batch-axis');
     expect(readError('expected shape=(None, 1024), found shape=(None, 32, 32)')!.text.ja).toContain('reshape(-1, 1024)');
     expect(readError("AttributeError: 'Functional' object has no attribute 'predict_classes'")!.kind).toBe('predict-classes-removed');

@@ -42,8 +42,11 @@ export function layerOutputSize(t: string): ArithResult | undefined {
     if (kernelPair) k = kernelPair.a;
   }
   if (!k || k < 1) return undefined;
-  // The input: the largest other pair, bigger than the kernel.
-  const input = pairs.filter((p) => p !== kernelPair && p.a > k! && p.b > k!).sort((x, y) => y.a * y.b - x.a * x.b)[0];
+  // The input: the largest other pair, bigger than the kernel; in a chain of sizes the asker already
+  // followed ("28x28→14x14→7x7, what comes after 7x7?") the last one.
+  const sized = pairs.filter((p) => p !== kernelPair && p.a > k! && p.b > k!);
+  const chained = sized.filter((p, i) => i > 0 && /^\s*(?:→|->|=>|⇒|➡)\s*$/.test(t.slice(sized[i - 1].end, p.at)));
+  const input = chained.length ? chained[chained.length - 1] : sized.sort((x, y) => y.a * y.b - x.a * x.b)[0];
   if (!input) return undefined;
   const strideM = /strides?\s*(?:=|of|:)?\s*\(?\s*(\d)|ストライド\s*(?:を|は|=|が)?\s*(\d)|(\d)\s*(?:ピクセル|画素)?(?:ずつ|飛ばし)/i.exec(t);
   const s = strideM ? Number(strideM[1] ?? strideM[2] ?? strideM[3]) : pool ? k : 1;
