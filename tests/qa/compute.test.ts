@@ -300,6 +300,11 @@ describe('error messages read with their numbers', () => {
     expect(single.kind).toBe('missing-batch-axis');
     expect(single.text.en).toContain('(1, 28, 28, 1)');
     expect(single.text.en).not.toContain('reshape(-1, 28, 1, 1)');
+    // Keras 2's predict reads the image's rows as samples: (None, 28, 1).
+    const rows = readError('model.predict(img): expected min_ndim=4, found ndim=3. Full shape received: (None, 28, 1)')!;
+    expect(rows.kind).toBe('missing-batch-axis');
+    expect(rows.text.en).toContain('(1, 28, 28, 1)');
+    expect(rows.text.ja).toContain('各行を1サンプルとして読んだ');
     expect(readError('expected shape=(None, 4), found shape=(4,)')!.kind).toBe('missing-batch-axis');
     expect(readError('expected shape=(None, 1024), found shape=(None, 32, 32)')!.text.ja).toContain('reshape(-1, 1024)');
     expect(readError("AttributeError: 'Functional' object has no attribute 'predict_classes'")!.kind).toBe('predict-classes-removed');

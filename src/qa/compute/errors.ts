@@ -289,14 +289,17 @@ const READERS: Reader[] = [
     const m = /expected min_ndim=4, found ndim=3(?:\. Full shape received: \(([^)]*)\))?/i.exec(t);
     if (!m) return undefined;
     const got = m[1] ? dims(m[1]) : [null, 28, 28];
-    // (28, 28, 1): one image with its channel axis, fed without the batch axis.
-    if (got.length === 3 && got[0] !== null && (got[2] === 1 || got[2] === 3)) {
+    // (28, 28, 1): one image with its channel axis, fed without the batch axis; predict reads its rows as
+    // samples and reports (None, 28, 1).
+    if (got.length === 3 && (got[2] === 1 || got[2] === 3) && (got[1] ?? 0) > 4) {
+      const rows = got[0] === null;
+      const batched = rows ? `(1, ${got[1]}, ${got[1]}, ${got[2]})` : shape([1, ...got.map((x) => x ?? 0)]);
       return {
         kind: 'missing-batch-axis',
         topic: 'keras-api-errors',
         text: {
-          ja: `${shape(got)} は画像1枚（高さ, 幅, チャンネル）で、チャンネルの軸はあります。足りないのは先頭のバッチの軸です：Conv2D は (サンプル数, 高さ, 幅, チャンネル) の4次元を受け取るので、1枚でも ${shape([1, ...got.map((x) => x ?? 0)])} にして渡します（x_test[0:1]、image[None]、np.expand_dims(image, 0) のどれでも）。結果は (1, クラス数) になり、np.argmax(結果[0]) が予測したクラスです。`,
-          en: `${shape(got)} is one image (height, width, channels): the channel axis is there. What is missing is the leading batch axis: Conv2D takes 4 axes (samples, height, width, channels), so pass even one image as ${shape([1, ...got.map((x) => x ?? 0)])} (x_test[0:1], image[None] or np.expand_dims(image, 0)). The result has shape (1, number of classes), and np.argmax(result[0]) is the predicted class.`,
+          ja: `${rows ? `${shape(got)} は、画像1枚（高さ, 幅, チャンネル）をバッチの軸なしで渡したため、predict がその各行を1サンプルとして読んだ形です` : `${shape(got)} は画像1枚（高さ, 幅, チャンネル）です`}。チャンネルの軸はあり、足りないのは先頭のバッチの軸です：Conv2D は (サンプル数, 高さ, 幅, チャンネル) の4次元を受け取るので、1枚でも ${batched} のように渡します（x_test[0:1]、image[None]、np.expand_dims(image, 0) のどれでも）。結果は (1, クラス数) になり、np.argmax(結果[0]) が予測したクラスです。`,
+          en: `${rows ? `${shape(got)} is what predict makes of one image (height, width, channels) passed without the batch axis: it reads each row as a sample` : `${shape(got)} is one image (height, width, channels)`}. The channel axis is there; what is missing is the leading batch axis: Conv2D takes 4 axes (samples, height, width, channels), so pass even one image as ${batched} (x_test[0:1], image[None] or np.expand_dims(image, 0)). The result has shape (1, number of classes), and np.argmax(result[0]) is the predicted class.`,
         },
       };
     }
