@@ -70,6 +70,23 @@ describe('passage selection', () => {
     expect(p.map((x) => x.at)).not.toContain(3);
   });
 
+  it('follows the lead of a long entry with the paragraphs that hold most of the question, not merely the first ones', () => {
+    const long = entry(
+      'dropout-en',
+      [
+        'Dropout switches off a random share of the units at each training step.',
+        'The dropout rate is the share of units switched off: 0.5 means half of them.',
+        'Dropout layers have no weights of their own to learn.',
+        'Only during training are units dropped; predict and evaluate use every unit.',
+        'Because units are dropped only during training, the training loss is measured on a weakened network and can be higher than the validation loss, which uses every unit.',
+      ].join('\n\n'),
+      { topics: ['overfitting-validation'] },
+    );
+    const idx = fakeIndex([long]);
+    const p = selectPassages(idx, 'with dropout my training loss is higher than the validation loss. does predict use every unit?', [scored(long)], { budget: 1300, max: 2 });
+    expect(p.map((x) => x.at).sort()).toEqual([3, 4]);
+  });
+
   it('follows the lead with the rest of its entry when that touches the question, in the entry\'s order', () => {
     const p = selectPassages(index, 'why divide the pixels by 255?', [scored(SCALING), scored(OTHER, 0.9)], { budget: 1300, max: 4 });
     expect(p[0].at).toBe(1);
