@@ -283,11 +283,12 @@ export function selectPassages(index: QaIndex, question: string, candidates: Sco
   // beginner needs beside the lead (the fix after the cause, how to start
   // over after "yes, it continues"). From an entry of more than three
   // paragraphs only those that touch the question follow.
-  const shortEntry = scored.filter((p) => p.source === lead.source).length <= SHORT_ENTRY_PARAGRAPHS;
+  const siblings = scored.filter((p) => p.source === lead.source && p !== lead);
+  const shortEntry = siblings.length + 1 <= SHORT_ENTRY_PARAGRAPHS;
   // A short entry follows in its own order; of a longer one the paragraphs that hold most of the
   // question come first (they are shown in the entry's order all the same), so one added at its end
   // is not crowded out by earlier ones that merely touch the question.
-  const siblings = scored.filter((p) => p.source === lead.source && p !== lead).sort((a, b) => (shortEntry ? a.at - b.at : b.cov - a.cov || a.at - b.at));
+  siblings.sort((a, b) => (shortEntry ? a.at - b.at : b.cov - a.cov || a.at - b.at));
   for (const p of siblings) {
     if (chosen.length >= max) break;
     if (!shortEntry && p.cov === 0) continue;

@@ -40,6 +40,12 @@ function incompatibleShapes(t: string): [(number | null)[], (number | null)[]] |
 
 type Reader = (t: string) => ErrorReading | undefined;
 
+/** What predict returns for one sample once it has its batch axis (both batch-axis readings end with it). */
+const ONE_SAMPLE_RESULT = {
+  ja: '結果は (1, クラス数) になり、np.argmax(結果[0]) が予測したクラスです。',
+  en: ' The result then has shape (1, number of classes), and np.argmax(result[0]) is the predicted class.',
+};
+
 const READERS: Reader[] = [
   // GPU memory taken by another notebook's kernel: TensorFlow reserves nearly all of it per process.
   (t) => {
@@ -298,8 +304,8 @@ const READERS: Reader[] = [
         kind: 'missing-batch-axis',
         topic: 'keras-api-errors',
         text: {
-          ja: `${rows ? `${shape(got)} は、画像1枚（高さ, 幅, チャンネル）をバッチの軸なしで渡したため、predict がその各行を1サンプルとして読んだ形です` : `${shape(got)} は画像1枚（高さ, 幅, チャンネル）です`}。チャンネルの軸はあり、足りないのは先頭のバッチの軸です：Conv2D は (サンプル数, 高さ, 幅, チャンネル) の4次元を受け取るので、1枚でも ${batched} のように渡します（x_test[0:1]、image[None]、np.expand_dims(image, 0) のどれでも）。結果は (1, クラス数) になり、np.argmax(結果[0]) が予測したクラスです。`,
-          en: `${rows ? `${shape(got)} is what predict makes of one image (height, width, channels) passed without the batch axis: it reads each row as a sample` : `${shape(got)} is one image (height, width, channels)`}. The channel axis is there; what is missing is the leading batch axis: Conv2D takes 4 axes (samples, height, width, channels), so pass even one image as ${batched} (x_test[0:1], image[None] or np.expand_dims(image, 0)). The result has shape (1, number of classes), and np.argmax(result[0]) is the predicted class.`,
+          ja: `${rows ? `${shape(got)} は、画像1枚（高さ, 幅, チャンネル）をバッチの軸なしで渡したため、predict がその各行を1サンプルとして読んだ形です` : `${shape(got)} は画像1枚（高さ, 幅, チャンネル）です`}。チャンネルの軸はあり、足りないのは先頭のバッチの軸です：Conv2D は (サンプル数, 高さ, 幅, チャンネル) の4次元を受け取るので、1枚でも ${batched} のように渡します（x_test[0:1]、image[None]、np.expand_dims(image, 0) のどれでも）。${ONE_SAMPLE_RESULT.ja}`,
+          en: `${rows ? `${shape(got)} is what predict makes of one image (height, width, channels) passed without the batch axis: it reads each row as a sample` : `${shape(got)} is one image (height, width, channels)`}. The channel axis is there; what is missing is the leading batch axis: Conv2D takes 4 axes (samples, height, width, channels), so pass even one image as ${batched} (x_test[0:1], image[None] or np.expand_dims(image, 0)).${ONE_SAMPLE_RESULT.en}`,
         },
       };
     }
@@ -325,8 +331,8 @@ const READERS: Reader[] = [
         kind: 'missing-batch-axis',
         topic: 'keras-api-errors',
         text: {
-          ja: `predict などは「サンプルの束（バッチ）」を受け取るので、1枚だけでも先頭にバッチの軸が必要です。形 ${shape(got)} を ${shape([1, ...got.map((x) => x ?? 0)])} にしてください：x_test[0:1]、np.expand_dims(x_test[0], 0)、x_test[0].reshape(1, ${got.join(', ')}) のどれでも構いません。結果は (1, クラス数) になり、np.argmax(結果[0]) が予測したクラスです。`,
-          en: `predict expects a batch of samples, so even one sample needs a leading batch axis: turn ${shape(got)} into ${shape([1, ...got.map((x) => x ?? 0)])} with x_test[0:1], np.expand_dims(x_test[0], 0) or x_test[0].reshape(1, ${got.join(', ')}). The result then has shape (1, number of classes), and np.argmax(result[0]) is the predicted class.`,
+          ja: `predict などは「サンプルの束（バッチ）」を受け取るので、1枚だけでも先頭にバッチの軸が必要です。形 ${shape(got)} を ${shape([1, ...got.map((x) => x ?? 0)])} にしてください：x_test[0:1]、np.expand_dims(x_test[0], 0)、x_test[0].reshape(1, ${got.join(', ')}) のどれでも構いません。${ONE_SAMPLE_RESULT.ja}`,
+          en: `predict expects a batch of samples, so even one sample needs a leading batch axis: turn ${shape(got)} into ${shape([1, ...got.map((x) => x ?? 0)])} with x_test[0:1], np.expand_dims(x_test[0], 0) or x_test[0].reshape(1, ${got.join(', ')}).${ONE_SAMPLE_RESULT.en}`,
         },
       };
     }
