@@ -220,4 +220,29 @@ describe('calculator fixes found on blind batch 6', () => {
     const [d] = computeArithmetic('y_train[:5] is [5 0 4 1 9], what does it look like after to_categorical(y_train)?');
     expect(d.text.en).toContain('[0, 0, 0, 0, 0, 1, 0, 0, 0, 0]');
   });
+
+  it('one-hot encodes a label named in words, with the class count and the new shape', () => {
+    const [r] = computeArithmetic('to_categorical(labels, num_classes=5) にしたら、クラス 3 の行はどうなる？');
+    expect(r.text.ja).toContain('ラベル 3 は [0, 0, 0, 1, 0] になります');
+    const [e] = computeArithmetic('one-hot with num_classes=12: my y has shape (5000,). what does it become, and what does label 11 look like?');
+    expect(e.text.en).toContain('Label 11 becomes [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]');
+    expect(e.text.en).toContain('the 12th from the left');
+    expect(e.text.en).toContain('The shape (5000,) becomes (5000, 12)');
+    // A label with no column is an error, not a row.
+    expect(computeArithmetic('one-hot with num_classes=4, what does label 4 look like?')[0].text.en).toContain('IndexError');
+    // A traceback's shapes are not a question about the encoding.
+    expect(computeArithmetic('y = to_categorical(y, 10)\nValueError: Shapes (32, 10) and (320,) are incompatible').some((x) => x.topic === 'one-hot-encoding' && /becomes/.test(x.text.en))).toBe(false);
+  });
+
+  it('applies an activation to a list written after "applied to", and pools with MaxPooling2D\'s defaults on a shape tuple', () => {
+    expect(en('tanh applied to [0, 1] and relu applied to [-1, 4]?').join('\n')).toContain('relu([−1, 4]) = [0, 4]');
+    const p = en('I put MaxPooling2D() right after a conv whose output is (30, 30, 16). what comes out of it?')[0];
+    expect(p).toMatch(/^15×15×16 \(MaxPooling2D, 2×2, strides=2/);
+    expect(p).toContain('pool_size=(2, 2), strides=None');
+  });
+
+  it('says where the largest value goes when pixels are divided by 255', () => {
+    expect(en('pixel value 102 / 255 = ? and what is the max after dividing?')[0]).toMatch(/^102 \/ 255 = 0\.4\. After the division the largest value.*1\.0/);
+    expect(en('pixel value 102 / 255 = ?')[0]).toBe('102 / 255 = 0.4.');
+  });
 });

@@ -835,3 +835,19 @@ describe('calculator fixes found on blind batch 16', () => {
     expect(readError('expected shape=(None, 28, 28, 1), found shape=(None, 28, 1)')!.kind).toBe('missing-batch-axis');
   });
 });
+
+describe('rates and steps told in words', () => {
+  it('names a large Adam rate behind a nan loss, but not a plain SGD rate of 0.1', () => {
+    const [r] = computeFromQuestion('RMSprop(learning_rate=0.5) and after one epoch the loss is nan, why?', 'en').filter((c) => c.kind === 'log');
+    expect(r.text).toContain("500 times RMSprop's default 0.001");
+    expect(r.text).toContain('re-run the cell that builds the model');
+    expect(computeFromQuestion('SGD(learning_rate=0.1) and the loss went nan', 'en').some((c) => c.kind === 'log' && /too large/.test(c.text))).toBe(false);
+  });
+
+  it('counts validation steps and the last batch from the validation size', () => {
+    const [r] = computeFromQuestion('3,000 validation images with batch size 64: how many validation steps?', 'en').filter((c) => c.kind === 'steps');
+    expect(r.text).toContain('3,000 / 64');
+    expect(r.text).toContain('→ 47');
+    expect(r.text).toContain('a last batch of 56');
+  });
+});

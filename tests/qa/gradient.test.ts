@@ -220,3 +220,24 @@ describe('checks of hand-worked steps (batch 12)', () => {
     expect(computeGradient('a = sigmoid(w*x + b), L = (a − y)², x = 1, w = 0.5, b = −0.5, y = 1. ∂L/∂w?')!.text.en).toContain('2(a − y)');
   });
 });
+
+describe('a fitted line judged against the best one, and a derivative asked "with respect to"', () => {
+  it('calls a line within a few percent of the best normal, and does not judge a starting guess', () => {
+    const near = computeGradient('points (0, 2), (1, 5), (2, 8). after training I get m = 2.97, b = 2.05, is that right?')!.text.en;
+    expect(near).toMatch(/^Yes, that is normal: m = 2\.97, b = 2\.05 is very close to the best line \(m = 3, b = 2\)/);
+    const far = computeGradient('points (0, 2), (1, 5), (2, 8). after training I get m = 2, b = 1, is that right?')!.text.en;
+    expect(far).toMatch(/^No: m = 2, b = 1 is not yet the best line/);
+    const start = computeGradient('points (0, 2), (1, 5), (2, 8); starting from m = 0, b = 0, what is the MSE and where should m and b end up?')!.text.en;
+    expect(start).toContain('The best least-squares line is y = 3x + 2');
+    expect(start).not.toMatch(/not yet the best line/);
+  });
+
+  it('differentiates the one loss the question defines with respect to the named variable, with the derivative written out', () => {
+    const r = computeGradient('the error E = (t − o)², what is its derivative w.r.t. o, at o = 0.3, t = 1?')!.text.en;
+    expect(r).toContain('∂E/∂o = −2(t − o) = −1.4');
+    const ja = computeGradient('L = (p − q)^2 を p で微分すると？ p = 2, q = 5 のとき')!.text.ja;
+    expect(ja).toContain('∂L/∂p = 2(p − q) = −6');
+    // A sum over the samples is not read as a formula (Σ is not σ).
+    expect(computeGradient('L = (1/n)Σ(mx + b − y)² を m で偏微分すると？')?.text.ja ?? '').not.toContain('σ(');
+  });
+});

@@ -20,6 +20,12 @@ export interface ArithResult {
 
 const NUM = String.raw`[-−]?\d+(?:\.\d+)?(?:e[-+]?\d+)?`;
 
+/** 1st, 2nd, 3rd, 4th, 11th, 22nd. */
+export function ordinal(n: number): string {
+  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${s}`;
+}
+
 function toNum(s: string): number {
   return Number(s.replace('−', '-'));
 }
@@ -93,7 +99,7 @@ function activations(t: string): ArithResult | undefined {
     }
   }
   // "softmax of [1, 1, 1]? and of [3, 1]?", 「softmax手計算 ・[0, 0, 0, 0] だと？」: every list after the name.
-  const named = /\b(softmax|relu|sigmoid|tanh)\s+(?:of|on|for)\s+\[/i.exec(t) ?? /(softmax|ソフトマックス)(?![\s\S]*\b(predict|pred|出力|output)\b)[^\[\]\n]{0,20}(手計算|by hand|計算)/i.exec(t);
+  const named = /\b(softmax|relu|sigmoid|tanh)\s+(?:of|on|for|(?:applied|put|passed)\s+(?:to|on|through))\s+\[/i.exec(t) ?? /(softmax|ソフトマックス)(?![\s\S]*\b(predict|pred|出力|output)\b)[^\[\]\n]{0,20}(手計算|by hand|計算)/i.exec(t);
   // A list the asker worked out themselves ("I got [0.67, 0.24, 0.09]") is checked, not computed on.
   const claims: number[][] = [];
   if (named) {
@@ -104,8 +110,11 @@ function activations(t: string): ArithResult | undefined {
       const xs = numberList(m[1]);
       if (!xs) continue;
       const at = lineStart + m.index;
+      // Each list goes through the function named last before it ("tanh of [0, 1] and relu of [-1, 4]").
+      const before = [...t.slice(named.index, at).matchAll(/\b(softmax|relu|sigmoid|tanh)\b|(ソフトマックス)/gi)].pop();
+      const own = before ? (before[2] ? 'softmax' : before[1].toLowerCase()) : f;
       if (isClaim(t, at, at + m[0].length)) claims.push(xs);
-      else values.push({ f, x: xs });
+      else values.push({ f: own, x: xs });
     }
   }
   for (const m of t.matchAll(new RegExp(String.raw`\b(sigmoid|relu|tanh)(?:'s)?\s+(?:derivative\s+)?(?:at|of)\s+(?:x\s*=\s*)?(${NUM})`, 'gi'))) {
@@ -998,7 +1007,7 @@ function toCategorical(t: string): ArithResult | undefined {
   const theirs = ys.length === 1 ? [...t.matchAll(/\[((?:\s*[01]\.?\s*,){2,}\s*[01]\.?\s*)\]/g)].map((x) => x[1].replace(/[\s.]/g, '')).find((r) => r.split(',').length === n) : undefined;
   const right = theirs !== undefined ? theirs === Array.from({ length: n }, (_, i) => (i === ys[0] ? 1 : 0)).join(',') : undefined;
   const checkJa = right === undefined ? '' : right ? `はい、合っています。位置は 0 から数えるので、ラベル ${ys[0]} は左から ${ys[0] + 1} 番目（インデックス ${ys[0]}）が 1 になります。` : `違います。位置は 0 から数えるので、ラベル ${ys[0]} はインデックス ${ys[0]}（左から ${ys[0] + 1} 番目）が 1 です。`;
-  const checkEn = right === undefined ? '' : right ? `Yes, that is right. Positions count from 0, so label ${ys[0]} puts its 1 at index ${ys[0]}, the ${ys[0] + 1}th from the left. ` : `Not quite: positions count from 0, so label ${ys[0]} puts its 1 at index ${ys[0]}, the ${ys[0] + 1}th from the left. `;
+  const checkEn = right === undefined ? '' : right ? `Yes, that is right. Positions count from 0, so label ${ys[0]} puts its 1 at index ${ys[0]}, the ${ordinal(ys[0] + 1)} from the left. ` : `Not quite: positions count from 0, so label ${ys[0]} puts its 1 at index ${ys[0]}, the ${ordinal(ys[0] + 1)} from the left. `;
   return {
     topic: 'one-hot-encoding',
     text: {
@@ -1010,6 +1019,44 @@ function toCategorical(t: string): ArithResult | undefined {
         : `${checkEn}It returns ${scalar ? rows[0] : `[${rows.join(', ')}]`}, shape ${scalar ? `(${n},)` : `(${ys.length}, ${n})`}.${m[2] ? '' : ` Without num_classes the width is the largest label + 1 = ${n}.`} Each row has a 1 at its label (printed as floats 0./1.: float32 in tf.keras, float64 in Keras 3).` + (asked.length ? ` With num_classes=${asked[0]} there is no column for label ${Math.max(...ys)} (only 0 to ${asked[0] - 1}), so it raises IndexError.` : ''),
     },
   };
+}
+
+/**
+ * One-hot encoding of a label named in words ("to_categorical(y, num_classes=10)
+ * with y=7", "one-hot with num_classes=24: what does label 5 look like, and
+ * what shape does (27455,) become?"): the row, and the new shape.
+ */
+function oneHotLabel(t: string): ArithResult | undefined {
+  // A traceback's shapes are the error's (errors.ts reads them), not a question about encoding.
+  if (!/(to_cat[ae]g[oe]rical|one[- ]?hot|ワンホット)/i.test(t) || /(Error|Traceback|Exception)\b/.test(t)) return undefined;
+  // Literal labels in the call, or a printed array of labels, have their own calculators.
+  if (/to_categorical\(\s*[\[\d]/.test(t) || /\[\s*\d{1,3}(?:[\s,]+\d{1,3}){1,}\s*\]/.test(t)) return undefined;
+  if (!/(look like|become|shape|turn into|what (is|does|do|would)|なる|なり|形|結果|出力|output|どう|何)/i.test(t)) return undefined;
+  const classes =
+    /num_classes\s*=\s*(\d+)/.exec(t) ?? /to_categorical\(\s*[\w.\[\]:]+\s*,\s*(\d+)\s*\)/.exec(t) ?? /(\d+)\s*(?:classes|クラス|種類)/i.exec(t);
+  if (!classes) return undefined;
+  const n = Number(classes[1]);
+  if (!(n >= 2 && n <= 1000)) return undefined;
+  const label = /(?:\blabels?|ラベル|\bclass(?!es)|クラス|\bdigit|数字)\s*(?:=|が|は|of|is|:)?\s*(\d{1,3})(?![\d.,]|\s*(?:classes|クラス|種類|個|つ))/i.exec(t) ?? /(?<![\w.])y\s*=\s*(\d{1,3})(?![\d.])/.exec(t);
+  const shape = /\(\s*(\d{1,3}(?:,\d{3})+|\d+)\s*,\s*\)/.exec(t);
+  if (!label && !shape) return undefined;
+  const k = label ? Number(label[1]) : undefined;
+  const rows = shape ? Number(shape[1].replace(/,/g, '')) : undefined;
+  const ja: string[] = [];
+  const en: string[] = [];
+  if (k !== undefined && k >= n) {
+    ja.push(`ラベル ${k} は num_classes=${n} では表せません。列は 0〜${n - 1} しかないので、to_categorical は IndexError になります。num_classes は「一番大きいラベル + 1」以上にしてください。`);
+    en.push(`Label ${k} does not fit num_classes=${n}: the columns are 0 to ${n - 1}, so to_categorical raises an IndexError. num_classes must be at least the largest label + 1.`);
+  } else if (k !== undefined) {
+    const row = `[${Array.from({ length: n }, (_, i) => (i === k ? 1 : 0)).join(', ')}]`;
+    ja.push(`ラベル ${k} は ${row} になります（長さ ${n}、0 から数えてインデックス ${k}、左から ${k + 1} 番目だけが 1）。表示は小数の 0. と 1. です。`);
+    en.push(`Label ${k} becomes ${row}: ${n} values, a 1 at index ${k} (counting from 0, the ${ordinal(k + 1)} from the left) and 0 elsewhere. It prints as floats (0. and 1.).`);
+  }
+  if (rows !== undefined) {
+    ja.push(`形は (${rows},) から (${rows}, ${n}) に変わります（サンプルごとに ${n} 個の 0/1 の行）。`);
+    en.push(`The shape (${rows},) becomes (${rows}, ${n}): one row of ${n} zeros and ones per sample.`);
+  }
+  return { topic: 'one-hot-encoding', text: { ja: ja.join(''), en: en.join(' ') } };
 }
 
 /**
@@ -1084,7 +1131,7 @@ function oneHotRow(t: string): ArithResult | undefined {
     topic: 'one-hot-encoding',
     text: {
       ja: `その行は one-hot 表現で、ラベルは 1 が立っている位置です。位置は 0 から数えるので、インデックス ${k}（左から ${k + 1} 番目）、つまり数字（クラス）${k} です。元の数字に戻すには \`np.argmax(${one === 'row' ? '行' : one})\` → ${k}、全部まとめてなら \`np.argmax(${all}, axis=1)\` です（to_categorical の逆）。`,
-      en: `That row is a one-hot encoding: the label is the position of its 1. Positions count from 0, so it is index ${k} (the ${k + 1}th from the left), the digit (class) ${k}. To get the plain label back use \`np.argmax(${one})\` → ${k}, or for all rows at once \`np.argmax(${all}, axis=1)\` (the inverse of to_categorical).`,
+      en: `That row is a one-hot encoding: the label is the position of its 1. Positions count from 0, so it is index ${k} (the ${ordinal(k + 1)} from the left), the digit (class) ${k}. To get the plain label back use \`np.argmax(${one})\` → ${k}, or for all rows at once \`np.argmax(${all}, axis=1)\` (the inverse of to_categorical).`,
     },
   };
 }
@@ -1178,11 +1225,13 @@ function pixelScale(t: string): ArithResult | undefined {
   const v = Number(m[1]);
   if (v > 255) return undefined;
   const minus = /(-1|−1|マイナス1)\s*(〜|~|to|から|-)\s*1/.test(t);
+  // "…and x_train.max() should then be 1.0?": the largest pixel, 255, becomes exactly 1.
+  const max = /(\.max\(\)|\bmax(imum)?\b|最大)/i.test(t);
   return {
     topic: 'normalization',
     text: {
-      ja: `${v} / 255 = ${show(v / 255, 4)} です。` + (minus ? `−1〜1 にしたいときは x / 127.5 − 1 で、${v} なら ${show(v / 127.5 - 1, 4)}（0 → −1、255 → 1）になります。` : ''),
-      en: `${v} / 255 = ${show(v / 255, 4)}.` + (minus ? ` For −1 to 1 use x / 127.5 − 1: ${v} becomes ${show(v / 127.5 - 1, 4)} (0 → −1, 255 → 1).` : ''),
+      ja: `${v} / 255 = ${show(v / 255, 4)} です。` + (max ? '割った後の最大値（x_train.max()）は、元の最大のピクセル値が 255 なら 255 / 255 = 1.0 になります（MNIST の画像はそうです）。最小値は 0 のままで、値は 0〜1 に収まります。' : '') + (minus ? `−1〜1 にしたいときは x / 127.5 − 1 で、${v} なら ${show(v / 127.5 - 1, 4)}（0 → −1、255 → 1）になります。` : ''),
+      en: `${v} / 255 = ${show(v / 255, 4)}.` + (max ? ' After the division the largest value, x_train.max(), is 255 / 255 = 1.0 when the largest original pixel is 255 (as in MNIST); the smallest stays 0, so every value lies between 0 and 1.' : '') + (minus ? ` For −1 to 1 use x / 127.5 − 1: ${v} becomes ${show(v / 127.5 - 1, 4)} (0 → −1, 255 → 1).` : ''),
     },
   };
 }
@@ -1360,7 +1409,7 @@ function predictedClass(t: string): ArithResult | undefined {
 export function computeArithmetic(text: string): ArithResult[] {
   const t = text.normalize('NFKC');
   const out: ArithResult[] = [];
-  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, singleLogits, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense, oneHotRow, convMaps, batchNormCount, transferHead, fullBatch, oneHotPrinted, lossAboveOne, batchNormList, standardizedWeights, lrSweep]) {
+  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, singleLogits, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense, oneHotRow, convMaps, batchNormCount, transferHead, fullBatch, oneHotPrinted, oneHotLabel, lossAboveOne, batchNormList, standardizedWeights, lrSweep]) {
     const r = f(t);
     if (r) out.push(r);
     // The gradient of softmax + cross-entropy already gives the loss of the true class.

@@ -283,6 +283,13 @@ function derivativesAsked(text: string): [string, string][] {
   for (const m of text.matchAll(new RegExp(String.raw`(?:∂|\bd)\s*(${NAME})\s*/\s*(?:∂|d)\s*(${NAME})(?![A-Za-z])`, 'g'))) add(m[1], m[2]);
   for (const m of text.matchAll(new RegExp(String.raw`(?:derivative|gradient) of (${NAME}) (?:with respect to|wrt|w\.r\.t\.?|by) (${NAME})\b`, 'gi'))) add(m[1], m[2]);
   for (const m of text.matchAll(new RegExp(String.raw`(${NAME})\s*を\s*(${NAME})\s*で(?:偏)?微分`, 'g'))) add(m[1], m[2]);
+  // "the derivative of the squared error L = (ŷ − y)² w.r.t. ŷ", 「ŷ で微分すると」: the one loss the text defines.
+  if (!out.length) {
+    const losses = LOSS_NAMES.filter((n) => new RegExp(String.raw`(?<![\w.])${n}\s*=(?!=)`).test(text));
+    if (losses.length === 1) {
+      for (const m of text.matchAll(new RegExp(String.raw`(?:with respect to|wrt|w\.r\.t\.?)\s*(${NAME})(?![\w(])|(?<![\w.])(${NAME})\s*で(?:偏)?微分`, 'gi'))) add(losses[0], m[1] ?? m[2]);
+    }
+  }
   return out;
 }
 
@@ -318,6 +325,8 @@ export function computeFormula(question: string): FormulaResult | undefined {
     .normalize('NFKC').replace(/[−–]/g, '-').replace(/[（]/g, '(').replace(/[）]/g, ')')
     // |w − 3| as the textbook writes an absolute value.
     .replace(/\|([^|\n]{1,40})\|/g, 'abs($1)');
+  // A sum over the samples (Σ, ∑) is not a formula this parser reads (Σ would be taken for σ).
+  if (/[Σ∑]/.test(text)) return undefined;
   const { defs, values, both } = readFormulas(text);
   if (!defs.size) return undefined;
   if ([...defs.keys()].some((d) => both.has(d) || [...closure(d, defs)].some((v) => both.has(v)))) return undefined;
@@ -369,8 +378,12 @@ export function computeFormula(question: string): FormulaResult | undefined {
       chainJa.push(`∂${r.f}/∂${r.x} = ${names} = ${nums} = ${num(r.g.d)}${whereJa}`);
       chainEn.push(`∂${r.f}/∂${r.x} = ${names} = ${nums} = ${num(r.g.d)}${whereEn}`);
     } else {
-      chainJa.push(`∂${r.f}/∂${r.x} = ${num(r.g.d)}`);
-      chainEn.push(`∂${r.f}/∂${r.x} = ${num(r.g.d)}`);
+      // One link: its derivative written out before its value (∂L/∂ŷ = 2(ŷ − y) = −0.4).
+      const def = defs.get(r.f)!.node;
+      const d = varsOf(def).has(r.x) ? simplify(sdiff(def, r.x)) : undefined;
+      const form = d && !(d.k === 'num') ? `${show(d)} = ` : '';
+      chainJa.push(`∂${r.f}/∂${r.x} = ${form}${num(r.g.d)}`);
+      chainEn.push(`∂${r.f}/∂${r.x} = ${form}${num(r.g.d)}`);
     }
   }
   const updJa: string[] = [];
@@ -634,6 +647,8 @@ function simplify(n: Node): Node {
       if (isN(a, 0) || isN(b, 0)) return { k: 'num', v: 0 };
       if (isN(a, 1)) return b;
       if (isN(b, 1)) return a;
+      // A sign comes out in front: u·(−x) → −(u·x), as a derivative is written by hand.
+      if (a.k === 'neg' || b.k === 'neg') return simplify({ k: 'neg', a: { k: 'bin', op: '*', a: a.k === 'neg' ? a.a : a, b: b.k === 'neg' ? b.a : b } });
       // Constants first: (u)·2 → 2·u, and 2·(3·u) → 6·u.
       if (b.k === 'num') return simplify({ k: 'bin', op: '*', a: b, b: a });
       if (a.k === 'num' && b.k === 'bin' && b.op === '*' && b.a.k === 'num') return simplify({ k: 'bin', op: '*', a: { k: 'num', v: a.v * b.a.v }, b: b.b });
@@ -655,7 +670,8 @@ function show(n: Node, parent = 0): string {
     case 'var':
       return n.name;
     case 'neg':
-      return `−${show(n.a, 3)}`;
+      // −(2u·x) reads as −2u·x: a product needs no brackets after its sign.
+      return n.a.k === 'bin' && n.a.op === '*' ? (parent > 2 ? `(−${show(n.a, 2)})` : `−${show(n.a, 2)}`) : `−${show(n.a, 3)}`;
     case 'fn':
       return `${n.f === 'sigmoid' ? 'σ' : n.f === 'log' ? 'ln' : n.f}(${show(n.a)})`;
     case 'bin': {

@@ -305,6 +305,14 @@ function lineVerdict(pts: [number, number][], m: number, b: number): { ja: strin
   if (Math.abs(m - bm) < 0.005 && Math.abs(b - bb) < 0.005) {
     return { ja: `はい、m = ${num(m)}、b = ${num(b)} は一番合う直線です。`, en: `Yes: m = ${num(m)}, b = ${num(b)} is the best line.` };
   }
+  // Within a few percent of the best values: gradient descent got there, it just stops after a finite number of updates.
+  const near = (v: number, best: number) => Math.abs(v - best) <= 0.05 * Math.max(1, Math.abs(best));
+  if (near(m, bm) && near(b, bb)) {
+    return {
+      ja: `はい、それで正常です。m = ${num(m)}、b = ${num(b)} は一番合う直線（m = ${num(bm)}、b = ${num(bb)}）のすぐ近くで、MSE の差も ${num(gap)} しかありません。勾配降下法は最小値に少しずつ近づく方法で、底に近いほど勾配が小さくなって 1 回の更新も小さくなるので、有限のエポック数で止めればちょうどの値にはならず、このくらいの端数が残るのが普通です。エポックを増やせばさらに近づきます。`,
+      en: `Yes, that is normal: m = ${num(m)}, b = ${num(b)} is very close to the best line (m = ${num(bm)}, b = ${num(bb)}), and its MSE is only ${num(gap)} above the lowest. Gradient descent approaches the minimum step by step, and near the bottom the gradient, and so each update, gets small; stopped after a finite number of epochs it ends near the exact values, not on them. More epochs bring it closer.`,
+    };
+  }
   return {
     ja: `いいえ、m = ${num(m)}、b = ${num(b)} はまだ一番合う直線（m = ${num(bm)}、b = ${num(bb)}）ではありません。MSE が最小値より ${num(gap)} 大きいので、まだ収束していません。更新（エポック）を続ければ近づきます。`,
     en: `No: m = ${num(m)}, b = ${num(b)} is not yet the best line (m = ${num(bm)}, b = ${num(bb)}). Its MSE is ${num(gap)} above the lowest possible, so it has not converged; keep updating (more epochs) and it gets closer.`,
@@ -598,7 +606,7 @@ export function computeGradient(text: string): GradientResult | undefined {
   // A line already given (m and b, or written as y = 2x + 1) on points: its MSE, what evaluate() prints.
   const eq = vals.has('m') || vals.has('w') ? undefined : lineEquation(t);
   const given = eq ? new Map([...vals, ['m', eq.m], ['b', eq.b]]) : vals;
-  const bestAsked = /(converge|収束|best|一番合う|最適|正解は|本当の値|the right (m|values?|line)|correct (m|values?|line))/i.test(t);
+  const bestAsked = /(converge|収束|best|一番合う|最適|正解は|本当の値|the right (m|values?|line)|correct (m|values?|line)|end(s|ed)? up|settle|should (it|training|the model|they|[mwb]\b[^?]{0,12}) (be|reach|get|land|end)|落ち着|たどり着|最終的|はずですか|はず？|はず\?)/i.test(t);
   // The asker's own m and b checked against the points ("mine stopped at m=1.8, b=1.5, is that right?").
   const checks = /(合って|あって|正しい(です|でしょう)?か|correct\?|right\?|is (this|that|it|mine) (right|ok|correct)|ok\?)/i.test(t);
   if (pts.length && (given.has('m') || given.has('w')) && given.has('b') && (/(mse|evaluate|loss|誤差|損失)/i.test(t) || checks)) {
@@ -608,7 +616,9 @@ export function computeGradient(text: string): GradientResult | undefined {
     const best = fitPoints(pts);
     const verdict = lineVerdict(pts, given.get('m') ?? given.get('w')!, given.get('b')!);
     // Asked whether it is right: the verdict leads; asked for the values: they lead and the verdict follows.
-    const parts = checks ? [verdict, now.text, best.text] : [now.text, best.text, verdict];
+    // A starting guess is not a result to judge: it is where training begins.
+    const start = !checks && /(start|initial|guess|初期|最初の|スタート)/i.test(t);
+    const parts = checks ? [verdict, now.text, best.text] : start ? [now.text, best.text] : [now.text, best.text, verdict];
     return { kind: now.kind, text: { ja: parts.map((x) => x.ja).join('\n'), en: parts.map((x) => x.en).join('\n') } };
   }
   if (pts.length && /(converge|best|fit|収束|一番合う|最適|直線|line|m and b|m と b|slope|傾き|lowest|minimum|最小|下がらない|0にならない|0 にならない|止まって|stuck|won'?t (go|get) (to )?0)/i.test(t)) return fitPoints(pts);

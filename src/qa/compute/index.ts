@@ -11,7 +11,7 @@ import type { Lang } from '../../core/lang.ts';
 import type { TopicSlug } from '../topics.ts';
 import { readError } from './errors.ts';
 import { computeGradient } from './gradient.ts';
-import { computeArithmetic, lrSweepRows } from './arith.ts';
+import { computeArithmetic, lrSweepRows, ordinal } from './arith.ts';
 import { bareLayerPattern, formatCount as fmt, IMPORT_LINE, shapeText, summarizeModels, type ModelSummary } from './keras.ts';
 import { explainParamCount, explainSummary, parseSummaryTable } from './summary.ts';
 import { parseLog, readLog, type Finding } from './log.ts';
@@ -477,6 +477,26 @@ function tinyRateStall(text: string, lang: Lang): string | undefined {
     : `A learning rate of ${lr} is 1/${times.toLocaleString('en-US')} of ${name}'s default ${def}. Each update barely moves the weights, so nothing is broken but the loss falls very slowly and needs far more epochs to get as far. Go back to about ${name}'s default ${def}. Rates this small are for nudging weights that are already good, as in the fine-tuning step of transfer learning.`;
 }
 
+/**
+ * A loss that turned into nan (or blew up) with a large rate the asker set,
+ * told in words: how far the rate is above the optimizer's default, and the
+ * two things to do (lower it, rebuild the model, whose weights are now nan).
+ */
+function largeRateNan(text: string, lang: Lang): string | undefined {
+  const lr = learningRate(text);
+  if (lr === undefined || !/(\bnan\b|\binf\b|発散|diverg|blew up|blows up|explod|爆発)/i.test(text)) return undefined;
+  const adaptive = /\b(adam|rmsprop|adamw|nadam|adagrad)\b/i.exec(text);
+  const sgd = !adaptive && /\bSGD\b/.test(text);
+  // Adam's steps are about the rate itself; plain SGD tolerates far larger rates.
+  if (adaptive ? lr < LARGE_RATE : lr < 1) return undefined;
+  const name = adaptive ? (adaptive[1].toLowerCase() === 'rmsprop' ? 'RMSprop' : adaptive[1].toLowerCase() === 'adamw' ? 'AdamW' : adaptive[1].toLowerCase() === 'nadam' ? 'Nadam' : adaptive[1].toLowerCase() === 'adagrad' ? 'Adagrad' : 'Adam') : sgd ? 'SGD' : 'the optimizer';
+  const def = adaptive ? 0.001 : 0.01;
+  const times = Math.round(lr / def);
+  return lang === 'ja'
+    ? `学習率 ${lr} が大きすぎて発散しています。${adaptive || sgd ? `${name} の既定値 ${def} の ${times.toLocaleString('en-US')} 倍です。` : ''}${adaptive ? `${name} は 1 回の更新で各重みをおよそ学習率の大きさだけ動かすので、` : '1 回の更新が大きすぎて、'}谷底を飛び越えて loss が増え、数値があふれて nan になります。学習率を${adaptive || sgd ? `既定の ${def} に` : '小さく（1/10 ずつ）'}戻し、モデルを作るセルから実行し直してください（重みがすでに nan なので、そのまま fit を続けても戻りません）。`
+    : `The learning rate ${lr} is too large and training diverged.${adaptive || sgd ? ` It is ${times.toLocaleString('en-US')} times ${name}'s default ${def}.` : ''} ${adaptive ? `${name} moves each weight by roughly the learning rate at every update, so` : 'Each update is so large that'} the steps overshoot the minimum, the loss grows and the numbers overflow into nan. Set the rate back to ${adaptive || sgd ? `the default ${def}` : 'something smaller (a tenth at a time)'} and re-run the cell that builds the model (its weights are already nan; more fit will not bring them back).`;
+}
+
 /** A learning rate the asker states (learning_rate=1e-5, lr=0.1, 学習率を 0.00001). */
 export function learningRate(text: string): number | undefined {
   const m = /(?:learning_rate|\blr|学習率)\s*(?:を|は|が|=|:|of|to)?\s*([0-9]*\.?[0-9]+(?:e-?\d+)?)/i.exec(text.normalize('NFKC'));
@@ -486,11 +506,6 @@ export function learningRate(text: string): number | undefined {
 
 /** A learning rate at or above this is too large for Adam on the course's models (its default is 0.001). */
 const LARGE_RATE = 0.05;
-
-function ordinal(n: number): string {
-  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
-  return `${n}${s}`;
-}
 
 /** What pasted code shows that explains the asker's surprise. */
 /** A layer class written without () where a layer belongs. */
@@ -678,6 +693,9 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   // A tiny rate the asker set and a loss that "barely falls", told in words with no log: the steps are tiny.
   const stallTold = !findings.length && !Object.keys(parseLog(text)).length ? tinyRateStall(text, lang) : undefined;
   if (stallTold) out.push({ kind: 'log', text: stallTold, topic: 'learning-rate' });
+  // A large rate the asker set and a loss that became nan, told in words with no log: the steps overshoot.
+  const nanTold = !findings.length && !Object.keys(parseLog(text)).length ? largeRateNan(text, lang) : undefined;
+  if (nanTold) out.push({ kind: 'log', text: nanTold, topic: 'learning-rate' });
   // Chance-level accuracy beside a diverged loss is named only when the data set, and so its class count, is known.
   for (const f of findings) {
     // A NaN loss with labels of -1 in the data: out-of-range labels, not a learning rate.

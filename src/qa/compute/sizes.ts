@@ -8,10 +8,10 @@
  * summary.ts's business; these fire only on prose.
  */
 import type { ArithResult } from './arith.ts';
-import { convOut, formatCount as fmt } from './keras.ts';
+import { convOut, formatCount as fmt, summarizeModels } from './keras.ts';
 import { parseSummaryTable } from './summary.ts';
 
-const ASKS_SIZE = /(output|出力|size|サイズ|shape|形|何×何|何x何|いくつ|何になる|どうなる|どうなります|what (do|would) (i|you) get|what size|what (does|do|would) .{0,40}\bdo\b|crash|error|エラー|落ち|guess|予想)/i;
+const ASKS_SIZE = /(output|出力|size|サイズ|shape|形|何×何|何x何|いくつ|何になる|どうなる|どうなります|what (do|would) (i|you) get|what size|what (does|do|would) .{0,40}\bdo\b|comes? out|出てくる|crash|error|エラー|落ち|guess|予想)/i;
 
 /** "28x28", "28×28", "28 x 28": square or not, the first two numbers. */
 const PAIR = /(?<![\d.])(\d{1,4})\s*[x×＊*]\s*(\d{1,4})(?![\d.])/g;
@@ -32,9 +32,16 @@ export function layerOutputSize(t: string): ArithResult | undefined {
     .map((m) => ({ a: Number(m[1]), b: Number(m[2]), at: m.index, end: m.index + m[0].length }))
     .filter((p) => !/^\s*[+=＋＝−-]/.test(t.slice(p.end)) && !/[+=＋＝−-]\s*$/.test(t.slice(0, p.at)));
   const kernelSize = /kernel_size\s*=\s*\(?\s*(\d)/i.exec(t) ?? /Conv2D\s*\(\s*\d+\s*,\s*\(?\s*(\d)/i.exec(t);
+  // A shape written as a tuple, "(26, 26, 32)" or "(None, 26, 26, 32)": its height and width, and its channels.
+  const tuple = /\(\s*(?:None\s*,\s*)?(\d{1,4})\s*,\s*(\d{1,4})\s*,\s*(\d{1,4})\s*\)/.exec(t);
+  // Not when the layer calls themselves can be followed from it: keras.ts lays those out layer by layer.
+  if (tuple && !pairs.length && !summarizeModels(t).some((m) => m.input && m.rows.length)) pairs.push({ a: Number(tuple[1]), b: Number(tuple[2]), at: tuple.index, end: tuple.index + tuple[0].length });
+  // MaxPooling2D() with no arguments: Keras's default pool_size (2, 2).
+  const bare = /(max|average|avg)pool(?:ing)?2d\s*\(\s*\)/i.exec(t);
   let k: number | undefined;
   let kernelPair: (typeof pairs)[number] | undefined;
   if (pool) k = Number(pool[2] ?? pool[3] ?? pool[4] ?? pool[5]);
+  else if (bare) k = 2;
   else if (kernelSize) k = Number(kernelSize[1]);
   else {
     // The pair next to a kernel word is the kernel ("a 3x3 kernel", "カーネル 5×5").
@@ -49,17 +56,18 @@ export function layerOutputSize(t: string): ArithResult | undefined {
   const input = chained.length ? chained[chained.length - 1] : sized.sort((x, y) => y.a * y.b - x.a * x.b)[0];
   if (!input) return undefined;
   const strideM = /strides?\s*(?:=|of|:)?\s*\(?\s*(\d)|ストライド\s*(?:を|は|=|が)?\s*(\d)|(\d)\s*(?:ピクセル|画素)?(?:ずつ|飛ばし)/i.exec(t);
-  const s = strideM ? Number(strideM[1] ?? strideM[2] ?? strideM[3]) : pool ? k : 1;
+  const pooled = pool ?? bare;
+  const s = strideM ? Number(strideM[1] ?? strideM[2] ?? strideM[3]) : pooled ? k : 1;
   if (!(s >= 1)) return undefined;
   const same = /padding\s*=\s*['"]?same|same padding|padding ?same|['"]same['"]/i.test(t);
-  const kind = pool ? (/(average|avg)/i.test(pool[1] ?? '') ? 'AveragePooling2D' : 'MaxPooling2D') : 'Conv2D';
+  const kind = pooled ? (/(average|avg)/i.test(pooled[1] ?? '') ? 'AveragePooling2D' : 'MaxPooling2D') : 'Conv2D';
   const valid = (n: number) => convOut(n, k!, s, 'valid').out;
   const sameOut = (n: number) => convOut(n, k!, s, 'same').out;
   const h = same ? sameOut(input.a) : valid(input.a);
   const w = same ? sameOut(input.b) : valid(input.b);
   // "28x28x32": the channels written with the size stay as they are.
-  const triple = new RegExp(`(?<![\\d.])${input.a}\\s*[x×＊*]\\s*${input.b}\\s*[x×＊*]\\s*(\\d{1,4})(?![\\d.])`).exec(t);
-  const dims = `${h}×${w}${triple && pool ? `×${triple[1]}` : ''}`;
+  const triple = new RegExp(`(?<![\\d.])${input.a}\\s*[x×＊*]\\s*${input.b}\\s*[x×＊*]\\s*(\\d{1,4})(?![\\d.])`).exec(t) ?? (tuple && input.at === tuple.index ? [tuple[0], tuple[3]] : null);
+  const dims = `${h}×${w}${triple && pooled ? `×${triple[1]}` : ''}`;
   const mathValid = (n: number) => `floor((${n} − ${k}) / ${s}) + 1 = ${valid(n)}`;
   const mathSame = (n: number) => `ceil(${n} / ${s}) = ${sameOut(n)}`;
   const square = input.a === input.b;
@@ -71,11 +79,13 @@ export function layerOutputSize(t: string): ArithResult | undefined {
   const leftover = !same && (input.a - k) % s !== 0;
   const ja =
     `${dims} になります（${kind}、${k}×${k}、strides=${s}、padding='${same ? 'same' : 'valid'}'：${work}）。` +
+    (bare && !strideM && !same ? `引数なしの ${kind}() は既定値 pool_size=(2, 2)、strides=None（pool_size と同じ 2）、padding='valid' です。` : '') +
     (other ? `padding='${same ? 'valid' : 'same'}' なら ${other} です。` : '') +
     (leftover ? `割り切れない分はエラーにならず、最後の ${(input.a - k) % s} 行・列が使われずに捨てられます（切り捨て）。` : '') +
     (kind === 'Conv2D' ? '' : `${kind === 'MaxPooling2D' ? `重ならない ${k}×${k} のブロックごとに最大値を 1 つ残すので、` : ''}チャンネル数は変わらず、学習する重みはなくパラメータは 0 です。${kind === 'MaxPooling2D' ? '特徴マップを縮めて計算を減らし、位置の小さなずれに強くなります。' : ''}`);
   const en =
     `${dims} (${kind}, ${k}×${k}, strides=${s}, padding='${same ? 'same' : 'valid'}': ${work}).` +
+    (bare && !strideM && !same ? ` With no arguments ${kind}() uses its defaults: pool_size=(2, 2), strides=None (the same as pool_size, 2), padding='valid'.` : '') +
     (other ? ` With padding='${same ? 'valid' : 'same'}' it would be ${other}.` : '') +
     (leftover ? ` It does not crash: ${(input.a - k) % s === 1 ? 'the last row and column, which the window cannot reach, are' : `the last ${(input.a - k) % s} rows and columns, which the window cannot reach, are`} dropped (rounded down).` : '') +
     (kind === 'Conv2D' ? '' : `${kind === 'MaxPooling2D' ? ` Each non-overlapping ${k}×${k} block keeps only its largest value;` : ''} the channels stay the same, and it learns nothing: 0 parameters.${kind === 'MaxPooling2D' ? ' It shrinks the feature maps (less computation) and makes the result tolerate small shifts of the input.' : ''}`);
@@ -83,7 +93,7 @@ export function layerOutputSize(t: string): ArithResult | undefined {
   const filtersM = /(\d+)\s*(?:such\s+|of (?:these|them)\s+)?(?:filters|kernels)|(?:filters\s*=\s*|フィルター?\s*(?:を|が)?\s*)(\d+)|(\d+)\s*(?:枚|個)の?(?:フィルター?|カーネル)/i.exec(t);
   const channelsM = /(grayscale|grey|gray|白黒|グレースケール|1 ?channel|1 ?チャンネル)|(rgb|colou?r|カラー|3 ?channels?|3 ?チャンネル)/i.exec(t);
   let count = { ja: '', en: '' };
-  if (!pool && filtersM && /(param|パラメー?タ|weights?|重み)/i.test(t)) {
+  if (!pooled && filtersM && /(param|パラメー?タ|weights?|重み)/i.test(t)) {
     const f = Number(filtersM[1] ?? filtersM[2] ?? filtersM[3]);
     const c = channelsM?.[2] ? 3 : 1;
     const p = (k * k * c + 1) * f;
@@ -93,7 +103,7 @@ export function layerOutputSize(t: string): ArithResult | undefined {
       en: ` Parameters: (${k}×${k}×${c} + 1) × ${f} = ${fmt(p)} (each filter has ${k}×${k}×${c} kernel weights and one bias, whatever the image size${assumed}).`,
     };
   }
-  return { topic: pool ? 'pooling' : 'cnn-convolution', text: { ja: ja + count.ja, en: en + count.en } };
+  return { topic: pooled ? 'pooling' : 'cnn-convolution', text: { ja: ja + count.ja, en: en + count.en } };
 }
 
 /**
