@@ -13,10 +13,30 @@ function getSegmenter(): Intl.Segmenter {
   return segmenter;
 }
 
+/**
+ * How the asker wants it told, not what is asked: "in plain words", "for a
+ * beginner", "like I'm five", 「簡単な言葉で」. Their words ("words", "plain",
+ * 言葉) would otherwise count as the question's own (words → NLP).
+ */
+const HOW_TO_TELL = new RegExp(
+  [
+    String.raw`\b(?:in|using|with) (?:plain|simple|easy|basic|everyday|normal|human|lay(?:man'?s?)?|non-?technical|beginner'?s?) (?:words?|terms|english|language)\b`,
+    String.raw`\bin other words\b`,
+    String.raw`\b(?:for|to) (?:a |an )?(?:total |complete |absolute )?(?:beginners?|dummies|newbies?|noobs?|non-?experts?|(?:a )?(?:five|5)[- ]year[- ]old)\b`,
+    String.raw`\b(?:like|as if) (?:i'?m|i am) (?:five|5|a beginner|a child|a kid)\b`,
+    String.raw`\beli5\b`,
+    String.raw`\bin a nutshell\b`,
+    String.raw`\bin (?:one|a single|a few) (?:sentence|word|line)s?\b`,
+    String.raw`(?:簡単|かんたん|やさしい|易しい|平易|分かりやすい|わかりやすい|普通|素人に分かる|素人にわかる)な?言葉で`,
+  ].join('|'),
+  'g',
+);
+
 /** NFKC, lower case, one space between words. */
 export function normalize(text: string): string {
   // "60,000" and "60000" are one number.
-  return foldKanaTypos(text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim()).replace(/(?<=\d),(?=\d{3}(?!\d))/g, '');
+  const n = foldKanaTypos(text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim()).replace(/(?<=\d),(?=\d{3}(?!\d))/g, '');
+  return n.replace(HOW_TO_TELL, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
 /**
@@ -77,6 +97,8 @@ export function isEnglishStopWord(word: string): boolean {
 export function stem(word: string): string {
   let w = word;
   if (w.length <= 3 || !/^[a-z]+$/.test(w)) return w;
+  // tokenization, tokenize, tokenizing and tokenized meet at "tokeniz" (normalisation at "normalis").
+  if (w.length > 9 && /i[sz]ations?$/.test(w)) return w.replace(/(i[sz])ations?$/, '$1');
   if (w.endsWith('ies') && w.length > 4) w = w.slice(0, -3) + 'y';
   else if (w.endsWith('sses')) w = w.slice(0, -2);
   else if (w.endsWith('es') && /(?:ch|sh|x|ss|zz)es$/.test(w)) w = w.slice(0, -2);
