@@ -589,7 +589,8 @@ const OUT_OF_SCOPE: ScopeRule[] = [
       /(ログインでき|ログイン出来|ログインが|サインインでき|アカウント)/,
       // Not "the minus sign in w = w - lr * grad".
       // Not "why is there a log in cross entropy": a log (the function) in something.
-      /(?<!\b(the|a|this|that|its|natural|of|no) )\blog ?in\b|\b(login|signin)\b|(?<!\b(minus|plus|negative|positive|equals?|dollar|percent|the|a|this|that|its|which|what|hash|pound|sum|greater|less|multiplication|division) )\bsign ?in\b/i,
+      // Nor "a huge progress log in jupyter": a log (what fit prints) shown somewhere.
+      /(?<!\b(the|a|this|that|its|natural|of|no|progress|training|output|error|console|huge|long|big|large|fit|epoch|keras|tensorflow|tensorboard|event|debug|loss|whole|entire|printed|verbose) )\blog ?in\b|\b(login|signin)\b|(?<!\b(minus|plus|negative|positive|equals?|dollar|percent|the|a|this|that|its|which|what|hash|pound|sum|greater|less|multiplication|division) )\bsign ?in\b/i,
     ],
   },
   {

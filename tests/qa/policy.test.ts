@@ -362,6 +362,9 @@ describe('screening', () => {
 
   it('does not read "a log in cross entropy" as a login problem, "excellent" as Excel, or a feature called useless as an insult', () => {
     expect(verdict('why is there a log in cross entropy?').verdict).toBe('ok');
+    // A log that fit prints, shown in the notebook, is not a login.
+    expect(verdict('fit writes a very long training log in the notebook, can I turn it off?').verdict).toBe('ok');
+    expect(verdict('the progress log in jupyter is huge, how do I shorten it?').verdict).toBe('ok');
     expect(verdict("after training, why are 'great' and 'excellent' close but 'cat' and 'dog' not?").verdict).toBe('ok');
     expect(verdict('is sepal width useless for iris').verdict).toBe('ok');
     // The real things still are.
