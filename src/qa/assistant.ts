@@ -27,6 +27,7 @@ import { computeFromQuestion, type Computed } from './compute/index.ts';
 import { openIndex, type QaIndex } from './index-store.ts';
 import { createLlmWriter, type LlmWriter } from './llm.ts';
 import { answerCoverage, passageCandidates, selectPassages, type Passage } from './passages.ts';
+import { answerOtherParts } from './parts.ts';
 import {
   assessmentTopicText,
   decide,
@@ -264,7 +265,13 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       const wait = near ? (lang === 'ja' ? `\n\n待っている間に、近い話題の資料：「${near.title}」（${near.id}）` : `\n\nWhile you wait, material on a nearby subject: "${near.title}" (${near.id})`) : '';
       return out('escalate', messageFor('off-question', lang) + wait, calibrate(r.confidence), {}, { reason: 'off-question', topic: sel.topic, raw: r.confidence, coverage, match: sel.primary.match, prob: sel.primary.learned });
     }
-    const used = worked && d.action === 'answer' && passages.length === 0 ? [sel.primary] : unique(passages.map((p) => p.source));
+    // A question that asks two things: a part the answer leaves open is answered from its own entry, right after the lead.
+    const parts = d.action === 'answer' && !other && !pastedCode
+      ? await answerOtherParts(index, focus, lang, passages, computed, config.qa.answerThreshold, [sel.primary.entry.id, ...passages.map((p) => p.source.entry.id)], r.entries.map((e) => e.entry.id))
+      : [];
+    const shown = parts.length ? [...passages.slice(0, 1), ...parts.map((x) => x.passage), ...passages.slice(1)] : passages;
+    // A calculation with no passage of its own rests on the chosen entry, which stays first.
+    const used = worked && d.action === 'answer' && passages.length === 0 ? unique([sel.primary, ...shown.map((p) => p.source)]) : unique(shown.map((p) => p.source));
     const notes: string[] = [];
     if (other) notes.push(otherLanguageNote(other));
     // A question that pastes the cell's code or error has shown what the reference points at.
@@ -275,15 +282,15 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     // The entry whose paragraph leads the answer is named first.
     const sources = rankSources(used, used[0] ?? sel.primary, lang, confidence);
     // A reading that stands alone names its own cause: the entry retrieved for the message is not offered as reading on it.
-    const more = worked && d.action === 'answer' && passages.length === 0 ? (standsAlone ? undefined : sel.primary.entry) : passages.length && paragraphsLeft(passages, used[0]) ? used[0]?.entry : undefined;
+    const more = worked && d.action === 'answer' && shown.length === 0 ? (standsAlone ? undefined : sel.primary.entry) : shown.length && paragraphsLeft(shown, used[0]) ? used[0]?.entry : undefined;
     const related = sel.related.find((x) => !used.includes(x) && x.entry.lang === lang && x.entry.id !== more?.id)?.entry;
-    let answer = composeAnswer({ lang, notes, computed: computed.map((c) => c.text), passages, more, related: more || (standsAlone && passages.length === 0) ? undefined : related });
+    let answer = composeAnswer({ lang, notes, computed: computed.map((c) => c.text), passages: shown, more, related: more || (standsAlone && shown.length === 0) ? undefined : related });
     let llmState: AskTrace['llm'] = 'none';
     let llmError: string | undefined;
     if (llm) {
       try {
         answer = await llm.write(q, lang, {
-          passages: selected.map((p) => ({ id: p.source.entry.id, title: p.source.entry.title, text: p.text })),
+          passages: [...selected, ...parts.map((x) => x.passage)].map((p) => ({ id: p.source.entry.id, title: p.source.entry.title, text: p.text })),
           computed: computed.map((c) => c.text),
           notes,
         });

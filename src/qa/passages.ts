@@ -362,12 +362,15 @@ export function passageCandidates(primary: ScoredEntry, related: ScoredEntry[], 
  * sentence weighted up) that the shown passages hold, 0..1. An answer from
  * the right topic that holds little of what was asked ("what does
  * to_categorical do without num_classes?" answered with why labels are
- * one-hot) is a different question's answer.
+ * one-hot) is a different question's answer. `texts` is anything else the
+ * answer shows (computed results).
  */
-export function answerCoverage(index: QaIndex, question: string, passages: Passage[]): number {
+export function answerCoverage(index: QaIndex, question: string, passages: Passage[], texts: string[] = []): number {
   const query = questionTerms(index, question);
   const shown = new Set<string>();
   for (const p of passages) for (const t of paragraphTerms(index, p.source.entry)[p.at]?.keys() ?? []) shown.add(t);
+  // Other text shown with them (a result computed from the asker's numbers).
+  for (const x of texts) for (const t of lexicalTerms(x, index.glossary).keys()) shown.add(t);
   // Titles are shown too (the read-more line) and say what the entry answers.
   for (const p of passages) for (const t of lexicalTerms(p.source.entry.title, index.glossary).keys()) shown.add(t);
   let mass = 0;
