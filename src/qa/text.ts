@@ -41,10 +41,11 @@ export function normalize(text: string): string {
 
 /**
  * A hiragana character typed inside a katakana word (エポっク, バっチ) is an IME
- * slip: read it as katakana so the word still matches.
+ * slip: read it as katakana so the word still matches. Not a particle between
+ * two katakana words (バッチサイズとエポック, ドロップアウトのレート).
  */
 function foldKanaTypos(s: string): string {
-  return s.replace(/(?<=[\u30a1-\u30fa\u30fc])[\u3041-\u3096](?=[\u30a1-\u30fa\u30fc])/g, (c) =>
+  return s.replace(/(?<=[\u30a1-\u30fa\u30fc])(?![とのをはがもやへにでか])[\u3041-\u3096](?=[\u30a1-\u30fa\u30fc])/g, (c) =>
     String.fromCharCode(c.charCodeAt(0) + 0x60),
   );
 }

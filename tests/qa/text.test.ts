@@ -28,6 +28,9 @@ describe('text analysis', () => {
     expect(normalize('ＥＰＯＣＨ　ｓ')).toBe('epoch s');
     expect(normalize('エポっク')).toBe('エポック');
     expect(normalize('ﾊﾞｯﾁ')).toBe('バッチ');
+    // A particle between two katakana words is no slip.
+    expect(normalize('バッチサイズとエポックの違い')).toBe('バッチサイズとエポックの違い');
+    expect(normalize('ドロップアウトのレートをソフトマックスに')).toBe('ドロップアウトのレートをソフトマックスに');
   });
 
   it('stems English lightly', () => {
