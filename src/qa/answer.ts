@@ -6,6 +6,7 @@
  */
 import type { Lang } from '../core/lang.ts';
 import type { Action } from './policy.ts';
+import { definedSubjects } from './definitions.ts';
 import type { KnowledgeEntry } from './knowledge.ts';
 import type { Passage } from './passages.ts';
 import { asksListedQuestion, FUSION, type Retrieval, type ScoredEntry } from './retrieve.ts';
@@ -83,7 +84,13 @@ export function choiceScore(s: ScoredEntry, topic: TopicSlug, learned = true): n
  * retrieval score and match with its title and listed questions are best,
  * preferring the asker's language; then related entries to cite.
  */
-export function selectEntries(r: Retrieval, lang: Lang): Selection | undefined {
+export function selectEntries(r: Retrieval, lang: Lang, subject?: string): Selection | undefined {
+  // A definition question ("what's a gradient?") is answered by an entry written to define that subject, when one was retrieved.
+  if (subject) {
+    const definers = r.entries.filter((s) => definedSubjects(s.entry).has(subject));
+    const d = definers.find((s) => s.entry.lang === lang) ?? definers[0];
+    if (d) return { topic: d.entry.topics[0], primary: d, related: r.entries.filter((s) => s !== d).slice(0, 4) };
+  }
   const topic = r.topics[0]?.topic;
   if (!topic) return undefined;
   // An entry one of whose listed ways of asking the question holds (nearly) word for word was written for it: it comes first.

@@ -28,6 +28,7 @@ import { openIndex, type QaIndex } from './index-store.ts';
 import { createLlmWriter, type LlmWriter } from './llm.ts';
 import { answerCoverage, passageCandidates, selectPassages, type Passage } from './passages.ts';
 import { answerOtherParts } from './parts.ts';
+import { definitionSubject } from './definitions.ts';
 import {
   assessmentTopicText,
   decide,
@@ -209,7 +210,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const r: Retrieval = await retrieve(index, s.verdict === 'assessment' ? assessmentTopicText(focus) : focus, lang, { boost });
     // A question in another language (Chinese, Korean) is answered in English from English entries:
     // its kanji or hanja pull Japanese entries up, which the asker may not read.
-    const sel: Selection | undefined = (other && selectEntries({ ...r, entries: r.entries.filter((e) => e.entry.lang === 'en') }, lang)) || selectEntries(r, lang);
+    const subject = definitionSubject(focus);
+    const sel: Selection | undefined = (other && selectEntries({ ...r, entries: r.entries.filter((e) => e.entry.lang === 'en') }, lang, subject)) || selectEntries(r, lang, subject);
 
     if (s.verdict === 'assessment') {
       // Only a concept the question clearly names earns an entry's hint: a

@@ -9,6 +9,7 @@
  */
 import type { Lang } from '../core/lang.ts';
 import { selectEntries } from './answer.ts';
+import { definitionSubject } from './definitions.ts';
 import type { QaIndex } from './index-store.ts';
 import { answerCoverage, passageCandidates, selectPassages, type Passage } from './passages.ts';
 import { retrieve } from './retrieve.ts';
@@ -92,7 +93,7 @@ export async function answerOtherParts(
     const covered = now.length || computed.length ? answerCoverage(index, part, now, computed.map((c) => c.text)) : 0;
     if (covered >= PART_COVERED) continue;
     const r = await retrieve(index, part, lang);
-    const sel = selectEntries(r, lang);
+    const sel = selectEntries(r, lang, definitionSubject(part));
     if (!sel || r.confidence < threshold || sel.primary.entry.lang !== lang) continue;
     if (computed.some((c) => c.topic === sel.topic)) continue;
     const [best] = selectPassages(index, part, passageCandidates(sel.primary, sel.related, sel.topic), { budget: 600, max: 1 });

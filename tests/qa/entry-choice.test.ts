@@ -50,6 +50,14 @@ describe('entry choice over the real knowledge base', () => {
     expect(rate).toBeGreaterThanOrEqual(0.85);
   });
 
+  it('answers a definition question from the entry written to define its subject', async () => {
+    // "words" once pulled this to the NLP entries; the Embedding-gradient entry won "what's a gradient?".
+    expect((await assistant.ask("what's a gradient, in plain words?")).sources[0].id).toBe('gradient-descent-what-is-gradient-en');
+    expect((await assistant.ask('勾配ってなに')).sources[0].id).toBe('gradient-descent-what-is-gradient-ja');
+    // Defined together with mini-batches in one title.
+    expect((await assistant.ask('バッチサイズとは何ですか')).sources[0].id).toBe('batch-size-what-is-ja');
+  });
+
   it('prefers the entry listing (nearly) the asked question, and trusts such a match more', async () => {
     const { contract, trace } = await assistant.askTraced('why convert labels to one hot? they were numbers already');
     expect(trace.topic).toBe('one-hot-encoding');
