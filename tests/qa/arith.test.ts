@@ -32,6 +32,10 @@ describe('the course\'s small formulas on the asker\'s numbers', () => {
     const cat = ja('クロスエントロピーって、正解クラスの確率が 0.9 のときと 0.1 のときで loss どれくらい違う？')[0];
     expect(cat).toContain('正解クラスの確率 0.9 → loss = −ln(0.9) = 0.105');
     expect(cat).toContain('正解クラスの確率 0.1 → loss = −ln(0.1) = 2.303');
+    // The loss the asker worked out is checked, not read as one more probability.
+    const claim = en('softmax gave me [0.7, 0.2, 0.1] and the first class is the true one. cross-entropy loss about 0.357, right?')[0];
+    expect(claim).toMatch(/^Yes, that is right: with 0\.7 on the true class the loss is −ln\(0\.7\) = 0\.357\./);
+    expect(claim).not.toContain('−ln(0.357)');
     // An accuracy written before its metric is not a probability of the true class.
     expect(en('I skipped to_categorical, used sparse_categorical_crossentropy and got the same 0.98 accuracy')).toEqual([]);
     // Logits (a list with negative values or values above 1) are scores, not probabilities.

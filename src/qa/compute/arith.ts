@@ -312,7 +312,7 @@ function crossEntropyVectors(t: string): ArithResult | undefined {
 function crossEntropy(t: string): ArithResult | undefined {
   if (!/(cross-?entropy|crossentropy|交差エントロピー|クロスエントロピー|log ?loss|対数損失)/i.test(t) || crossEntropyVectors(t)) return undefined;
   // A metric's or a setting's value (accuracy 0.99, lr 0.001, Dropout(0.5)) is not a model's output.
-  const metric = /(accuracy|\bacc\b|loss|精度|正解率|learning_rate|\blr\b|学習率|dropout|rate|split|momentum)\W{0,4}(?:is|was|of|=|:|が|は)?\s*(?:already|ずっと|まだ|常に|いつも|stays?(?: at)?|stuck at|remains?(?: at)?|still)?\s*$/i;
+  const metric = /(accuracy|\bacc\b|loss|精度|正解率|learning_rate|\blr\b|学習率|dropout|rate|split|momentum)\W{0,4}(?:is|was|of|=|:|が|は)?\s*(?:already|ずっと|まだ|常に|いつも|stays?(?: at)?|stuck at|remains?(?: at)?|still|about|around|roughly|approximately|≈|~|約|およそ)?\s*$/i;
   // … nor one the metric follows ("got the same 0.98 accuracy", 「0.98 の精度」).
   const metricAfter = /^\s*(?:の\s*)?(accuracy|\bacc\b|val_acc|精度|正解率|loss|損失)/i;
   // … nor one in a list that holds negative values or values above 1: those are logits (scores), not probabilities.
@@ -338,6 +338,14 @@ function crossEntropy(t: string): ArithResult | undefined {
       ja.push(`正解クラスの確率 ${show(p)} → loss = −ln(${show(p)}) = ${show(-Math.log(p), 3)}`);
       en.push(`probability ${show(p)} on the true class → loss = −ln(${show(p)}) = ${show(-Math.log(p), 3)}`);
     }
+  }
+  // The loss the asker worked out ("is the loss about 0.417?"): checked against the probabilities.
+  const claim = /(?:loss|損失|ロス)\D{0,24}?(\d+\.\d+)/i.exec(t);
+  const claimed = claim ? Number(claim[1]) : undefined;
+  const agrees = claimed === undefined || binary ? undefined : ps.find((p) => Math.abs(-Math.log(p) - claimed) < 0.0051);
+  if (agrees !== undefined) {
+    ja.unshift(`はい、合っています：正解クラスの確率が ${show(agrees)} なら −ln(${show(agrees)}) = ${show(-Math.log(agrees), 3)} です。`);
+    en.unshift(`Yes, that is right: with ${show(agrees)} on the true class the loss is −ln(${show(agrees)}) = ${show(-Math.log(agrees), 3)}.`);
   }
   // One confident probability alone: the contrast of a confident mistake shows how the loss punishes it.
   const contrast = !binary && ps.length === 1 && ps[0] >= 0.5;
