@@ -87,8 +87,8 @@ export function choiceScore(s: ScoredEntry, topic: TopicSlug, learned = true): n
 export function selectEntries(r: Retrieval, lang: Lang, subject?: string): Selection | undefined {
   // A definition question ("what's a gradient?") is answered by an entry written to define that subject, when one was retrieved.
   if (subject) {
-    const definers = r.entries.filter((s) => definedSubjects(s.entry).has(subject));
-    const d = definers.find((s) => s.entry.lang === lang) ?? definers[0];
+    // (In the asker's language only: the other language's entry defines the subject in its own words.)
+    const d = r.entries.find((s) => s.entry.lang === lang && definedSubjects(s.entry).has(subject));
     if (d) return { topic: d.entry.topics[0], primary: d, related: r.entries.filter((s) => s !== d).slice(0, 4) };
   }
   const topic = r.topics[0]?.topic;
