@@ -851,3 +851,26 @@ describe('rates and steps told in words', () => {
     expect(r.text).toContain('a last batch of 56');
   });
 });
+
+describe('training logs read by what they show', () => {
+  it('calls a run with val_loss falling at every epoch not overfitting when asked, and does not date overfitting from an excerpt that starts long after it', () => {
+    const healthy = 'overfitting or ok? Epoch 1/4 - loss: 0.9000 - accuracy: 0.7000 - val_loss: 0.7000 - val_accuracy: 0.7800\nEpoch 2/4 - loss: 0.5000 - accuracy: 0.8500 - val_loss: 0.4500 - val_accuracy: 0.8600\nEpoch 4/4 - loss: 0.3000 - accuracy: 0.9000 - val_loss: 0.3100 - val_accuracy: 0.8950';
+    const [h] = computeFromQuestion(healthy, 'en').filter((c) => c.kind === 'log');
+    expect(h.text).toMatch(/^This is not overfitting\. val_loss falls at every epoch shown \(0\.7000 → 0\.4500 → 0\.3100\)/);
+    // Not named when nobody asked whether it is fine.
+    expect(computeFromQuestion(healthy.replace('overfitting or ok? ', 'how many epochs is this? '), 'en').some((c) => /not overfitting/.test(c.text))).toBe(false);
+    const late = 'why does val bounce? Epoch 28/30 - loss: 0.0050 - accuracy: 0.9995 - val_loss: 1.9000 - val_accuracy: 0.5600\nEpoch 29/30 - loss: 0.0090 - accuracy: 0.9980 - val_loss: 1.3000 - val_accuracy: 0.7000\nEpoch 30/30 - loss: 0.0060 - accuracy: 0.9990 - val_loss: 1.7000 - val_accuracy: 0.6100';
+    const texts = computeFromQuestion(late, 'en').map((c) => c.text).join('\n');
+    expect(texts).not.toContain('overfitting starts around epoch 29');
+    expect(texts).toContain('Training accuracy 0.9990 against validation accuracy 0.6100: the gap is overfitting.');
+    expect(texts).toContain('The swings of val_accuracy from epoch to epoch (0.5600 → 0.7000 → 0.6100)');
+  });
+
+  it('reads a tiny learning rate behind slow progress told in words, and a conv count read back from filters told in words', () => {
+    const [r] = computeFromQuestion('learning_rate=0.000001 because smaller is more precise? accuracy is crawling', 'en').filter((c) => c.kind === 'log');
+    expect(r.text).toContain("1/1,000 of Adam's default 0.001");
+    const [c] = computeFromQuestion('the summary gives 896 params for 32 3x3 filters, I expected 320. why?', 'en').filter((x) => x.kind === 'model');
+    expect(c.text).toContain('gives c = 3');
+    expect(c.text).toContain('the red, green and blue of a colour image');
+  });
+});

@@ -419,16 +419,30 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
       };
     case 'train-val-gap': {
       // A training loss near 0 beside a larger validation loss: "a perfect model?" is answered first.
-      const losses = x.vloss !== undefined;
+      // (Not when validation accuracy swings: that, not "a perfect model?", is what the asker sees.)
+      const losses = x.vloss !== undefined && x.swing === undefined;
       const leadJa = losses ? `完璧なモデルという意味ではありません。学習データの loss ${x.loss} がほぼ 0 なのは、学習データの答えをほぼ確実に当てられる（覚えてしまった）ということで、検証データの val_loss は ${x.vloss} とずっと大きいままです。` : '';
       const leadEn = losses ? `No, it is not a perfect model. A training loss of ${x.loss}, nearly 0, means the model gets its training data right with near certainty (it has memorised it), while the validation loss stays far higher at ${x.vloss}. ` : '';
-      return {
+      const base: { topic: TopicSlug; text: string } = {
         topic: 'overfitting-validation',
         text: ja
           ? `${leadJa}学習データの accuracy ${x.train} に対して検証データは ${x.val} で、差が開いています。これが過学習です：学習データには合っていても、見たことのないデータには同じようには当てはまっていません。モデルの実力として信じるのは検証データの値（${x.val}）です。`
           : `${leadEn}Training accuracy ${x.train} against validation accuracy ${x.val}: the gap is overfitting. The model fits its training data better than it generalises to data it has not seen. The number to believe is the validation one (${x.val}): it estimates how the model does on new data.`,
       };
+      if (x.swing !== undefined) {
+        base.text += ja
+          ? `val_accuracy がエポックごとに大きく揺れている（${x.swing}）のも過学習のサインです。学習データを覚えきったモデルは、重みが少し動くだけで見たことのない画像への予測が大きく変わります。Dropout やデータ拡張、CNN で汎化を上げ、EarlyStopping(monitor='val_loss', restore_best_weights=True) で良いエポックの重みを残してください。`
+          : ` The swings of val_accuracy from epoch to epoch (${x.swing}) are part of the same picture: a model that has memorised its training data changes its predictions on unseen images a lot with each small change of its weights. Dropout, data augmentation or a CNN make it generalise better, and EarlyStopping(monitor='val_loss', restore_best_weights=True) keeps a good epoch's weights.`;
+      }
+      return base;
     }
+    case 'still-improving':
+      return {
+        topic: 'overfitting-validation',
+        text: ja
+          ? `過学習ではありません。val_loss は毎エポック下がっていて（${x.vlosses}）、学習データの loss（${x.loss}）に近いままです${x.acc !== undefined ? `。accuracy ${x.acc} と val_accuracy ${x.vacc} もほぼ同じです` : ''}。まだ良くなっている途中なので、エポックを増やせばさらに良くなるかもしれません。過学習なら、loss が下がり続けるのに val_loss が上がり始めます。`
+          : `This is not overfitting. val_loss falls at every epoch shown (${x.vlosses}) and stays close to the training loss (${x.loss})${x.acc !== undefined ? `, and val_accuracy ${x.vacc} is about the training accuracy ${x.acc}` : ''}. The model is still improving, so more epochs may help further; overfitting would show as val_loss rising while the training loss keeps falling.`,
+      };
     case 'negative-loss': {
       const name = typeof x.lossName === 'string' ? x.lossName : undefined;
       const k = typeof x.classes === 'number' ? x.classes : undefined;
@@ -467,7 +481,7 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
 function tinyRateStall(text: string, lang: Lang): string | undefined {
   const lr = learningRate(text);
   if (lr === undefined || lr > 1e-4) return undefined;
-  if (!/(ほとんど(下が|減ら|変わ|動)|下がらない|減らない|変わらない|動かない|barely|hardly|doesn'?t (go |come )?down|does not (go |come )?down|not (going|coming) down|stuck|plateau|flat)/i.test(text)) return undefined;
+  if (!/(ほとんど(下が|減ら|変わ|動)|下がらない|減らない|変わらない|動かない|上がらない|遅い|なかなか|barely|hardly|doesn'?t (go |come )?down|does not (go |come )?down|not (going|coming) down|stuck|plateau|flat|crawl|creep|so slow|slowly|very slow|too slow)/i.test(text)) return undefined;
   const sgd = /\bSGD\b/.test(text) && !/adam/i.test(text);
   const def = sgd ? 0.01 : 0.001;
   const times = Math.round(def / lr);
@@ -689,7 +703,9 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   const grad = computeGradient(text);
   if (grad) out.push({ kind: 'math', text: grad.text[lang], topic: grad.kind === 'chain' ? 'backpropagation' : 'gradient-descent' });
   // A learning-rate sweep (one line per rate) is not one run's log.
-  const findings = lrSweepRows(text).length ? [] : readLog(parseLog(text), learningRate(text));
+  // (A healthy run is named only when the asker wonders whether it is overfitting or fine.)
+  const asksHealth = /(overfit|過学習|\b(fine|ok|okay|normal|healthy|good)\b|大丈夫|問題ない|順調|正常)/i.test(text);
+  const findings = lrSweepRows(text).length ? [] : readLog(parseLog(text), learningRate(text)).filter((f) => f.kind !== 'still-improving' || asksHealth);
   // A tiny rate the asker set and a loss that "barely falls", told in words with no log: the steps are tiny.
   const stallTold = !findings.length && !Object.keys(parseLog(text)).length ? tinyRateStall(text, lang) : undefined;
   if (stallTold) out.push({ kind: 'log', text: stallTold, topic: 'learning-rate' });

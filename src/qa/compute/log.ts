@@ -34,7 +34,8 @@ export type FindingKind =
   | 'loss-falls-accuracy-flat'
   | 'train-val-gap'
   | 'oscillating'
-  | 'negative-loss';
+  | 'negative-loss'
+  | 'still-improving';
 
 export interface Finding {
   kind: FindingKind;
@@ -177,7 +178,11 @@ export function readLog(series: Series, lr?: number): Finding[] {
       if (p.value < vloss[best].value) best = i;
     });
     const rising = best < vloss.length - 1 && last(vloss).value > vloss[best].value * 1.03;
-    if (rising) {
+    // An excerpt that begins long after the overfitting began (training accuracy 0.999 against 0.54 at its first
+    // line) shows no start: the lowest val_loss among its noisy last epochs is no turning point.
+    const first = (xs: Point[]) => xs.find((p) => p.epoch === vloss[0].epoch);
+    const gapFromStart = (first(acc)?.value ?? 0) > 0.95 && (first(acc)?.value ?? 0) - (first(vacc)?.value ?? 1) > 0.2;
+    if (rising && !gapFromStart) {
       const vaccRising = vacc.length >= 2 && last(vacc).value > (vacc.find((p) => p.epoch === vloss[best].epoch) ?? vacc[0]).value;
       const facts = { best: vloss[best].epoch, bestValue: vloss[best].text, lastEpoch: last(vloss).epoch, lastValue: last(vloss).text, positional: vloss.some((p) => !p.labeled) ? 1 : 0 };
       if (vaccRising) out.push({ kind: 'val-loss-and-accuracy-rise', facts: { ...facts, accFrom: vacc[0].text, accTo: last(vacc).text } });
@@ -190,8 +195,15 @@ export function readLog(series: Series, lr?: number): Finding[] {
     // A single epoch's line says it too when the gap is wide (0.99 against 0.60), or when a training loss near 0 sits beside a validation loss many times larger.
     const lossGap = !out.some((f) => f.kind === 'exact-zero') && loss.length && vloss.length && last(loss).value < 0.01 && last(vloss).value > 10 * last(loss).value && last(vloss).value > 0.05;
     if ((acc.length >= 2 || gap > 0.1 || lossGap) && gap > 0.015 && last(acc).value > 0.95) {
-      out.push({ kind: 'train-val-gap', facts: { train: last(acc).text, val: last(vacc).text, ...(lossGap ? { loss: last(loss).text, vloss: last(vloss).text } : {}) } });
+      // Validation accuracy swinging by 0.1 or more between the epochs shown: an overfit model's validation score is unstable.
+      const swing = vacc.length >= 3 && Math.max(...vacc.map((p) => p.value)) - Math.min(...vacc.map((p) => p.value)) >= 0.1 ? { swing: vacc.map((p) => p.text).join(' → ') } : {};
+      out.push({ kind: 'train-val-gap', facts: { train: last(acc).text, val: last(vacc).text, ...(lossGap ? { loss: last(loss).text, vloss: last(vloss).text } : {}), ...swing } });
     }
+  }
+
+  // A healthy run: validation loss falling at every epoch shown and close to the training loss. Not overfitting; it may improve further.
+  if (vloss.length >= 3 && loss.length >= 3 && !out.length && vloss.every((p, i) => i === 0 || p.value < vloss[i - 1].value) && last(vloss).value < last(loss).value * 1.25 && (!acc.length || !vacc.length || Math.abs(last(acc).value - last(vacc).value) < 0.03)) {
+    out.push({ kind: 'still-improving', facts: { vlosses: vloss.map((p) => p.text).join(' → '), loss: last(loss).text, ...(acc.length && vacc.length ? { acc: last(acc).text, vacc: last(vacc).text } : {}) } });
   }
 
   for (const [l, a] of [[loss, acc], [vloss, vacc]] as const) {

@@ -163,7 +163,14 @@ export function explainParamCount(text: string, lang: Lang): string | undefined 
   if (/\b(Depthwise|Separable)Conv[12]D\b/.test(t)) return undefined;
   const n = Number((count[1] ?? count[2]).replace(/,/g, ''));
   const ja = lang === 'ja';
-  const conv = /Conv2D\(\s*(\d+)\s*,\s*(?:\(\s*(\d+)\s*,\s*\d+\s*\)|(?:kernel_size\s*=\s*)?(\d+))/.exec(t);
+  // A Conv2D call, or its filters told in words: "64 3x3 filters", 「3×3 のフィルター 64 枚」.
+  const conv =
+    /Conv2D\(\s*(\d+)\s*,\s*(?:\(\s*(\d+)\s*,\s*\d+\s*\)|(?:kernel_size\s*=\s*)?(\d+))/.exec(t) ??
+    /(?<![\d.,])(\d{1,4})\s+(?:of\s+)?(?:(\d)\s*[x×]\s*\d)\s*(?:conv(?:olution(?:al)?)?\s+)?(?:filters|kernels)\b/i.exec(t) ??
+    (() => {
+      const m = /(\d)\s*[x×]\s*\d\s*の?\s*(?:フィルタ|フィルター|カーネル)\s*(?:を|が)?\s*(\d{1,4})\s*(?:枚|個)/.exec(t);
+      return m ? ([m[0], m[2], m[1], undefined] as unknown as RegExpExecArray) : null;
+    })();
   if (conv) {
     const f = Number(conv[1]);
     const k = Number(conv[2] ?? conv[3]);
@@ -179,8 +186,8 @@ export function explainParamCount(text: string, lang: Lang): string | undefined 
         : `${fmt(n)} = (${k}×${k}×${cin} + 1) × ${f}. Each ${k}×${k} kernel spans the input's ${cin} channel${cin === 1 ? '' : 's'} (the last number of input_shape), so one filter has ${k}×${k}×${cin} = ${k * k * cin} weights; ${f} filters make ${k}×${k}×${cin}×${f} = ${fmt(w)}, plus one bias per filter: ${fmt(w)} + ${f} = ${fmt(n)}. Every kernel weight is a learned parameter.`;
     }
     return ja
-      ? `${fmt(n)} で合っています。Conv2D の各フィルターは ${k}×${k} の窓を入力のチャンネル全部に重ねて持つので、重みはフィルター 1 枚あたり ${k}×${k}×（入力のチャンネル数）です。(${k}×${k}×c + 1) × ${f} = ${fmt(n)} を解くと c = ${cin}：この層への入力は ${cin} チャンネル（最初の層なら input_shape の最後の数、そうでなければ前の層の出力のチャンネル数）です。重み ${k}×${k}×${cin}×${f} = ${fmt(w)} にバイアス ${f} 個を足して ${fmt(n)}。${k}×${k}×${f} + ${f} = ${fmt(k * k * f + f)} になるのは入力が 1 チャンネルのときだけです。`
-      : `${fmt(n)} is right. Each filter of a Conv2D lays its ${k}×${k} window over every input channel, so it has ${k}×${k}×(input channels) weights. Solving (${k}×${k}×c + 1) × ${f} = ${fmt(n)} gives c = ${cin}: this layer's input has ${cin} channels (the last number of input_shape for a first layer, otherwise the channels of the previous layer's output). Weights ${k}×${k}×${cin}×${f} = ${fmt(w)}, plus ${f} biases = ${fmt(n)}. ${k}×${k}×${f} + ${f} = ${fmt(k * k * f + f)} would hold only for a one-channel input.`;
+      ? `${fmt(n)} で合っています。Conv2D の各フィルターは ${k}×${k} の窓を入力のチャンネル全部に重ねて持つので、重みはフィルター 1 枚あたり ${k}×${k}×（入力のチャンネル数）です。(${k}×${k}×c + 1) × ${f} = ${fmt(n)} を解くと c = ${cin}：この層への入力は ${cin} チャンネル（最初の層なら${cin === 3 ? 'カラー画像の赤・緑・青（VGG16 の最初の層がそう）' : ' input_shape の最後の数'}、そうでなければ前の層の出力のチャンネル数）です。重み ${k}×${k}×${cin}×${f} = ${fmt(w)} にバイアス ${f} 個を足して ${fmt(n)}。${k}×${k}×${f} + ${f} = ${fmt(k * k * f + f)} になるのは入力が 1 チャンネルのときだけです。`
+      : `${fmt(n)} is right. Each filter of a Conv2D lays its ${k}×${k} window over every input channel, so it has ${k}×${k}×(input channels) weights. Solving (${k}×${k}×c + 1) × ${f} = ${fmt(n)} gives c = ${cin}: this layer's input has ${cin} channels (${cin === 3 ? 'the red, green and blue of a colour image for a first layer, as in VGG16' : 'the last number of input_shape for a first layer'}, otherwise the channels of the previous layer's output). Weights ${k}×${k}×${cin}×${f} = ${fmt(w)}, plus ${f} biases = ${fmt(n)}. ${k}×${k}×${f} + ${f} = ${fmt(k * k * f + f)} would hold only for a one-channel input.`;
   }
   const dense = /Dense\(\s*(?:units\s*=\s*)?(\d+)/.exec(t);
   if (dense && !/Conv2D|Flatten\(/.test(t)) {
