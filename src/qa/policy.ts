@@ -203,6 +203,8 @@ const PRIVATE_DATA: RegExp[] = [
   // @handles, not Python decorators (@tf.function, @property).
   /(?<![\w.])@[a-z]\w*(?![\w.(])(?!\s*\n\s*def\b).{0,40}\b(scores?|scored|grades?|marks?|results?|e-?mail|assessment|exam)\b|\b(scores?|grades?|e-?mail( address)?) of @\w+/i,
   /\b[Ww]hat (did|does|was) [A-Z][a-z]+ (score|get|got)\b.{0,30}\b(assessment|exam|final|quiz)\b/,
+  // A named participant's result in the assessment, or their notebook, written in lower case too ("kenji's final accuracy in the assessment").
+  /\b(?!(?:sklearn|keras|tensorflow|scikit|model|instructor|teacher|lecturer|tutor|neighbou?r|friend|colleague|partner|my|your|our)'s)[a-z]{2,15}'s (?:final |assessment |exam |test )?(?:accuracy|score|grade|marks?|results?)\b.{0,30}\b(?:in|on|for|of) the (?:assessment|exam|final|quiz)\b|\b(?:share|send|give|show|post|link)(?: me| us)? (?!(?:the|your|my|our|a|an)\b)[a-z]{2,15}'s (?:notebook|e-?mail|code|submission|answers?)\b|\b(?:his|her|their) notebook( link)?\b.{0,20}\b(?:share|send|link|give)|\b(?:share|send|give)( me| us)? (?:his|her|their) notebook\b/i,
   // Someone pointed at without a name: "what did she score", "DM me her email", "the guy next to me's grade".
   /\bwhat (did|does|was) (he|she|they|that (guy|girl|person|woman|man|student|participant))\b.{0,12}\b(score|get|got|grade)\b|\b(his|her|their|that (guy|girl|person|woman|man|student|participant)'?s?) (e-?mail( address)?|phone( number)?|contact( details| info)?|address|score|grade|marks?|results? on the (quiz|exam|assessment))\b|\b(dm|send|give|tell) me (his|her|their) (e-?mail|number|contact|handle)\b/i,
   /\b(list|names?|who) (of )?(who|everyone|all|people|participants|students)?\s*(has|have|had)? ?(finished|completed|passed|failed|submitted)\b.{0,40}\b(scores?|grades?|marks?|results)\b|\b(who|which (participants|students)) (has|have) (finished|completed|passed|failed|submitted) the (assessment|exam|quiz|final)/i,
@@ -407,7 +409,8 @@ const GREETING = new RegExp(SOCIAL_PHRASES.find((p) => p.kind === 'greeting')!.r
 const SOCIAL_FILLER = /(本当に|ほんとに|ほんとうに|めっちゃ|とても|すごく|大変|たいへん|so much|very|really|lol|ok(ay)?|はい|うん|\bw+\b|ｗ+|[ー〜~]+)/giu;
 
 export function socialKind(text: string): 'thanks' | 'greeting' | 'ack' | undefined {
-  const t = text.normalize('NFKC');
+  // A smiley (:) ;-D) is no code.
+  const t = text.normalize('NFKC').replace(/(^|\s)[:;]-?[)(DPp](?=\s|$)/g, '$1');
   if (/[?？]/.test(t)) return undefined;
   let kind: 'thanks' | 'greeting' | 'ack' | undefined;
   let rest = t;
@@ -427,11 +430,16 @@ export function socialKind(text: string): 'thanks' | 'greeting' | 'ack' | undefi
   if (rest.length <= 60 && !trouble && !ASKS.test(t) && !REQUESTS.test(t) && !COURSE_TALK.test(t) && !/[`=()[\]{}]|\d{2,}/.test(t)) return kind;
   // "It worked! val_accuracy passed 0.99, thanks": success and thanks, with course words but nothing asked.
   // 「意味がやっとわかりました」 reports understanding; it asks nothing.
-  const said = t.replace(/(意味|違い|使い方)(が|も)?\s*(やっと|ようやく)?(わかり|分かり|理解)/g, '').replace(/\bmakes? sense\b/gi, '');
+  // So does "finally get what softmax does"; 「また何かあったら」 signs off, it asks nothing.
+  const said = t
+    .replace(/(意味|違い|使い方)(が|も)?\s*(やっと|ようやく)?(わかり|分かり|理解)/g, '')
+    .replace(/\bmakes? sense\b/gi, '')
+    .replace(/\b(?:finally |now |i )?(?:get|got|understand|understood|know|see|learned|learnt|grasp(?:ed)?)\s+(?:what|how|why)\b[^.!?\n]*/gi, '')
+    .replace(/また何か(あったら|あれば)/g, '');
   const plain = !/[?？]/.test(t) && !ASKS.test(said) && !REQUESTS.test(said) && !/[`=()[\]{}]|Error|Exception|エラー/.test(t);
   if (kind === 'thanks' && plain && !trouble && SUCCESS.test(t) && /(ありがと|感謝|助かり|おかげ|thank|thx|appreciate)/i.test(t) && rest.length <= 120) return kind;
   // Thanks for help already given, with the day's plans around it ("back from lunch, ready for the CNN part, thanks for the help this morning"): nothing asked, requested or wrong.
-  const thanked = t.replace(/\b(thanks?|thank you)( so much| a lot)? for (the|your|all (the|your)) help\b/gi, 'thanks');
+  const thanked = said.replace(/\b(thanks?|thank you)( so much| a lot)? for (the|your|all (the|your)) help\b/gi, 'thanks');
   if (kind === 'thanks' && /(ありがと|感謝|助かり|おかげ|thank|thx|appreciate|lifesaver|you('re| are) (the best|great|awesome))/i.test(t) && !trouble && !/[?？]/.test(t) && !ASKS.test(thanked) && !REQUESTS.test(thanked) && !/[`=()[\]{}]|\d|Error|Exception|エラー/.test(t) && rest.length <= 120) return kind;
   // Thanks while signing off for the day ("long day but learned a ton, thanks! good night", 「今日はありがとうございました、お先に失礼します」):
   // whoever leaves has nothing pending, so a "but" in the feelings around it is no trouble; a question, a request or code still is.
@@ -450,7 +458,7 @@ const TROUBLE = /(fail|error|exception|can'?t|cannot|doesn'?t|not (work|working)
 const LEAVING = /(\bgood ?night\b|\bnight all\b|\b(signing|logging|heading) (off|out)\b|\bheading home\b|\bcalling it a day\b|\bsee (you|ya)( all)? (tomorrow|later|next time|around)\b|\b(bye|goodbye)\b|おやすみ(なさい)?|お先に(失礼)?|失礼します|落ちます|帰ります|また(明日|来週|今度|どこかで)|お疲れ(様|さま)(です|でした))/i;
 
 /** Something now works: the thanks that follows is for help already given. */
-const SUCCESS = /(\b(is|are|got) (fixed|solved|working)\b|動きました|動いた|できました|できた|解決|直りました|直った|超えました|超えた|いけました|通りました|わかりました|分かりました|理解できました|\bmakes? sense\b|\bunderstood\b|\b(it )?(works|worked)\b|fixed it|solved|got it|passed|now (it )?(runs|trains))/i;
+const SUCCESS = /(\b(is|are|got) (fixed|solved|working)\b|動きました|動いた|できました|できた|解決|直りました|直った|超えました|超えた|いけました|通りました|わかりました|分かりました|理解できました|腹落ち|納得しました|\b(finally|now) (get|got|understand)\b|\bmakes? sense\b|\bunderstood\b|\b(it )?(works|worked)\b|fixed it|solved|got it|passed|now (it )?(runs|trains))/i;
 
 /** 「教えて」 asking, not telling of help received (「教えてくれた」「教えてもらいました」). */
 const TEACH_ME = String.raw`教えて(?!き|あげ|る|もらった|もらいまし|くれた|くれまし|いただいた|いただきまし)`;

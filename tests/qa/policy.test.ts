@@ -381,6 +381,18 @@ describe('screening', () => {
     expect(verdict('thanks, and the accuracy still sits at 0.33 after fixing it').verdict).toBe('ok');
   });
 
+  it('takes thanks that report a concept now understood as social, but not one still not understood, and refuses a named participant\'s results in lower case', () => {
+    expect(verdict('本日はありがとうございました！CNN がやっと腹落ちしました。また何かあればよろしくお願いします').verdict).toBe('social');
+    expect(verdict('thank you for today, I finally get what dropout does :) good night').verdict).toBe('social');
+    expect(verdict('thanks, but I still do not get what dropout does').verdict).toBe('ok');
+    expect(verdict('ありがとうございます。でも CNN はまだ腹落ちしていません').verdict).toBe('ok');
+    expect(verdict("what did yuki's final score come out as in the assessment?")).toMatchObject({ verdict: 'refuse', reason: 'private-data' });
+    expect(verdict("could you send me taro's notebook?")).toMatchObject({ verdict: 'refuse', reason: 'private-data' });
+    // A library's, the instructor's or a neighbour's result is a course question.
+    expect(verdict("my neighbour's accuracy is 0.98 and mine 0.97, is that normal?").verdict).toBe('ok');
+    expect(verdict("is sklearn's accuracy_score the same as the accuracy keras prints?").verdict).toBe('ok');
+  });
+
   it('escalates subjects the course does not teach, with a pointer, but not a chatbot named as a source', () => {
     const cases: [string, string][] = [
       ['What are the query and key vectors in attention?', 'transformers'],
