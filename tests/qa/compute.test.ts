@@ -874,3 +874,25 @@ describe('training logs read by what they show', () => {
     expect(c.text).toContain('the red, green and blue of a colour image');
   });
 });
+
+describe('second halves and misreadings found in batch 24', () => {
+  it('counts all updates asked as "how many times do the weights get updated", and takes as many steps as the question names', () => {
+    const [u] = computeFromQuestion('30000 images, batch size 100, epochs=4. how many times are the weights updated in total?', 'en').filter((c) => c.kind === 'steps');
+    expect(u.text).toContain('4 × 300 = 1,200 times in total');
+    const [g] = computeFromQuestion('L(w) = (w - 5)^2, w starts at 1, learning rate 0.25. w after 1 step and after 3 steps?', 'en').filter((c) => c.kind === 'math');
+    expect(g.text).toMatch(/^After 3 steps:/);
+  });
+
+  it('one-hot encodes a short list of labels whole, and reads no labels in an error message\'s shapes', () => {
+    const [r] = computeFromQuestion('labels [1, 0, 2, 1] through to_categorical(y, 3): what is the result and its shape?', 'en').filter((c) => c.topic === 'one-hot-encoding');
+    expect(r.text).toBe('It returns [[0, 1, 0], [1, 0, 0], [0, 0, 1], [0, 1, 0]], shape (4, 3): one row of 3 per label, with a 1 at the label\'s index (counting from 0). It prints as floats (0. and 1.).');
+    const err = computeFromQuestion('InvalidArgumentError: logits and labels must have the same first dimension, got logits shape [64,10] and labels shape [640]\nI used to_categorical and sparse loss', 'en');
+    expect(err.map((c) => c.text).join('\n')).not.toMatch(/becomes \[|65\)/);
+  });
+
+  it('does not take the derivative written on the left of an equation for a definition', () => {
+    const r = computeFromQuestion('E = (t − o)² を o で微分すると −2(t − o) になるのはなぜ？ ∂E/∂o = 2(t − o)·(−1) ですか', 'ja').filter((c) => c.kind === 'math');
+    expect(r.map((c) => c.text).join('\n')).toContain('∂E/∂o = −2(t − o)');
+  });
+});
+

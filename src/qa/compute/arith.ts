@@ -1094,8 +1094,9 @@ function lossAboveOne(t: string): ArithResult | undefined {
  * one-hot named: the first label's one-hot row, and the new shape.
  */
 function oneHotPrinted(t: string): ArithResult | undefined {
-  if (!/(to_cat[ae]g[oe]rical|one[- ]?hot|ワンホット)/i.test(t) || /to_categorical\(\s*[\[\d]/.test(t)) return undefined;
-  const m = /\[\s*(\d{1,3}(?:[\s,]+\d{1,3}){1,19})\s*\]/.exec(t);
+  // An error message's shapes ("logits shape [32,10]") are no labels.
+  if (!/(to_cat[ae]g[oe]rical|one[- ]?hot|ワンホット)/i.test(t) || /to_categorical\(\s*[\[\d]/.test(t) || /(Error|Traceback|Exception)\b/.test(t)) return undefined;
+  const m = /(?<!shape\s*[:=]?\s*)\[\s*(\d{1,3}(?:[\s,]+\d{1,3}){1,19})\s*\]/.exec(t);
   if (!m) return undefined;
   const ys = m[1].split(/[\s,]+/).map(Number);
   // A row of zeros and ones is already one-hot (oneHotRow's); labels have a value of 2 or more.
@@ -1107,6 +1108,17 @@ function oneHotPrinted(t: string): ArithResult | undefined {
   if (ys.some((v) => v >= n) || n < 2) return undefined;
   const y = ys[0];
   const row = `[${Array.from({ length: n }, (_, i) => (i === y ? 1 : 0)).join(', ')}]`;
+  // A short list that is the labels themselves ("labels [2, 0, 1]", not a slice y_train[:5] of a larger array): all its rows and its shape.
+  if (ys.length <= 6 && !/\[\s*:\s*\d+\s*\]|\.head\(|y_(train|test)\b/.test(t)) {
+    const all = `[${ys.map((v) => `[${Array.from({ length: n }, (_, i) => (i === v ? 1 : 0)).join(', ')}]`).join(', ')}]`;
+    return {
+      topic: 'one-hot-encoding',
+      text: {
+        ja: `結果は ${all}、形は (${ys.length}, ${n}) です（ラベル 1 つにつき長さ ${n} の行が 1 本、0 から数えてラベルの位置だけが 1）。表示は小数（0. と 1.）になります。`,
+        en: `It returns ${all}, shape (${ys.length}, ${n}): one row of ${n} per label, with a 1 at the label's index (counting from 0). It prints as floats (0. and 1.).`,
+      },
+    };
+  }
   const rows = /y_test/.test(t) && !/y_train/.test(t) ? 10_000 : /(mnist|y_train)/i.test(t) && digits ? 60_000 : undefined;
   const shapeJa = rows ? `形は (${rows},) から (${rows}, ${n}) に変わります（サンプルごとに ${n} 個の 0/1 の行）。` : `形は (サンプル数,) から (サンプル数, ${n}) に変わります。`;
   const shapeEn = rows ? ` The shape changes from (${rows},) to (${rows}, ${n}): one row of ${n} zeros and ones per sample.` : ` The shape changes from (samples,) to (samples, ${n}).`;

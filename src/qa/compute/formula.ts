@@ -243,7 +243,8 @@ export function readFormulas(text: string): Formulas {
   const defs = new Map<string, { node: Node; src: string }>();
   const values = new Map<string, number>();
   const both = new Set<string>();
-  const re = new RegExp(String.raw`(?<![\w.\[(])(${NAME})\s*(?:=|＝)(?!=)\s*`, 'g');
+  // Not the derivative written on the left of an equation (∂L/∂w = ∂L/∂y · ∂y/∂w): ∂w is no name.
+  const re = new RegExp(String.raw`(?<![\w.\[(∂/])(${NAME})\s*(?:=|＝)(?!=)\s*`, 'g');
   for (const m of text.matchAll(re)) {
     const name = m[1].replace('_', '');
     const start = m.index! + m[0].length;

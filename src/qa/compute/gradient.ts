@@ -86,8 +86,7 @@ function lineStep(vals: Map<string, number>, text: string): GradientResult | und
   const hasBias = vals.has('b') || (!noBias && /\bb\b|バイアス|bias|切片|intercept/i.test(text));
   const m0 = vals.get(slopeName)!;
   const b0 = vals.get('b') ?? 0;
-  const stepsAsked = /(\d)\s*(?:ステップ|回|steps)/i.exec(text.normalize('NFKC'));
-  const n = stepsAsked && Number(stepsAsked[1]) >= 1 && Number(stepsAsked[1]) <= 5 ? Number(stepsAsked[1]) : 1;
+  const n = stepsAskedFor(text.normalize('NFKC'), 5, /(\d)\s*(?:ステップ|回|steps)/gi);
   let m = m0;
   let b = b0;
   const line = hasBias ? `${slopeName}·x + b` : `${slopeName}·x`;
@@ -429,8 +428,7 @@ function quadratic(vals: Map<string, number>, text: string): GradientResult | un
   const lrs = learningRates(text);
   const lr = lrs[0] ?? vals.get('lr');
   if (w0 === undefined || lr === undefined) return undefined;
-  const stepsAsked = /(\d)\s*(?:ステップ|回|steps?)/i.exec(text);
-  const n = stepsAsked && Number(stepsAsked[1]) >= 1 && Number(stepsAsked[1]) <= 6 ? Number(stepsAsked[1]) : 1;
+  const n = stepsAskedFor(text, 6, /(\d)\s*(?:ステップ|回|steps?)/gi);
   let w = w0;
   const ja: string[] = [];
   const en: string[] = [];
@@ -589,6 +587,15 @@ function reluNeuron(vals: Map<string, number>): GradientResult | undefined {
 const GRADIENT_WORDS = /(勾配|微分|gradient|deriv|d[A-Za-z]*\/d|∂|update|更新|step|ステップ|backprop|逆伝播|chain|連鎖)/i;
 
 /** The worked gradient for a question that gives the numbers of one of the textbook's cases and asks for a result. */
+/**
+ * How many steps the question asks to take: the largest count named ("after 1 step and after 2 steps" is 2),
+ * 1 when none or one outside 1..max.
+ */
+function stepsAskedFor(text: string, max: number, re: RegExp): number {
+  const counts = [...text.matchAll(re)].map((m) => Number(m[1])).filter((k) => k >= 1 && k <= max);
+  return counts.length ? Math.max(...counts) : 1;
+}
+
 export function computeGradient(text: string): GradientResult | undefined {
   const t = text.normalize('NFKC');
   if (!ASKS.test(t)) return undefined;

@@ -52,7 +52,7 @@ const IRIS = 150;
 const MNIST_TRAIN = 60000;
 
 const ASKS_STEPS =
-  /(\b(how many|number of|count of|total|\d[\d,]*)\s+(weight |gradient |validation |val |training |train |test |evaluation |eval )?steps?\b|\bsteps?\s+(per|in|each|an|one|of an?|of each)\s+(\w+\s+)?epoch|steps_per_epoch|更新(回数|の回数|って(全部で)?何回|は何回)|(weight )?updates? (in total|altogether|overall)|how many (weight )?updates|(total|number of|count of) (weight |parameter |gradient )?(updates|steps)|ステップ|progress ?bar|進捗|プログレスバー|何回(更新|ループ)?|iterations?|イテレーション|batches|バッチ数|バッチの数|\?{2,}\s*\/\s*\?{2,}|\b(\d+)\s*\/\s*\2\b|なんの数|何の数|what (is|are) the (\d+|number))/i;
+  /(\b(how many|number of|count of|total|\d[\d,]*)\s+(weight |gradient |validation |val |training |train |test |evaluation |eval )?steps?\b|\bsteps?\s+(per|in|each|an|one|of an?|of each)\s+(\w+\s+)?epoch|steps_per_epoch|更新(回数|の回数|って(全部で)?何回|は何回)|(weight )?updates? (in total|altogether|overall)|how many (weight )?updates|how many times\b.{0,40}\bupdated\b|\bupdated\s+(in total|altogether|overall)|(total|number of|count of) (weight |parameter |gradient )?(updates|steps)|ステップ|progress ?bar|進捗|プログレスバー|何回(更新|ループ)?|iterations?|イテレーション|batches|バッチ数|バッチの数|\?{2,}\s*\/\s*\?{2,}|\b(\d+)\s*\/\s*\2\b|なんの数|何の数|what (is|are) the (\d+|number))/i;
 
 /** What a change of batch size did to training: its accuracy, loss or speed. */
 const COMPARES_TRAINING = /(精度|accuracy|\bacc\b|\bloss\b|速く|速い|速度|遅く|遅い|時間|fast|slow|quick|time|収束|converge|学習が進)/i;
