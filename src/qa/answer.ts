@@ -8,7 +8,7 @@ import type { Lang } from '../core/lang.ts';
 import type { Action } from './policy.ts';
 import { definedSubjects } from './definitions.ts';
 import type { KnowledgeEntry } from './knowledge.ts';
-import type { Passage } from './passages.ts';
+import { questionKind, type Passage, type QuestionKind } from './passages.ts';
 import { asksListedQuestion, FUSION, type Retrieval, type ScoredEntry } from './retrieve.ts';
 import type { TopicSlug } from './topics.ts';
 
@@ -79,12 +79,15 @@ export function choiceScore(s: ScoredEntry, topic: TopicSlug, learned = true): n
   return s.score * share + FUSION.asked * s.match + (learned ? FUSION.learned * s.learned : 0);
 }
 
+/** What an entry whose title asks the same kind of question (why, how, what) adds to its choice score. */
+const KIND_CHOICE = 0.05;
+
 /**
  * Picks the entry to answer from: the entry of the winning topic whose
  * retrieval score and match with its title and listed questions are best,
  * preferring the asker's language; then related entries to cite.
  */
-export function selectEntries(r: Retrieval, lang: Lang, subject?: string): Selection | undefined {
+export function selectEntries(r: Retrieval, lang: Lang, subject?: string, kind: QuestionKind = 'other'): Selection | undefined {
   // A definition question ("what's a gradient?") is answered by an entry written to define that subject, when one was retrieved.
   if (subject) {
     // (In the asker's language only: the other language's entry defines the subject in its own words.)
@@ -95,7 +98,9 @@ export function selectEntries(r: Retrieval, lang: Lang, subject?: string): Selec
   if (!topic) return undefined;
   // An entry one of whose listed ways of asking the question holds (nearly) word for word was written for it: it comes first.
   const exact = (s: ScoredEntry) => (asksListedQuestion(s) ? 1 : 0);
-  const ofTopic = r.entries.filter((s) => s.entry.topics.includes(topic)).sort((a, b) => exact(b) - exact(a) || choiceScore(b, topic) - choiceScore(a, topic));
+  // A "why" question is better answered by an entry whose title asks why than by one that asks how many (and so on).
+  const fits = (s: ScoredEntry) => (kind !== 'other' && questionKind(s.entry.title) === kind ? KIND_CHOICE : 0);
+  const ofTopic = r.entries.filter((s) => s.entry.topics.includes(topic)).sort((a, b) => exact(b) - exact(a) || choiceScore(b, topic) + fits(b) - choiceScore(a, topic) - fits(a));
   if (ofTopic.length === 0) return undefined;
   const best = ofTopic[0];
   // The asker's language wins unless its entry is clearly a worse match.

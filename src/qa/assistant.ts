@@ -26,7 +26,7 @@ import { calibrate } from './calibration.ts';
 import { computeFromQuestion, type Computed } from './compute/index.ts';
 import { openIndex, type QaIndex } from './index-store.ts';
 import { createLlmWriter, type LlmWriter } from './llm.ts';
-import { answerCoverage, passageCandidates, selectPassages, type Passage } from './passages.ts';
+import { answerCoverage, passageCandidates, questionKind, selectPassages, type Passage } from './passages.ts';
 import { answerOtherParts } from './parts.ts';
 import { definitionSubject } from './definitions.ts';
 import {
@@ -211,7 +211,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     // A question in another language (Chinese, Korean) is answered in English from English entries:
     // its kanji or hanja pull Japanese entries up, which the asker may not read.
     const subject = definitionSubject(focus);
-    const sel: Selection | undefined = (other && selectEntries({ ...r, entries: r.entries.filter((e) => e.entry.lang === 'en') }, lang, subject)) || selectEntries(r, lang, subject);
+    const kind = questionKind(focus);
+    const sel: Selection | undefined = (other && selectEntries({ ...r, entries: r.entries.filter((e) => e.entry.lang === 'en') }, lang, subject, kind)) || selectEntries(r, lang, subject, kind);
 
     if (s.verdict === 'assessment') {
       // Only a concept the question clearly names earns an entry's hint: a

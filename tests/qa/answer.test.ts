@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clip, composeAnswer, composeHint, leadSentences, MAX_ANSWER_CHARS, type Selection } from '../../src/qa/answer.ts';
+import { clip, composeAnswer, composeHint, leadSentences, MAX_ANSWER_CHARS, selectEntries, type Selection } from '../../src/qa/answer.ts';
+import type { Retrieval } from '../../src/qa/retrieve.ts';
 import type { KnowledgeEntry } from '../../src/qa/knowledge.ts';
 import type { Passage } from '../../src/qa/passages.ts';
 
@@ -88,3 +89,18 @@ describe('composed answers', () => {
     expect(en).not.toMatch(/Hint:|[a-z]+-en\)/);
   });
 });
+
+describe('choosing the entry inside the topic', () => {
+  it('prefers, on a near tie, the entry whose title asks the same kind of question (why, how, what)', () => {
+    const scored = (e: KnowledgeEntry, score: number) => ({ entry: e, index: 0, dense: score, lexical: score, concept: 1, score, match: 0.3, covered: 0.5, learned: 0.1 });
+    const count = entry({ id: 'count-en', title: 'How many hidden units does XOR need?', topics: ['perceptron-xor'] });
+    const why = entry({ id: 'why-en', title: 'Why does a hidden layer let the network solve XOR?', topics: ['perceptron-xor'] });
+    const r: Retrieval = { entries: [scored(count, 0.9), scored(why, 0.87)], topics: [{ topic: 'perceptron-xor', score: 1, rank: 1 }], confidence: 0.6, concepts: [] };
+    expect(selectEntries(r, 'en', undefined, 'why')!.primary.entry.id).toBe('why-en');
+    expect(selectEntries(r, 'en')!.primary.entry.id).toBe('count-en');
+    // A clear lead is not overturned by the kind alone.
+    const far: Retrieval = { ...r, entries: [scored(count, 0.95), scored(why, 0.8)] };
+    expect(selectEntries(far, 'en', undefined, 'why')!.primary.entry.id).toBe('count-en');
+  });
+});
+
