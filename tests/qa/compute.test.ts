@@ -896,3 +896,17 @@ describe('second halves and misreadings found in batch 24', () => {
   });
 });
 
+describe('found in batch 25', () => {
+  it('reads labels of shape (N, k, k) as to_categorical run twice, not an image shape', () => {
+    const [r] = computeFromQuestion('y_test.shape is now (10000, 3, 3)?? it was (10000, 3) a minute ago', 'en').filter((c) => c.topic === 'one-hot-encoding');
+    expect(r.text).toMatch(/^\(10000, 3, 3\) is what to_categorical gives when it runs twice/);
+    expect(computeFromQuestion('x_train.shape is (60000, 28, 28), do I need to_categorical on it?', 'en').some((c) => /runs twice/.test(c.text))).toBe(false);
+  });
+
+  it('computes the squared error of one data point for a given line', () => {
+    const [r] = computeFromQuestion('m=3, b=-1 で、データ点 (2, 8) の二乗誤差はいくつ？', 'ja').filter((c) => c.kind === 'math');
+    expect(r.text).toContain('ŷ = 3x − 1 の予測は [5]');
+    expect(r.text).toMatch(/^MSE は 9 です/);
+  });
+});
+

@@ -1068,6 +1068,25 @@ function oneHotLabel(t: string): ArithResult | undefined {
 }
 
 /**
+ * Labels of shape (N, k, k) where (N, k) was expected: to_categorical ran a
+ * second time on labels already one-hot (each 0 and 1 became a row of k).
+ */
+function oneHotTwice(t: string): ArithResult | undefined {
+  if (!/(to_cat[ae]g[oe]rical|one[- ]?hot|ワンホット|y_train|y_test|y_valid|labels?|ラベル)/i.test(t)) return undefined;
+  // The shape of the labels, not of the images: y_train.shape, 「ラベルの形」 just before it.
+  const m = /(?:\by_\w*(?:\.shape)?|labels?|ラベル)[^()\n]{0,30}\(\s*(\d{2,7})\s*,\s*(\d{1,4})\s*,\s*\2\s*\)/i.exec(t);
+  if (!m) return undefined;
+  const [n, k] = [m[1], m[2]];
+  return {
+    topic: 'one-hot-encoding',
+    text: {
+      ja: `(${n}, ${k}, ${k}) は to_categorical を 2 回かけた形です。1 回目で (${n}, ${k}) の one-hot になったラベルに、もう一度 to_categorical をかけると、0 と 1 の 1 つ 1 つが長さ ${k} の行になり、軸が 1 つ増えます（to_categorical のセルを 2 回実行したときによく起きます）。ラベルを読み込むセルからやり直して、to_categorical は 1 回だけにしてください。y_train.shape が (${n}, ${k}) に戻れば大丈夫です。`,
+      en: `(${n}, ${k}, ${k}) is what to_categorical gives when it runs twice: the labels were already one-hot, shape (${n}, ${k}), and a second to_categorical turned each 0 and 1 into a row of ${k}, adding an axis (running the to_categorical cell twice does this). Re-run the cell that loads the labels and apply to_categorical once; y_train.shape should be (${n}, ${k}) again.`,
+    },
+  };
+}
+
+/**
  * "Can the loss be bigger than 1?": cross-entropy has no upper bound. The
  * asker's loss read back as the probability the true class got on average.
  */
@@ -1429,7 +1448,7 @@ function predictedClass(t: string): ArithResult | undefined {
 export function computeArithmetic(text: string): ArithResult[] {
   const t = text.normalize('NFKC');
   const out: ArithResult[] = [];
-  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, singleLogits, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense, oneHotRow, convMaps, batchNormCount, transferHead, fullBatch, oneHotPrinted, oneHotLabel, lossAboveOne, batchNormList, standardizedWeights, lrSweep]) {
+  for (const f of [activations, listLoss, crossEntropyVectors, crossEntropy, byHand, minMax, toCategorical, padSequences, historyBest, decayedRate, standardizeList, standardize, weightMemory, tensorMemory, trainableFromSummary, rmse, sigmoidOutput, singleLogits, networkTable, perceptron, cosine, softmaxCrossEntropyGrad, momentumSteps, vanishing, pixelScale, layerSizes, epochsForUpdates, splitSizes, earlyStopping, augmentRanges, predictedClass, layerOutputSize, flattenDense, oneHotRow, convMaps, batchNormCount, transferHead, fullBatch, oneHotPrinted, oneHotLabel, oneHotTwice, lossAboveOne, batchNormList, standardizedWeights, lrSweep]) {
     const r = f(t);
     if (r) out.push(r);
     // The gradient of softmax + cross-entropy already gives the loss of the true class.

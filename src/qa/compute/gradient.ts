@@ -616,6 +616,9 @@ export function computeGradient(text: string): GradientResult | undefined {
   const bestAsked = /(converge|収束|best|一番合う|最適|正解は|本当の値|the right (m|values?|line)|correct (m|values?|line)|end(s|ed)? up|settle|should (it|training|the model|they|[mwb]\b[^?]{0,12}) (be|reach|get|land|end)|落ち着|たどり着|最終的|はずですか|はず？|はず\?)/i.test(t);
   // The asker's own m and b checked against the points ("mine stopped at m=1.8, b=1.5, is that right?").
   const checks = /(合って|あって|正しい(です|でしょう)?か|correct\?|right\?|is (this|that|it|mine) (right|ok|correct)|ok\?)/i.test(t);
+  // One data point "(3, 10)" with the line's m and b given: its error, as a one-point MSE.
+  const single = pts.length ? [] : [...t.matchAll(/(?:点|point|data|データ)[^()（]{0,12}[(（]\s*([-−]?\d+(?:\.\d+)?)\s*,\s*([-−]?\d+(?:\.\d+)?)\s*[)）]/gi)].map((m) => [Number(m[1].replace('−', '-')), Number(m[2].replace('−', '-'))] as [number, number]);
+  if (!pts.length && single.length === 1 && !given.has('x') && (given.has('m') || given.has('w')) && given.has('b') && /(二乗誤差|squared error|mse|誤差|error|loss|損失)/i.test(t)) return lineOnPoints(single, given);
   if (pts.length && (given.has('m') || given.has('w')) && given.has('b') && (/(mse|evaluate|loss|誤差|損失)/i.test(t) || checks)) {
     const now = lineOnPoints(pts, given);
     if (!bestAsked && !checks) return now;
