@@ -272,7 +272,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     const parts = d.action === 'answer' && !other && !pastedCode
       ? await answerOtherParts(index, focus, lang, passages, computed, config.qa.answerThreshold, [sel.primary.entry.id, ...passages.map((p) => p.source.entry.id)], r.entries.map((e) => e.entry.id))
       : [];
-    const shown = parts.length ? [...passages.slice(0, 1), ...parts.map((x) => x.passage), ...passages.slice(1)] : passages;
+    const shown = parts.length ? [...passages.slice(0, 1), ...parts, ...passages.slice(1)] : passages;
     // A calculation with no passage of its own rests on the chosen entry, which stays first.
     const used = worked && d.action === 'answer' && passages.length === 0 ? unique([sel.primary, ...shown.map((p) => p.source)]) : unique(shown.map((p) => p.source));
     const notes: string[] = [];
@@ -293,7 +293,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     if (llm) {
       try {
         answer = await llm.write(q, lang, {
-          passages: [...selected, ...parts.map((x) => x.passage)].map((p) => ({ id: p.source.entry.id, title: p.source.entry.title, text: p.text })),
+          passages: [...selected, ...parts].map((p) => ({ id: p.source.entry.id, title: p.source.entry.title, text: p.text })),
           computed: computed.map((c) => c.text),
           notes,
         });

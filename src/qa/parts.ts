@@ -17,7 +17,7 @@ import { analyze, normalize } from './text.ts';
 import type { TopicSlug } from './topics.ts';
 
 /** A part whose words the shown answer holds at least this share of (idf-weighted) is answered. */
-export const PART_COVERED = 0.5;
+const PART_COVERED = 0.5;
 
 /** The paragraph added for a part must hold at least this share of the part's words… */
 const PART_MIN_COVERAGE = 0.5;
@@ -55,17 +55,10 @@ export function questionParts(question: string): string[] {
   return parts.length >= 2 ? parts : [text];
 }
 
-/** Only an entry's lead paragraph answers a part: a later one leans on what its entry said before it. */
-const LEAD_ONLY = true;
-
-export interface PartAnswer {
-  part: string;
-  passage: Passage;
-  topic: TopicSlug;
-}
-
 /**
- * Paragraphs for the parts of the question the answer does not cover yet.
+ * Paragraphs for the parts of the question the answer does not cover yet, one
+ * per part at most (an entry's lead paragraph: a later one leans on what its
+ * entry said before it).
  * `shown` are the passages already in the answer; `computed` the results
  * computed from the asker's numbers (a part they cover, or about their topic,
  * is answered). Entries already shown are not added again; `context` are the
@@ -80,16 +73,16 @@ export async function answerOtherParts(
   threshold: number,
   shownIds: string[],
   context: string[],
-): Promise<PartAnswer[]> {
+): Promise<Passage[]> {
   const parts = questionParts(question);
   if (parts.length < 2) return [];
-  const added: PartAnswer[] = [];
+  const added: Passage[] = [];
   const ids = new Set(shownIds);
   for (const part of parts) {
     if (added.length >= MAX_ADDED) break;
     // Only a part that asks something is answered: "スペースないけど" is a remark on the rest.
     if (!ASKS.test(part)) continue;
-    const now = [...shown, ...added.map((a) => a.passage)];
+    const now = [...shown, ...added];
     const covered = now.length || computed.length ? answerCoverage(index, part, now, computed.map((c) => c.text)) : 0;
     if (covered >= PART_COVERED) continue;
     const r = await retrieve(index, part, lang);
@@ -99,11 +92,11 @@ export async function answerOtherParts(
     const [best] = selectPassages(index, part, passageCandidates(sel.primary, sel.related, sel.topic), { budget: 600, max: 1 });
     // A part read alone loses what the rest of the question says ("sigmoidでもいい？" after a softmax question):
     // its entry must also be among those retrieved for the whole question.
-    if (!best || (LEAD_ONLY && best.at !== 0) || ids.has(best.source.entry.id) || !context.includes(best.source.entry.id)) continue;
+    if (!best || best.at !== 0 || ids.has(best.source.entry.id) || !context.includes(best.source.entry.id)) continue;
     const gain = answerCoverage(index, part, [best]);
     if (gain < PART_MIN_COVERAGE || gain < covered + PART_GAIN) continue;
     ids.add(best.source.entry.id);
-    added.push({ part, passage: best, topic: sel.topic });
+    added.push(best);
   }
   return added;
 }

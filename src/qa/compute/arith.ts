@@ -999,6 +999,11 @@ function minMax(t: string): ArithResult | undefined {
 }
 
 /** to_categorical of a given list, with or without num_classes. */
+/** Label k one-hot encoded over n classes, as printed by hand: "[0, 0, 1, 0]". */
+function hotRow(k: number, n: number): string {
+  return `[${Array.from({ length: n }, (_, i) => (i === k ? 1 : 0)).join(', ')}]`;
+}
+
 function toCategorical(t: string): ArithResult | undefined {
   const m = /to_categorical\(\s*\[([^\[\]]{1,60})\](?:\s*,\s*(?:num_classes\s*=\s*)?(\d+))?\s*\)/.exec(t) ?? /to_categorical\(\s*(\d+)(?:\s*,\s*(?:num_classes\s*=\s*)?(\d+))?\s*\)/.exec(t);
   if (!m) return undefined;
@@ -1006,14 +1011,14 @@ function toCategorical(t: string): ArithResult | undefined {
   if (!ys || ys.some((v) => !Number.isInteger(v) || v < 0)) return undefined;
   const n = m[2] ? Number(m[2]) : Math.max(...ys) + 1;
   const tooFew = ys.some((v) => v >= n);
-  const rows = ys.map((v) => `[${Array.from({ length: n }, (_, i) => (i === v ? 1 : 0)).join(', ')}]`);
+  const rows = ys.map((v) => hotRow(v, n));
   // A single label (to_categorical(3)) gives one row of shape (n,), a list of labels a matrix.
   const scalar = !m[0].includes('[');
   const other = /num_classes\s*=\s*(\d+)/g;
   const asked = [...t.matchAll(other)].map((x) => Number(x[1])).filter((v) => v !== n && ys.some((y) => y >= v));
   // The asker's own row, checked: [0,0,0,1,0,...] for label 3.
   const theirs = ys.length === 1 ? [...t.matchAll(/\[((?:\s*[01]\.?\s*,){2,}\s*[01]\.?\s*)\]/g)].map((x) => x[1].replace(/[\s.]/g, '')).find((r) => r.split(',').length === n) : undefined;
-  const right = theirs !== undefined ? theirs === Array.from({ length: n }, (_, i) => (i === ys[0] ? 1 : 0)).join(',') : undefined;
+  const right = theirs !== undefined ? theirs === hotRow(ys[0], n).replace(/[[\] ]/g, '') : undefined;
   const checkJa = right === undefined ? '' : right ? `はい、合っています。位置は 0 から数えるので、ラベル ${ys[0]} は左から ${ys[0] + 1} 番目（インデックス ${ys[0]}）が 1 になります。` : `違います。位置は 0 から数えるので、ラベル ${ys[0]} はインデックス ${ys[0]}（左から ${ys[0] + 1} 番目）が 1 です。`;
   const checkEn = right === undefined ? '' : right ? `Yes, that is right. Positions count from 0, so label ${ys[0]} puts its 1 at index ${ys[0]}, the ${ordinal(ys[0] + 1)} from the left. ` : `Not quite: positions count from 0, so label ${ys[0]} puts its 1 at index ${ys[0]}, the ${ordinal(ys[0] + 1)} from the left. `;
   return {
@@ -1056,7 +1061,7 @@ function oneHotLabel(t: string): ArithResult | undefined {
     ja.push(`ラベル ${k} は num_classes=${n} では表せません。列は 0〜${n - 1} しかないので、to_categorical は IndexError になります。num_classes は「一番大きいラベル + 1」以上にしてください。`);
     en.push(`Label ${k} does not fit num_classes=${n}: the columns are 0 to ${n - 1}, so to_categorical raises an IndexError. num_classes must be at least the largest label + 1.`);
   } else if (k !== undefined) {
-    const row = `[${Array.from({ length: n }, (_, i) => (i === k ? 1 : 0)).join(', ')}]`;
+    const row = hotRow(k, n);
     ja.push(`ラベル ${k} は ${row} になります（長さ ${n}、0 から数えてインデックス ${k}、左から ${k + 1} 番目だけが 1）。表示は小数の 0. と 1. です。`);
     en.push(`Label ${k} becomes ${row}: ${n} values, a 1 at index ${k} (counting from 0, the ${ordinal(k + 1)} from the left) and 0 elsewhere. It prints as floats (0. and 1.).`);
   }
@@ -1126,10 +1131,10 @@ function oneHotPrinted(t: string): ArithResult | undefined {
   const n = given ? Number(given[1]) : digits ? 10 : Math.max(...ys) + 1;
   if (ys.some((v) => v >= n) || n < 2) return undefined;
   const y = ys[0];
-  const row = `[${Array.from({ length: n }, (_, i) => (i === y ? 1 : 0)).join(', ')}]`;
+  const row = hotRow(y, n);
   // A short list that is the labels themselves ("labels [2, 0, 1]", not a slice y_train[:5] of a larger array): all its rows and its shape.
   if (ys.length <= 6 && !/\[\s*:\s*\d+\s*\]|\.head\(|y_(train|test)\b/.test(t)) {
-    const all = `[${ys.map((v) => `[${Array.from({ length: n }, (_, i) => (i === v ? 1 : 0)).join(', ')}]`).join(', ')}]`;
+    const all = `[${ys.map((v) => hotRow(v, n)).join(', ')}]`;
     return {
       topic: 'one-hot-encoding',
       text: {
