@@ -67,6 +67,10 @@ describe('more of the course\'s arithmetic', () => {
     const s = en('softmax of [1, 1, 1]? and of [3, 1]?')[0];
     expect(s).toContain('softmax([1, 1, 1]) = [0.333, 0.333, 0.333]');
     expect(s).toContain('softmax([3, 1]) = [0.881, 0.119]');
+    // The lists may be named by what they hold: "softmax of logits [..]".
+    const l = en('softmax of logits [1, 1, 1, 1]? and of [3, 1]? want to sanity check my understanding')[0];
+    expect(l).toContain('softmax([1, 1, 1, 1]) = [0.25, 0.25, 0.25, 0.25]');
+    expect(l).toContain('softmax([3, 1]) = [0.881, 0.119]');
   });
 
   it('computes the MSE of a line on x and y lists', () => {

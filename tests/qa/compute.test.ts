@@ -102,6 +102,13 @@ model.add(Dense(1, activation='sigmoid'))`);
     // The grey-scale input assumed for the first lone Conv2D is not the question's input for the next one.
     const two = summarizeModels('how many parameters in Conv2D(64, (3,3)) and Conv2D(32, (3,3)) ?');
     expect(two.map((x) => x.inputFrom)).toEqual(['channels-only', 'channels-only']);
+    // Channels named in words: the filters of the convolution before it, or the input's channels.
+    const [after] = summarizeModels('2nd conv has way more params?? Conv2D(64,(3,3)) right after a 32-filter conv = 18496. how');
+    expect(after).toMatchObject({ inputFrom: 'channels-after-conv', total: 18_496 });
+    const told = computeFromQuestion('how many params does Conv2D(16, (5,5)) have on 8 input channels?', 'en')[0].text;
+    expect(told).toContain('16 × (5×5×8 + 1) = 16 × 201 = 3,216');
+    expect(told).not.toContain('convolution before it');
+    expect(computeFromQuestion('フィルター32枚の畳み込みの後の Conv2D(64, (3,3)) のパラメータ数は？', 'ja')[0].text).toContain('64 × (3×3×32 + 1) = 64 × 289 = 18,496');
     expect(inputShapeFromText('a 5x5 kernel on 64×64 pictures')).toEqual([64, 64]);
     expect(inputShapeFromText('the kernel is 3x3')).toBeUndefined();
   });

@@ -98,8 +98,8 @@ function activations(t: string): ArithResult | undefined {
       if (xs && xs.length >= 2 && xs.length <= 20) values.push({ f: 'softmax', x: xs });
     }
   }
-  // "softmax of [1, 1, 1]? and of [3, 1]?", 「softmax手計算 ・[0, 0, 0, 0] だと？」: every list after the name.
-  const named = /\b(softmax|relu|sigmoid|tanh)\s+(?:of|on|for|(?:applied|put|passed)\s+(?:to|on|through))\s+\[/i.exec(t) ?? /(softmax|ソフトマックス)(?![\s\S]*\b(predict|pred|出力|output)\b)[^\[\]\n]{0,20}(手計算|by hand|計算)/i.exec(t);
+  // "softmax of [1, 1, 1]? and of [3, 1]?", "softmax of logits [1, 1, 1, 1]?", 「softmax手計算 ・[0, 0, 0, 0] だと？」: every list after the name.
+  const named = /\b(softmax|relu|sigmoid|tanh)\s+(?:of|on|for|(?:applied|put|passed)\s+(?:to|on|through))\s+(?:(?:the\s+)?(?:logits?|values?|vectors?|scores?|outputs?|inputs?)\s+)?\[/i.exec(t) ?? /(softmax|ソフトマックス)(?![\s\S]*\b(predict|pred|出力|output)\b)[^\[\]\n]{0,20}(手計算|by hand|計算)/i.exec(t);
   // A list the asker worked out themselves ("I got [0.67, 0.24, 0.09]") is checked, not computed on.
   const claims: number[][] = [];
   if (named) {

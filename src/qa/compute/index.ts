@@ -44,6 +44,18 @@ function modelText(m: ModelSummary, lang: Lang): string {
       ? `${r.label} のパラメータ数は入力のチャンネル数だけで決まり、画像の大きさには依存しません。グレースケール（1チャンネル）の入力なら ${r.paramMath}、カラー（3チャンネル）なら ${filters} × (${k[1]}×${k[2]}×3 + 1) = ${fmt(rgb)} です。出力の高さと幅は入力の大きさによります（3×3、padding なし、stride 1 なら 28×28 → 26×26）。`
       : `The parameter count of ${r.label} depends only on the number of input channels, not on the image size: for a grey-scale (1-channel) input it is ${r.paramMath}; for a colour (3-channel) input ${filters} × (${k[1]}×${k[2]}×3 + 1) = ${fmt(rgb)}. The output's height and width depend on the input size (a 3×3 kernel without padding, stride 1: 28×28 → 26×26).`;
   }
+  if ((m.inputFrom === 'channels-told' || m.inputFrom === 'channels-after-conv') && m.rows[0]) {
+    const after = m.inputFrom === 'channels-after-conv';
+    const r = m.rows[0];
+    const ch = m.input[2];
+    const k = /(\d+)×(\d+)/.exec(r.label)!;
+    const filters = Number(/\((\d+)/.exec(r.label)![1]);
+    const grey = filters * (Number(k[1]) * Number(k[2]) + 1);
+    const bias = /\+ 1\)/.test(r.paramMath);
+    return ja
+      ? `${r.label} の入力が ${ch} チャンネル${after ? `（前の畳み込み層のフィルター ${ch} 枚の出力）` : ''}なら、各フィルターは ${k[1]}×${k[2]}×${ch} の重み（縦×横×入力の全チャンネル）${bias ? 'とバイアス 1 個' : ''}を持つので、パラメータは ${r.paramMath} です。カーネルが同じ ${k[1]}×${k[2]} でも、1 チャンネル（グレースケール画像）の入力なら ${filters} × (${k[1]}×${k[2]}×1 + 1) = ${fmt(grey)} しかありません。パラメータ数は入力のチャンネル数で決まり、画像の縦横の大きさには依存しません。`
+      : `With ${ch} input channels${after ? ` (the ${ch} feature maps of the convolution before it)` : ''}, each filter of ${r.label} has ${k[1]}×${k[2]}×${ch} weights (height × width × every input channel)${bias ? ' plus 1 bias' : ' (no bias)'}, so the parameters are ${r.paramMath}. The same ${k[1]}×${k[2]} kernel on a 1-channel (grey-scale) image has only ${filters} × (${k[1]}×${k[2]}×1 + 1) = ${fmt(grey)}. The count depends on the input's channels, not on the image's height and width.`;
+  }
   const inputNote = m.inputFrom === 'layer' ? '' : ja ? '（入力の形は質問から）' : ' (input shape taken from your question)';
   const input = m.input.length ? (ja ? `（入力 ${shapeText(m.input)}${inputNote}）` : ` (input ${shapeText(m.input)}${inputNote})`) : '';
   lines.push(ja ? `各層の出力の形とパラメータ数${input}：` : `Output shape and parameters of each layer${input}:`);

@@ -60,7 +60,8 @@ export interface LayerRow {
 export interface ModelSummary {
   input: number[];
   /** Where the input shape came from. */
-  inputFrom: 'layer' | 'question' | 'assumed' | 'channels-only';
+  /** channels-only: a lone Conv2D worked out for a grey-scale image; channels-told: its input's channels named in words (its size unknown), or channels-after-conv the filters of the convolution before it. */
+  inputFrom: 'layer' | 'question' | 'assumed' | 'channels-only' | 'channels-told' | 'channels-after-conv';
   rows: LayerRow[];
   total: number;
   trainable: number;
@@ -433,6 +434,29 @@ function summarize(calls: PyCall[], given: number[] | undefined, fromModel: bool
   return { input, inputFrom, rows, total, trainable, error, fromModel };
 }
 
+/** The side of the stand-in image for a Conv2D whose input channels alone are known (its output's size is not shown). */
+const CHANNELS_TOLD_SIDE = 64;
+
+/**
+ * The input channels of a lone Conv2D named in words: the filters of the convolution before it
+ * ("right after a 32-filter conv", 「フィルター32枚の畳み込みの後」) or the channels themselves
+ * ("on 32 input channels", "the input has 16 channels", 「入力が32チャンネル」).
+ */
+export function channelsTold(text: string): { channels: number; afterConv: boolean } | undefined {
+  const t = text.normalize('NFKC');
+  const after =
+    /\b(?:after|following|on top of|behind|fed by|on the output of)\s+(?:an?\s+|the\s+|my\s+)?(?:first\s+)?(\d{1,4})[- ]?(?:filters?|channels?|kernels?)\b/i.exec(t) ??
+    /(?:フィルター?|カーネル)\s*(\d{1,4})\s*(?:枚|個)?\s*の\s*(?:畳み込み|Conv2D|conv)[^。\n]{0,6}?(?:の)?(?:後|あと|次)/i.exec(t);
+  const m =
+    after ??
+    /\b(\d{1,4})[- ]?(?:input channels|channels? (?:in|of) (?:the |its )?input|channel input)\b/i.exec(t) ??
+    /\binput (?:has|with|of) (\d{1,4}) channels\b/i.exec(t) ??
+    /入力\s*(?:が|は|の)?\s*(\d{1,4})\s*(?:チャンネル|ch\b)|(\d{1,4})\s*チャンネルの入力/i.exec(t);
+  if (!m) return undefined;
+  const n = Number(m[1] ?? m[2]);
+  return n >= 2 && n <= 4096 ? { channels: n, afterConv: m === after } : undefined;
+}
+
 /** A line that imports names: it names classes, not layers. */
 export const IMPORT_LINE = /^\s*(from|import)\b/;
 
@@ -523,6 +547,16 @@ export function summarizeModels(source: string): ModelSummary[] {
     // The model's input carries over to a layer named in the prose; an input assumed for a lone Conv2D does not.
     const carried = out[0] && (out[0].inputFrom === 'layer' || out[0].inputFrom === 'question') ? out[0].input : undefined;
     let given = inputOf(c) ?? carried ?? words;
+    // "Conv2D(64, (3,3)) right after a 32-filter conv": its parameters follow from the channels named, whatever the image size.
+    const told = !given && c.name === 'Conv2D' ? channelsTold(text) : undefined;
+    if (told) {
+      const m = summarize([c], [CHANNELS_TOLD_SIDE, CHANNELS_TOLD_SIDE, told.channels], false);
+      if (m?.rows.length) {
+        m.inputFrom = told.afterConv ? 'channels-after-conv' : 'channels-told';
+        out.push(m);
+        continue;
+      }
+    }
     if (c.name === 'BatchNormalization' && !inputOf(c)) {
       // "BatchNormalization after a Conv2D(75, ...)": its channels are the layer before's filters or units.
       const before = calls.filter((p) => p.at < c.at && typeof p.args[0] === 'number').pop();
