@@ -110,6 +110,13 @@ model.add(Dense(1, activation='sigmoid'))`);
     expect(told).not.toContain('convolution before it');
     expect(computeFromQuestion('フィルター32枚の畳み込みの後の Conv2D(64, (3,3)) のパラメータ数は？', 'ja')[0].text).toContain('64 × (3×3×32 + 1) = 64 × 289 = 18,496');
     expect(inputShapeFromText('a 5x5 kernel on 64×64 pictures')).toEqual([64, 64]);
+    // A follow-up that changes one parameter gets the layers worked out again.
+    const pool = computeFromQuestion('input (26, 26, 32) -> MaxPooling2D(pool_size=(2,2)) -> shape? and what if pool_size=3', 'en')[0].text;
+    expect(pool).toContain('output (13, 13, 32)');
+    expect(pool).toMatch(/With pool_size=3:\n[\s\S]*MaxPooling2D\(3×3\): output \(8, 8, 32\)/);
+    const stride = computeFromQuestion('(28,28,1) に Conv2D(16, (3,3)) をかけた出力の形は？ strides=2 だったら？', 'ja')[0].text;
+    expect(stride).toMatch(/strides=2 にすると：\n[\s\S]*出力 \(13, 13, 16\)/);
+    expect(computeFromQuestion('Conv2D(32, (3,3), input_shape=(28,28,1)) output shape? and with strides=1?', 'en')[0].text).not.toContain('With strides');
     expect(inputShapeFromText('the kernel is 3x3')).toBeUndefined();
   });
 

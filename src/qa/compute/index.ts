@@ -12,7 +12,7 @@ import type { TopicSlug } from '../topics.ts';
 import { readError } from './errors.ts';
 import { computeGradient } from './gradient.ts';
 import { computeArithmetic, lrSweepRows, ordinal } from './arith.ts';
-import { bareLayerPattern, formatCount as fmt, IMPORT_LINE, shapeText, summarizeModels, type ModelSummary } from './keras.ts';
+import { bareLayerPattern, formatCount as fmt, IMPORT_LINE, shapeText, summarizeModels, whatIfModels, type ModelSummary } from './keras.ts';
 import { explainParamCount, explainSummary, parseSummaryTable } from './summary.ts';
 import { parseLog, readLog, type Finding } from './log.ts';
 import { findCalls } from './pyargs.ts';
@@ -709,7 +709,9 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
     if (!out.some((o) => o.kind === 'code' && o.topic === 'perceptron-xor')) {
       // A listing that cannot place even its first layer says nothing useful.
       const shown = models.filter((m) => m.rows.length > 0);
-      if (shown.length) out.push({ kind: 'model', text: [...shown.map((m) => modelText(m, lang)), dataNote(text, shown[0], lang), samePaddingNote(prose, shown[0], lang)].filter(Boolean).join('\n\n'), topic });
+      // "and what if pool_size=3?": the same layers worked out again with the parameter changed.
+      const variants = whatIfModels(text).map((w) => `${lang === 'ja' ? `${w.change} にすると：` : `With ${w.change}:`}\n${w.models.map((m) => modelText(m, lang)).join('\n\n')}`);
+      if (shown.length) out.push({ kind: 'model', text: [...shown.map((m) => modelText(m, lang)), ...variants, dataNote(text, shown[0], lang), samePaddingNote(prose, shown[0], lang)].filter(Boolean).join('\n\n'), topic });
     }
   }
   const grad = computeGradient(text);

@@ -10,7 +10,7 @@
  * layer call on its own ("a Conv2D(32, (3,3)) first layer") is worked out
  * alone, on the input shape the question gives.
  */
-import { asInt, asInt1, asPair, asShape, findCalls, type PyCall, type PyValue } from './pyargs.ts';
+import { asInt, asInt1, asPair, asShape, findCalls, parseValue, type PyCall, type PyValue } from './pyargs.ts';
 
 export const LAYER_NAMES = [
   'Input',
@@ -457,6 +457,67 @@ export function channelsTold(text: string): { channels: number; afterConv: boole
   return n >= 2 && n <= 4096 ? { channels: n, afterConv: m === after } : undefined;
 }
 
+/** Where each layer takes a parameter that a "what if" may change: its position among the arguments. */
+const CHANGEABLE: Record<string, Record<string, number>> = {
+  Conv2D: { filters: 0, kernel_size: 1, strides: 2, padding: 3 },
+  MaxPooling2D: { pool_size: 0, strides: 1, padding: 2 },
+  AveragePooling2D: { pool_size: 0, strides: 1, padding: 2 },
+  Dense: { units: 0 },
+};
+
+/** A parameter set to another value in a follow-up: "and what if pool_size=3", "how about padding='same'", 「pool_size=3 だったら？」. */
+const WHAT_IF =
+  /\b(?:what if|what about|how about|and if|and for|if i (?:use|set|change it to|make it)|and with)\s+(?:i |we )?(?:use |set |try |used |had )?(?:an?\s+|the\s+)?([a-z_]+)\s*=\s*('[a-z]+'|"[a-z]+"|\(\s*\d+\s*,\s*\d+\s*\)|\d+)|\b([a-z_]+)\s*=\s*('[a-z]+'|"[a-z]+"|\(\s*\d+\s*,\s*\d+\s*\)|\d+)\s*(?:だったら|なら|にしたら|にすると|の場合|では|instead\b)/gi;
+
+function pyText(v: PyValue): string {
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (v === null) return 'None';
+  if (Array.isArray(v)) return `(${v.map(pyText).join(', ')})`;
+  return v.name;
+}
+
+export interface WhatIf {
+  /** The change as the asker wrote it: `pool_size=3`. */
+  change: string;
+  models: ModelSummary[];
+}
+
+/**
+ * The asker's layers worked out again with one parameter changed, for each
+ * "what if" follow-up that changes a parameter of a layer in the question.
+ */
+export function whatIfModels(source: string): WhatIf[] {
+  const out: WhatIf[] = [];
+  for (const m of source.matchAll(WHAT_IF)) {
+    const name = (m[1] ?? m[3]).toLowerCase();
+    const raw = m[2] ?? m[4];
+    const value = parseValue(raw.replace(/"/g, "'"));
+    // The question without the follow-up: its layers, each holding the parameter rewritten.
+    const text = source.slice(0, m.index) + ' '.repeat(m[0].length) + source.slice(m.index! + m[0].length);
+    const calls = findCalls(text, LAYER_NAMES).filter((c) => CHANGEABLE[c.name]?.[name] !== undefined);
+    if (calls.length === 0) continue;
+    let changed = text;
+    for (const c of [...calls].reverse()) {
+      const pos = CHANGEABLE[c.name][name];
+      const args = [...c.args];
+      const kwargs = { ...c.kwargs };
+      if (name in kwargs || pos >= args.length) kwargs[name] = value;
+      else args[pos] = value;
+      const call = `${c.name}(${[...args.map(pyText), ...Object.entries(kwargs).map(([k, v]) => `${k}=${pyText(v)}`)].join(', ')})`;
+      changed = changed.slice(0, c.at) + call + changed.slice(c.end);
+    }
+    // The input the question names in words stays the input (the rewritten call may have moved the words that said so).
+    const words = inputShapeFromText(source.replace(/\b(input_shape|shape)\s*=\s*\([^)]*\)/g, ' '));
+    const models = summarizeModels(changed, words).filter((s) => s.rows.length > 0);
+    // A change to the value the layers already have (a default written out) changes nothing worth showing.
+    const outcome = (ms: ModelSummary[]) => JSON.stringify(ms.map((x) => x.rows.map((r) => [r.output, r.params])));
+    if (models.length && outcome(models) !== outcome(summarizeModels(text, words).filter((s) => s.rows.length > 0))) out.push({ change: `${name}=${raw.replace(/\s+/g, '')}`, models });
+  }
+  return out;
+}
+
 /** A line that imports names: it names classes, not layers. */
 export const IMPORT_LINE = /^\s*(from|import)\b/;
 
@@ -474,9 +535,9 @@ const BARE_NO_ARGUMENT_LAYER = bareLayerPattern(['Flatten', 'GlobalAveragePoolin
 /**
  * The models and lone layers in a question, worked out. A model definition
  * comes first; a lone layer call elsewhere gets the input shape it names, or
- * the model's input, or one stated in words.
+ * the model's input, or one stated in words (`inputInWords` when the caller read it already).
  */
-export function summarizeModels(source: string): ModelSummary[] {
+export function summarizeModels(source: string, inputInWords?: number[]): ModelSummary[] {
   // "Flatten → Dense(256)": a layer named bare in a chain of arrows is called with no arguments.
   // So is one written without its parentheses in a layer list or model.add ("Flatten," / "add(Flatten)"), outside import lines.
   // So are Dropout and BatchNormalization (written "BN" too) in such a chain: neither changes the shape, whatever its arguments.
@@ -493,7 +554,7 @@ export function summarizeModels(source: string): ModelSummary[] {
   if (seqLen) for (const c of calls) if (c.name === 'Embedding' && c.kwargs.input_length === undefined) c.kwargs.input_length = Number(seqLen[1] ?? seqLen[2] ?? seqLen[3]);
   const inModel = modelCalls(text, calls);
   const out: ModelSummary[] = [];
-  const words = inputShapeFromText(text.replace(/\b(input_shape|shape)\s*=\s*\([^)]*\)/g, ' '));
+  const words = inputInWords ?? inputShapeFromText(text.replace(/\b(input_shape|shape)\s*=\s*\([^)]*\)/g, ' '));
   if (inModel.length) {
     // A layer this reader does not know (SeparableConv2D, LayerNormalization…) inside the model: stop there and say so, rather than skip it.
     const from = inModel[0].at;
