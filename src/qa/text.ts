@@ -26,8 +26,10 @@ const HOW_TO_TELL = new RegExp(
     String.raw`\b(?:like|as if) (?:i'?m|i am) (?:five|5|a beginner|a child|a kid)\b`,
     String.raw`\beli5\b`,
     String.raw`\bin a nutshell\b`,
+    String.raw`\b(?:like |just |roughly )?(?:intuitively|conceptually|at a high level)(?: speaking)?\b`,
     String.raw`\bin (?:one|a single|a few) (?:sentence|word|line)s?\b`,
     String.raw`(?:簡単|かんたん|やさしい|易しい|平易|分かりやすい|わかりやすい|普通|素人に分かる|素人にわかる)な?言葉で`,
+    String.raw`(?:直感的|感覚的|イメージ的)に(?:言うと|いうと)?`,
   ].join('|'),
   'g',
 );
@@ -36,7 +38,10 @@ const HOW_TO_TELL = new RegExp(
 export function normalize(text: string): string {
   // "60,000" and "60000" are one number.
   const n = foldKanaTypos(text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim()).replace(/(?<=\d),(?=\d{3}(?!\d))/g, '');
-  return n.replace(HOW_TO_TELL, ' ').replace(/ {2,}/g, ' ').trim();
+  if (!HOW_TO_TELL.test(n)) return n;
+  HOW_TO_TELL.lastIndex = 0;
+  // The punctuation the phrase leaves stranded goes with it ("what is a gradient, conceptually?").
+  return n.replace(HOW_TO_TELL, ' ').replace(/ {2,}/g, ' ').replace(/\s*[,、]\s*(?=[?？!！.。]|$)|^\s*[,、]\s*/g, '').trim();
 }
 
 /**
@@ -94,9 +99,14 @@ export function isEnglishStopWord(word: string): boolean {
   return EN_STOP.has(word);
 }
 
+/** Forms the suffix rules cannot bring back to their word. */
+const IRREGULAR_STEMS: Record<string, string> = { using: 'use', used: 'use', made: 'make', took: 'take', taken: 'take', gave: 'give', given: 'give', wrote: 'write', written: 'write', ran: 'run', chose: 'choose', chosen: 'choose' };
+
 /** A light English stemmer: enough to make "epochs"/"epoch" and "training"/"trained"/"train" meet. */
 export function stem(word: string): string {
   let w = word;
+  const irregular = IRREGULAR_STEMS[w];
+  if (irregular) return stem(irregular);
   if (w.length <= 3 || !/^[a-z]+$/.test(w)) return w;
   // tokenization, tokenize, tokenizing and tokenized meet at "tokeniz" (normalisation at "normalis").
   if (w.length > 9 && /i[sz]ations?$/.test(w)) return w.replace(/(i[sz])ations?$/, '$1');
@@ -104,9 +114,13 @@ export function stem(word: string): string {
   else if (w.endsWith('sses')) w = w.slice(0, -2);
   else if (w.endsWith('es') && /(?:ch|sh|x|ss|zz)es$/.test(w)) w = w.slice(0, -2);
   else if (w.endsWith('s') && !/(?:ss|us|is)$/.test(w)) w = w.slice(0, -1);
-  if (w.length > 5 && w.endsWith('ing')) w = w.slice(0, -3);
-  else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
+  let suffix = false;
+  if (w.length > 5 && w.endsWith('ing')) (w = w.slice(0, -3)), (suffix = true);
+  else if (w.length > 4 && w.endsWith('ed')) (w = w.slice(0, -2)), (suffix = true);
   else if (w.length > 5 && w.endsWith('ly')) w = w.slice(0, -2);
+  // A silent e dropped before the ending comes back on a short stem: making/make, saved/save, coding/code (not fixed/fix).
+  if (suffix && /^[b-df-hj-np-tv-z][aeiouy][b-df-hj-np-tv-z]$/.test(w) && !/[wx]$/.test(w)) return w + 'e';
+  // A doubled consonant before the ending goes (stopped, fitting), but not the word's own (added stays add).
   if (w.length > 3 && /([b-df-hj-np-tv-z])\1$/.test(w) && !/(?:ll|ss|zz)$/.test(w)) w = w.slice(0, -1);
   // A silent final e goes, so that divide, divides, divided and dividing meet (scale/scaling, image/images).
   else if (w.length > 4 && /[b-df-hj-np-tv-z]e$/.test(w) && !/(?:ee|ye)$/.test(w)) w = w.slice(0, -1);

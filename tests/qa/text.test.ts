@@ -42,6 +42,10 @@ describe('text analysis', () => {
     expect(new Set(['divide', 'divides', 'divided', 'dividing'].map(stem)).size).toBe(1);
     expect(stem('scaled')).toBe(stem('scale'));
     expect(stem('images')).toBe(stem('image'));
+    // A silent e comes back on a short stem, and irregular forms meet their word.
+    for (const [a, b] of [['making', 'make'], ['saved', 'save'], ['coding', 'code'], ['using', 'use'], ['used', 'uses'], ['chosen', 'choose'], ['written', 'writes']]) expect(stem(a), a).toBe(stem(b));
+    expect(stem('fixed')).toBe('fix');
+    expect(stem('fitting')).toBe('fit');
   });
 
   it('reads notation: identifiers split at dots, ∂ as a word, a division by a number as divide', () => {
