@@ -322,6 +322,15 @@ describe('error messages read with their numbers', () => {
     expect(readError('expected shape=(None, 4), found shape=(4,)')!.kind).toBe('missing-batch-axis');
     expect(readError('expected shape=(None, 1024), found shape=(None, 32, 32)')!.text.ja).toContain('reshape(-1, 1024)');
     expect(readError("AttributeError: 'Functional' object has no attribute 'predict_classes'")!.kind).toBe('predict-classes-removed');
+    // A sparse label outside 0 … units − 1: counted from 1 (shift down), or a larger largest label (more units).
+    const shift = readError('InvalidArgumentError: Received a label value of 10 which is outside the valid range of [0, 10). my last layer is Dense(10). labels are 1..10')!;
+    expect(shift.kind).toBe('label-out-of-range');
+    expect(shift.text.en).toContain('subtract 1 to make them 0–9');
+    expect(readError('species is coded 1,2,3 ... Received a label value of 3 which is outside the valid range of [0, 3).')!.text.en).toContain('subtract 1 to make them 0–2');
+    const asl = readError('ASL: Received a label value of 24 which is outside the valid range of [0, 24).')!.text;
+    expect(asl.en).toContain('Dense(25');
+    expect(asl.ja).toContain('Dense(25');
+    expect(readError('Received a label value of -1 which is outside the valid range of [0, 3)')!.text.en).toContain('negative label');
     // One (28, 28, 1) image: its first axis is taken for the batch, leaving (28, 1); the asker's own variable is in the fix.
     const one = readError('img.shape  # (28, 28, 1)\nmodel.predict(img)\nValueError: expected shape=(None, 28, 28, 1), found shape=(None, 28, 1)')!;
     expect(one.kind).toBe('missing-batch-axis');

@@ -349,6 +349,29 @@ const READERS: Reader[] = [
     }
     return undefined;
   },
+  // A sparse loss given a label outside 0 … units − 1: "Received a label value of 10 which is outside the valid range of [0, 10)".
+  (t) => {
+    const m = /label value of (-?\d+) which is outside the valid range of \[0,\s*(\d+)\)/i.exec(t);
+    if (!m) return undefined;
+    const v = Number(m[1]);
+    const n = Number(m[2]);
+    // Labels counted from 1 (the asker says so, or the bad value is exactly n): shifted down by one they fit.
+    const fromOne = /(?:labels?|ラベル|classes|クラス|coded|numbered|番号)[^\n。]{0,30}?(?:\b1\s*(?:\.\.|…|-|~|〜|～|to|から)\s*\d+|\b1\s*[,、]\s*2\s*[,、]\s*3\b|start(?:s|ing)? (?:at|from) 1|1\s*始まり|1\s*から)/i.test(t);
+    const head = {
+      ja: `sparse_categorical_crossentropy のラベルは 0 から（出力のユニット数 − 1）までの整数でなければなりません。出力が ${n} ユニットなので使えるのは 0〜${n - 1} で、ラベル ${v} はその外です。`,
+      en: `sparse_categorical_crossentropy needs integer labels from 0 to (the number of output units − 1). Your output has ${n} units, so the valid labels are 0–${n - 1}, and the label ${v} is outside them.`,
+    };
+    const fix =
+      v < 0
+        ? { ja: '負のラベル（欠損や「不明」を表す -1 など）は、その行を除くか 0 以上のクラス番号に直してください。', en: 'A negative label (often -1 for "unknown" or missing) must be dropped or turned into a class number of 0 or more.' }
+        : fromOne && v === n
+          ? { ja: `ラベルが 1〜${n} と 1 から数えられているので、1 ずつ引いて 0〜${n - 1} にします（y = y - 1。y_train と y_test の両方）。予測したクラス番号を元の番号に戻すときは 1 を足します。`, en: `Your labels count from 1 (1–${n}), so subtract 1 to make them 0–${n - 1} (y = y - 1, for both y_train and y_test). Add 1 back to a predicted class to get your original label.` }
+          : {
+              ja: `ラベルの最大値が ${v} なら、出力層に ${v + 1} ユニット（0〜${v}）必要です：Dense(${v + 1}, activation='softmax')。使われない番号があっても構いません（手話 MNIST はラベル 0〜24 で 9 = J が欠番なので Dense(25)）。${v === n ? `ラベルを 1〜${n} と 1 から数えているなら、代わりに 1 ずつ引いて 0〜${n - 1} にします。` : ''}`,
+              en: `If your largest label is ${v}, the output layer needs ${v + 1} units (0–${v}): Dense(${v + 1}, activation='softmax'). Unused class numbers do no harm (Sign Language MNIST labels run 0–24 with 9 = J missing, hence Dense(25)).${v === n ? ` If your labels count from 1 (1–${n}), subtract 1 instead to make them 0–${n - 1}.` : ''}`,
+            };
+    return { kind: 'label-out-of-range', topic: 'keras-api-errors', text: { ja: `${head.ja}${fix.ja}`, en: `${head.en} ${fix.en}` } };
+  },
   // predict_classes was removed.
   (t) => {
     if (!/has no attribute '?predict_classes'?|predict_classes\b.{0,80}(removed|deprecated|error|エラー|使えない|ない)|(removed|renamed).{0,40}predict_classes/i.test(t)) return undefined;
