@@ -68,6 +68,9 @@ model.add(Dense(1, activation='sigmoid'))`);
     expect(prose).toHaveLength(1);
     expect(prose[0].rows.map((r) => r.output)).toEqual([[11, 11, 64], [5, 5, 64]]);
     // The shape a layer is said to give ("→ output shape (None, 100, 16)") is not its input; a base model's output is the head's.
+    // The sequence length of an Embedding's input named as its shape.
+    const [given] = summarizeModels('Embedding(input_dim=10000, output_dim=16) のパラメータ数と、入力が (None, 100) のときの出力の形は？');
+    expect(given.rows[0].output).toEqual([100, 16]);
     const [emb] = summarizeModels('Embedding(input_dim=10000, output_dim=16, input_length=100) → output shape (None, 100, 16). what are the 100 and the 16?');
     expect(emb.input).toEqual([100]);
     const [head] = summarizeModels('MobileNetV2(include_top=False) gives (None, 5, 5, 1280). Flatten -> Dense(2): param count?');

@@ -349,7 +349,8 @@ function applyLayer(c: PyCall, shape: number[], prevKind?: string): LayerRow | s
       const inDim = asInt(kw(c, 'input_dim', 0));
       const outDim = asInt(kw(c, 'output_dim', 1));
       if (!inDim || !outDim) return 'Embedding without input_dim and output_dim';
-      const len = asInt(c.kwargs.input_length);
+      // The sequence length: input_length, or the (steps,) input it is given ("an input of (None, 100)").
+      const len = asInt(c.kwargs.input_length) ?? (shape.length === 1 && shape[0] > 0 ? shape[0] : undefined);
       const params = inDim * outDim;
       return {
         label: `Embedding(${fmt(inDim)}, ${outDim})`,
