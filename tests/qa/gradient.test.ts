@@ -183,6 +183,12 @@ describe('checks of hand-worked steps (batch 12)', () => {
     const t = computeGradient('点を (1,2),(2,4),(3,6) にして試してます。m=1.8 b=0.4 あたりで止めたんですけど、これって正解はいくつ？ あと今のMSEも知りたい')!.text.ja;
     expect(t).toMatch(/^MSE は 0\.026667 です。ŷ = 1\.8x \+ 0\.4 の予測/);
     expect(t).toContain('一番合う直線は y = 2x（m = 2、b = 0）');
+    expect(t).toContain('まだ収束していません');
+    // Asked "the best m, b" beside a line the asker only computes with: the best line, and no verdict on a line nobody trained.
+    const best = computeGradient('点が (1,3), (2,5), (3,7) の3つで、直線が m=1, b=1 のときMSEっていくつになります？\nあと一番いい m, b っていくつ？')!.text.ja;
+    expect(best).toContain('14 / 3 = 4.666667');
+    expect(best).toContain('一番合う直線は y = 2x + 1');
+    expect(best).not.toContain('いいえ');
   });
 
   it('writes out where each factor of a numeric chain comes from', () => {

@@ -613,7 +613,7 @@ export function computeGradient(text: string): GradientResult | undefined {
   // A line already given (m and b, or written as y = 2x + 1) on points: its MSE, what evaluate() prints.
   const eq = vals.has('m') || vals.has('w') ? undefined : lineEquation(t);
   const given = eq ? new Map([...vals, ['m', eq.m], ['b', eq.b]]) : vals;
-  const bestAsked = /(converge|収束|best|一番合う|最適|正解は|本当の値|the right (m|values?|line)|correct (m|values?|line)|end(s|ed)? up|settle|should (it|training|the model|they|[mwb]\b[^?]{0,12}) (be|reach|get|land|end)|落ち着|たどり着|最終的|はずですか|はず？|はず\?)/i.test(t);
+  const bestAsked = /(converge|収束|best|optimal|一番(?:合う|いい|良い|よい)|最適|正解は|本当の値|the right (m|values?|line)|correct (m|values?|line)|end(s|ed)? up|settle|should (it|training|the model|they|[mwb]\b[^?]{0,12}) (be|reach|get|land|end)|落ち着|たどり着|最終的|はずですか|はず？|はず\?)/i.test(t);
   // The asker's own m and b checked against the points ("mine stopped at m=1.8, b=1.5, is that right?").
   const checks = /(合って|あって|正しい(です|でしょう)?か|correct\?|right\?|is (this|that|it|mine) (right|ok|correct)|ok\?)/i.test(t);
   // One data point "(3, 10)" with the line's m and b given: its error, as a one-point MSE.
@@ -628,7 +628,9 @@ export function computeGradient(text: string): GradientResult | undefined {
     // Asked whether it is right: the verdict leads; asked for the values: they lead and the verdict follows.
     // A starting guess is not a result to judge: it is where training begins.
     const start = !checks && /(start|initial|guess|初期|最初の|スタート)/i.test(t);
-    const parts = checks ? [verdict, now.text, best.text] : start ? [now.text, best.text] : [now.text, best.text, verdict];
+    // Nor is a line the asker only computes with: the verdict is for values that training reached.
+    const trained = /(学習|訓練|train|\bfit|stopp|止ま|止め|end(?:ed|s)? up|\bgot\b|なった|converg|収束|epoch|エポック|after)/i.test(t);
+    const parts = checks ? [verdict, now.text, best.text] : start || !trained ? [now.text, best.text] : [now.text, best.text, verdict];
     return { kind: now.kind, text: { ja: parts.map((x) => x.ja).join('\n'), en: parts.map((x) => x.en).join('\n') } };
   }
   if (pts.length && /(converge|best|fit|収束|一番合う|最適|直線|line|m and b|m と b|slope|傾き|lowest|minimum|最小|下がらない|0にならない|0 にならない|止まって|stuck|won'?t (go|get) (to )?0)/i.test(t)) return fitPoints(pts);
