@@ -14,7 +14,7 @@
  *   confidence they were shown through the table in force then (FIRST_TABLE).
  *
  * With at least 50 first-measured answers the fit uses those of the newest
- * first-measured batch alone (the project changes between batches): the dev
+ * first-measured batches alone (NEWEST_BATCHES; the project changes between batches): the dev
  * set's topic-right proxy and the tuned batches' current answers (printed for
  * comparison) say how often answers to questions the project was tuned on are
  * right, which overstates what a confidence is worth on a new question.
@@ -143,7 +143,14 @@ const SHOWN_WITH: Record<string, readonly (readonly [number, number])[]> = {
   'batch-11': TABLE_821E739,
   'batch-21': TABLE_F78D170,
   'batch-22': TABLE_F78D170,
+  'batch-23': TABLE_F78D170,
+  'batch-24': TABLE_F78D170,
+  'batch-25': TABLE_F78D170,
+  'batch-26': TABLE_F78D170,
 };
+
+/** How many of the newest first-measured batches the fit pools (one batch of about 125 answers leaves blocks of a few answers). */
+const NEWEST_BATCHES = 3;
 
 /** The raw score behind a shown confidence (the middle of a flat stretch of the table). */
 export function uncalibrate(conf: number, table: readonly (readonly [number, number])[]): number {
@@ -174,24 +181,24 @@ function newestFirstMeasured(): string | undefined {
 }
 
 /** The first, blind measurements of batches that kept their first grades. */
-export function firstMeasuredPoints(newestOnly = false): RawPoint[] {
-  let out: RawPoint[] = [];
-  let last: RawPoint[] = [];
+export function firstMeasuredPoints(newest = Infinity): RawPoint[] {
+  const perSet: RawPoint[][] = [];
   for (const set of allSets(readManifest())) {
-    if (newestOnly) out = [];
     const first = set.file.replace(/\.jsonl$/, '.first-grades.jsonl');
     const baseline = set.file.replace(/\.jsonl$/, '.answers.baseline.jsonl');
     if (!existsSync(first) || !existsSync(baseline)) continue;
     const items = new Map(readJsonl<EvalItem>(set.file).map((i) => [i.id, i]));
     const grades = readGrades(first);
+    const out: RawPoint[] = [];
     for (const { id, contract } of readJsonl<{ id: string; contract: AnswerContract }>(baseline)) {
       if (items.get(id)?.kind !== 'in-scope' || contract.action !== 'answer' || FIXED.has(contract.confidence)) continue;
       const m = matchGrade(grades, id, contract);
       if (m.state === 'graded') out.push({ raw: uncalibrate(contract.confidence, SHOWN_WITH[set.name] ?? FIRST_TABLE), right: gradeCredit(m.grade.grade) });
     }
-    if (newestOnly && out.length) last = out;
+    if (out.length) perSet.push(out);
   }
-  return newestOnly ? last : out;
+  // The newest `newest` batches with points (all of them by default).
+  return perSet.slice(-Math.min(newest, perSet.length)).flat();
 }
 
 function report(name: string, points: RawPoint[], table: readonly (readonly [number, number])[]): string {
@@ -209,8 +216,8 @@ async function main(argv: string[]): Promise<void> {
   const now = await gradedNowPoints();
   console.log(`${now.length} current answers of tuned batches carry a judge's grade`);
   // The newest first measurement is the closest to what the project answers now.
-  const first = firstMeasuredPoints(true);
-  console.log(`${first.length} answers of first, blind measurements carry their judge's grade`);
+  const first = firstMeasuredPoints(NEWEST_BATCHES);
+  console.log(`${first.length} answers of the newest ${NEWEST_BATCHES} first, blind measurements carry their judge's grade`);
   const fitOn = first.length >= 50 ? first : [...base, ...dev, ...now];
   const table = fitIsotonic(fitOn.map((p) => ({ x: p.raw, y: p.right })));
   // Keep the table short: merge points closer than 0.02 in raw score (weighted by nothing: they are block means already).
