@@ -30,6 +30,8 @@ const HOW_TO_TELL = new RegExp(
     String.raw`\bin (?:one|a single|a few) (?:sentence|word|line)s?\b`,
     String.raw`(?:簡単|かんたん|やさしい|易しい|平易|分かりやすい|わかりやすい|普通|素人に分かる|素人にわかる)な?言葉で`,
     String.raw`(?:直感的|感覚的|イメージ的)に(?:言うと|いうと)?`,
+    String.raw`\bwithout (?:the |any )?(?:math|maths|formulas?|equations?)\b`,
+    String.raw`(?:数式|式)(?:なし|無し|抜き|を使わず|を使わない)で?`,
   ].join('|'),
   'g',
 );

@@ -280,6 +280,9 @@ describe('training logs', () => {
     // Two values are enough when the asker names the rate.
     const [two] = computeFromQuestion('set Adam(learning_rate=1e-6) to be safe. after 10 epochs loss went 2.3012 -> 2.2871. is something broken?', 'en');
     expect(two.text).toMatch(/^Nothing is broken: learning_rate=0.000001 makes every step tiny, so the loss has only gone from 2.3012 to 2.2871/);
+    // One loss value read: the tiny rate still leads.
+    const one = computeFromQuestion('set the lr to 0.00001 because smaller = safer right? but after 10 epochs:\nloss: 2.3104 ... loss: 2.2951 ... loss: 2.2876 - accuracy: 0.1489\nno errors in the code. wth', 'en').find((c) => c.kind === 'log')!;
+    expect(one.text).toMatch(/^Nothing is broken: learning_rate=0.00001 makes every step tiny, so the loss is still near where training starts\. Go back to Adam's default 0\.001/);
   });
 
   it('blames a large learning rate for a stall at its rate, not a small one', () => {

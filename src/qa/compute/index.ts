@@ -372,11 +372,13 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
     case 'chance-value': {
       const two = x.classes === 2;
       // The asker's own tiny rate: the loss has barely left where it starts.
-      const tiny = typeof x.lr === 'number' && x.lr <= 1e-4 && x.next !== undefined;
+      // (With one loss value read, the asker's "after N epochs" says it has stayed there.)
+      const tiny = typeof x.lr === 'number' && x.lr <= 1e-4;
+      const moved = x.next !== undefined ? (ja ? `loss は ${x.value} → ${x.next} としか動いていません` : `the loss has only gone from ${x.value} to ${x.next}`) : ja ? `loss は学習を始めたときの値の近くにとどまっています` : `the loss is still near where training starts`;
       const slow = tiny
         ? ja
-          ? `壊れてはいません：学習率 ${x.lr} は小さすぎて 1 歩がとても小さいので、loss は ${x.value} → ${x.next} としか動いていません。Adam なら既定値の 0.001 に戻してください（学習率は 10 倍単位で変えます）。`
-          : `Nothing is broken: learning_rate=${x.lr} makes every step tiny, so the loss has only gone from ${x.value} to ${x.next}. Go back to Adam's default 0.001 (change a learning rate by factors of 10). `
+          ? `壊れてはいません：学習率 ${x.lr} は小さすぎて 1 歩がとても小さいので、${moved}。Adam なら既定値の 0.001 に戻してください（学習率は 10 倍単位で変えます）。`
+          : `Nothing is broken: learning_rate=${x.lr} makes every step tiny, so ${moved}. Go back to Adam's default 0.001 (change a learning rate by factors of 10). `
         : '';
       return {
         topic: tiny ? 'learning-rate' : 'loss-function',
