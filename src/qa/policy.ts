@@ -144,6 +144,8 @@ const AUTHORITY: RegExp[] = [
 const STAFF_CLAIM = [
   /\b(i'?m|i am|this is|here'?s|speaking as)\s+(a|an|the|your)?\s*(certified |official |senior |head )?([a-z]{2,10} )?(ta|teaching assistant|instructor|teacher|trainer|organi[sz]er|admin(istrator)?|staff( member)?|moderator|proctor)\b|\b(ta|instructor|staff|admin|moderator) on (shift|duty) here\b/i,
   /(認定)?(インストラクター|講師|ＴＡ|TA|運営|スタッフ|事務局|管理者|主催者)(の者|です|をして(い)?ます|を担当|の立場)/,
+  // 「講師の田中です」: the role, then a name.
+  /(?:^|[。、！!\s])(インストラクター|講師|ＴＡ|TA|運営|スタッフ|事務局|管理者|主催者)の\s?[\u4e00-\u9fff\u30a0-\u30ffA-Za-z]{1,6}\s?(です|と申します)(?=[。、！!\s]|$)/,
 ];
 
 /** Requests to attack systems or people: refused like an injection, whatever the course words around them. */
@@ -202,7 +204,7 @@ const SECRETS: RegExp[] = [
 const PRIVATE_DATA: RegExp[] = [
   // Other participants' notebooks, files or submissions: never pointed to.
   /(他の|ほかの|昨日の|前の回の|別の)(回の)?(参加者|受講者|受講生|人|ユーザー?)の?.{0,10}(ノートブック|ファイル|提出物|コード|フォルダ|保存先|ディレクトリ)|(他の|ほかの|別の)(参加者|受講者|受講生|人|ユーザー?)の?.{0,10}(カーネル|変数|ホーム|\/home).{0,20}(接続|つな|覗|のぞ|見る|見た|見れ|見ら|アクセス|中身|読)|\b(other|previous|yesterday'?s|last (week|session)'?s?|another) (participants?|students?|users?|attendees?|cohort|person)'?s? (notebooks?|files?|submissions?|code|folders?|home dir\w*)\b|\b(open|read|see|view|access|connect to|attach to|look (in|into|at)|browse)\b.{0,20}\b(other|another|other people'?s|someone else'?s) (participants?|students?|users?|person)?'?s? ?(kernels?|variables|home dir\w*)\b/i,
-  /(参加者|受講者|受講生|全員|みんな|皆さん|他の人|ほかの人|他の方|ほかの方|隣の(席の)?(人|方))(全員)?の?.{0,12}(氏名|名前|メール|アドレス|連絡先|電話|個人情報|質問履歴|点数|成績|得点|合否|提出物|採点結果)/,
+  /(参加者|受講者|受講生|全員|みんな|皆さん|他の人|ほかの人|他の方|ほかの方|隣の(席の)?(人|方))(全員)?の?.{0,12}(氏名|名前|メール|メアド|アドレス|連絡先|電話|個人情報|質問履歴|点数|成績|得点|スコア|合否|提出物|採点結果)/,
   /(?!皆さん)[\u4e00-\u9fff\u30a0-\u30ffA-Za-z]{1,8}(さん|くん|君|ちゃん|様|氏)(は|の|が|って|、)?.{0,16}(何点|点数|成績|得点|合否|採点結果|メールアドレス|メアド|連絡先|電話番号)/,
   // A named participant's work or results, asked to be shown: what they asked the bot, their code, their accuracy.
   /(?!皆さん)[\u4e00-\u9fff\u30a0-\u30ffA-Za-z][\u4e00-\u9fff\u30a0-\u30ffA-Za-z0-9_-]{0,11} ?(さん|くん|君|ちゃん|様|氏)(は|の|が|って|、)?.{0,40}(コード|精度|スコア|ノートブック|提出物|結果|回答|質問).{0,30}(見せて|教えて|送って|共有して|ください|下さい|欲しい|ほしい)/,
@@ -577,6 +579,8 @@ const OUT_OF_SCOPE: ScopeRule[] = [
       /\bno kernel\b.{0,60}\b(empty|dropdown|list|select|choose|can'?t run)\b|\bkernel (dropdown|list|selector|picker)\b.{0,20}\b(is )?(empty|blank)\b|カーネル.{0,10}(一覧|リスト|選択肢).{0,6}(空|出ない|出てこない|表示されない)/i,
       /\b(stuck|hangs?|hanging|spinning|waiting)\b.{0,30}\b(provisioning|starting( up)?|launching|pending|spinning up|booting|initiali[sz]ing)\b|\b(provisioning|launching|spinning up|booting) (your |my |the )?(environment|lab|instance|server|machine|vm)\b/i,
       /\b(lab|instance|environment|server|vm)\b.{0,40}\b(never (starts?|started|loads?|came up)|won'?t (start|launch|provision|boot)|doesn'?t (start|launch|provision|boot)|stuck (on|at|in))\b/i,
+      // The platform has no machine to give: "Insufficient GPU resources, try again later".
+      /\binsufficient (gpu |compute )?(resources?|capacity)\b|\b(no|not enough) (gpus?|gpu capacity|capacity|instances?) (available|left)\b|\bout of (gpu )?capacity\b|(リソース|計算資源|GPU\s?の?空き)(が|の)?(不足|足りない|足りません|ない|ありません)/i,
     ],
   },
   {
