@@ -720,6 +720,10 @@ describe('calculator fixes found on blind batch 15', () => {
     expect(f.text).toContain('5×5×512 = 12,800');
     expect(f.text).toContain('12,800×2 + 2 = 25,602');
     expect(f.text).not.toMatch(/^Yes/);
+    // The base's count quoted beside a Dense head is not read back as the Dense layer's own; "I froze it" is frozen.
+    const base = computeFromQuestion('VGG16 without top = 14,714,688 params. I froze it and put GlobalAveragePooling2D + Dense(1) on top. how many trainable params should I see?', 'en');
+    expect(base.map((x) => x.kind)).toEqual(['math']);
+    expect(base[0].text).toContain('Trainable params 513');
   });
 
   it('says how few updates a batch as large as the data leaves', () => {

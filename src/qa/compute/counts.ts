@@ -99,7 +99,7 @@ export function transferHead(t: string): ArithResult | undefined {
     rowsEn.push(`Dense(${u}): ${fmt(nIn)}×${u} + ${u} = ${fmt(p)}`);
     nIn = u;
   }
-  const frozen = /trainable\s*=\s*False|freez|frozen|凍結|固定/i.test(t);
+  const frozen = /trainable\s*=\s*False|freez|froze|凍結|固定/i.test(t);
   const total = VGG16_BASE + head;
   const quoted = [...t.matchAll(/(\d{1,3}(?:,\d{3})+|\d{4,})/g)].map((m) => Number(m[1].replace(/,/g, '')));
   // A confirmation only when the asker quotes the head's or the total count and asks whether it is right.

@@ -699,7 +699,10 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   // One layer and the count the asker sees for it: what the count says about the layer's input.
   // Not when the pasted model itself gives its input (input_shape=): its counts are then computed forwards, layer by layer.
   const complete = models.some((m) => m.input && m.rows.length >= 2);
-  const readBack = table || err || complete ? undefined : explainParamCount(text, lang);
+  // Nor when a pretrained base is named beside a new Dense head: the count quoted is the base's ("VGG16 without top = 14,714,688"),
+  // not the head's (a count of one of the base's own convolutions is still read back).
+  const pretrained = /\b(VGG1[69]|ResNet\d*|MobileNet\w*|InceptionV3|EfficientNet\w*|include_top)\b/i.test(text) && !/(Conv2D|conv\d|filters|kernels|フィルタ|カーネル)/i.test(text);
+  const readBack = table || err || complete || pretrained ? undefined : explainParamCount(text, lang);
   if (readBack) out.push({ kind: 'model', text: readBack, topic: /Conv2D/.test(text) ? 'cnn-convolution' : undefined });
   if (!table && !readBack && models.length && ASKS_MODEL.test(prose) && !err) {
     const hasConv = models.some((m) => m.rows.some((r) => r.kind === 'Conv2D'));
