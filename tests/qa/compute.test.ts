@@ -328,6 +328,12 @@ describe('error messages read with their numbers', () => {
     expect(readError('expected shape=(None, 4), found shape=(4,)')!.kind).toBe('missing-batch-axis');
     expect(readError('expected shape=(None, 1024), found shape=(None, 32, 32)')!.text.ja).toContain('reshape(-1, 1024)');
     expect(readError("AttributeError: 'Functional' object has no attribute 'predict_classes'")!.kind).toBe('predict-classes-removed');
+    // to_categorical given a label as large as num_classes: counted from 1, a subset of classes, or one more class.
+    expect(readError('my labels go 1..10. to_categorical(y, 10) throws IndexError: index 10 is out of bounds for axis 1 with size 10')!.text.en).toContain('subtract 1 to make them 0–9');
+    expect(readError('5 classes, labels [0, 4, 7, 11, 12]. y = to_categorical(y_small, num_classes=5) IndexError: index 7 is out of bounds for axis 1 with size 5')!.text.en).toContain('np.unique(y, return_inverse=True)');
+    const asl24 = readError('IndexError: index 24 is out of bounds for axis 1 with size 24\non the line y_train = to_categorical(y_train, 24)')!;
+    expect(asl24.kind).toBe('to-categorical-label-too-large');
+    expect(asl24.text.en).toContain('to_categorical(y, 25)');
     // A sparse label outside 0 … units − 1: counted from 1 (shift down), or a larger largest label (more units).
     const shift = readError('InvalidArgumentError: Received a label value of 10 which is outside the valid range of [0, 10). my last layer is Dense(10). labels are 1..10')!;
     expect(shift.kind).toBe('label-out-of-range');

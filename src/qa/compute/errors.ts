@@ -46,6 +46,9 @@ const ONE_SAMPLE_RESULT = {
   en: ' The result then has shape (1, number of classes), and np.argmax(result[0]) is the predicted class.',
 };
 
+/** Labels the asker says are counted from 1: "labels are 1..10", "coded 1,2,3", 「ラベルが1〜10」. */
+const FROM_ONE = /(?:labels?|ラベル|classes|クラス|coded|numbered|番号)[^\n。]{0,30}?(?:\b1\s*(?:\.\.|…|-|~|〜|～|to|から)\s*\d+|\b1\s*[,、]\s*2\s*[,、]\s*3\b|start(?:s|ing)? (?:at|from) 1|1\s*始まり|1\s*から)/i;
+
 const READERS: Reader[] = [
   // GPU memory taken by another notebook's kernel: TensorFlow reserves nearly all of it per process.
   (t) => {
@@ -356,7 +359,7 @@ const READERS: Reader[] = [
     const v = Number(m[1]);
     const n = Number(m[2]);
     // Labels counted from 1 (the asker says so, or the bad value is exactly n): shifted down by one they fit.
-    const fromOne = /(?:labels?|ラベル|classes|クラス|coded|numbered|番号)[^\n。]{0,30}?(?:\b1\s*(?:\.\.|…|-|~|〜|～|to|から)\s*\d+|\b1\s*[,、]\s*2\s*[,、]\s*3\b|start(?:s|ing)? (?:at|from) 1|1\s*始まり|1\s*から)/i.test(t);
+    const fromOne = FROM_ONE.test(t);
     const head = {
       ja: `sparse_categorical_crossentropy のラベルは 0 から（出力のユニット数 − 1）までの整数でなければなりません。出力が ${n} ユニットなので使えるのは 0〜${n - 1} で、ラベル ${v} はその外です。`,
       en: `sparse_categorical_crossentropy needs integer labels from 0 to (the number of output units − 1). Your output has ${n} units, so the valid labels are 0–${n - 1}, and the label ${v} is outside them.`,
@@ -371,6 +374,28 @@ const READERS: Reader[] = [
               en: `If your largest label is ${v}, the output layer needs ${v + 1} units (0–${v}): Dense(${v + 1}, activation='softmax'). Unused class numbers do no harm (Sign Language MNIST labels run 0–24 with 9 = J missing, hence Dense(25)).${v === n ? ` If your labels count from 1 (1–${n}), subtract 1 instead to make them 0–${n - 1}.` : ''}`,
             };
     return { kind: 'label-out-of-range', topic: 'keras-api-errors', text: { ja: `${head.ja}${fix.ja}`, en: `${head.en} ${fix.en}` } };
+  },
+  // to_categorical given a label as large as num_classes: "IndexError: index 24 is out of bounds for axis 1 with size 24".
+  (t) => {
+    const m = /index (\d+) is out of bounds for axis 1 with size (\d+)/i.exec(t);
+    if (!m || !/to_categorical/.test(t)) return undefined;
+    const v = Number(m[1]);
+    const n = Number(m[2]);
+    const head = {
+      ja: `to_categorical(y, ${n}) が作れるのは 0〜${n - 1} のラベルだけですが、データにラベル ${v} があります（ラベルの値がそのまま one-hot の列の番号になります）。`,
+      en: `to_categorical(y, ${n}) can only encode labels 0–${n - 1}, but your data has the label ${v} (each label's value is its column in the one-hot row).`,
+    };
+    // As many classes as num_classes, told in words: the labels are not numbered 0 … n − 1, so they are renumbered.
+    const classes = new RegExp(String.raw`(?<!\d)${n}\s*(?:classes|クラス|letters|種類|categories)`, 'i').test(t);
+    const fix = FROM_ONE.test(t)
+      ? { ja: `ラベルが 1 から数えられているので、1 ずつ引いて 0〜${n - 1} にします（y = y - 1）。num_classes を ${v + 1} にすると、使われないクラス 0 ができてしまいます。`, en: `Your labels count from 1, so subtract 1 to make them 0–${n - 1} (y = y - 1). num_classes=${v + 1} would add a class 0 that never occurs.` }
+      : classes
+        ? { ja: `${n} クラスなら、ラベルを 0〜${n - 1} に番号を振り直します：\`classes, y_idx = np.unique(y, return_inverse=True)\` の y_idx を to_categorical に渡し、classes を取っておけば予測した番号を元のラベルに戻せます（1〜${n} なら y - 1 と同じです）。`, en: `With ${n} classes, renumber the labels 0–${n - 1}: \`classes, y_idx = np.unique(y, return_inverse=True)\` gives y_idx for to_categorical, and classes turns a predicted index back into your label (for labels 1–${n} this is just y - 1).` }
+        : {
+            ja: `num_classes は「ラベルの最大値 + 1」なので、to_categorical(y, ${v + 1}) にして出力層も Dense(${v + 1}, activation='softmax') にそろえます（使われない番号があっても構いません。手話 MNIST はラベル 0〜24 で 9 = J が欠番なので 25）。ラベルを 1 から数えているなら、代わりに 1 ずつ引いて 0〜${n - 1} にします。`,
+            en: `num_classes must be the largest label + 1: use to_categorical(y, ${v + 1}) and match the output layer, Dense(${v + 1}, activation='softmax') (unused class numbers do no harm; Sign Language MNIST labels run 0–24 with 9 = J missing, hence 25). If your labels count from 1, subtract 1 instead to make them 0–${n - 1}.`,
+          };
+    return { kind: 'to-categorical-label-too-large', topic: 'one-hot-encoding', text: { ja: head.ja + fix.ja, en: `${head.en} ${fix.en}` } };
   },
   // predict_classes was removed.
   (t) => {
