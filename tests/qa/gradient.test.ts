@@ -191,6 +191,14 @@ describe('checks of hand-worked steps (batch 12)', () => {
     expect(best).not.toContain('いいえ');
   });
 
+  it('differentiates one function of one variable at the value asked', () => {
+    const t = computeGradient('連鎖律の練習で y=(3x+1)^2 の x=1 での微分を出せって。18？24？')!.text.ja;
+    expect(t).toMatch(/^∂y\/∂x = 24 です。/);
+    expect(t).toContain('6(3x + 1) = 24');
+    // Without a value for its variable there is nothing to evaluate.
+    expect(computeGradient('y=(3x+1)^2 の微分ってどうやるの？')?.text.ja ?? '').not.toContain('= 24');
+  });
+
   it('writes out where each factor of a numeric chain comes from', () => {
     const t = computeGradient('z = w*x, a = sigmoid(z), L = (a - t)^2. x=1, w=0, t=1. What is dL/dw? step by step please')!.text.en;
     expect(t).toContain('(∂L/∂a = 2(a − t) = −1; ∂a/∂z = σ(z)·(1 − σ(z)) = 0.25; ∂z/∂w = x = 1)');

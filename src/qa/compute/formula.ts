@@ -295,6 +295,7 @@ function derivativesAsked(text: string): [string, string][] {
 }
 
 const LOSS_NAMES = ['L', 'loss', 'Loss', 'E', 'J', 'C'];
+const DERIVATIVE_WORDS = /(微分|導関数|derivative|differentiate|d\/d[a-z]|slope at|傾き)/i;
 const PARAM_NAMES = /^(w\d?|b\d?|m|θ)$/;
 const UPDATE_ASKED = /(更新|ステップ|step|update|new value|新しい|after one|1回|一回|次の値|步|업데이트|스텝)/i;
 
@@ -333,6 +334,12 @@ export function computeFormula(question: string): FormulaResult | undefined {
   if ([...defs.keys()].some((d) => both.has(d) || [...closure(d, defs)].some((v) => both.has(v)))) return undefined;
   const lr = learningRate(text);
   let asked = derivativesAsked(text).filter(([f, x]) => defs.has(f) && (values.has(x) || defs.has(x)) && x !== f);
+  // One function of one variable and a derivative asked at a value of it: 「y=(3x+1)^2 の x=1 での微分」.
+  if (!asked.length && defs.size === 1 && DERIVATIVE_WORDS.test(text)) {
+    const [f] = defs.keys();
+    const free = [...closure(f, defs)];
+    if (free.length === 1 && values.has(free[0]) && free[0] !== f) asked = [[f, free[0]]];
+  }
   let update = false;
   if (!asked.length && lr !== undefined && UPDATE_ASKED.test(text)) {
     const loss = LOSS_NAMES.find((n) => defs.has(n));
