@@ -101,6 +101,9 @@ describe('more of the course\'s arithmetic', () => {
     expect(es).toContain('lowest at epoch 4 (0.093)');
     expect(es).toContain('stops at the end of epoch 6');
     expect(en('val_loss: 0.5, 0.4, 0.3, 0.2 with EarlyStopping patience=2?')[0]).toContain('still falling');
+    // Asked where overfitting starts: a steady rise after the lowest value answers; a bouncing list is noise, not answered.
+    expect(en('val_loss by epoch: 0.31, 0.22, 0.19, 0.21, 0.26, 0.33 and train loss keeps falling. when did overfitting start?')[0]).toContain('lowest at epoch 3 (0.19)');
+    expect(en('My val_loss bounces around (0.21, 0.35, 0.19, 0.40, 0.22) while train loss goes down. is this overfitting already?').join(' ')).not.toContain('lowest at epoch');
   });
 });
 

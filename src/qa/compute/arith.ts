@@ -1343,7 +1343,8 @@ function splitSizes(t: string): ArithResult | undefined {
 
 /** Where EarlyStopping stops on a given list of val_loss values, and which weights it keeps. */
 function earlyStopping(t: string): ArithResult | undefined {
-  if (!/(early ?stopping|patience|止ま|stop)/i.test(t)) return undefined;
+  // (Asked where overfitting starts on such a list, the answer is the same epoch.)
+  if (!/(early ?stopping|patience|止ま|stop|overfit|過学習)/i.test(t)) return undefined;
   let vals: number[] = [];
   const list = /val_loss[^0-9\n]{0,30}((?:\d*\.\d+\s*(?:,|、|→|->|\s)\s*){3,}\d*\.\d+)/i.exec(t);
   if (list) vals = list[1].split(/[,、→\s]|->/).filter((x) => /^\d*\.\d+$/.test(x)).map(Number);
@@ -1356,6 +1357,8 @@ function earlyStopping(t: string): ArithResult | undefined {
   const patience = p ? Number(p[1]) : undefined;
   let best = 0;
   for (let i = 1; i < vals.length; i++) if (vals[i] < vals[best]) best = i;
+  // Asked only where overfitting starts: a bouncing list is noise, so only a steady rise after the lowest value answers.
+  if (!/(early ?stopping|patience|止ま|stop)/i.test(t) && vals.slice(best + 1).some((v, i) => v < vals[best + i])) return undefined;
   const restore = /restore_best_weights\s*=\s*true/i.test(t);
   const stop = patience !== undefined ? best + patience : undefined;
   const stops = stop !== undefined && stop < vals.length;
