@@ -105,6 +105,11 @@ model.add(Dense(1, activation='sigmoid'))`);
     // The grey-scale input assumed for the first lone Conv2D is not the question's input for the next one.
     const two = summarizeModels('how many parameters in Conv2D(64, (3,3)) and Conv2D(32, (3,3)) ?');
     expect(two.map((x) => x.inputFrom)).toEqual(['channels-only', 'channels-only']);
+    // A kernel written "3x3" inside the call; a later layer without its arguments stops the chain there, the layers before it still count.
+    const chain = computeFromQuestion("Conv2D(75, 3x3, padding='same') on 28x28x1 then MaxPool2D((2,2), strides=2, padding='same'), then Conv2D(50, same)+pool. what shape after each pool?", 'en');
+    expect(chain.map((c) => c.kind)).toEqual(['model']);
+    expect(chain[0].text).toContain('MaxPooling2D(2×2): output (14, 14, 75)');
+    expect(chain[0].text).toContain('It stops here');
     // Channels named in words: the filters of the convolution before it, or the input's channels.
     const [after] = summarizeModels('2nd conv has way more params?? Conv2D(64,(3,3)) right after a 32-filter conv = 18496. how');
     expect(after).toMatchObject({ inputFrom: 'channels-after-conv', total: 18_496 });

@@ -427,8 +427,8 @@ function summarize(calls: PyCall[], given: number[] | undefined, fromModel: bool
     rows.push(r);
     shape = r.output;
   }
-  // Arguments left out ("Conv2D(75, ...)") leave nothing to work out.
-  if (error && / without /.test(error)) return undefined;
+  // Arguments left out ("Conv2D(75, ...)") leave nothing to work out from there on: the layers before it still count.
+  if (error && / without /.test(error) && rows.length === 0) return undefined;
   if (rows.length === 0 && !error) return undefined;
   const total = rows.reduce((s, r) => s + r.params, 0);
   const trainable = rows.reduce((s, r) => s + r.trainable, 0);

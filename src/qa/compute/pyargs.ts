@@ -119,6 +119,9 @@ export function asInt1(v: PyValue | undefined): number | undefined {
 export function asPair(v: PyValue | undefined): [number, number] | undefined {
   if (typeof v === 'number' && Number.isInteger(v)) return [v, v];
   if (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isInteger(x))) return [v[0] as number, v[1] as number];
+  // A size written as people say it inside a call: Conv2D(75, 3x3).
+  const said = v && typeof v === 'object' && !Array.isArray(v) ? /^(\d{1,3})\s*[x×]\s*(\d{1,3})$/.exec(v.name) : null;
+  if (said) return [Number(said[1]), Number(said[2])];
   return undefined;
 }
 

@@ -25,6 +25,8 @@ export function layerOutputSize(t: string): ArithResult | undefined {
   // A model written as code has its own calculator (input_shape and the layer calls).
   // So is an error message (its sizes are the failing layer's, read by errors.ts).
   if (/input_shape|Input\s*\(|Sequential|Error\b|Traceback|Exception/i.test(t) || !ASKS_SIZE.test(t) || parseSummaryTable(t)) return undefined;
+  // Nor a chain of layers in prose that keras.ts follows layer by layer (a pool after a convolution has its channels).
+  if (summarizeModels(t).some((m) => m.rows.length >= 2)) return undefined;
   const pool = /(max|average|avg)?\s*pool(?:ing)?(?:2d)?\s*\(\s*\(?\s*(\d)\s*(?:,\s*\d\s*\)?)?|pool_size\s*(?:=|of|:)?\s*\(?\s*(\d)|(\d)\s*[x×]\s*\d\s*(?:の)?\s*(?:max ?)?(?:pool|プーリング)|(?:プーリング|pooling)\s*[(（]?\s*(\d)\s*[x×]/i.exec(t);
   const kernelWords = /(kernel|filter|カーネル|フィルタ)/i;
   // A product inside the asker's own sum ("9×16+16=160") is arithmetic, not a size.
