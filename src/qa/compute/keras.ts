@@ -510,13 +510,18 @@ export function whatIfModels(source: string): WhatIf[] {
       changed = changed.slice(0, c.at) + call + changed.slice(c.end);
     }
     // The input the question names in words stays the input (the rewritten call may have moved the words that said so).
-    const words = inputShapeFromText(source.replace(/\b(input_shape|shape)\s*=\s*\([^)]*\)/g, ' '));
+    const words = inputInProse(source);
     const models = summarizeModels(changed, words).filter((s) => s.rows.length > 0);
     // A change to the value the layers already have (a default written out) changes nothing worth showing.
     const outcome = (ms: ModelSummary[]) => JSON.stringify(ms.map((x) => x.rows.map((r) => [r.output, r.params])));
     if (models.length && outcome(models) !== outcome(summarizeModels(text, words).filter((s) => s.rows.length > 0))) out.push({ change: `${name}=${raw.replace(/\s+/g, '')}`, models });
   }
   return out;
+}
+
+/** The input shape the prose names, leaving out the input_shape= arguments of the calls. */
+function inputInProse(text: string): number[] | undefined {
+  return inputShapeFromText(text.replace(/\b(input_shape|shape)\s*=\s*\([^)]*\)/g, ' '));
 }
 
 /** A line that imports names: it names classes, not layers. */
@@ -555,7 +560,7 @@ export function summarizeModels(source: string, inputInWords?: number[]): ModelS
   if (seqLen) for (const c of calls) if (c.name === 'Embedding' && c.kwargs.input_length === undefined) c.kwargs.input_length = Number(seqLen[1] ?? seqLen[2] ?? seqLen[3]);
   const inModel = modelCalls(text, calls);
   const out: ModelSummary[] = [];
-  const words = inputInWords ?? inputShapeFromText(text.replace(/\b(input_shape|shape)\s*=\s*\([^)]*\)/g, ' '));
+  const words = inputInWords ?? inputInProse(text);
   if (inModel.length) {
     // A layer this reader does not know (SeparableConv2D, LayerNormalization…) inside the model: stop there and say so, rather than skip it.
     const from = inModel[0].at;
