@@ -40,10 +40,10 @@ const HOW_TO_TELL = new RegExp(
 export function normalize(text: string): string {
   // "60,000" and "60000" are one number.
   const n = foldKanaTypos(text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim()).replace(/(?<=\d),(?=\d{3}(?!\d))/g, '');
-  if (!HOW_TO_TELL.test(n)) return n;
-  HOW_TO_TELL.lastIndex = 0;
+  const told = n.replace(HOW_TO_TELL, ' ');
+  if (told === n) return n;
   // The punctuation the phrase leaves stranded goes with it ("what is a gradient, conceptually?").
-  return n.replace(HOW_TO_TELL, ' ').replace(/ {2,}/g, ' ').replace(/\s*[,、]\s*(?=[?？!！.。]|$)|^\s*[,、]\s*/g, '').trim();
+  return told.replace(/ {2,}/g, ' ').replace(/\s*[,、]\s*(?=[?？!！.。]|$)|^\s*[,、]\s*/g, '').trim();
 }
 
 /**
@@ -116,12 +116,11 @@ export function stem(word: string): string {
   else if (w.endsWith('sses')) w = w.slice(0, -2);
   else if (w.endsWith('es') && /(?:ch|sh|x|ss|zz)es$/.test(w)) w = w.slice(0, -2);
   else if (w.endsWith('s') && !/(?:ss|us|is)$/.test(w)) w = w.slice(0, -1);
-  let suffix = false;
-  if (w.length > 5 && w.endsWith('ing')) (w = w.slice(0, -3)), (suffix = true);
-  else if (w.length > 4 && w.endsWith('ed')) (w = w.slice(0, -2)), (suffix = true);
+  const verbEnding = (w.length > 5 && w.endsWith('ing')) || (w.length > 4 && w.endsWith('ed'));
+  if (verbEnding) w = w.slice(0, w.endsWith('ing') ? -3 : -2);
   else if (w.length > 5 && w.endsWith('ly')) w = w.slice(0, -2);
   // A silent e dropped before the ending comes back on a short stem: making/make, saved/save, coding/code (not fixed/fix).
-  if (suffix && /^[b-df-hj-np-tv-z][aeiouy][b-df-hj-np-tv-z]$/.test(w) && !/[wx]$/.test(w)) return w + 'e';
+  if (verbEnding && /^[b-df-hj-np-tv-z][aeiouy][b-df-hj-np-tv-z]$/.test(w) && !/[wx]$/.test(w)) return w + 'e';
   // A doubled consonant before the ending goes (stopped, fitting), but not the word's own (added stays add).
   if (w.length > 3 && /([b-df-hj-np-tv-z])\1$/.test(w) && !/(?:ll|ss|zz)$/.test(w)) w = w.slice(0, -1);
   // A silent final e goes, so that divide, divides, divided and dividing meet (scale/scaling, image/images).

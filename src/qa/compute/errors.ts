@@ -358,7 +358,7 @@ const READERS: Reader[] = [
     if (!m) return undefined;
     const v = Number(m[1]);
     const n = Number(m[2]);
-    // Labels counted from 1 (the asker says so, or the bad value is exactly n): shifted down by one they fit.
+    // Labels the asker says are counted from 1: shifted down by one they fit.
     const fromOne = FROM_ONE.test(t);
     const head = {
       ja: `sparse_categorical_crossentropy のラベルは 0 から（出力のユニット数 − 1）までの整数でなければなりません。出力が ${n} ユニットなので使えるのは 0〜${n - 1} で、ラベル ${v} はその外です。`,

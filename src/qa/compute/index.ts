@@ -32,14 +32,20 @@ export interface Computed {
 const ASKS_MODEL =
   /(param|パラメー?タ|shape|(?<![線変図整円成原外固正方台角地人])形|出力|output|comes? out|出てくる|何が出|summary|サマリ|合って|how many|何個|いくつ|計算|(?<!(?:kernel|filter|pool|batch|window)[_ ]?)\bsize\b|(?<!(?:カーネル|フィルタ|フィルター|プール|バッチ|ウィンドウ)\s?)サイズ|total|合計|heavy|重い|how (big|large|huge)|大きさ|(どれ|どの)(くらい|ぐらい)大き|\bmost\b|最も|一番|\bweights?\b|重み|次元|dimension|flatten|come from|where does|どこから)/i;
 
+/** A lone Conv2D row's filters and kernel (read from its label), and its parameter count (with bias) on `channels` input channels. */
+function convCount(label: string): { k: RegExpExecArray; filters: number; paramsOn: (channels: number) => number } {
+  const k = /(\d+)×(\d+)/.exec(label)!;
+  const filters = Number(/\((\d+)/.exec(label)![1]);
+  return { k, filters, paramsOn: (channels) => filters * (Number(k[1]) * Number(k[2]) * channels + 1) };
+}
+
 function modelText(m: ModelSummary, lang: Lang): string {
   const ja = lang === 'ja';
   const lines: string[] = [];
   if (m.inputFrom === 'channels-only' && m.rows[0]) {
     const r = m.rows[0];
-    const k = /(\d+)×(\d+)/.exec(r.label)!;
-    const filters = Number(/\((\d+)/.exec(r.label)![1]);
-    const rgb = filters * (Number(k[1]) * Number(k[2]) * 3 + 1);
+    const { k, filters, paramsOn } = convCount(r.label);
+    const rgb = paramsOn(3);
     return ja
       ? `${r.label} のパラメータ数は入力のチャンネル数だけで決まり、画像の大きさには依存しません。グレースケール（1チャンネル）の入力なら ${r.paramMath}、カラー（3チャンネル）なら ${filters} × (${k[1]}×${k[2]}×3 + 1) = ${fmt(rgb)} です。出力の高さと幅は入力の大きさによります（3×3、padding なし、stride 1 なら 28×28 → 26×26）。`
       : `The parameter count of ${r.label} depends only on the number of input channels, not on the image size: for a grey-scale (1-channel) input it is ${r.paramMath}; for a colour (3-channel) input ${filters} × (${k[1]}×${k[2]}×3 + 1) = ${fmt(rgb)}. The output's height and width depend on the input size (a 3×3 kernel without padding, stride 1: 28×28 → 26×26).`;
@@ -48,9 +54,8 @@ function modelText(m: ModelSummary, lang: Lang): string {
     const after = m.inputFrom === 'channels-after-conv';
     const r = m.rows[0];
     const ch = m.input[2];
-    const k = /(\d+)×(\d+)/.exec(r.label)!;
-    const filters = Number(/\((\d+)/.exec(r.label)![1]);
-    const grey = filters * (Number(k[1]) * Number(k[2]) + 1);
+    const { k, filters, paramsOn } = convCount(r.label);
+    const grey = paramsOn(1);
     const bias = /\+ 1\)/.test(r.paramMath);
     return ja
       ? `${r.label} の入力が ${ch} チャンネル${after ? `（前の畳み込み層のフィルター ${ch} 枚の出力）` : ''}なら、各フィルターは ${k[1]}×${k[2]}×${ch} の重み（縦×横×入力の全チャンネル）${bias ? 'とバイアス 1 個' : ''}を持つので、パラメータは ${r.paramMath} です。カーネルが同じ ${k[1]}×${k[2]} でも、1 チャンネル（グレースケール画像）の入力なら ${filters} × (${k[1]}×${k[2]}×1 + 1) = ${fmt(grey)} しかありません。パラメータ数は入力のチャンネル数で決まり、画像の縦横の大きさには依存しません。`
