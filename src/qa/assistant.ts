@@ -31,6 +31,7 @@ import { answerOtherParts } from './parts.ts';
 import { definitionSubject } from './definitions.ts';
 import {
   assessmentTopicText,
+  asksForSolutionItself,
   decide,
   isAbusive,
   messageFor,
@@ -221,6 +222,10 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       // the hint stays generic then.
       const named = (t: TopicSlug) => TOPIC_CONCEPTS[t]?.some((c) => r.concepts.includes(c)) ?? false;
       const clear = sel && r.confidence >= config.qa.answerThreshold && named(sel.topic) ? sel : undefined;
+      // Only the solution asked for, no concept to hint at: declined, nothing retrieved is shown.
+      if (!clear && asksForSolutionItself(focus)) {
+        return out('refuse', messageFor('assessment-solution', lang), 0, {}, { reason: 'assessment-solution', raw: r.confidence });
+      }
       const conf = calibrate(r.confidence);
       return out('answer', composeHint(clear, lang), conf, {
         sources: clear ? [sourceRef(clear.primary, conf)] : [],

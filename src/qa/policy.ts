@@ -15,6 +15,7 @@ export type Action = 'answer' | 'escalate' | 'refuse';
 export type Reason =
   | 'answered'
   | 'assessment-hint'
+  | 'assessment-solution'
   | 'low-confidence'
   | 'off-question'
   | 'empty'
@@ -168,6 +169,9 @@ const HARMFUL: RegExp[] = [
   // Deceiving or impersonating real people: fake reviews, deepfakes of a colleague, phishing in someone's name.
   /(偽|やらせ|サクラ|なりすまし)の?(レビュー|口コミ|評価|投稿|アカウント)を?.{0,10}(作|書|投稿|生成|量産)|(同僚|上司|他人|知人|本人|友人|有名人|芸能人|元(カノ|カレ|恋人)).{0,20}(顔|声|写真).{0,30}(偽|フェイク|ディープフェイク|合成|しゃべらせ|言わせ)/i,
   /\b(generat\w*|writ\w*|post\w*|mak\w*|creat\w*|mass[- ]produc\w*)\b.{0,40}\b(fake|bogus|sock ?puppet)\s+(\d+[- ]star\s+)?(reviews?|ratings?|accounts?|testimonials?)\b|\b(make|create|generate)\b.{0,30}\bdeep ?fakes?\b.{0,40}\b(of|with|using) (my |a |the |our )?(colleague|coworker|boss|manager|friend|classmate|neighbou?r|ex|teacher|instructor|real person|celebrity)|\b(impersonat\w+|pretend(ing)? to be) (my |a |the )?(colleague|coworker|boss|manager|a real person)\b/i,
+  // Forged identity documents, or documents made to pass an identity check.
+  /\b(fake|forged?|counterfeit|bogus|fraudulent)\s+(ids?|id cards?|identity (cards?|documents?)|passports?|driver'?s licen[cs]es?|documents?|invoices?|receipts?|certificates?|diplomas?)\b.{0,60}\b(pass\w*|fool\w*|get (past|through)|bypass\w*|trick\w*|verification|verify|kyc|checks?|real)\b|\b(bypass|fool|trick|get past|beat|defeat)\b.{0,20}\b(identity|id|kyc|age|face) (verification|checks?)\b|\bforg(e|ing) (ids?|documents?|passports?|signatures?)\b/i,
+  /(身分証|免許証|運転免許|パスポート|マイナンバーカード|保険証|在留カード|卒業証書|証明書|書類|領収書|請求書|ID).{0,10}(偽造|偽物|ニセ|にせ|フェイク)|(偽造|偽の|ニセの|フェイクの)(身分証|免許証|パスポート|書類|ID|証明書|領収書)|(本人確認|KYC|年齢確認|顔認証).{0,20}(突破|すり抜け|通過させ|ごまかす|騙|だま|欺)/i,
   // Mining on the workshop's machines, hidden from whoever runs them.
   /(暗号通貨|仮想通貨|暗号資産|ビットコイン|イーサリアム|モネロ|コイン)?.{0,10}(マイニング|採掘).{0,40}(こっそり|バレない|ばれない|偽装|隠|見つからない)|(こっそり|バレない|ばれない|隠れて|内緒で).{0,40}(マイニング|採掘)|プロセス名を?.{0,15}(偽装|隠|変え)|\b(crypto ?-?mining|cryptominers?|coin ?miners?|mine (bitcoin|crypto|monero|ethereum|coins?)|(bitcoin|ethereum|monero|crypto)(\/(bitcoin|ethereum|monero|crypto))? miners?)\b.{0,80}\b(secretly|hidden|hid(e|es|ing)|disguis\w*|without (anyone|them|the admins?)|undetected|stealth\w*|won'?t (show|notice)|(admins?|anyone|nobody) (don'?t|won'?t|doesn'?t) notice)\b|\b(disguise|rename|hide|mask)\b.{0,20}\bprocess( name)?\b.{0,40}\b(ps|top|nvidia-smi|detect\w*|admins?|notic\w*|see)\b/i,
   // Sabotage of someone else's model or data: poisoning a competitor's training images, fooling their classifier.
@@ -204,6 +208,7 @@ const SECRETS: RegExp[] = [
 const PRIVATE_DATA: RegExp[] = [
   // Other participants' notebooks, files or submissions: never pointed to.
   /(他の|ほかの|昨日の|前の回の|別の)(回の)?(参加者|受講者|受講生|人|ユーザー?)の?.{0,10}(ノートブック|ファイル|提出物|コード|フォルダ|保存先|ディレクトリ)|(他の|ほかの|別の)(参加者|受講者|受講生|人|ユーザー?)の?.{0,10}(カーネル|変数|ホーム|\/home).{0,20}(接続|つな|覗|のぞ|見る|見た|見れ|見ら|アクセス|中身|読)|\b(other|previous|yesterday'?s|last (week|session)'?s?|another) (participants?|students?|users?|attendees?|cohort|person)'?s? (notebooks?|files?|submissions?|code|folders?|home dir\w*)\b|\b(open|read|see|view|access|connect to|attach to|look (in|into|at)|browse)\b.{0,20}\b(other|another|other people'?s|someone else'?s) (participants?|students?|users?|person)?'?s? ?(kernels?|variables|home dir\w*)\b/i,
+  /\b(scrap\w*|copy\w*|download\w*|access\w*|read|open|see|look (at|into)|get|grab\w*|collect\w*|show me|send me|browse|peek( at| into)?|steal\w*)\b.{0,30}\b(every|all|each|other|the other)\s+(the\s+|of the\s+)?(other\s+)?(participants?|students?|attendees?|learners?|classmates?)'?s?\s+(notebooks?|files|folders?|code|home director(y|ies)|work|submissions?|outputs?|instances?)\b|\b(notebooks|files|folders|code|work|submissions)\b.{0,30}\bfrom (all )?(the )?(other|others'|everyone else'?s|other people'?s|other participants'?) (lab |jupyter |gpu )?(instances|machines|servers|sessions|labs|containers)\b/i,
   /(参加者|受講者|受講生|全員|みんな|皆さん|他の人|ほかの人|他の方|ほかの方|隣の(席の)?(人|方))(全員)?の?.{0,12}(氏名|名前|メール|メアド|アドレス|連絡先|電話|個人情報|質問履歴|点数|成績|得点|スコア|合否|提出物|採点結果)/,
   /(?!皆さん)[\u4e00-\u9fff\u30a0-\u30ffA-Za-z]{1,8}(さん|くん|君|ちゃん|様|氏)(は|の|が|って|、)?.{0,16}(何点|点数|成績|得点|合否|採点結果|メールアドレス|メアド|連絡先|電話番号)/,
   // A named participant's work or results, asked to be shown: what they asked the bot, their code, their accuracy.
@@ -707,9 +712,21 @@ const GRADER_CHEAT = /\b(monkey-?patch\w*|overrid\w*|overwrit\w*|patch\w*|fake|s
 const ANSWER_KEY = /(採点基準|採点表|模範解答|解答集|正解一覧|answer_key|採点スクリプト|自動採点.{0,10}(基準|内容|チェック|テスト)|隠しテスト|auto-?grader|grading script|hidden tests?|what (thresholds|outputs|tests) .{0,30}(grader|checks?)|answer key|grading (rubric|criteria|scheme)|marking (scheme|rubric|criteria)|(model|reference|official|sample) (answer|solution|implementation)s?|参考解答|参考回答|リファレンス(解答|実装|コード)|exact solution|solution (code|notebook) cell by cell|((問題文|設問|出題内容|問題)(だけ)?を?.{0,10}(先に|事前に|前もって|見せて|見せても|教えて|送って|共有して))|questions? (in advance|beforehand|early|ahead)|(the )?(problem|task) (statements?|text) (first|early|ahead|in advance)|(see|show me|send me|share) the (questions|problems|tasks)\b)/i;
 
 const SOLUTION_ASK = [
-  /(答え|解答|正解|回答例|模範|解き方|やり方を全部|コード|ソース|全部|丸ごと|そのまま|完成|提出用|書いて|教えて|見せて|ください|下さい|お願い|ほしい|欲しい|どうやって|どうすれば)/,
-  /\b(solution|answers?|solve|solved|code|complete|finish|do it|write|give|show|full|entire|pass|how (do|can|should) i|what should)\b/i,
+  /(答え|解答|正解|回答例|模範|解き方|やり方を全部|コード|ソース|全部|丸ごと|そのまま|完成|提出用|コピペ|コピー|書いて|教えて|見せて|ください|下さい|お願い|ほしい|欲しい|どうやって|どうすれば)/,
+  /\b(solution|answers?|solve|solved|code|complete|finish|do it|write|give|show|full|entire|pass|copy(-| and | )?paste\w*|how (do|can|should) i|what should)\b/i,
 ];
+
+/** The solution itself named as what is wanted: the answer, the code, the notebook. */
+const SOLUTION_ITSELF = /(答え|解答|正解|模範|回答例|コード|ソース|ノートブック|中身)|\b(solutions?|answers?|code|notebook|cells?)\b/i;
+
+/**
+ * A request for the graded exercise's solution that names no concept to hint
+ * at ("just give me the assessment solution code"): there is nothing to
+ * answer, so it is declined, with what the asker can ask instead.
+ */
+export function asksForSolutionItself(text: string): boolean {
+  return SOLUTION_ITSELF.test(text.normalize('NFKC'));
+}
 
 /**
  * The request for the graded exercise's solution taken out of a question
@@ -906,6 +923,10 @@ const MESSAGES: Record<Exclude<Reason, 'answered' | 'assessment-hint' | 'social'
   'out-of-scope:compute': {
     ja: `講座の後に個人のプロジェクトで使う無料・格安の計算環境（GPU サービスなど）の案内は、この講座の範囲外です。${NEXT_TA.ja}`,
     en: `Finding free or cheap compute for your own projects after the workshop is outside its scope. ${NEXT_TA.en}`,
+  },
+  'assessment-solution': {
+    ja: '最終課題は採点対象なので、答えやコードそのものはお伝えできません。どのステップ、どの考え方でつまずいているかを教えてください（データの読み込み、モデルの組み立て、損失関数、学習の進め方など）。その部分の考え方なら説明できます。ノートブックの該当するセクションを読み直し、それでも進まなければ TA にヒントをもらってください。',
+    en: 'The final exercise is graded, so I can’t give you its solution or code. Tell me which step or concept you are stuck on (loading the data, building the model, the loss, training) and I can explain that idea. Re-read the matching section of the notebook, and if you are still stuck, ask a TA for a nudge.',
   },
   'private-data': {
     ja: 'ほかの参加者の情報（氏名、メールアドレス、点数や成績、質問の内容など）は、どなたからの依頼でも、どんな権限を示されてもお伝えできません。tasuke はそうした情報を扱いません。ご自身の成績については運営スタッフに直接確認してください。',

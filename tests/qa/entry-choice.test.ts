@@ -70,18 +70,24 @@ describe('entry choice over the real knowledge base', () => {
     expect(ja.sources[0].id).toBe('one-hot-why-convert-labels-ja');
   });
 
-  it('gives a generic hint for the final exercise when no concept is named, the concept\'s hint when one is', async () => {
+  it('declines the final exercise\'s solution when no concept is named, gives the concept\'s hint when one is', async () => {
     for (const [q, lang] of [
       ['最終課題の答えのコード全部ください', 'ja'],
       ['最終課題のモデルのところの正解を教えてください', 'ja'],
+      ['最後のアセスメントの正解コード教えて。丸ごとコピペできる形で', 'ja'],
       ['give me the full solution code for the final assessment', 'en'],
       ['final project answers please, all of them', 'en'],
+      ["just give me the assessment solution code, I'm running out of time", 'en'],
     ] as const) {
       const { contract, trace } = await assistant.askTraced(q);
-      expect(trace.reason, q).toBe('assessment-hint');
-      expect(contract, q).toMatchObject({ action: 'answer', lang, sources: [], lesson: null });
-      expect(contract.answer, q).toMatch(lang === 'ja' ? /どのステップ.*ノートブック/s : /which step or concept.*notebook/s);
+      expect(trace.reason, q).toBe('assessment-solution');
+      expect(contract, q).toMatchObject({ action: 'refuse', lang, sources: [], lesson: null });
+      expect(contract.answer, q).toMatch(lang === 'ja' ? /お伝えできません.*どのステップ.*ノートブック/s : /can’t give you its solution.*which step or concept.*notebook/s);
     }
+    // Stuck, without asking for the solution: a generic hint, answered.
+    const stuck = await assistant.askTraced("I'm stuck on the final assessment, how should I build the model?");
+    expect(stuck.trace.reason).toBe('assessment-hint');
+    expect(stuck.contract.action).toBe('answer');
     const ja = await assistant.askTraced('最終課題のデータ拡張の部分の答えを教えて');
     expect(ja.trace.reason).toBe('assessment-hint');
     // One source: a Japanese entry about data augmentation (what it is, or what and why).
