@@ -954,3 +954,46 @@ describe('found in batch 25', () => {
   });
 });
 
+
+describe('found in batch 28', () => {
+  const math = (q: string, lang: 'ja' | 'en') => computeFromQuestion(q, lang).map((c) => c.text).join('\n');
+
+  it('gives the error and squared error against a true value named in words', () => {
+    expect(math('m=2, b=1 に落ち着いたとして、x=3 の予測って7でok? 実測が8だったら誤差いくつ', 'ja')).toContain('誤差は 8 − 7 = 1、二乗誤差は 1² = 1');
+    expect(math('my fit ended with m=0.5 and b=-2. what does it predict at x=10? true y there is 4, so whats the squared error', 'en')).toContain('the squared error 1² = 1');
+  });
+
+  it('reads a prediction row asked as "so the prediction is", and whether a row cut short sums to 1', () => {
+    expect(math('model.predict(img) gives [[0.02, 0.01, 0.90, 0.07]]. so the prediction is...?', 'en')).toMatch(/^The prediction is class 2 \(probability 0\.9/);
+    expect(math('model.predict したら [0.01, 0.97, 0.0, ...] みたいなのが出てきた。これ全部足すと1？', 'ja')).toMatch(/^はい、softmax の出力は全部足すと 1.*見えている 3 個だけで 0\.98.*クラス 1 が予測/);
+    // Sigmoid outputs over 1 in total are not a softmax row.
+    expect(math("my predict output looks like [0.99, 0.97, 0.02, 0.88, ...] and it doesn't add up to 1. last layer is Dense(10, activation='sigmoid')", 'en')).not.toMatch(/add up to 1\. Each value/);
+  });
+
+  it("checks the asker's one-hot row for a label", () => {
+    expect(math('label 3 in one-hot with 5 classes is [0,0,1,0,0] right?', 'en')).toMatch(/^No: label 3 is \[0, 0, 0, 1, 0\].*\[0, 0, 1, 0, 0\] has its 1 at index 2, so it is label 2/);
+    expect(math('5クラスでラベル3のone-hotは [0,0,0,1,0] で合ってる？', 'ja')).toMatch(/^はい、合っています/);
+  });
+
+  it('checks a summary row quoted in prose against the layer before it', () => {
+    expect(math('summaryで conv2d_1 (Conv2D)  (None, 14, 14, 50)  33800 ってなってる。1個前が (None, 14, 14, 75) なんだけどこの数字あってる？', 'ja')).toMatch(/^33,800 で合っています。.*3×3×75×50 = 33,750.*\(3×3×75 \+ 1\) × 50/);
+    expect(math('dense (Dense) (None, 10) 1300 and before it (None, 128)?', 'en')).toMatch(/\(128 \+ 1\) × 10 = 1,290, not 1,300/);
+  });
+
+  it('reads the 784 error as images to flatten, also when only the data shape is named', () => {
+    const ja = computeFromQuestion("Dense(units=512, activation='relu', input_shape=(784,)) で作ったモデルに x_train (60000, 28, 28) のままfitしたら expected axis -1 of input shape to have value 784 って怒られた", 'ja');
+    expect(ja.map((c) => c.kind)).toEqual(['error']);
+    expect(ja[0].text).toMatch(/28×28 = 784.*reshape\(-1, 784\).*Flatten\(input_shape=\(28, 28\)\)/);
+  });
+
+  it('counts evaluation batches from a data size named with the data set', () => {
+    expect(math('model.evaluate(x_valid, y_valid) on the 7172 ASL validation images shows 225/225. why 225?', 'en')).toMatch(/7,172 \/ 32.*→ 225 \(224 full batches of 32 and a last batch of 4/);
+  });
+
+  it('differentiates a composition in function notation and shows the inner substitution', () => {
+    expect(math('f(x) = 3*g(x), g(x) = x^2. df/dx at x=2 using the chain rule? want to check i get it', 'en')).toMatch(/^∂f\/∂x = 12\.[\s\S]*∂f\/∂g × ∂g\/∂x = 3 × 4 = 12/);
+    expect(math('連鎖律の練習: y = (2x+1)^2 をxで微分して x=1 のときの値は？', 'ja')).toContain('u = 2x + 1 と置くと y = u^2、dy/du = 2u = 6、du/dx = 2、掛けて 6 × 2 = 12');
+    // One L(w) and a plain (w − 3)^2: the step calculator's answer, no substitution.
+    expect(math('trying to get gradient descent by hand: L(w) = (w-3)^2, start at w=0, learning rate 0.1. what is w after 1 step and after 2 steps?', 'en')).toMatch(/^After 2 steps: w = 1\.08/);
+  });
+});

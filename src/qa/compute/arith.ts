@@ -1043,14 +1043,21 @@ function oneHotLabel(t: string): ArithResult | undefined {
   // A traceback's shapes are the error's (errors.ts reads them), not a question about encoding.
   if (!/(to_cat[ae]g[oe]rical|one[- ]?hot|ワンホット)/i.test(t) || /(Error|Traceback|Exception)\b/.test(t)) return undefined;
   // Literal labels in the call, or a printed array of labels, have their own calculators.
-  if (/to_categorical\(\s*[\[\d]/.test(t) || /\[\s*\d{1,3}(?:[\s,]+\d{1,3}){1,}\s*\]/.test(t)) return undefined;
-  if (!/(look like|become|shape|turn into|what (is|does|do|would)|なる|なり|形|結果|出力|output|どう|何)/i.test(t)) return undefined;
+  // The asker's own one-hot row to check ("label 3 with 5 classes is [0,0,1,0,0], right?"): one 1 among 0s.
+  const claimed = /\[\s*([01](?:\s*,\s*[01]){1,})\s*\]/.exec(t);
+  const claimRow = claimed ? claimed[1].split(',').map((v) => Number(v.trim())) : undefined;
+  const claim = claimRow && claimRow.filter((v) => v === 1).length === 1 ? claimRow : undefined;
+  if (/to_categorical\(\s*[\[\d]/.test(t) || (!claim && /\[\s*\d{1,3}(?:[\s,]+\d{1,3}){1,}\s*\]/.test(t))) return undefined;
+  if (!/(look like|become|shape|turn into|what (is|does|do|would)|なる|なり|形|結果|出力|output|どう|何|right|correct|合って|正しい|[?？])/i.test(t)) return undefined;
   const classes =
     /num_classes\s*=\s*(\d+)/.exec(t) ?? /to_categorical\(\s*[\w.\[\]:]+\s*,\s*(\d+)\s*\)/.exec(t) ?? /(\d+)\s*(?:classes|クラス|種類)/i.exec(t);
   if (!classes) return undefined;
   const n = Number(classes[1]);
   if (!(n >= 2 && n <= 1000)) return undefined;
-  const label = /(?:\blabels?|ラベル|\bclass(?!es)|クラス|\bdigit|数字)\s*(?:=|が|は|of|is|:)?\s*(\d{1,3})(?![\d.,]|\s*(?:classes|クラス|種類|個|つ))/i.exec(t) ?? /(?<![\w.])y\s*=\s*(\d{1,3})(?![\d.])/.exec(t);
+  const label =
+    /(?:\blabels?|ラベル|\bclass(?!es)|クラス|\bdigit|数字)\s*(?:=|が|は|of|is|:)?\s*(\d{1,3})(?![\d.,]|\s*(?:classes|クラス|種類|個|つ))/i.exec(t) ??
+    /(?<![\w.])y\s*=\s*(\d{1,3})(?![\d.])/.exec(t) ??
+    /(?:one[- ]?hot|to_categorical|ワンホット)\s*(?:of|for|encoding of|で|の)\s*(\d{1,3})(?![\d.,]|\s*(?:classes|クラス|種類|個|つ))/i.exec(t);
   const shape = /\(\s*(\d{1,3}(?:,\d{3})+|\d+)\s*,\s*\)/.exec(t);
   if (!label && !shape) return undefined;
   const k = label ? Number(label[1]) : undefined;
@@ -1060,6 +1067,16 @@ function oneHotLabel(t: string): ArithResult | undefined {
   if (k !== undefined && k >= n) {
     ja.push(`ラベル ${k} は num_classes=${n} では表せません。列は 0〜${n - 1} しかないので、to_categorical は IndexError になります。num_classes は「一番大きいラベル + 1」以上にしてください。`);
     en.push(`Label ${k} does not fit num_classes=${n}: the columns are 0 to ${n - 1}, so to_categorical raises an IndexError. num_classes must be at least the largest label + 1.`);
+  } else if (k !== undefined && claim && claim.length === n) {
+    const row = hotRow(k, n);
+    const at = claim.indexOf(1);
+    if (at === k) {
+      ja.push(`はい、合っています。ラベル ${k} は ${row}（長さ ${n}、0 から数えてインデックス ${k} だけが 1）です。`);
+      en.push(`Yes: label ${k} is ${row} (${n} values, the 1 at index ${k}, counting from 0).`);
+    } else {
+      ja.push(`いいえ、ラベル ${k} は ${row} です。位置は 0 から数えるので、1 が立つのはインデックス ${k}（左から ${k + 1} 番目）です。[${claim.join(', ')}] は 1 がインデックス ${at} にあるので、ラベル ${at} を表します。`);
+      en.push(`No: label ${k} is ${row}. Positions count from 0, so the 1 is at index ${k} (the ${ordinal(k + 1)} from the left); [${claim.join(', ')}] has its 1 at index ${at}, so it is label ${at}.`);
+    }
   } else if (k !== undefined) {
     const row = hotRow(k, n);
     ja.push(`ラベル ${k} は ${row} になります（長さ ${n}、0 から数えてインデックス ${k}、左から ${k + 1} 番目だけが 1）。表示は小数の 0. と 1. です。`);
@@ -1397,6 +1414,36 @@ function augmentRanges(t: string): ArithResult | undefined {
 }
 
 /**
+ * "Do these add up to 1?" about a pasted row of predict's outputs, whole or
+ * cut short with "...": yes for a softmax output, with the sum of what was
+ * shown and the class the largest value picks.
+ */
+function sumAsked(t: string): ArithResult | undefined {
+  if (!/(全部|ぜんぶ|すべて|全て)?(足す|足し|たす|たし)(と|たら|合わせ)|合計(は|が|って|すると)?\s*1|総和|\b(sums?|add(s)? up|adding up|total)\b.{0,12}\b(to|equal|=)?\s*(1|one)\b/i.test(t)) return undefined;
+  const m = /\[\s*\[?\s*((?:[-−]?\d+(?:\.\d+)?(?:e-?\d+)?\s*,\s*){1,}[-−]?\d+(?:\.\d+)?(?:e-?\d+)?)\s*(,\s*(?:\.{3}|…)\s*)?\]?\s*\]/i.exec(t);
+  if (!m) return undefined;
+  const row = numberList(m[1].replace(/−/g, '-'));
+  if (!row || row.length < 2 || row.some((v) => v < 0 || v > 1)) return undefined;
+  const cut = !!m[2];
+  const total = row.reduce((a, b) => a + b, 0);
+  // Over 1 already (sigmoid outputs), or a whole row far from 1: not a softmax row.
+  if (total > 1.02 || (!cut && Math.abs(total - 1) > 0.02)) return undefined;
+  let k = 0;
+  row.forEach((v, i) => {
+    if (v > row[k]) k = i;
+  });
+  const shown = show(Math.round(total * 1e4) / 1e4);
+  const top = row[k] > 0.5 || !cut;
+  return {
+    topic: 'classification-softmax',
+    text: {
+      ja: `はい、softmax の出力は全部足すと 1 になります。各値はそのクラスである確率で、${cut ? `見えている ${row.length} 個だけで ${shown}、残りの値の合計は ${show(Math.round((1 - total) * 1e4) / 1e4)} です` : `この ${row.length} 個の合計は ${shown} です（float32 の丸めで 0.9999999 などになることもあります）`}。${top ? `いちばん大きい ${show(row[k])} の位置、0 から数えてクラス ${k} が予測で、\`np.argmax(pred[0])\` で取り出せます。` : ''}`,
+      en: `Yes: softmax outputs add up to 1. Each value is the probability of its class; ${cut ? `the ${row.length} shown already sum to ${shown}, so the rest share ${show(Math.round((1 - total) * 1e4) / 1e4)}` : `these ${row.length} sum to ${shown} (float32 rounding can print 0.9999999)`}.${top ? ` The largest, ${show(row[k])}, is at position ${k} counted from 0, so the predicted class is ${k} (\`np.argmax(pred[0])\`).` : ''}`,
+    },
+  };
+}
+
+/**
  * The class a pasted prediction picks: a row of probabilities (summing to
  * about 1, as `predict` prints after a softmax, `1.2e-07` included) and a
  * question of which class or digit it is. The answer is the index of the
@@ -1404,7 +1451,9 @@ function augmentRanges(t: string): ArithResult | undefined {
  */
 function predictedClass(t: string): ArithResult | undefined {
   if (!/(predict|予測|出力|output|softmax|ソフトマックス)/i.test(t)) return undefined;
-  const asks = /(どれ|どの|何番|なんばん|何の数字|答え|which|what (class|digit|number)|the answer|argmax|読み方|読め|読む|数字で|how (do|to) read|mean|as a (digit|number|class)|get the (digit|class|label|number))/i.test(t);
+  const asks = /(どれ|どの|何番|なんばん|何の数字|答え|which|what (class|digit|number)|the answer|argmax|読み方|読め|読む|数字で|how (do|to) read|mean|as a (digit|number|class)|get the (digit|class|label|number)|(the |so |my )prediction (is|=)|what('s| is) (the|it'?s|its) prediction|予測(は|って)(何|なに|どれ|いくつ|[?？]|\.{2,}|…)|予測結果(は|って))/i.test(t);
+  const sum = sumAsked(t);
+  if (sum) return sum;
   const rows = [...t.matchAll(/\[([^\[\]]{5,400})\]/g)]
     .map((m) => numberList(m[1]))
     .filter((l): l is number[] => !!l && l.length >= 3 && l.every((v) => v >= 0 && v <= 1) && Math.abs(l.reduce((a, b) => a + b, 0) - 1) < 0.02);

@@ -171,12 +171,29 @@ const READERS: Reader[] = [
   },
   // An image with the wrong number of colour channels, or a table with one column too many.
   (t) => {
-    const m = /expected axis -1 of input shape to have value (\d+),? but received input with shape \(([^)]*)\)/i.exec(t);
-    if (!m) return undefined;
-    const want = Number(m[1]);
-    const got = dims(m[2]);
+    const full = /expected axis -1 of input shape to have value (\d+),? but received input with shape \(([^)]*)\)/i.exec(t);
+    // The message quoted without its shape, the data's shape named beside it ("x_train (60000, 28, 28) のまま").
+    const bare = full ? undefined : /expected axis -1 of input shape to have value (\d+)/i.exec(t);
+    const named = bare ? /\((\s*(?:None|\d+)\s*(?:,\s*\d+\s*){2,3})\)/.exec(t.replace(bare[0], '')) : undefined;
+    if (!full && !named) return undefined;
+    const want = Number((full ?? bare)![1]);
+    const got = dims(full ? full[2] : named![1]);
     const last = got[got.length - 1];
     if (typeof last !== 'number') return undefined;
+    // Images of h × w given to a Dense layer that takes flat rows of h·w: Flatten or reshape.
+    const hw = got.slice(1).filter((d): d is number => typeof d === 'number');
+    if (got.length >= 3 && hw.length === got.length - 1 && hw.reduce((a, b) => a * b, 1) === want) {
+      const flat = hw.join('×');
+      return {
+        kind: 'images-into-flat-dense',
+        alone: true,
+        topic: 'keras-api-errors',
+        text: {
+          ja: `最初の Dense は長さ ${want} の 1 次元のベクトル（input_shape=(${want},)）を期待していますが、画像を ${shape(got)} の形のまま渡しているので、最後の軸が ${last} になっています。${flat} = ${want} なので、画像を平らにすれば合います：\`x_train = x_train.reshape(-1, ${want})\`（検証・テストデータも同じく）にするか、モデルの先頭に \`Flatten(input_shape=(${hw.join(', ')}))\` を入れて input_shape=(${want},) を外してください。`,
+          en: `The first Dense layer expects flat vectors of length ${want} (input_shape=(${want},)), but the images are passed as ${shape(got)}, so the last axis is ${last}. ${flat} = ${want}, so flattening them fits: \`x_train = x_train.reshape(-1, ${want})\` (and the same for the validation and test data), or put \`Flatten(input_shape=(${hw.join(', ')}))\` first in the model instead of input_shape=(${want},).`,
+        },
+      };
+    }
     if (got.length === 4 && want === 1 && last === 3) {
       return {
         kind: 'rgb-into-grayscale-model',

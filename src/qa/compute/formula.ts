@@ -321,12 +321,16 @@ export interface FormulaResult {
 
 /** The derivative (or update) the question asks for, from the formulas and values it writes. */
 export function computeFormula(question: string): FormulaResult | undefined {
-  const text = question
+  let text = question
     .replace(/²/g, '^2')
     .replace(/³/g, '^3')
     .normalize('NFKC').replace(/[−–]/g, '-').replace(/[（]/g, '(').replace(/[）]/g, ')')
     // |w − 3| as the textbook writes an absolute value.
     .replace(/\|([^|\n]{1,40})\|/g, 'abs($1)');
+  // Function notation, f(x) = 3*g(x), g(x) = x^2: each defined f(x) read as the name f.
+  const fnNames = [...new Set([...text.matchAll(/(?<![\w.])([a-zA-Z])\(\s*([a-z])\s*\)\s*=(?!=)/g)].map((m) => `${m[1]}\\(\\s*${m[2]}\\s*\\)`))];
+  // Only a composition (two or more functions defined); one L(w) = … is the gradient-step calculators'.
+  if (fnNames.length >= 2) text = text.replace(new RegExp(`(?<![\\w.])(?:${fnNames.join('|')})`, 'g'), (m) => m[0]);
   // A sum over the samples (Σ, ∑) is not a formula this parser reads (Σ would be taken for σ).
   if (/[Σ∑]/.test(text)) return undefined;
   const { defs, values, both } = readFormulas(text);
@@ -379,7 +383,7 @@ export function computeFormula(question: string): FormulaResult | undefined {
       // Where each factor comes from: the link's derivative written out, then its value here.
       const forms = local.map((l) => {
         const d = simplify(sdiff(defs.get(l.of)!.node, l.by));
-        return d.k === 'num' && Number.isNaN(d.v) ? undefined : `∂${l.of}/∂${l.by} = ${show(d)} = ${num(l.d)}`;
+        return d.k === 'num' && Number.isNaN(d.v) ? undefined : d.k === 'num' ? `∂${l.of}/∂${l.by} = ${num(l.d)}` : `∂${l.of}/∂${l.by} = ${show(d)} = ${num(l.d)}`;
       });
       const whereJa = forms.every(Boolean) ? `（${forms.join('、')}）` : '';
       const whereEn = forms.every(Boolean) ? ` (${forms.join('; ')})` : '';
@@ -390,8 +394,12 @@ export function computeFormula(question: string): FormulaResult | undefined {
       const def = defs.get(r.f)!.node;
       const d = varsOf(def).has(r.x) ? simplify(sdiff(def, r.x)) : undefined;
       const form = d && !(d.k === 'num') ? `${show(d)} = ` : '';
-      chainJa.push(`∂${r.f}/∂${r.x} = ${form}${num(r.g.d)}`);
-      chainEn.push(`∂${r.f}/∂${r.x} = ${form}${num(r.g.d)}`);
+      // A power of an inner expression, (2x + 1)^2: the chain rule's two factors, with u for the inside.
+      const inner = innerPower(def, r.x, values);
+      const subJa = inner ? `（u = ${inner.u} と置くと ${r.f} = u^${inner.n}、d${r.f}/du = ${inner.outer} = ${num(inner.dOuter)}、du/d${r.x} = ${num(inner.dInner)}、掛けて ${num(inner.dOuter)} × ${par(inner.dInner)} = ${num(r.g.d)}）` : '';
+      const subEn = inner ? ` (with u = ${inner.u}: ${r.f} = u^${inner.n}, d${r.f}/du = ${inner.outer} = ${num(inner.dOuter)}, du/d${r.x} = ${num(inner.dInner)}, multiplied: ${num(inner.dOuter)} × ${par(inner.dInner)} = ${num(r.g.d)})` : '';
+      chainJa.push(`∂${r.f}/∂${r.x} = ${form}${num(r.g.d)}${subJa}`);
+      chainEn.push(`∂${r.f}/∂${r.x} = ${form}${num(r.g.d)}${subEn}`);
     }
   }
   const updJa: string[] = [];
@@ -483,6 +491,24 @@ function topo(roots: string[], defs: Formulas['defs']): string[] {
   };
   roots.forEach(visit);
   return out;
+}
+
+/**
+ * A definition that is a power of an inner expression of x ((2x + 1)^2, or
+ * 3(x^2 + 1)^3 without the factor): the inner expression, the outer and
+ * inner derivatives at the values given.
+ */
+function innerPower(def: Node, x: string, values: Formulas['values']): { u: string; n: number; outer: string; dOuter: number; dInner: number } | undefined {
+  const pow = def.k === 'bin' && def.op === '^' ? def : undefined;
+  if (!pow || pow.b.k !== 'num' || pow.a.k === 'var' || pow.a.k === 'num' || !varsOf(pow.a).has(x)) return undefined;
+  // One variable inside, with a slope other than ±1: (w − 3)^2 or (y − (w·x + b))^2 need no substitution.
+  if (varsOf(pow.a).size !== 1 || !values.has(x)) return undefined;
+  const n = pow.b.v;
+  const inner = evalDual(pow.a, (name) => ({ v: values.get(name)!, d: name === x ? 1 : 0 }));
+  if (Math.abs(inner.d) === 1) return undefined;
+  const dOuter = n * inner.v ** (n - 1);
+  const outer = n - 1 === 1 ? `${num(n)}u` : `${num(n)}u^${num(n - 1)}`;
+  return { u: show(pow.a), n, outer, dOuter, dInner: inner.d };
 }
 
 /** d f / d x with every other name at its value (definitions substituted). */

@@ -48,7 +48,7 @@ export function namedNumbers(text: string): Map<string, number> {
     put('m', gw[1]);
     put('b', gw[2]);
   }
-  const target = new RegExp(String.raw`(?:正解|目標|target|label)\s*(?:値|value)?\s*(?:は|が|を|of|=|:|is)?\s*${NUMBER}`, 'i').exec(t);
+  const target = new RegExp(String.raw`(?:正解|目標|target|label|実測|実際の値|真の値|本当の値|(?:true|actual|real|observed|measured) (?:y|value))\s*(?:値|value)?\s*(?:there|at that point|at that x|here|そこで|では|で)?\s*(?:は|が|を|of|=|:|is|was|were)?\s*${NUMBER}`, 'i').exec(t);
   if (target) put('t', target[1]);
   return out;
 }

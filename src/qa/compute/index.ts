@@ -13,7 +13,7 @@ import { readError } from './errors.ts';
 import { computeGradient } from './gradient.ts';
 import { computeArithmetic, lrSweepRows, ordinal } from './arith.ts';
 import { bareLayerPattern, formatCount as fmt, IMPORT_LINE, shapeText, summarizeModels, whatIfModels, type ModelSummary } from './keras.ts';
-import { explainParamCount, explainSummary, parseSummaryTable } from './summary.ts';
+import { checkQuotedRow, explainParamCount, explainSummary, parseSummaryTable } from './summary.ts';
 import { parseLog, readLog, type Finding } from './log.ts';
 import { findCalls } from './pyargs.ts';
 import { computeSteps, positionalFitBatch, type StepsResult } from './steps.ts';
@@ -707,7 +707,7 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
   // Nor when a pretrained base is named beside a new Dense head: the count quoted is the base's ("VGG16 without top = 14,714,688"),
   // not the head's (a count of one of the base's own convolutions is still read back).
   const pretrained = /\b(VGG1[69]|ResNet\d*|MobileNet\w*|InceptionV3|EfficientNet\w*|include_top)\b/i.test(text) && !/(Conv2D|conv\d|filters|kernels|フィルタ|カーネル)/i.test(text);
-  const readBack = table || err || complete || pretrained ? undefined : explainParamCount(text, lang);
+  const readBack = table || err || complete || pretrained ? undefined : (checkQuotedRow(text, lang) ?? explainParamCount(text, lang));
   if (readBack) out.push({ kind: 'model', text: readBack, topic: /Conv2D/.test(text) ? 'cnn-convolution' : undefined });
   if (!table && !readBack && models.length && ASKS_MODEL.test(prose) && !err) {
     const hasConv = models.some((m) => m.rows.some((r) => r.kind === 'Conv2D'));

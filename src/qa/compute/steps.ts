@@ -76,7 +76,7 @@ export function sampleCounts(text: string): number[] {
   const t = text.normalize('NFKC');
   const found: { at: number; n: number }[] = [];
   const patterns = [
-    new RegExp(`(?<![x×*\\d.,])${NUM}[ \\t]*(?:の)?(枚|件|個|行|サンプル|(?:(?:labell?ed|labeled|training|train|test|validation|my|own)[ \\t]+)+(?:images?|photos?|pictures?|samples?|examples?|rows?|digits?|records?|data|set)\\b|images?\\b|photos?\\b|pictures?\\b|samples?\\b|examples?\\b|rows?\\b|digits?\\b|records?\\b|data points?\\b)`, 'gi'),
+    new RegExp(`(?<![x×*\\d.,])${NUM}[ \\t]*(?:の)?(枚|件|個|行|サンプル|(?:(?:labell?ed|labeled|training|train|test|validation|valid|my|own|asl|mnist|iris|sign[- ]language|handwritten|gr[ae]yscale|colou?r)[ \\t]+)+(?:images?|photos?|pictures?|samples?|examples?|rows?|digits?|records?|data|set)\\b|images?\\b|photos?\\b|pictures?\\b|samples?\\b|examples?\\b|rows?\\b|digits?\\b|records?\\b|data points?\\b)`, 'gi'),
     new RegExp(`(訓練データ|学習データ|テストデータ|検証データ|データ|train(ing)? (set|data)|test (set|data)|dataset|data set|[xX]_train( is| has|は|が)?|len\\(\\w+\\)\\s*(→|->|=|is|:|は))\\s*(は|が|を|of|is|has|:|=)?\\s*${NUM}`, 'gi'),
     /\(\s*(\d{2,7})\s*,\s*\d+/g,
     // "120 train / 30 test", 「訓練 120」 without a noun after the count.

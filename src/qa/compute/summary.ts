@@ -200,3 +200,50 @@ export function explainParamCount(text: string, lang: Lang): string | undefined 
   }
   return undefined;
 }
+
+/**
+ * One row of a summary quoted in prose with the layer before it
+ * ("conv2d_1 (Conv2D) (None, 14, 14, 50) 33800; the one before is
+ * (None, 14, 14, 75), is that right?"): the count checked against the input
+ * the asker names, (k×k×channels + 1) × filters for a Conv2D,
+ * (inputs + 1) × units for a Dense.
+ */
+export function checkQuotedRow(text: string, lang: Lang): string | undefined {
+  const t = text.normalize('NFKC');
+  const row = /\b[A-Za-z_][\w.]*\s+\((Conv2D|Dense)\)\s*\(\s*None\s*((?:,\s*\d+\s*){1,3})\)\s+([\d,]{2,})(?![\d,])/.exec(t);
+  if (!row) return undefined;
+  const out = row[2].split(',').map((x) => x.trim()).filter(Boolean).map(Number);
+  const n = Number(row[3].replace(/,/g, ''));
+  // The input: another output shape named in the text, not the row's own.
+  const rest = t.slice(0, row.index) + ' ' + t.slice(row.index + row[0].length);
+  const prev = /\(\s*None\s*((?:,\s*\d+\s*){1,3})\)/.exec(rest);
+  if (!prev) return undefined;
+  const inShape = prev[1].split(',').map((x) => x.trim()).filter(Boolean).map(Number);
+  const ja = lang === 'ja';
+  const units = out[out.length - 1];
+  const cin = inShape[inShape.length - 1];
+  if (row[1] === 'Conv2D') {
+    if (out.length !== 3 || inShape.length !== 3) return undefined;
+    const per = n / units - 1;
+    const k = Math.sqrt(per / cin);
+    if (Number.isInteger(per) && Number.isInteger(k)) {
+      const w = k * k * cin * units;
+      return ja
+        ? `${fmt(n)} で合っています。入力が ${cin} チャンネルなので、${k}×${k} のフィルター 1 枚は ${k}×${k}×${cin} = ${fmt(k * k * cin)} 個の重み（入力のチャンネル全部にまたがる）を持ちます。それが ${units} 枚で ${k}×${k}×${cin}×${units} = ${fmt(w)}、フィルターごとのバイアス ${units} 個を足して ${fmt(w)} + ${units} = ${fmt(n)}、つまり (${k}×${k}×${cin} + 1) × ${units} です。縦横の大きさ（${inShape[0]}×${inShape[1]}）はパラメータ数に関係しません。`
+        : `${fmt(n)} is right. The input has ${cin} channels, so each ${k}×${k} filter has ${k}×${k}×${cin} = ${fmt(k * k * cin)} weights (it spans every input channel); ${units} filters make ${k}×${k}×${cin}×${units} = ${fmt(w)}, plus one bias per filter: ${fmt(w)} + ${units} = ${fmt(n)}, i.e. (${k}×${k}×${cin} + 1) × ${units}. The height and width (${inShape[0]}×${inShape[1]}) do not enter the count.`;
+    }
+    const three = (9 * cin + 1) * units;
+    return ja
+      ? `入力が ${cin} チャンネルなら、3×3 のカーネルで (3×3×${cin} + 1) × ${units} = ${fmt(three)} になるはずです。${fmt(n)} はどの正方形のカーネルでも ${cin} チャンネルの入力とは合わないので、この層の本当の入力（直前の層の出力の最後の数）かカーネルの大きさを確かめてください。`
+      : `With ${cin} input channels a 3×3 kernel gives (3×3×${cin} + 1) × ${units} = ${fmt(three)}. ${fmt(n)} fits no square kernel on ${cin} channels, so check this layer's real input (the last number of the previous layer's output) or its kernel size.`;
+  }
+  if (out.length !== 1 || inShape.length !== 1) return undefined;
+  const want = (cin + 1) * units;
+  return want === n
+    ? ja
+      ? `${fmt(n)} で合っています。Dense は入力 ${cin} 個すべてとユニット ${units} 個を結ぶので、重み ${cin}×${units} = ${fmt(cin * units)} にユニットごとのバイアス ${units} 個を足して (${cin} + 1) × ${units} = ${fmt(n)} です。`
+      : `${fmt(n)} is right. A Dense layer connects all ${cin} inputs to each of its ${units} units: ${cin}×${units} = ${fmt(cin * units)} weights plus one bias per unit, (${cin} + 1) × ${units} = ${fmt(n)}.`
+    : ja
+      ? `入力が ${cin} 個なら (${cin} + 1) × ${units} = ${fmt(want)} になるはずで、${fmt(n)} とは合いません。この層の本当の入力（直前の層の出力の最後の数）を確かめてください。`
+      : `With ${cin} inputs it should be (${cin} + 1) × ${units} = ${fmt(want)}, not ${fmt(n)}; check this layer's real input (the last number of the previous layer's output).`;
+}
