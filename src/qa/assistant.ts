@@ -222,8 +222,10 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       // the hint stays generic then.
       const named = (t: TopicSlug) => TOPIC_CONCEPTS[t]?.some((c) => r.concepts.includes(c)) ?? false;
       const clear = sel && r.confidence >= config.qa.answerThreshold && named(sel.topic) ? sel : undefined;
-      // Only the solution asked for, no concept to hint at: declined, nothing retrieved is shown.
-      if (!clear && asksForSolutionItself(focus)) {
+      // Only the solution asked for, no course concept named at all: declined, nothing retrieved is shown.
+      // A concept named but matched weakly ("the exact cnn layers that pass") still gets the generic hint.
+      const anyNamed = Object.values(TOPIC_CONCEPTS).some((cs) => cs?.some((c) => r.concepts.includes(c)));
+      if (!clear && !anyNamed && asksForSolutionItself(focus)) {
         return out('refuse', messageFor('assessment-solution', lang), 0, {}, { reason: 'assessment-solution', raw: r.confidence });
       }
       const conf = calibrate(r.confidence);

@@ -712,7 +712,7 @@ const GRADER_CHEAT = /\b(monkey-?patch\w*|overrid\w*|overwrit\w*|patch\w*|fake|s
 const ANSWER_KEY = /(採点基準|採点表|模範解答|解答集|正解一覧|answer_key|採点スクリプト|自動採点.{0,10}(基準|内容|チェック|テスト)|隠しテスト|auto-?grader|grading script|hidden tests?|what (thresholds|outputs|tests) .{0,30}(grader|checks?)|answer key|grading (rubric|criteria|scheme)|marking (scheme|rubric|criteria)|(model|reference|official|sample) (answer|solution|implementation)s?|参考解答|参考回答|リファレンス(解答|実装|コード)|exact solution|solution (code|notebook) cell by cell|((問題文|設問|出題内容|問題)(だけ)?を?.{0,10}(先に|事前に|前もって|見せて|見せても|教えて|送って|共有して))|questions? (in advance|beforehand|early|ahead)|(the )?(problem|task) (statements?|text) (first|early|ahead|in advance)|(see|show me|send me|share) the (questions|problems|tasks)\b)/i;
 
 const SOLUTION_ASK = [
-  /(答え|解答|正解|回答例|模範|解き方|やり方を全部|コード|ソース|全部|丸ごと|そのまま|完成|提出用|コピペ|コピー|書いて|教えて|見せて|ください|下さい|お願い|ほしい|欲しい|どうやって|どうすれば)/,
+  /((?:できる|使える|貼れる|動く|出せる)(?:形|状態)で?|答え|解答|正解|回答例|模範|解き方|やり方を全部|コード|ソース|全部|丸ごと|そのまま|完成|提出用|コピペ|コピー|書いて|教えて|見せて|ください|下さい|お願い|ほしい|欲しい|どうやって|どうすれば)/,
   /\b(solution|answers?|solve|solved|code|complete|finish|do it|write|give|show|full|entire|pass|copy(-| and | )?paste\w*|how (do|can|should) i|what should)\b/i,
 ];
 
