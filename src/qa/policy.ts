@@ -623,7 +623,7 @@ const OUT_OF_SCOPE: ScopeRule[] = [
     reason: 'out-of-scope:logistics',
     patterns: [
       /(休憩|昼休み|昼食|お昼|ランチ|トイレ|会場|駐車場|wi-?fi|遅刻|早退|欠席|出欠|次回の(講座|回)|タイムテーブル|時間割|(講座|当日|今日|本日|研修|ワークショップ|午後|午前)の?(スケジュール|日程|予定)|録画|アーカイブ配信|懇親会|アンケート|締め切り|締切|提出期限|何時(まで|から|に|頃)|終了時刻|開始時刻|終わる時間|始まる時間)/i,
-      /\b(lunch|coffee break|break time|restroom|toilet|bathroom|parking|venue|wi-?fi|(today'?s|the course|the workshop|class) schedule|agenda|timetable|recording|recorded|attendance|deadline|due date|survey|what time (is|does|do|will|should) (the |we |today'?s )?(lunch|break|session|workshop|class|course|day|start|end|finish|begin)|when does (the|today'?s)? ?(session|workshop|course|class|day|lunch|break)|next session|leave early|arrive late|be late)\b/i,
+      /\b(lunch|coffee break|break time|restroom|toilet|bathroom|parking|venue|wi-?fi|(today'?s|the course|the workshop|class) schedule|agenda|timetable|recording|recorded|attendance|deadline|due date|survey|what time (is|does|do|will|should) (the |we |today'?s |today |it |this )?(lunch|break|session|workshop|class|course|day|start|end|finish|begin)|(is there|are there|do we (get|have)|will there be) (a |any )?(break|breaks|lunch)\b|when does (the|today'?s)? ?(session|workshop|course|class|day|lunch|break)|next session|leave early|arrive late|be late)\b/i,
     ],
     unless: /(kernel|カーネル|notebook|ノートブック|\bcells?\b|セル|\bfit\b|\bmodel\b|モデル|\bloss\b|epoch|エポック|error|エラー|accuracy|精度|gpu|学習率|learning rate|\btf\.|\btape\b|gradienttape|\w\.\w+\()/i,
   },

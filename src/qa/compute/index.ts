@@ -725,7 +725,8 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
     }
   }
   const grad = computeGradient(text);
-  if (grad) out.push({ kind: 'math', text: grad.text[lang], topic: grad.kind === 'chain' ? 'backpropagation' : 'gradient-descent' });
+  // A prediction or the best line of y = mx + b is the line-fitting lesson; a chain is backpropagation; the rest are gradient steps.
+  if (grad) out.push({ kind: 'math', text: grad.text[lang], topic: grad.kind === 'chain' ? 'backpropagation' : grad.kind === 'prediction' || grad.kind === 'fit' ? 'linear-regression' : 'gradient-descent' });
   // A learning-rate sweep (one line per rate) is not one run's log.
   // (A healthy run is named only when the asker wonders whether it is overfitting or fine.)
   const asksHealth = /(overfit|過学習|\b(fine|ok|okay|normal|healthy|good)\b|大丈夫|問題ない|順調|正常)/i.test(text);
