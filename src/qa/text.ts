@@ -39,7 +39,8 @@ const HOW_TO_TELL = new RegExp(
 /** NFKC, lower case, one space between words. */
 export function normalize(text: string): string {
   // "60,000" and "60000" are one number.
-  const n = foldKanaTypos(text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim()).replace(/(?<=\d),(?=\d{3}(?!\d))/g, '');
+  // Curly apostrophes are the straight one (model’s, don’t).
+  const n = foldKanaTypos(text.normalize('NFKC').toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ').trim()).replace(/(?<=\d),(?=\d{3}(?!\d))/g, '');
   const told = n.replace(HOW_TO_TELL, ' ');
   if (told === n) return n;
   // The punctuation the phrase leaves stranded goes with it ("what is a gradient, conceptually?").
@@ -172,11 +173,13 @@ export function analyze(normalized: string): Analysis {
       // Identifiers such as to_categorical, val_loss or iris.target: keep the whole and the parts.
       const pieces = raw.includes('.') && /[a-z]{2}/.test(raw) ? raw.split('.').filter(Boolean) : [raw];
       const parts = [raw, ...(pieces.length > 1 ? pieces : []), ...pieces.flatMap((p) => (p.includes('_') ? p.split('_').filter(Boolean) : []))];
-      for (const p of parts) {
+      for (const part of parts) {
+        // A possessive is its word: sigmoid's output, the model's weights.
+        const p = part.replace(/(?<=[a-z0-9])['’]s$/, '');
         const s = stem(p.replace(/^[.'+\-]+|[.'+\-]+$/g, ''));
         if (!s) continue;
         // The whole and its dotted pieces are words of the sequence (a glossary form may be y_train in y_train.shape).
-        if (p === raw || (pieces.length > 1 && pieces.includes(p))) sequence.push(s);
+        if (part === raw || (pieces.length > 1 && pieces.includes(part))) sequence.push(s);
         const bare = p.replace(/^[.'+\-]+|[.'+\-]+$/g, '');
         if (!EN_STOP.has(s) && !EN_STOP.has(bare) && !(s.length === 1 && !/[0-9]/.test(s))) words.push(s);
       }

@@ -986,6 +986,13 @@ describe('found in batch 28', () => {
     expect(ja[0].text).toMatch(/28×28 = 784.*reshape\(-1, 784\).*Flatten\(input_shape=\(28, 28\)\)/);
   });
 
+  it('sends a diverged rate of 1 with no optimizer named back to the defaults, not to a tenth', () => {
+    const t = math('learning_rate=1.0 にしてみたら\nEpoch 1/5\n1875/1875 [==============================] - 6s 3ms/step - loss: nan - accuracy: 0.0987\nってなった。バグ？', 'ja');
+    expect(t).toContain('SGD なら既定の 0.01、Adam なら既定の 0.001');
+    expect(t).toContain('Adam では 1 の 1/10 の 0.1 でもまだ大きすぎます');
+    expect(t).not.toContain('0.1 や 0.01');
+  });
+
   it('counts evaluation batches from a data size named with the data set', () => {
     expect(math('model.evaluate(x_valid, y_valid) on the 7172 ASL validation images shows 225/225. why 225?', 'en')).toMatch(/7,172 \/ 32.*→ 225 \(224 full batches of 32 and a last batch of 4/);
   });

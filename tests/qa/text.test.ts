@@ -56,3 +56,11 @@ describe('text analysis', () => {
     expect(analyze(normalize('60,000 images')).words).toContain('60000');
   });
 });
+
+describe('possessives and curly apostrophes', () => {
+  it("reads sigmoid's as sigmoid and a curly apostrophe as the straight one", () => {
+    expect(analyze(normalize("whats the range of sigmoid's output")).words).toContain('sigmoid');
+    expect(analyze(normalize('the model’s weights')).words).toEqual(analyze(normalize("the model's weights")).words);
+    expect(analyze(normalize('the model’s weights')).words).toContain('model');
+  });
+});

@@ -302,16 +302,17 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
       // A rate already at Adam's default or below rarely diverges on its own: the data is the first suspect.
       const small = lr > 0 && lr <= 0.001;
       // A rate above 1 (0.1 and up with Adam): a tenth of it is still above any usual rate, so the defaults are the step to take.
-      const huge = lr > 1 || (x.adaptive === 1 && lr >= 0.1);
+      // 1 itself with no optimizer named: a tenth (0.1) is still far too large for Adam, so the defaults again.
+      const huge = lr > 1 || (x.adaptive === 1 && lr >= 0.1) || (x.sgd !== 1 && lr >= 1);
       const smallerJa = small
         ? `学習し直す前にデータを確かめてください。今の学習率 ${x.lr} はすでに小さい値なので、正規化していない入力や、データに混じった NaN・inf（\`np.isnan(x).any()\`、\`np.isinf(x).any()\`）を先に疑います。`
         : huge
-          ? `学習率を ${x.lr} から、ふつうの範囲（SGD なら既定の 0.01、Adam なら既定の 0.001）まで下げて学習し直してください。${x.lr} の 1/10 でもまだ大きすぎます。`
+          ? `学習率を ${x.lr} から、ふつうの範囲（SGD なら既定の 0.01、Adam なら既定の 0.001）まで下げて学習し直してください。${lr > 1 || x.adaptive === 1 ? `${x.lr} の 1/10 でもまだ大きすぎます。` : `Adam では ${x.lr} の 1/10 の ${+(lr / 10).toPrecision(2)} でもまだ大きすぎます。`}`
           : `${lr > 0 ? `今の ${x.lr} の 10〜100 分の 1 の学習率（${+(lr / 10).toPrecision(2)} や ${+(lr / 100).toPrecision(2)}）` : '小さい学習率（例：0.001〜0.01）'}で学習し直してください。`;
       const smallerEn = small
         ? `the data checked first: your learning rate ${x.lr} is already small, so look for inputs that are not scaled and for NaN or inf values in the data (\`np.isnan(x).any()\`, \`np.isinf(x).any()\`)`
         : huge
-          ? `a learning rate back in the usual range (SGD's default 0.01, or Adam's 0.001); even a tenth of ${x.lr} is still far too large`
+          ? `a learning rate back in the usual range (SGD's default 0.01, or Adam's 0.001); ${lr > 1 || x.adaptive === 1 ? `even a tenth of ${x.lr} is still far too large` : `with Adam even a tenth of ${x.lr}, ${+(lr / 10).toPrecision(2)}, is still far too large`}`
           : lr > 0 ? `a learning rate 10 to 100 times smaller than your ${x.lr} (${+(lr / 10).toPrecision(2)} or ${+(lr / 100).toPrecision(2)})` : 'a smaller learning rate (e.g. 0.001-0.01)';
       const guessJa = x.classes ? `accuracy ${x.acc} は 1/${x.classes} ≈ ${(1 / Number(x.classes)).toFixed(2)}、つまり ${x.classes} クラスを当てずっぽうで選ぶのと同じ（ほぼ 1 つのクラスしか出さない）レベルで、何も学べていません。` : '';
       const guessEn = x.classes ? ` The accuracy ${x.acc} is 1/${x.classes} ≈ ${(1 / Number(x.classes)).toFixed(2)}: chance level for ${x.classes} classes (the model outputs essentially one class), so it has learned nothing.` : '';
@@ -743,6 +744,7 @@ export function computeFromQuestion(question: string, lang: Lang): Computed[] {
     if (f.kind === 'diverged' && /nan/i.test(String(f.facts.value)) && NEGATIVE_LABEL.test(text)) f.facts.badLabel = 1;
     // Adam and RMSprop take steps of about the learning rate itself: 0.1 is already far above their usual 0.001.
     if (f.kind === 'diverged' && /\b(adam|rmsprop|adamw|nadam)\b/i.test(text)) f.facts.adaptive = 1;
+    if (f.kind === 'diverged' && /\bSGD\b/.test(text)) f.facts.sgd = 1;
     if (f.kind === 'negative-loss') {
       const name = /\b(binary_crossentropy|sparse_categorical_crossentropy|categorical_crossentropy)\b/.exec(text);
       if (name) f.facts.lossName = name[1];
