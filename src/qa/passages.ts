@@ -60,8 +60,10 @@ export function variableTerms(text: string): string[] {
   const t = text.normalize('NFKC');
   for (const m of t.matchAll(/(?<![A-Za-z0-9_.'’])([A-Za-z])(?:_([A-Za-z0-9]{1,3}))?(?![A-Za-z0-9(’'])/g)) {
     const v = m[1];
-    // "a" and "I" are English words, not variables.
+    // "a" and "I" are English words, not variables; so is a casual lower-case "i" ("which loss should i use"),
+    // unless it is an index ("x[i]", "i = 0").
     if (!m[2] && (v === 'a' || v === 'I' || v === 'A')) continue;
+    if (!m[2] && v === 'i' && !/^\s*[=\]),:+\-*/<>]/.test(t.slice(m.index! + m[0].length))) continue;
     out.push(`$${v}`);
   }
   return out;

@@ -46,6 +46,9 @@ describe('paragraphs', () => {
     expect(variableTerms('the update of w_jk has h_j in it, and z = w·h + b')).toEqual(['$w', '$h', '$z', '$w', '$h', '$b']);
     expect(variableTerms('I have a dog, is that a problem?')).toEqual([]);
     expect(variableTerms('np.argmax(x)')).toEqual(['$x']);
+    // A casual lower-case "i" is the pronoun; an index stays a variable.
+    expect(variableTerms('which loss should i use, and what do i get?')).toEqual([]);
+    expect(variableTerms('x[i] for i = 0 to n')).toEqual(['$x', '$i', '$i', '$n']);
   });
 
   it('weighs the terms of the asking sentence up', () => {
