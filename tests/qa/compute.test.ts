@@ -993,6 +993,12 @@ describe('found in batch 28', () => {
     expect(t).not.toContain('0.1 や 0.01');
   });
 
+  it('gives no total for a chain that stops part-way', () => {
+    const t = math("Conv2D(75, 3x3, padding='same') on 28x28x1 then MaxPool2D((2,2), strides=2, padding='same'), then Conv2D(50, same)+pool, then Conv2D(25, same)+pool. what shape after each pool?", 'en');
+    expect(t).toContain('It stops here');
+    expect(t).not.toMatch(/Total: 750 parameters/);
+  });
+
   it('counts evaluation batches from a data size named with the data set', () => {
     expect(math('model.evaluate(x_valid, y_valid) on the 7172 ASL validation images shows 225/225. why 225?', 'en')).toMatch(/7,172 \/ 32.*→ 225 \(224 full batches of 32 and a last batch of 4/);
   });

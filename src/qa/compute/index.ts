@@ -83,7 +83,8 @@ function modelText(m: ModelSummary, lang: Lang): string {
   }
   if (m.error) lines.push(ja ? `⚠ ここで止まります：${errorJa(m.error)}` : `⚠ It stops here: ${m.error}.`);
   const nonTrain = m.total - m.trainable;
-  if (m.rows.length > 1 || m.fromModel) {
+  // A chain that stopped part-way has no total: the layers after the stop are missing from it.
+  if ((m.rows.length > 1 || m.fromModel) && !m.error) {
     const tail = nonTrain ? (ja ? `（学習するもの ${fmt(m.trainable)}、学習しないもの ${fmt(nonTrain)}）` : ` (${fmt(m.trainable)} trainable, ${fmt(nonTrain)} non-trainable)`) : '';
     lines.push(ja ? `合計 ${fmt(m.total)} パラメータ${tail}。プーリング、Flatten、Dropout はパラメータを持ちません。` : `Total: ${fmt(m.total)} parameters${tail}. Pooling, Flatten and Dropout have none.`);
     const biggest = [...m.rows].sort((a, b) => b.params - a.params)[0];
@@ -319,8 +320,8 @@ function findingText(f: Finding, lang: Lang): { text: string; topic?: TopicSlug 
       return {
         topic: 'learning-rate',
         text: ja
-          ? `ログでは ${x.epoch ? `${ep(x.epoch)} で ` : ''}loss が ${x.value} になっています。学習が発散しています：更新が大きすぎて損失が爆発し、${/inf/i.test(String(x.value)) ? '数値が float32 の上限を超えて inf（無限大）になりました（このまま続けると inf − inf などで nan になります）' : '数値が nan（not a number）になりました'}。一度 nan になった重みは元に戻らないので、モデルを作り直して（モデル定義のセルから実行し直して）${smallerJa}入力を 0〜1 に正規化していないと発散しやすくなります。${guessJa}`
-          : `Your log shows the loss at ${x.value}${x.epoch ? ` at ${ep(x.epoch)}` : ''}: training diverged. The updates were too large and the loss exploded: ${/inf/i.test(String(x.value)) ? 'it passed the largest float32 value and became inf (infinity); one step later inf − inf or 0 × inf gives NaN' : 'it became NaN (not a number)'}. Weights that have become NaN never recover, so rebuild the model (re-run the cell that builds it) and train with ${smallerEn}. Inputs not scaled to 0-1 make this more likely.${guessEn}`,
+          ? `ログでは ${x.epoch ? `${ep(x.epoch)} で ` : ''}loss が ${x.value} になっています。学習が発散しています：更新が大きすぎて損失が爆発し、${/inf/i.test(String(x.value)) ? '数値が float32 の上限を超えて inf（無限大）になりました（このまま続けると inf − inf などで nan になります）' : /nan/i.test(String(x.value)) ? '数値が nan（not a number）になりました' : `${x.value} という桁外れの値になりました（このまま続けると inf、そして nan になります）`}。一度 nan になった重みは元に戻らないので、モデルを作り直して（モデル定義のセルから実行し直して）${smallerJa}入力を 0〜1 に正規化していないと発散しやすくなります。${guessJa}`
+          : `Your log shows the loss at ${x.value}${x.epoch ? ` at ${ep(x.epoch)}` : ''}: training diverged. The updates were too large and the loss exploded: ${/inf/i.test(String(x.value)) ? 'it passed the largest float32 value and became inf (infinity); one step later inf − inf or 0 × inf gives NaN' : /nan/i.test(String(x.value)) ? 'it became NaN (not a number)' : `it reached ${x.value}, and a few steps later it overflows to inf and then NaN`}. Weights that have become NaN never recover, so rebuild the model (re-run the cell that builds it) and train with ${smallerEn}. Inputs not scaled to 0-1 make this more likely.${guessEn}`,
       };
     }
     case 'exact-zero':
