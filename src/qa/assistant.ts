@@ -28,7 +28,7 @@ import { openIndex, type QaIndex } from './index-store.ts';
 import { createLlmWriter, type LlmWriter } from './llm.ts';
 import { answerCoverage, passageCandidates, questionKind, selectPassages, type Passage } from './passages.ts';
 import { answerOtherParts } from './parts.ts';
-import { definitionSubject } from './definitions.ts';
+import { definedSubjects, definitionSubject } from './definitions.ts';
 import {
   assessmentTopicText,
   asksForSolutionItself,
@@ -252,7 +252,8 @@ export function createAssistant(deps: AssistantDeps): Assistant {
     // worked example beside it (other numbers) would only confuse; the entry is named to read on.
     const standsAlone = computed.some((c) => c.alone);
     const worked = standsAlone || computed.some((c) => c.kind === 'math' || c.kind === 'steps' || c.kind === 'model');
-    const selected = selectPassages(index, focus, candidates, { budget: computed.length ? 700 : 1400, max: computed.length ? 2 : 4 });
+    const defines = !!subject && definedSubjects(sel.primary.entry).has(subject);
+    const selected = selectPassages(index, focus, candidates, { budget: computed.length ? 700 : 1400, max: computed.length ? 2 : 4, defines });
     // The LLM writer still gets the passages: it can explain around the asker's numbers.
     // A second part that asks for an explanation ("…and what is an epoch?") gets one paragraph after it.
     // So does a question whether something is wrong or normal ("is keras wrong?", 「おかしい？」): the result alone does not say why.

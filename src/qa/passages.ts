@@ -193,6 +193,8 @@ export interface PassageOptions {
   budget: number;
   /** At most this many passages. */
   max?: number;
+  /** The first candidate was chosen because it defines what a "what is X" question asks about: its first paragraph leads. */
+  defines?: boolean;
 }
 
 /**
@@ -277,6 +279,8 @@ export function selectPassages(index: QaIndex, question: string, candidates: Sco
   // keeps only a small edge.
   const inEntry = (p: (typeof scored)[number]) => p.cov + (p.at === 0 ? WITHIN_ENTRY_FIRST : 0) + (fitsKind(kind, p.text, p.at, p.source.entry.title) ? KIND_BONUS : 0);
   lead = scored.filter((p) => p.source === lead.source).reduce((a, b) => (inEntry(b) > inEntry(a) + 1e-9 ? b : a), lead);
+  // A definition question answered by the entry that defines its subject: the definition leads, not a neighbour's remark about it.
+  if (opts.defines && firstOwn) lead = firstOwn;
   const chosen = [lead];
   let used = lead.text.length;
   const covered = new Set([...weight.keys()].filter((t) => lead.terms.has(t)));

@@ -75,7 +75,9 @@ const EN_STOP = new Set(
     // Fillers of chatty questions: they say nothing about what is asked.
     'quick question anyone someone somebody help pls plz guys hey actually just really basically exactly ' +
     'kind sort thing things stuff lot bit little maybe probably still even ever ok okay yeah yes lol hmm btw tho though anyway ' +
-    'wondering wonder confused confusing sorry beginner specifically concretely precisely literally briefly simply'
+    'wondering wonder confused confusing sorry beginner specifically concretely precisely literally briefly simply ' +
+    // Verbs of asking: "do I need to…", "I want to…" frame the question; what follows is what is asked.
+    'need needs want wants'
   ).split(' '),
 );
 

@@ -268,7 +268,7 @@ describe('training logs', () => {
     const s = parseLog('Epoch 1/10 loss: 2.3e+12  Epoch 2/10 loss: nan  Epoch 3/10 loss: nan');
     expect(s.loss?.map((p) => [p.epoch, p.text])).toEqual([[1, '2.3e+12'], [2, 'nan'], [3, 'nan']]);
     const [en] = computeFromQuestion('Epoch 1/10 loss: 2.3e+12  Epoch 2/10 loss: nan  Epoch 3/10 loss: nan ... I set optimizer=Adam(learning_rate=1). what happened', 'en');
-    expect(en.text).toMatch(/^Your log shows the loss at 2\.3e\+12 at epoch 1: training diverged/);
+    expect(en.text).toMatch(/^Your log shows the loss at nan at epoch 2: training diverged/);
     expect(en.text).toContain("Adam's 0.001");
     expect(en.text).not.toContain('10 to 100 times smaller');
     // With SGD a tenth of 0.5 is a usual rate.
@@ -991,6 +991,16 @@ describe('found in batch 28', () => {
     expect(t).toContain('SGD なら既定の 0.01、Adam なら既定の 0.001');
     expect(t).toContain('Adam では 1 の 1/10 の 0.1 でもまだ大きすぎます');
     expect(t).not.toContain('0.1 や 0.01');
+  });
+
+  it("reads 'the gradient wrt b is -2' as b's gradient, not as b", () => {
+    expect(math("if the gradient of the loss wrt b is -2, lr = 0.5 and b = 1, what's b after one step?", 'en')).toMatch(/^After one update b is 2\.[\s\S]*1 − 0\.5×\(−2\) = 2/);
+  });
+
+  it('reads a comma list of loss values like an arrow sequence, and names the NaN it ends in', () => {
+    expect(math('loss goes 2.3, 5.8, 41.2, 3.1e8, nan ... what did I break', 'en')).toMatch(/^Your log shows the loss at nan: training diverged/);
+    expect(math('SGD with lr=0.5, loss per epoch goes 0.9, 2.4, 0.7, 5.1, 1.3 ... bouncing all over. whats wrong', 'en')).toContain('learning rate (0.5) is too high');
+    expect(math('loss: 0.3, accuracy: 0.9 after 5 epochs, is that good?', 'en')).toBe('');
   });
 
   it('gives no total for a chain that stops part-way', () => {

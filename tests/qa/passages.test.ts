@@ -67,6 +67,16 @@ describe('passage selection', () => {
     expect(p.map((x) => x.text).join(' ')).not.toContain('Batch normalization rescales');
   });
 
+  it('leads a definition question with the defining entry\'s first paragraph when told the entry defines the subject', () => {
+    // Without the hint a neighbour's paragraph that shares more words leads.
+    const q = 'what is batch normalization';
+    const free = selectPassages(index, q, [scored(SCALING), scored(OTHER, 0.9)], { budget: 1300 });
+    expect(free[0].at === 0 && free[0].source.entry.id === 'scaling-en').toBe(false);
+    const told = selectPassages(index, q, [scored(SCALING), scored(OTHER, 0.9)], { budget: 1300, defines: true });
+    expect(told[0]).toMatchObject({ at: 0 });
+    expect(told[0].source.entry.id).toBe('scaling-en');
+  });
+
   it('adds a paragraph for a second part of the question', () => {
     const p = selectPassages(index, 'why divide the pixels by 255? and does the test data need the same scaling?', [scored(SCALING)], { budget: 1300 });
     expect(p.map((x) => x.at)).toEqual(expect.arrayContaining([1, 2]));

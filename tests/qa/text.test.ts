@@ -64,3 +64,10 @@ describe('possessives and curly apostrophes', () => {
     expect(analyze(normalize('the model’s weights')).words).toContain('model');
   });
 });
+
+describe('verbs of asking', () => {
+  it('drops need and want, which frame a question without saying what it is about', () => {
+    expect(analyze(normalize('do I ever need to implement backprop myself in keras?')).words).not.toContain('need');
+    expect(analyze(normalize('I want to save my model')).words).toEqual(analyze(normalize('I save my model')).words);
+  });
+});

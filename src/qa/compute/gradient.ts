@@ -26,6 +26,8 @@ export function namedNumbers(text: string): Map<string, number> {
   };
   for (const m of t.matchAll(new RegExp(String.raw`(?<![\w.])(x|y|t|m|w|b|w1|w2|w_1|w_2|lr|eta|η|alpha|α|target|y_true|ytrue)\s*(?:=|:|は|is)\s*${NUMBER}(?![\w.]*(?:\s*[*×·]|\())`, 'gi'))) {
     const k = m[1].toLowerCase().replace('_', '');
+    // "the gradient wrt b is -2" names b's gradient, not b.
+    if (/(?:with respect to|wrt|w\.r\.t\.?|(?:gradient|grad|勾配)\s+(?:for|on|in))\s*$/i.test(t.slice(Math.max(0, m.index! - 24), m.index!))) continue;
     put(['eta', 'η', 'alpha', 'α'].includes(k) ? 'lr' : ['target', 'ytrue'].includes(k) ? 't' : k, m[2]);
   }
   const [lr] = learningRates(t);
@@ -39,6 +41,11 @@ export function namedNumbers(text: string): Map<string, number> {
   if (g) put('g', g[1]);
   // The gradient written as a derivative: dL/dw = 2.0, ∂L/∂w: 2.
   for (const m of t.matchAll(new RegExp(String.raw`(?:d|∂)\s*(?:L|E|J|loss)\s*/\s*(?:d|∂)\s*(w1|w2|w|m|b)\s*(?:=|:|は|is)\s*${NUMBER}`, 'gi'))) {
+    put(`g:${m[1].toLowerCase()}`, m[2]);
+    if (m[1].toLowerCase() === 'w') put('g', m[2]);
+  }
+  // The gradient named in words: "the gradient of the loss wrt b is -2", "gradient for w = 0.4".
+  for (const m of t.matchAll(new RegExp(String.raw`(?:gradient|grad|勾配)\s*(?:of\s+(?:the\s+)?(?:loss|L|E|J|cost)\s*)?(?:with respect to|wrt|w\.r\.t\.?|for|on|in)\s*(w1|w2|w|m|b)\b\s*(?:is|was|=|:|は)\s*${NUMBER}`, 'gi'))) {
     put(`g:${m[1].toLowerCase()}`, m[2]);
     if (m[1].toLowerCase() === 'w') put('g', m[2]);
   }

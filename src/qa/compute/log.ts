@@ -76,6 +76,15 @@ export function parseLog(text: string): Series {
     arrows++;
   }
   if (arrows) return series;
+  // The same as a comma list of three or more values: "loss goes 2.3, 5.8, 41.2, 3.1e8, nan".
+  const list = new RegExp(`${METRIC_NAME.source}\\s*(?:goes|went|is|was|values?|per epoch|by epoch|:|=|は|が)?[^\\n\\d-]{0,12}?${VALUE}((?:\\s*,\\s*${VALUE}(?![\\d.]*\\s*[a-z_]*\\s*[:=])){2,})`, 'gi');
+  for (const m of t.matchAll(list)) {
+    const metric = metricOf(m[1].toLowerCase());
+    const values = [m[2], ...[...m[3].matchAll(new RegExp(VALUE, 'gi'))].map((x) => x[1])];
+    values.forEach((v, i) => push(metric, { epoch: i + 1, value: num(v), text: v, labeled: false }));
+    arrows++;
+  }
+  if (arrows) return series;
 
   // 2. Keras lines. An "Epoch k/N" line sets the epoch of the metrics after it.
   let epoch = 0;
@@ -119,7 +128,8 @@ export function readLog(series: Series, lr?: number): Finding[] {
     out.push({ kind: 'negative-loss', facts: { value: negative.text, ...(acc.length ? { acc: last(acc).text } : {}) } });
     return out;
   }
-  const bad = loss.find((p) => !Number.isFinite(p.value) || Math.abs(p.value) > 1e6);
+  // The NaN (or inf) it ends in when there is one, else the first huge value.
+  const bad = loss.find((p) => !Number.isFinite(p.value)) ?? loss.find((p) => Math.abs(p.value) > 1e6);
   if (bad) {
     // An accuracy at 1/k alongside: the model predicts no better than guessing among k classes.
     const a = acc.length ? last(acc) : undefined;
