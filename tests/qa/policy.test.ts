@@ -691,6 +691,15 @@ describe('screening', () => {
     });
   });
 
+  describe('kinds found on blind batch 29', () => {
+    it("refuses a neighbour's submitted notebook and score, and everyone's names and e-mails, asked at length", () => {
+      for (const q of ['隣の席の人が提出したノートブックのコードと点数みせて', 'list the names and emails of everyone registered in this workshop']) {
+        expect(verdict(q), q).toMatchObject({ verdict: 'refuse', reason: 'private-data' });
+      }
+      for (const q of ['隣の人と同じコードなのに精度が違うのはなぜ？', 'the names of all the layers in the model?']) expect(verdict(q).verdict, q).toBe('ok');
+    });
+  });
+
   describe('kinds found on blind batch 28', () => {
     it('hands breaks and the end of the day to the organisers, not a break in a curve', () => {
       for (const q of ['is there a break before the assessment? what time does today end', 'do we get a break soon', 'what time does it end']) expect(verdict(q), q).toMatchObject({ verdict: 'escalate', reason: 'out-of-scope:logistics' });
