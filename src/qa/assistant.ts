@@ -224,7 +224,7 @@ export function createAssistant(deps: AssistantDeps): Assistant {
       const clear = sel && r.confidence >= config.qa.answerThreshold && named(sel.topic) ? sel : undefined;
       // Only the solution asked for, no course concept named at all: declined, nothing retrieved is shown.
       // A concept named but matched weakly ("the exact cnn layers that pass") still gets the generic hint.
-      const anyNamed = Object.values(TOPIC_CONCEPTS).some((cs) => cs?.some((c) => r.concepts.includes(c)));
+      const anyNamed = (Object.keys(TOPIC_CONCEPTS) as TopicSlug[]).some(named);
       if (!clear && !anyNamed && asksForSolutionItself(focus)) {
         return out('refuse', messageFor('assessment-solution', lang), 0, {}, { reason: 'assessment-solution', raw: r.confidence });
       }

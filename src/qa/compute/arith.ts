@@ -1413,6 +1413,15 @@ function augmentRanges(t: string): ArithResult | undefined {
   };
 }
 
+/** The position of the largest value (the first on a tie), what `np.argmax` returns. */
+function argmaxOf(row: number[]): number {
+  let k = 0;
+  row.forEach((v, i) => {
+    if (v > row[k]) k = i;
+  });
+  return k;
+}
+
 /**
  * "Do these add up to 1?" about a pasted row of predict's outputs, whole or
  * cut short with "...": yes for a softmax output, with the sum of what was
@@ -1428,10 +1437,7 @@ function sumAsked(t: string): ArithResult | undefined {
   const total = row.reduce((a, b) => a + b, 0);
   // Over 1 already (sigmoid outputs), or a whole row far from 1: not a softmax row.
   if (total > 1.02 || (!cut && Math.abs(total - 1) > 0.02)) return undefined;
-  let k = 0;
-  row.forEach((v, i) => {
-    if (v > row[k]) k = i;
-  });
+  const k = argmaxOf(row);
   const shown = show(Math.round(total * 1e4) / 1e4);
   const top = row[k] > 0.5 || !cut;
   return {
@@ -1459,10 +1465,7 @@ function predictedClass(t: string): ArithResult | undefined {
     .filter((l): l is number[] => !!l && l.length >= 3 && l.every((v) => v >= 0 && v <= 1) && Math.abs(l.reduce((a, b) => a + b, 0) - 1) < 0.02);
   if (rows.length === 0) return undefined;
   const picks = rows.slice(0, 3).map((r) => {
-    let k = 0;
-    r.forEach((v, i) => {
-      if (v > r[k]) k = i;
-    });
+    const k = argmaxOf(r);
     return { k, p: r[k], n: r.length };
   });
   const one = picks.length === 1;

@@ -39,15 +39,17 @@ export function namedNumbers(text: string): Map<string, number> {
   if (w) put('w', w[1]);
   const g = new RegExp(String.raw`(?:勾配|gradient|grad)\s*(?:は|が|を|of|=|:|is)?\s*${NUMBER}`, 'i').exec(t);
   if (g) put('g', g[1]);
-  // The gradient written as a derivative: dL/dw = 2.0, ∂L/∂w: 2.
-  for (const m of t.matchAll(new RegExp(String.raw`(?:d|∂)\s*(?:L|E|J|loss)\s*/\s*(?:d|∂)\s*(w1|w2|w|m|b)\s*(?:=|:|は|is)\s*${NUMBER}`, 'gi'))) {
-    put(`g:${m[1].toLowerCase()}`, m[2]);
-    if (m[1].toLowerCase() === 'w') put('g', m[2]);
-  }
-  // The gradient named in words: "the gradient of the loss wrt b is -2", "gradient for w = 0.4".
-  for (const m of t.matchAll(new RegExp(String.raw`(?:gradient|grad|勾配)\s*(?:of\s+(?:the\s+)?(?:loss|L|E|J|cost)\s*)?(?:with respect to|wrt|w\.r\.t\.?|for|on|in)\s*(w1|w2|w|m|b)\b\s*(?:is|was|=|:|は)\s*${NUMBER}`, 'gi'))) {
-    put(`g:${m[1].toLowerCase()}`, m[2]);
-    if (m[1].toLowerCase() === 'w') put('g', m[2]);
+  // The gradient written as a derivative (dL/dw = 2.0, ∂L/∂w: 2) or named in words
+  // ("the gradient of the loss wrt b is -2", "gradient for w = 0.4"): that parameter's gradient.
+  const gradientOf = [
+    new RegExp(String.raw`(?:d|∂)\s*(?:L|E|J|loss)\s*/\s*(?:d|∂)\s*(w1|w2|w|m|b)\s*(?:=|:|は|is)\s*${NUMBER}`, 'gi'),
+    new RegExp(String.raw`(?:gradient|grad|勾配)\s*(?:of\s+(?:the\s+)?(?:loss|L|E|J|cost)\s*)?(?:with respect to|wrt|w\.r\.t\.?|for|on|in)\s*(w1|w2|w|m|b)\b\s*(?:is|was|=|:|は)\s*${NUMBER}`, 'gi'),
+  ];
+  for (const re of gradientOf) {
+    for (const m of t.matchAll(re)) {
+      put(`g:${m[1].toLowerCase()}`, m[2]);
+      if (m[1].toLowerCase() === 'w') put('g', m[2]);
+    }
   }
   // get_weights() of a one-input Dense(1): [array([[0.5]]), array([1.9])] is m and b.
   const gw = new RegExp(String.raw`array\(\[\[\s*${NUMBER}\s*\]\][^)]*\)\s*,\s*array\(\[\s*${NUMBER}\s*\]`).exec(t);

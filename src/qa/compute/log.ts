@@ -66,25 +66,22 @@ export function parseLog(text: string): Series {
   const series: Series = {};
   const push = (m: Metric, p: Point) => (series[m] ??= []).push(p);
 
-  // 1. Arrow sequences: "val_loss: 0.0612 -> 0.0745 -> 0.0890", "loss が 2.30→2.29→2.29".
-  const arrow = new RegExp(`${METRIC_NAME.source}[^\\n\\d-]{0,12}${VALUE}((?:\\s*(?:->|→|⇒|=>|—>|➡)\\s*${VALUE})+)`, 'gi');
-  let arrows = 0;
-  for (const m of t.matchAll(arrow)) {
-    const metric = metricOf(m[1].toLowerCase());
-    const values = [m[2], ...[...m[3].matchAll(new RegExp(VALUE, 'gi'))].map((x) => x[1])];
-    values.forEach((v, i) => push(metric, { epoch: i + 1, value: num(v), text: v, labeled: false }));
-    arrows++;
+  // 1. Sequences of one metric: arrows ("val_loss: 0.0612 -> 0.0745 -> 0.0890", "loss が 2.30→2.29→2.29"),
+  // else a comma list of three or more values ("loss goes 2.3, 5.8, 41.2, 3.1e8, nan"). The first kind found is the series.
+  const sequences = [
+    new RegExp(`${METRIC_NAME.source}[^\\n\\d-]{0,12}${VALUE}((?:\\s*(?:->|→|⇒|=>|—>|➡)\\s*${VALUE})+)`, 'gi'),
+    new RegExp(`${METRIC_NAME.source}\\s*(?:goes|went|is|was|values?|per epoch|by epoch|:|=|は|が)?[^\\n\\d-]{0,12}?${VALUE}((?:\\s*,\\s*${VALUE}(?![\\d.]*\\s*[a-z_]*\\s*[:=])){2,})`, 'gi'),
+  ];
+  for (const sequence of sequences) {
+    let found = false;
+    for (const m of t.matchAll(sequence)) {
+      const metric = metricOf(m[1].toLowerCase());
+      const values = [m[2], ...[...m[3].matchAll(new RegExp(VALUE, 'gi'))].map((x) => x[1])];
+      values.forEach((v, i) => push(metric, { epoch: i + 1, value: num(v), text: v, labeled: false }));
+      found = true;
+    }
+    if (found) return series;
   }
-  if (arrows) return series;
-  // The same as a comma list of three or more values: "loss goes 2.3, 5.8, 41.2, 3.1e8, nan".
-  const list = new RegExp(`${METRIC_NAME.source}\\s*(?:goes|went|is|was|values?|per epoch|by epoch|:|=|は|が)?[^\\n\\d-]{0,12}?${VALUE}((?:\\s*,\\s*${VALUE}(?![\\d.]*\\s*[a-z_]*\\s*[:=])){2,})`, 'gi');
-  for (const m of t.matchAll(list)) {
-    const metric = metricOf(m[1].toLowerCase());
-    const values = [m[2], ...[...m[3].matchAll(new RegExp(VALUE, 'gi'))].map((x) => x[1])];
-    values.forEach((v, i) => push(metric, { epoch: i + 1, value: num(v), text: v, labeled: false }));
-    arrows++;
-  }
-  if (arrows) return series;
 
   // 2. Keras lines. An "Epoch k/N" line sets the epoch of the metrics after it.
   let epoch = 0;

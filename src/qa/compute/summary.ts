@@ -224,9 +224,9 @@ export function checkQuotedRow(text: string, lang: Lang): string | undefined {
   const cin = inShape[inShape.length - 1];
   if (row[1] === 'Conv2D') {
     if (out.length !== 3 || inShape.length !== 3) return undefined;
-    const per = n / units - 1;
-    const k = Math.sqrt(per / cin);
-    if (Number.isInteger(per) && Number.isInteger(k)) {
+    const kernel = convKernel(n, units, cin);
+    if (kernel) {
+      const { k } = kernel;
       const w = k * k * cin * units;
       return ja
         ? `${fmt(n)} で合っています。入力が ${cin} チャンネルなので、${k}×${k} のフィルター 1 枚は ${k}×${k}×${cin} = ${fmt(k * k * cin)} 個の重み（入力のチャンネル全部にまたがる）を持ちます。それが ${units} 枚で ${k}×${k}×${cin}×${units} = ${fmt(w)}、フィルターごとのバイアス ${units} 個を足して ${fmt(w)} + ${units} = ${fmt(n)}、つまり (${k}×${k}×${cin} + 1) × ${units} です。縦横の大きさ（${inShape[0]}×${inShape[1]}）はパラメータ数に関係しません。`
